@@ -1,0 +1,76 @@
+package org.rmsprop4j.optim;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdaGrad (Duchi, Hazan &amp; Singer 2011) as {@code torch.optim.Adagrad} (PyTorch 1.13).
+ *
+ * <pre>{@code
+ * g ← −g if maximize;  g ← g + λ·θ
+ * η_t = η / (1 + (t−1)·lrDecay)                 // t counts from 1
+ * s ← s + g²                                    // slot "sum", starts at initialAccumulator
+ * θ ← θ − η_t·g/(√s + ε)
+ * }</pre>
+ * <h2>Conventions</h2> Defaults are PyTorch's: η = 0.01, lrDecay = 0, s₀ = 0, ε = 1e-10. Keras uses
+ * s₀ = 0.1 and ε = 1e-7.
+ */
+public record AdagradConfig(double learningRate, double lrDecay, double initialAccumulator, double eps,
+                            double weightDecay, boolean maximize) implements OptimizerSpec {
+
+    public static final String SUM = "sum";
+
+    public AdagradConfig {
+        Checks.nonNegative("learningRate", learningRate);
+        Checks.nonNegative("lrDecay", lrDecay);
+        Checks.nonNegative("initialAccumulator", initialAccumulator);
+        Checks.nonNegative("eps", eps);
+        Checks.nonNegative("weightDecay", weightDecay);
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public Builder toBuilder() {
+        return new Builder().learningRate(learningRate).lrDecay(lrDecay).initialAccumulator(initialAccumulator)
+                .eps(eps).weightDecay(weightDecay).maximize(maximize);
+    }
+
+    @Override public String kind() { return "adagrad"; }
+
+    @Override public AdagradConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
+
+    @Override public List<String> stateSlots() { return List.of(SUM); }
+
+    @Override public Map<String, Object> hyperParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learningRate", learningRate);
+        m.put("lrDecay", lrDecay);
+        m.put("initialAccumulator", initialAccumulator);
+        m.put("eps", eps);
+        m.put("weightDecay", weightDecay);
+        m.put("maximize", maximize);
+        return Collections.unmodifiableMap(m);
+    }
+
+    public static final class Builder {
+        private double learningRate = 0.01;
+        private double lrDecay = 0.0;
+        private double initialAccumulator = 0.0;
+        private double eps = 1e-10;
+        private double weightDecay = 0.0;
+        private boolean maximize = false;
+
+        private Builder() {}
+
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder lrDecay(double v) { lrDecay = v; return this; }
+        public Builder initialAccumulator(double v) { initialAccumulator = v; return this; }
+        public Builder eps(double v) { eps = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder maximize(boolean v) { maximize = v; return this; }
+
+        public AdagradConfig build() { return new AdagradConfig(learningRate, lrDecay, initialAccumulator, eps, weightDecay, maximize); }
+    }
+}

@@ -1,0 +1,98 @@
+package org.rmsprop4j.optim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) and AdamW (Loshchilov &amp; Hutter 2019) as {@code torch.optim.Adam} and
+ * {@code torch.optim.AdamW} (PyTorch 1.13), with AMSGrad.
+ *
+ * <pre>{@code
+ * θ ← θ·(1 − η·λ)                 // AdamW (decoupled = true)
+ * g ← −g if maximize;  g ← g + λ·θ   // Adam (decoupled = false)
+ * m ← β1·m + (1−β1)·g             // slot "exp_avg"
+ * v ← β2·v + (1−β2)·g²            // slot "exp_avg_sq"
+ * v̄ ← max(v̄, v)                   // slot "max_exp_avg_sq", AMSGrad only
+ * θ ← θ − (η/(1−β1ᵗ))·m / (√v(or √v̄)/√(1−β2ᵗ) + ε)
+ * }</pre>
+ * <h2>Conventions</h2> Defaults are PyTorch's: η = 0.001, β = (0.9, 0.999), ε = 1e-8, λ = 0 for Adam and
+ * 0.01 for AdamW (use {@link #adamW()}). ε is added after the bias correction of √v, as PyTorch;
+ * the paper's "ε̂" form differs slightly.
+ */
+public record AdamConfig(double learningRate, double beta1, double beta2, double eps, double weightDecay,
+                         boolean decoupled, boolean amsgrad, boolean maximize) implements OptimizerSpec {
+
+    public static final String EXP_AVG = "exp_avg";
+    public static final String EXP_AVG_SQ = "exp_avg_sq";
+    public static final String MAX_EXP_AVG_SQ = "max_exp_avg_sq";
+
+    public AdamConfig {
+        Checks.nonNegative("learningRate", learningRate);
+        Checks.inHalfOpen("beta1", beta1, 0.0, 1.0);
+        Checks.inHalfOpen("beta2", beta2, 0.0, 1.0);
+        Checks.nonNegative("eps", eps);
+        Checks.nonNegative("weightDecay", weightDecay);
+    }
+
+    /** Adam with PyTorch's defaults. */
+    public static Builder builder() { return new Builder(); }
+
+    /** AdamW with PyTorch's defaults (decoupled weight decay 0.01). */
+    public static Builder adamW() { return new Builder().decoupled(true).weightDecay(0.01); }
+
+    public Builder toBuilder() {
+        return new Builder().learningRate(learningRate).beta1(beta1).beta2(beta2).eps(eps).weightDecay(weightDecay)
+                .decoupled(decoupled).amsgrad(amsgrad).maximize(maximize);
+    }
+
+    @Override public String kind() { return decoupled ? "adamw" : "adam"; }
+
+    @Override public AdamConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
+
+    @Override public List<String> stateSlots() {
+        List<String> s = new ArrayList<>(List.of(EXP_AVG, EXP_AVG_SQ));
+        if (amsgrad) s.add(MAX_EXP_AVG_SQ);
+        return Collections.unmodifiableList(s);
+    }
+
+    @Override public Map<String, Object> hyperParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learningRate", learningRate);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("eps", eps);
+        m.put("weightDecay", weightDecay);
+        m.put("decoupled", decoupled);
+        m.put("amsgrad", amsgrad);
+        m.put("maximize", maximize);
+        return Collections.unmodifiableMap(m);
+    }
+
+    public static final class Builder {
+        private double learningRate = 0.001;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 0.0;
+        private boolean decoupled = false;
+        private boolean amsgrad = false;
+        private boolean maximize = false;
+
+        private Builder() {}
+
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder beta1(double v) { beta1 = v; return this; }
+        public Builder beta2(double v) { beta2 = v; return this; }
+        public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
+        public Builder eps(double v) { eps = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder decoupled(boolean v) { decoupled = v; return this; }
+        public Builder amsgrad(boolean v) { amsgrad = v; return this; }
+        public Builder maximize(boolean v) { maximize = v; return this; }
+
+        public AdamConfig build() { return new AdamConfig(learningRate, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize); }
+    }
+}

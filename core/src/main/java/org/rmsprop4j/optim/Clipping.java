@@ -1,0 +1,72 @@
+package org.rmsprop4j.optim;
+
+/**
+ * Gradient clipping, applied to the gradient array in place before a step (as PyTorch's
+ * {@code clip_grad_value_} / {@code clip_grad_norm_}). Norms are Euclidean and accumulated in double.
+ * A norm of 0 or a non-finite norm leaves the gradient as it is (a non-finite gradient is the
+ * business of {@link NonFinitePolicy}).
+ */
+public sealed interface Clipping {
+
+    /** No clipping. */
+    static Clipping none() { return None.INSTANCE; }
+
+    /** Clamp every element to {@code [-limit, limit]}. */
+    static Clipping byValue(double limit) { return new ByValue(Checks.positive("limit", limit)); }
+
+    /** Rescale each parameter tensor whose norm exceeds {@code maxNorm} to that norm. */
+    static Clipping byNorm(double maxNorm) { return new ByNorm(Checks.positive("maxNorm", maxNorm)); }
+
+    /** Rescale all gradients together when their joint norm exceeds {@code maxNorm}. */
+    static Clipping byGlobalNorm(double maxNorm) { return new ByGlobalNorm(Checks.positive("maxNorm", maxNorm)); }
+
+    record None() implements Clipping {
+        static final None INSTANCE = new None();
+    }
+
+    record ByValue(double limit) implements Clipping {}
+
+    record ByNorm(double maxNorm) implements Clipping {}
+
+    record ByGlobalNorm(double maxNorm) implements Clipping {}
+
+    /** Clamps {@code g[off, off+len)} to {@code [-limit, limit]} in place. */
+    static void clampInPlace(float[] g, int off, int len, double limit) {
+        float hi = (float) limit, lo = -hi;
+        for (int i = off, end = off + len; i < end; i++) g[i] = Math.min(Math.max(g[i], lo), hi);
+    }
+
+    static void clampInPlace(double[] g, int off, int len, double limit) {
+        for (int i = off, end = off + len; i < end; i++) g[i] = Math.min(Math.max(g[i], -limit), limit);
+    }
+
+    /** Sum of squares of {@code g[off, off+len)}, in double. */
+    static double sumOfSquares(float[] g, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) s += (double) g[i] * g[i];
+        return s;
+    }
+
+    static double sumOfSquares(double[] g, int off, int len) {
+        double s = 0;
+        for (int i = off, end = off + len; i < end; i++) s += g[i] * g[i];
+        return s;
+    }
+
+    /** The factor {@code min(1, maxNorm/norm)} (PyTorch adds 1e-6 to the norm; so do we). */
+    static double scaleFor(double norm, double maxNorm) {
+        if (!(norm > 0) || Double.isInfinite(norm)) return 1.0;
+        return Math.min(1.0, maxNorm / (norm + 1e-6));
+    }
+
+    static void scaleInPlace(float[] g, int off, int len, double factor) {
+        if (factor == 1.0) return;
+        float f = (float) factor;
+        for (int i = off, end = off + len; i < end; i++) g[i] *= f;
+    }
+
+    static void scaleInPlace(double[] g, int off, int len, double factor) {
+        if (factor == 1.0) return;
+        for (int i = off, end = off + len; i < end; i++) g[i] *= factor;
+    }
+}

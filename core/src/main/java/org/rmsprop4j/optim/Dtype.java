@@ -1,0 +1,22 @@
+package org.rmsprop4j.optim;
+
+/** Storage type of parameters, gradients and optimizer state. */
+public enum Dtype {
+    FLOAT32("float32"), FLOAT64("float64");
+
+    private final String label;
+
+    Dtype(String label) { this.label = label; }
+
+    /** The name used in files and on the command line ({@code float32}, {@code float64}). */
+    public String label() { return label; }
+
+    /** Parses {@code float32}/{@code f32}/{@code float64}/{@code f64}, case-insensitive. */
+    public static Dtype parse(String s) {
+        switch (s == null ? "" : s.toLowerCase(java.util.Locale.ROOT)) {
+            case "float32": case "f32": case "fp32": case "float": return FLOAT32;
+            case "float64": case "f64": case "fp64": case "double": return FLOAT64;
+            default: throw Checks.invalid("dtype", s, "one of float32, float64");
+        }
+    }
+}

@@ -1,0 +1,487 @@
+package org.rmsprop4j.optim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An optimizer over one flat parameter array: a {@link ParamLayout} of named tensors, split into
+ * parameter groups that each have their own configuration and learning-rate schedule, plus the
+ * state those configurations keep.
+ *
+ * <h2>Lifecycle</h2>
+ * Build once with {@link #builder(OptimizerSpec)}; then, for every batch, compute gradients into a
+ * flat array laid out like the parameters and call {@link #step(float[], float[])} (or the
+ * {@code double[]} form for float64). State is allocated at build time and every step runs one fused
+ * loop per contiguous run of each group's parameters, without allocating.
+ *
+ * <h2>Contract of a step</h2>
+ * {@code params}: Modified. {@code grads}: Not modified, except that configured {@link Clipping}
+ * rescales it in place (as PyTorch's {@code clip_grad_*_} do). Under {@link NonFinitePolicy#SKIP} and
+ * {@link NonFinitePolicy#THROW} a gradient holding NaN or an infinity leaves parameters, state,
+ * gradients and step counts exactly as they were. Not thread-safe: one thread steps at a time.
+ *
+ * <h2>Groups</h2>
+ * Parameters not named by any {@link Builder#group group} form the group {@code "default"} with
+ * the builder's spec and schedule. Every group must use the same optimizer family.
+ */
+public final class Optimizer {
+
+    /** Name of the group of parameters not assigned to an explicit group. */
+    public static final String DEFAULT_GROUP = "default";
+
+    private final OptimizerSpec spec;
+    private final ParamLayout layout;
+    private final Dtype dtype;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final Clipping clipping;
+    private final List<Group> groups;
+    private final List<String> slots;
+    private final float[][] f32;
+    private final double[][] f64;
+    private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
+    private long steps;
+
+    private static final class Group {
+        final String name;
+        final OptimizerSpec spec;
+        final StepRule rule;
+        final LearningRateSchedule schedule;
+        final List<ParamLayout.Param> params;
+        final int[] runOff;
+        final int[] runLen;
+        float[][] sf;
+        double[][] sd;
+        double baseLr;
+        long step;
+
+        Group(String name, OptimizerSpec spec, LearningRateSchedule schedule, List<ParamLayout.Param> params) {
+            this.name = name;
+            this.spec = spec;
+            this.rule = StepRule.of(spec);
+            this.schedule = schedule;
+            this.params = List.copyOf(params);
+            this.baseLr = spec.learningRate();
+            List<ParamLayout.Param> sorted = new ArrayList<>(params);
+            sorted.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
+            List<int[]> runs = new ArrayList<>();
+            for (ParamLayout.Param p : sorted) {
+                if (p.length() == 0) continue;
+                int[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+                if (last != null && last[0] + last[1] == p.offset()) last[1] += p.length();
+                else runs.add(new int[] {p.offset(), p.length()});
+            }
+            runOff = runs.stream().mapToInt(r -> r[0]).toArray();
+            runLen = runs.stream().mapToInt(r -> r[1]).toArray();
+        }
+
+        double scheduledLr() { return schedule.learningRate(baseLr, step); }
+    }
+
+    private Optimizer(Builder b) {
+        this.spec = b.spec;
+        this.layout = b.layout;
+        this.dtype = b.dtype;
+        this.nonFinitePolicy = b.nonFinitePolicy;
+        this.clipping = b.clipping;
+        List<Group> gs = new ArrayList<>();
+        Set<String> assigned = new LinkedHashSet<>();
+        Map<String, String> owner = new HashMap<>();
+        for (GroupDef d : b.groups) {
+            List<ParamLayout.Param> ps = new ArrayList<>();
+            for (String n : d.params) {
+                ParamLayout.Param p = layout.param(n);
+                String prev = owner.put(n, d.name);
+                if (prev != null) {
+                    throw Checks.invalid("groups", "parameter '" + n + "' in groups '" + prev + "' and '" + d.name + "'",
+                            "each parameter in at most one group");
+                }
+                ps.add(p);
+                assigned.add(n);
+            }
+            gs.add(new Group(d.name, d.spec, d.schedule == null ? b.schedule : d.schedule, ps));
+        }
+        List<ParamLayout.Param> rest = new ArrayList<>();
+        for (ParamLayout.Param p : layout.params()) if (!assigned.contains(p.name())) rest.add(p);
+        if (!rest.isEmpty() || gs.isEmpty()) gs.add(0, new Group(DEFAULT_GROUP, spec, b.schedule, rest));
+        this.groups = Collections.unmodifiableList(gs);
+
+        Set<String> allSlots = new LinkedHashSet<>();
+        for (Group g : groups) allSlots.addAll(g.spec.stateSlots());
+        this.slots = List.copyOf(allSlots);
+        int n = layout.size();
+        this.f32 = dtype == Dtype.FLOAT32 ? new float[slots.size()][n] : null;
+        this.f64 = dtype == Dtype.FLOAT64 ? new double[slots.size()][n] : null;
+        for (Group g : groups) {
+            List<String> gsl = g.spec.stateSlots();
+            if (dtype == Dtype.FLOAT32) {
+                g.sf = new float[gsl.size()][];
+                for (int i = 0; i < gsl.size(); i++) g.sf[i] = f32[slots.indexOf(gsl.get(i))];
+            } else {
+                g.sd = new double[gsl.size()][];
+                for (int i = 0; i < gsl.size(); i++) g.sd[i] = f64[slots.indexOf(gsl.get(i))];
+            }
+        }
+        resetState();
+    }
+
+    /** Starts a builder for an optimizer whose default group uses {@code spec}. */
+    public static Builder builder(OptimizerSpec spec) { return new Builder(spec); }
+
+    /** An optimizer over a single float32 tensor named {@code "param"} of {@code size} elements. */
+    public static Optimizer of(OptimizerSpec spec, int size) {
+        return builder(spec).layout(ParamLayout.single("param", size)).build();
+    }
+
+    /** A new optimizer with the same configuration and fresh state (Tribuo's {@code copy()}). */
+    public Optimizer copy() {
+        Builder b = new Builder(spec).layout(layout).dtype(dtype).nonFinitePolicy(nonFinitePolicy).clipping(clipping);
+        for (Group g : groups) {
+            if (g.name.equals(DEFAULT_GROUP)) b.schedule(g.schedule);
+            else b.group(g.name, g.params.stream().map(ParamLayout.Param::name).toList(), g.spec, g.schedule);
+        }
+        return b.build();
+    }
+
+    /** Zeroes every step count and refills state with its initial values; learning rates return to the specs'. */
+    public void resetState() {
+        for (Group g : groups) {
+            g.step = 0;
+            g.baseLr = g.spec.learningRate();
+            List<String> gsl = g.spec.stateSlots();
+            for (int s = 0; s < gsl.size(); s++) {
+                double init = g.rule.initialValue(gsl.get(s));
+                for (ParamLayout.Param p : g.params) {
+                    if (dtype == Dtype.FLOAT32) Arrays.fill(g.sf[s], p.offset(), p.offset() + p.length(), (float) init);
+                    else Arrays.fill(g.sd[s], p.offset(), p.offset() + p.length(), init);
+                }
+            }
+        }
+        steps = 0;
+    }
+
+    public OptimizerSpec spec() { return spec; }
+
+    public ParamLayout layout() { return layout; }
+
+    public Dtype dtype() { return dtype; }
+
+    public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
+
+    public Clipping clipping() { return clipping; }
+
+    /** Number of applied steps (skipped steps do not count). */
+    public long steps() { return steps; }
+
+    /** Group names, the default group first when it exists. */
+    public List<String> groupNames() { return groups.stream().map(g -> g.name).toList(); }
+
+    /** The configuration of a group. */
+    public OptimizerSpec groupSpec(String group) { return group(group).spec; }
+
+    /** Parameter names of a group. */
+    public List<String> groupParams(String group) { return group(group).params.stream().map(ParamLayout.Param::name).toList(); }
+
+    /** The base learning rate of a group (before its schedule). */
+    public double learningRate(String group) { return group(group).baseLr; }
+
+    /** The learning rate the next step of a group will use (its schedule applied). */
+    public double scheduledLearningRate(String group) { return group(group).scheduledLr(); }
+
+    /** Sets the base learning rate of every group, as assigning {@code param_groups[i]['lr']} in PyTorch. */
+    public void setLearningRate(double lr) {
+        Checks.nonNegative("learningRate", lr);
+        for (Group g : groups) g.baseLr = lr;
+    }
+
+    /** Sets the base learning rate of one group. */
+    public void setLearningRate(String group, double lr) {
+        Checks.nonNegative("learningRate", lr);
+        group(group).baseLr = lr;
+    }
+
+    /** A copy of the state buffer {@code slot} of parameter {@code param}, widened to double (exact). */
+    public double[] state(String param, String slot) {
+        ParamLayout.Param p = layout.param(param);
+        Group g = groupOf(p.name());
+        int s = g.spec.stateSlots().indexOf(slot);
+        if (s < 0) throw Checks.invalid("slot", "'" + slot + "'", "one of " + g.spec.stateSlots() + " for parameter '" + param + "'");
+        double[] out = new double[p.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dtype == Dtype.FLOAT32 ? g.sf[s][p.offset() + i] : g.sd[s][p.offset() + i];
+        }
+        return out;
+    }
+
+    /** Registers a listener called after every applied step. */
+    public StepListener.Registration onStep(StepListener listener) {
+        Checks.notNull("listener", listener);
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * One step of every group on float32 parameters.
+     *
+     * @return true if the step was applied, false if it was skipped under {@link NonFinitePolicy#SKIP}
+     */
+    public boolean step(float[] params, float[] grads) {
+        checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                params == grads);
+        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
+            for (ParamLayout.Param p : layout.params()) {
+                for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
+                    if (!Float.isFinite(grads[i])) {
+                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
+                        throw new NonFiniteGradientException(p.name(), i - p.offset(), grads[i]);
+                    }
+                }
+            }
+        }
+        clip(grads, null);
+        for (Group g : groups) {
+            double lr = g.scheduledLr();
+            long t = g.step + 1;
+            for (int r = 0; r < g.runOff.length; r++) g.rule.apply(params, grads, g.sf, g.runOff[r], g.runLen[r], lr, t);
+        }
+        finishStep();
+        return true;
+    }
+
+    /** One step of every group on float64 parameters; see {@link #step(float[], float[])}. */
+    public boolean step(double[] params, double[] grads) {
+        checkArrays(Dtype.FLOAT64, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                params == grads);
+        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
+            for (ParamLayout.Param p : layout.params()) {
+                for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
+                    if (!Double.isFinite(grads[i])) {
+                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
+                        throw new NonFiniteGradientException(p.name(), i - p.offset(), grads[i]);
+                    }
+                }
+            }
+        }
+        clip(null, grads);
+        for (Group g : groups) {
+            double lr = g.scheduledLr();
+            long t = g.step + 1;
+            for (int r = 0; r < g.runOff.length; r++) g.rule.apply(params, grads, g.sd, g.runOff[r], g.runLen[r], lr, t);
+        }
+        finishStep();
+        return true;
+    }
+
+    private void finishStep() {
+        Map<String, Double> lrs = listeners.isEmpty() ? null : new LinkedHashMap<>();
+        for (Group g : groups) {
+            if (lrs != null) lrs.put(g.name, g.scheduledLr());
+            g.step++;
+        }
+        steps++;
+        if (lrs != null) {
+            StepListener.StepEvent e = new StepListener.StepEvent(steps, Collections.unmodifiableMap(lrs));
+            for (StepListener l : listeners) l.onStep(e);
+        }
+    }
+
+    private void clip(float[] gf, double[] gd) {
+        if (clipping instanceof Clipping.ByValue v) {
+            if (gf != null) Clipping.clampInPlace(gf, 0, gf.length, v.limit());
+            else Clipping.clampInPlace(gd, 0, gd.length, v.limit());
+        } else if (clipping instanceof Clipping.ByNorm n) {
+            for (ParamLayout.Param p : layout.params()) {
+                double ss = gf != null ? Clipping.sumOfSquares(gf, p.offset(), p.length()) : Clipping.sumOfSquares(gd, p.offset(), p.length());
+                double f = Clipping.scaleFor(Math.sqrt(ss), n.maxNorm());
+                if (gf != null) Clipping.scaleInPlace(gf, p.offset(), p.length(), f);
+                else Clipping.scaleInPlace(gd, p.offset(), p.length(), f);
+            }
+        } else if (clipping instanceof Clipping.ByGlobalNorm n) {
+            double ss = gf != null ? Clipping.sumOfSquares(gf, 0, gf.length) : Clipping.sumOfSquares(gd, 0, gd.length);
+            double f = Clipping.scaleFor(Math.sqrt(ss), n.maxNorm());
+            if (gf != null) Clipping.scaleInPlace(gf, 0, gf.length, f);
+            else Clipping.scaleInPlace(gd, 0, gd.length, f);
+        }
+    }
+
+    private void checkArrays(Dtype want, Object params, Object grads, int pl, int gl, boolean same) {
+        if (dtype != want) {
+            throw Checks.invalid("params", want.label() + " arrays", dtype.label() + " arrays (this optimizer was built with dtype "
+                    + dtype.label() + ")");
+        }
+        if (params == null) throw new IllegalArgumentException("params must not be null");
+        if (grads == null) throw new IllegalArgumentException("grads must not be null");
+        if (same) throw Checks.invalid("grads", "the params array itself", "a separate array (params and grads must not alias)");
+        if (pl != layout.size()) throw Checks.invalid("params.length", pl, "the layout size " + layout.size());
+        if (gl != layout.size()) throw Checks.invalid("grads.length", gl, "the layout size " + layout.size() + " (same as params)");
+    }
+
+    /** A deep snapshot of the state, keyed by group and parameter name. */
+    public StateDict stateDict() {
+        List<StateDict.GroupState> gs = new ArrayList<>();
+        Map<String, double[]> buffers = new LinkedHashMap<>();
+        for (Group g : groups) {
+            Map<String, String> hyper = new LinkedHashMap<>();
+            g.spec.hyperParameters().forEach((k, v) -> hyper.put(k, String.valueOf(v)));
+            gs.add(new StateDict.GroupState(g.name, g.step, g.baseLr, hyper));
+            for (ParamLayout.Param p : g.params) {
+                for (String slot : g.spec.stateSlots()) buffers.put(p.name() + "/" + slot, state(p.name(), slot));
+            }
+        }
+        Map<String, Integer> lengths = new LinkedHashMap<>();
+        for (ParamLayout.Param p : layout.params()) lengths.put(p.name(), p.length());
+        return new StateDict(StateDict.FORMAT_VERSION, spec.kind(), dtype, gs, lengths, buffers);
+    }
+
+    /**
+     * Restores state saved by {@link #stateDict()}: buffers, step counts and base learning rates.
+     * Everything is checked before anything is changed: family, dtype, group names, parameter names
+     * and lengths, and the exact set of buffers this optimizer keeps. Hyper-parameters are not
+     * taken from the snapshot; the configuration stays the one this optimizer was built with.
+     *
+     * @throws IllegalArgumentException naming the first mismatch; the optimizer is then unchanged
+     */
+    public void loadStateDict(StateDict sd) {
+        Checks.notNull("stateDict", sd);
+        if (sd.formatVersion() > StateDict.FORMAT_VERSION || sd.formatVersion() < 1) {
+            throw Checks.invalid("state formatVersion", sd.formatVersion(), "1.." + StateDict.FORMAT_VERSION);
+        }
+        if (!sd.kind().equals(spec.kind())) throw Checks.invalid("state kind", "'" + sd.kind() + "'", "'" + spec.kind() + "' (this optimizer's family)");
+        if (sd.dtype() != dtype) throw Checks.invalid("state dtype", sd.dtype().label(), dtype.label());
+        List<String> want = groupNames();
+        List<String> got = sd.groups().stream().map(StateDict.GroupState::name).toList();
+        if (!new LinkedHashSet<>(want).equals(new LinkedHashSet<>(got))) throw Checks.invalid("state groups", got, "the groups " + want);
+        for (ParamLayout.Param p : layout.params()) {
+            Integer len = sd.paramLengths().get(p.name());
+            if (len == null) throw Checks.invalid("state", "no parameter '" + p.name() + "'", "a state holding every parameter of the layout " + layout.names());
+            if (len != p.length()) throw Checks.invalid("length of parameter '" + p.name() + "' in state", len, String.valueOf(p.length()));
+        }
+        for (String n : sd.paramLengths().keySet()) {
+            if (!layout.contains(n)) throw Checks.invalid("state", "parameter '" + n + "'", "only parameters of the layout " + layout.names());
+        }
+        Set<String> expected = new LinkedHashSet<>();
+        for (Group g : groups) {
+            for (ParamLayout.Param p : g.params) {
+                for (String slot : g.spec.stateSlots()) {
+                    String key = p.name() + "/" + slot;
+                    expected.add(key);
+                    double[] b = sd.buffers().get(key);
+                    if (b == null) throw Checks.invalid("state", "no buffer '" + key + "'", "a buffer for every slot " + g.spec.stateSlots() + " of group '" + g.name + "'");
+                    if (b.length != p.length()) throw Checks.invalid("length of state buffer '" + key + "'", b.length, String.valueOf(p.length()));
+                }
+            }
+        }
+        for (String k : sd.buffers().keySet()) {
+            if (!expected.contains(k)) throw Checks.invalid("state", "buffer '" + k + "'", "only the buffers this optimizer keeps " + expected);
+        }
+        for (StateDict.GroupState gsd : sd.groups()) {
+            if (gsd.step() < 0) throw Checks.invalid("step of group '" + gsd.name() + "'", gsd.step(), ">= 0");
+            Checks.nonNegative("learning rate of group '" + gsd.name() + "'", gsd.learningRate());
+        }
+        // all checked: apply
+        long maxStep = 0;
+        for (StateDict.GroupState gsd : sd.groups()) {
+            Group g = group(gsd.name());
+            g.step = gsd.step();
+            g.baseLr = gsd.learningRate();
+            maxStep = Math.max(maxStep, g.step);
+            List<String> gsl = g.spec.stateSlots();
+            for (ParamLayout.Param p : g.params) {
+                for (int s = 0; s < gsl.size(); s++) {
+                    double[] b = sd.buffers().get(p.name() + "/" + gsl.get(s));
+                    for (int i = 0; i < b.length; i++) {
+                        if (dtype == Dtype.FLOAT32) g.sf[s][p.offset() + i] = (float) b[i];
+                        else g.sd[s][p.offset() + i] = b[i];
+                    }
+                }
+            }
+        }
+        steps = maxStep;
+    }
+
+    private Group group(String name) {
+        for (Group g : groups) if (g.name.equals(name)) return g;
+        throw Checks.invalid("group", "'" + name + "'", "one of " + groupNames());
+    }
+
+    private Group groupOf(String param) {
+        for (Group g : groups) for (ParamLayout.Param p : g.params) if (p.name().equals(param)) return g;
+        throw new IllegalStateException("parameter " + param + " has no group");
+    }
+
+    @Override public String toString() {
+        return "Optimizer[" + spec.kind() + ", " + dtype.label() + ", " + layout.size() + " elements, groups=" + groupNames() + "]";
+    }
+
+    private record GroupDef(String name, List<String> params, OptimizerSpec spec, LearningRateSchedule schedule) {}
+
+    /** Collects the layout, groups and policies; {@link #build()} validates. */
+    public static final class Builder {
+        private final OptimizerSpec spec;
+        private ParamLayout layout;
+        private Dtype dtype = Dtype.FLOAT32;
+        private LearningRateSchedule schedule = Schedules.constant();
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
+        private Clipping clipping = Clipping.none();
+        private final List<GroupDef> groups = new ArrayList<>();
+
+        private Builder(OptimizerSpec spec) { this.spec = Checks.notNull("spec", spec); }
+
+        public Builder layout(ParamLayout layout) { this.layout = layout; return this; }
+
+        /** Shorthand for a layout of one tensor named {@code "param"}. */
+        public Builder size(int size) {
+            Checks.atLeast("size", size, 0);
+            this.layout = ParamLayout.single("param", size);
+            return this;
+        }
+
+        public Builder dtype(Dtype dtype) { this.dtype = dtype; return this; }
+
+        /** Schedule of the default group, and of explicit groups that name none. */
+        public Builder schedule(LearningRateSchedule schedule) { this.schedule = schedule; return this; }
+
+        public Builder nonFinitePolicy(NonFinitePolicy policy) { this.nonFinitePolicy = policy; return this; }
+
+        public Builder clipping(Clipping clipping) { this.clipping = clipping; return this; }
+
+        /** A group of named parameters with its own configuration (same family as the default spec). */
+        public Builder group(String name, List<String> params, OptimizerSpec groupSpec) {
+            return group(name, params, groupSpec, null);
+        }
+
+        /** A group with its own configuration and schedule ({@code null}: the builder's schedule). */
+        public Builder group(String name, List<String> params, OptimizerSpec groupSpec, LearningRateSchedule groupSchedule) {
+            groups.add(new GroupDef(name, params == null ? null : List.copyOf(params), groupSpec, groupSchedule));
+            return this;
+        }
+
+        public Optimizer build() {
+            Checks.notNull("layout", layout);
+            Checks.notNull("dtype", dtype);
+            Checks.notNull("schedule", schedule);
+            Checks.notNull("nonFinitePolicy", nonFinitePolicy);
+            Checks.notNull("clipping", clipping);
+            Set<String> names = new LinkedHashSet<>();
+            for (GroupDef d : groups) {
+                if (d.name == null || d.name.isEmpty() || d.name.equals(DEFAULT_GROUP)) {
+                    throw Checks.invalid("group name", d.name == null ? null : "'" + d.name + "'", "a non-empty name other than '" + DEFAULT_GROUP + "'");
+                }
+                if (!names.add(d.name)) throw Checks.invalid("group name", "'" + d.name + "'", "unique (it is used twice)");
+                Checks.notNull("params of group '" + d.name + "'", d.params);
+                Checks.notNull("spec of group '" + d.name + "'", d.spec);
+                if (!d.spec.getClass().equals(spec.getClass()) || !d.spec.kind().equals(spec.kind())) {
+                    throw Checks.invalid("spec of group '" + d.name + "'", d.spec.kind(), "the same optimizer family as the default spec (" + spec.kind() + ")");
+                }
+            }
+            return new Optimizer(this);
+        }
+    }
+}

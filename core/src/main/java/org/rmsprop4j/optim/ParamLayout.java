@@ -1,0 +1,108 @@
+package org.rmsprop4j.optim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named parameter tensors laid out back to back in one flat array: each has a shape (row-major)
+ * and occupies {@code [offset, offset + length)}. Immutable.
+ */
+public final class ParamLayout {
+
+    /** One named tensor of the layout. */
+    public record Param(String name, int[] shape, int offset, int length) {
+        public Param {
+            shape = shape.clone();
+        }
+
+        @Override public int[] shape() { return shape.clone(); }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Param q && q.name.equals(name) && Arrays.equals(q.shape, shape) && q.offset == offset
+                    && q.length == length;
+        }
+
+        @Override public int hashCode() { return name.hashCode() * 31 + Arrays.hashCode(shape); }
+
+        @Override public String toString() { return name + Arrays.toString(shape) + "@" + offset; }
+    }
+
+    private final List<Param> params;
+    private final Map<String, Param> byName;
+    private final int size;
+
+    private ParamLayout(List<Param> params) {
+        this.params = Collections.unmodifiableList(params);
+        Map<String, Param> m = new LinkedHashMap<>();
+        int total = 0;
+        for (Param p : params) {
+            m.put(p.name(), p);
+            total += p.length();
+        }
+        this.byName = Collections.unmodifiableMap(m);
+        this.size = total;
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** A layout of one tensor named {@code name} with {@code length} elements. */
+    public static ParamLayout single(String name, int length) { return builder().add(name, length).build(); }
+
+    /** Total number of elements. */
+    public int size() { return size; }
+
+    public List<Param> params() { return params; }
+
+    public List<String> names() { return new ArrayList<>(byName.keySet()); }
+
+    public boolean contains(String name) { return byName.containsKey(name); }
+
+    /** The parameter named {@code name}; refuses unknown names with the list of known ones. */
+    public Param param(String name) {
+        Param p = byName.get(name);
+        if (p == null) throw Checks.invalid("parameter name", "'" + name + "'", "one of " + byName.keySet());
+        return p;
+    }
+
+    @Override public boolean equals(Object o) { return o instanceof ParamLayout l && l.params.equals(params); }
+
+    @Override public int hashCode() { return params.hashCode(); }
+
+    @Override public String toString() { return "ParamLayout" + params; }
+
+    /** Adds tensors in order; names must be unique and non-empty, dimensions {@code >= 0}. */
+    public static final class Builder {
+        private final List<Param> params = new ArrayList<>();
+        private final Map<String, Boolean> seen = new LinkedHashMap<>();
+        private long offset;
+
+        private Builder() {}
+
+        /** Adds a tensor; {@code shape} empty means a scalar (one element). */
+        public Builder add(String name, int... shape) {
+            if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {
+                throw Checks.invalid("parameter name", name == null ? null : "'" + name + "'", "a non-empty name without '/'");
+            }
+            if (seen.put(name, Boolean.TRUE) != null) {
+                throw Checks.invalid("parameter name", "'" + name + "'", "unique within the layout (it was added twice)");
+            }
+            long len = 1;
+            for (int d : shape) {
+                if (d < 0) throw Checks.invalid("shape of '" + name + "'", Arrays.toString(shape), "dimensions >= 0");
+                len *= d;
+            }
+            if (offset + len > Integer.MAX_VALUE - 8) {
+                throw Checks.invalid("size of layout", offset + len, "at most " + (Integer.MAX_VALUE - 8) + " elements");
+            }
+            params.add(new Param(name, shape, (int) offset, (int) len));
+            offset += len;
+            return this;
+        }
+
+        public ParamLayout build() { return new ParamLayout(new ArrayList<>(params)); }
+    }
+}

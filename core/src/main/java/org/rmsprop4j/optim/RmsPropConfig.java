@@ -1,0 +1,175 @@
+package org.rmsprop4j.optim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RMSprop (Tieleman &amp; Hinton 2012, lecture 6e; centered variant: Graves 2013, eqs. 38–45) with every
+ * point on which frameworks disagree as an explicit knob. Each framework's choice is a
+ * {@link RmsPropPreset}.
+ *
+ * <pre>{@code
+ * g ← −g                                        // only if maximize
+ * g ← g + λ·θ                                   // weightDecayStyle L2 (PyTorch, Caffe, MXNet)
+ * θ ← θ − (θ·λ)·η                               // weightDecayStyle DECOUPLED (Keras 3), before the step
+ * ν ← ρ·ν + (1−ρ)·g²                            // slot "square_avg", starts at initialMeanSquare
+ * μ ← ρ·μ + (1−ρ)·g                             // slot "grad_avg", only if centered
+ * ν̂ = ν/(1−ρᵗ), μ̂ = μ/(1−ρᵗ)                   // only if biasCorrection (Optax); else ν̂ = ν, μ̂ = μ
+ * s = max(ν̂ − μ̂², 0) if centered, else ν̂
+ * d = √s + ε          (epsPlacement OUTSIDE)     d = √(s + ε)   (INSIDE)
+ * η_t = η / (1 + lrDecay·(t−1))                 // inverse-time decay (Tribuo, Keras 1); t counts from 1
+ * no momentum:   θ ← θ − η_t·g/d
+ * LR_OUTSIDE:    b ← β·b + g/d;       θ ← θ − η_t·(nesterov ? g/d + β·b : b)      // PyTorch
+ * LR_INSIDE:     b ← β·b + η_t·g/d;   θ ← θ − (nesterov ? η_t·g/d + β·b : b)      // TF, Keras, Optax, Graves
+ * }</pre>
+ *
+ * <h2>Conventions</h2>
+ * Defaults are PyTorch's ({@code torch.optim.RMSprop}): η = 0.01, ρ = 0.99, ε = 1e-8 outside the root,
+ * ν₀ = 0, no centering, no momentum. Names: {@code decay} is PyTorch's {@code alpha}, Keras' and
+ * Lasagne's {@code rho}, TF1's and Optax's {@code decay}, DL4J's {@code rmsDecay}, Caffe's
+ * {@code rms_decay}, MXNet's {@code gamma1}/{@code rho}. Departure from PyTorch: when centered, the
+ * variance {@code ν̂ − μ̂²} is clamped at 0, so that rounding cannot push it below zero and produce
+ * NaN (PyTorch does not clamp; in float32 on a constant gradient it reaches NaN after about 1,200
+ * steps with ε outside the root). Wherever the variance is positive the result is bit-identical.
+ *
+ * @param learningRate       η, finite and {@code >= 0}
+ * @param decay              ρ, in {@code [0, 1)}
+ * @param eps                ε, finite and {@code >= 0}
+ * @param epsPlacement       where ε is added
+ * @param initialMeanSquare  ν₀, finite and {@code >= 0} (TF1 uses 1, DL4J uses ε)
+ * @param centered           subtract the squared running mean of the gradient
+ * @param momentum           β, finite and {@code >= 0}; 0 keeps no buffer
+ * @param momentumStyle      where the learning rate enters the momentum buffer
+ * @param nesterov           Nesterov momentum (Optax); requires momentum {@code > 0}
+ * @param weightDecay        λ, finite and {@code >= 0}
+ * @param weightDecayStyle   how λ is applied
+ * @param biasCorrection     divide the moments by {@code 1 − ρᵗ} (Optax option)
+ * @param maximize           ascend instead of descend (PyTorch)
+ * @param lrDecay            inverse-time decay of η, finite and {@code >= 0}
+ */
+public record RmsPropConfig(double learningRate, double decay, double eps, EpsPlacement epsPlacement,
+                            double initialMeanSquare, boolean centered, double momentum,
+                            MomentumStyle momentumStyle, boolean nesterov, double weightDecay,
+                            WeightDecayStyle weightDecayStyle, boolean biasCorrection, boolean maximize,
+                            double lrDecay) implements OptimizerSpec {
+
+    /** Slot of the running mean of squared gradients ν. */
+    public static final String SQUARE_AVG = "square_avg";
+    /** Slot of the running mean of gradients μ (centered only). */
+    public static final String GRAD_AVG = "grad_avg";
+    /** Slot of the momentum buffer b (momentum only). */
+    public static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+    public RmsPropConfig {
+        Checks.nonNegative("learningRate", learningRate);
+        Checks.inHalfOpen("decay", decay, 0.0, 1.0);
+        Checks.nonNegative("eps", eps);
+        Checks.notNull("epsPlacement", epsPlacement);
+        Checks.nonNegative("initialMeanSquare", initialMeanSquare);
+        Checks.nonNegative("momentum", momentum);
+        Checks.notNull("momentumStyle", momentumStyle);
+        if (nesterov && momentum == 0.0) {
+            throw Checks.invalid("nesterov", true, "false when momentum is 0 (Nesterov needs momentum > 0)");
+        }
+        Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("weightDecayStyle", weightDecayStyle);
+        Checks.nonNegative("lrDecay", lrDecay);
+        if (biasCorrection && initialMeanSquare != 0.0) {
+            throw Checks.invalid("initialMeanSquare", initialMeanSquare,
+                    "0 when biasCorrection is on (the correction assumes the moments start at 0)");
+        }
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** The configuration of a named framework; see {@link RmsPropPreset}. */
+    public static RmsPropConfig preset(RmsPropPreset preset) { return preset.config(); }
+
+    @Override public String kind() { return "rmsprop"; }
+
+    @Override public RmsPropConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
+
+    @Override public List<String> stateSlots() {
+        List<String> slots = new ArrayList<>(3);
+        slots.add(SQUARE_AVG);
+        if (centered) slots.add(GRAD_AVG);
+        if (momentum > 0) slots.add(MOMENTUM_BUFFER);
+        return Collections.unmodifiableList(slots);
+    }
+
+    @Override public Map<String, Object> hyperParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learningRate", learningRate);
+        m.put("decay", decay);
+        m.put("eps", eps);
+        m.put("epsPlacement", epsPlacement);
+        m.put("initialMeanSquare", initialMeanSquare);
+        m.put("centered", centered);
+        m.put("momentum", momentum);
+        m.put("momentumStyle", momentumStyle);
+        m.put("nesterov", nesterov);
+        m.put("weightDecay", weightDecay);
+        m.put("weightDecayStyle", weightDecayStyle);
+        m.put("biasCorrection", biasCorrection);
+        m.put("maximize", maximize);
+        m.put("lrDecay", lrDecay);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Collects values; {@link #build()} validates. Defaults are PyTorch's and are written only here. */
+    public static final class Builder {
+        private double learningRate = 0.01;
+        private double decay = 0.99;
+        private double eps = 1e-8;
+        private EpsPlacement epsPlacement = EpsPlacement.OUTSIDE;
+        private double initialMeanSquare = 0.0;
+        private boolean centered = false;
+        private double momentum = 0.0;
+        private MomentumStyle momentumStyle = MomentumStyle.LR_OUTSIDE;
+        private boolean nesterov = false;
+        private double weightDecay = 0.0;
+        private WeightDecayStyle weightDecayStyle = WeightDecayStyle.L2;
+        private boolean biasCorrection = false;
+        private boolean maximize = false;
+        private double lrDecay = 0.0;
+
+        private Builder() {}
+
+        private Builder(RmsPropConfig c) {
+            learningRate = c.learningRate; decay = c.decay; eps = c.eps; epsPlacement = c.epsPlacement;
+            initialMeanSquare = c.initialMeanSquare; centered = c.centered; momentum = c.momentum;
+            momentumStyle = c.momentumStyle; nesterov = c.nesterov; weightDecay = c.weightDecay;
+            weightDecayStyle = c.weightDecayStyle; biasCorrection = c.biasCorrection; maximize = c.maximize;
+            lrDecay = c.lrDecay;
+        }
+
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        /** ρ: PyTorch {@code alpha}, Keras {@code rho}. */
+        public Builder decay(double v) { decay = v; return this; }
+        public Builder eps(double v) { eps = v; return this; }
+        public Builder epsPlacement(EpsPlacement v) { epsPlacement = v; return this; }
+        /** Shorthand for {@code epsPlacement(inside ? INSIDE : OUTSIDE)}. */
+        public Builder epsInsideSqrt(boolean inside) { epsPlacement = inside ? EpsPlacement.INSIDE : EpsPlacement.OUTSIDE; return this; }
+        public Builder initialMeanSquare(double v) { initialMeanSquare = v; return this; }
+        public Builder centered(boolean v) { centered = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder momentumStyle(MomentumStyle v) { momentumStyle = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder weightDecayStyle(WeightDecayStyle v) { weightDecayStyle = v; return this; }
+        public Builder biasCorrection(boolean v) { biasCorrection = v; return this; }
+        public Builder maximize(boolean v) { maximize = v; return this; }
+        public Builder lrDecay(double v) { lrDecay = v; return this; }
+
+        public RmsPropConfig build() {
+            return new RmsPropConfig(learningRate, decay, eps, epsPlacement, initialMeanSquare, centered, momentum,
+                    momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection, maximize, lrDecay);
+        }
+    }
+}

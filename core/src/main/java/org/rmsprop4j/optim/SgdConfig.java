@@ -1,0 +1,84 @@
+package org.rmsprop4j.optim;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with optional momentum, dampening and Nesterov, as
+ * {@code torch.optim.SGD} (PyTorch 1.13).
+ *
+ * <pre>{@code
+ * g ← −g if maximize;  g ← g + λ·θ
+ * b ← g                       on the first step (no dampening), slot "momentum_buffer"
+ * b ← β·b + (1−τ)·g           afterwards (τ = dampening)
+ * θ ← θ − η·(nesterov ? g + β·b : b)       (no momentum: θ ← θ − η·g)
+ * }</pre>
+ * <h2>Conventions</h2> Defaults as PyTorch except the learning rate, which PyTorch requires and we
+ * default to 0.01. The course the seed article comes from writes momentum as {@code v ← γ·v + η·g; θ ← θ − v},
+ * which equals this form while η is constant. Its Nesterov form evaluates the gradient at a
+ * look-ahead point; PyTorch's form (this one) keeps the look-ahead point as the parameter.
+ */
+public record SgdConfig(double learningRate, double momentum, double dampening, boolean nesterov,
+                        double weightDecay, boolean maximize) implements OptimizerSpec {
+
+    public static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+    public SgdConfig {
+        Checks.nonNegative("learningRate", learningRate);
+        Checks.nonNegative("momentum", momentum);
+        Checks.inClosed("dampening", dampening, 0.0, 1.0);
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw Checks.invalid("nesterov", true, "false unless momentum > 0 and dampening = 0 (got momentum "
+                    + momentum + ", dampening " + dampening + ")");
+        }
+        Checks.nonNegative("weightDecay", weightDecay);
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public Builder toBuilder() {
+        return new Builder().learningRate(learningRate).momentum(momentum).dampening(dampening).nesterov(nesterov)
+                .weightDecay(weightDecay).maximize(maximize);
+    }
+
+    @Override public String kind() { return "sgd"; }
+
+    @Override public SgdConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
+
+    @Override public List<String> stateSlots() {
+        return momentum > 0 ? List.of(MOMENTUM_BUFFER) : List.of();
+    }
+
+    @Override public Map<String, Object> hyperParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learningRate", learningRate);
+        m.put("momentum", momentum);
+        m.put("dampening", dampening);
+        m.put("nesterov", nesterov);
+        m.put("weightDecay", weightDecay);
+        m.put("maximize", maximize);
+        return Collections.unmodifiableMap(m);
+    }
+
+    public static final class Builder {
+        private double learningRate = 0.01;
+        private double momentum = 0.0;
+        private double dampening = 0.0;
+        private boolean nesterov = false;
+        private double weightDecay = 0.0;
+        private boolean maximize = false;
+
+        private Builder() {}
+
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder dampening(double v) { dampening = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder maximize(boolean v) { maximize = v; return this; }
+
+        public SgdConfig build() { return new SgdConfig(learningRate, momentum, dampening, nesterov, weightDecay, maximize); }
+    }
+}

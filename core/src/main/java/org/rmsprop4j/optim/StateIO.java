@@ -1,0 +1,205 @@
+package org.rmsprop4j.optim;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * Saves and loads a {@link StateDict} as a binary file.
+ *
+ * <h2>File format, version 1</h2> Big-endian, in this order: the 8 magic bytes {@code "RMS4JSD\n"};
+ * {@code int} format version; {@code UTF} kind; {@code UTF} dtype; {@code int} group count, then per
+ * group {@code UTF} name, {@code long} step, {@code double} learning rate, {@code int} n and n pairs
+ * of {@code UTF} hyper-parameter name and value; {@code int} parameter count, then per parameter
+ * {@code UTF} name and {@code int} length; {@code int} buffer count, then per buffer {@code UTF} key,
+ * {@code int} length and the values as {@code float} (float32) or {@code double} (float64); finally
+ * the {@code long} CRC-32 of every byte before it. ({@code UTF} is Java's modified UTF-8 with a
+ * 2-byte length.)
+ *
+ * <h2>Guarantees</h2> {@link #save} writes a temporary file in the target's folder, forces it to
+ * disk and renames it over the target, so the target is either the old file or the whole new one.
+ * {@link #load} reads the whole file, checks the magic, version and checksum before parsing, and
+ * refuses truncated, corrupted or trailing bytes with a message that says which; {@link #loadInto}
+ * then applies it with {@link Optimizer#loadStateDict}, which changes nothing unless everything fits.
+ */
+public final class StateIO {
+    private static final byte[] MAGIC = "RMS4JSD\n".getBytes(StandardCharsets.US_ASCII);
+
+    private StateIO() {}
+
+    /** The state of {@code optimizer}, written atomically to {@code file}. */
+    public static void save(Optimizer optimizer, Path file) throws IOException {
+        save(optimizer.stateDict(), file);
+    }
+
+    /** Writes {@code state} atomically to {@code file}. */
+    public static void save(StateDict state, Path file) throws IOException {
+        writeAtomically(file, toBytes(state));
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code file}, syncs it and renames it over {@code file}. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                var buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads a state file; refuses a damaged one. Does not touch any optimizer. */
+    public static StateDict load(Path file) throws IOException {
+        return fromBytes(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Reads {@code file} and loads it into {@code optimizer}; on any error the optimizer is unchanged. */
+    public static void loadInto(Optimizer optimizer, Path file) throws IOException {
+        optimizer.loadStateDict(load(file));
+    }
+
+    /** The file form of {@code state}. */
+    public static byte[] toBytes(StateDict state) {
+        try {
+            ByteArrayOutputStream bos = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bos);
+            out.write(MAGIC);
+            out.writeInt(state.formatVersion());
+            out.writeUTF(state.kind());
+            out.writeUTF(state.dtype().label());
+            out.writeInt(state.groups().size());
+            for (StateDict.GroupState g : state.groups()) {
+                out.writeUTF(g.name());
+                out.writeLong(g.step());
+                out.writeDouble(g.learningRate());
+                out.writeInt(g.hyperParameters().size());
+                for (var e : g.hyperParameters().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
+            }
+            out.writeInt(state.paramLengths().size());
+            for (var e : state.paramLengths().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
+            out.writeInt(state.buffers().size());
+            boolean f32 = state.dtype() == Dtype.FLOAT32;
+            for (var e : state.buffers().entrySet()) {
+                out.writeUTF(e.getKey());
+                double[] v = e.getValue();
+                out.writeInt(v.length);
+                for (double x : v) {
+                    if (f32) out.writeFloat((float) x);
+                    else out.writeDouble(x);
+                }
+            }
+            out.flush();
+            CRC32 crc = new CRC32();
+            crc.update(bos.toByteArray());
+            out.writeLong(crc.getValue());
+            out.flush();
+            return bos.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses the file form; {@code source} names it in error messages.
+     *
+     * @throws IOException with a message saying what is wrong (not a state file, newer version,
+     *                     truncated, checksum mismatch, malformed)
+     */
+    public static StateDict fromBytes(byte[] bytes, String source) throws IOException {
+        if (bytes.length < MAGIC.length + 4 + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+            if (bytes.length >= MAGIC.length && !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+                throw new IOException(source + " is not an rmsprop4j state file (wrong magic bytes)");
+            }
+            throw new IOException(source + " is truncated: " + bytes.length + " bytes is shorter than any state file");
+        }
+        int version = ((bytes[8] & 0xff) << 24) | ((bytes[9] & 0xff) << 16) | ((bytes[10] & 0xff) << 8) | (bytes[11] & 0xff);
+        if (version > StateDict.FORMAT_VERSION || version < 1) {
+            throw new IOException(source + " has state format version " + version + "; this release reads versions 1.."
+                    + StateDict.FORMAT_VERSION);
+        }
+        int body = bytes.length - 8;
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, body);
+        long stored = 0;
+        for (int i = body; i < bytes.length; i++) stored = (stored << 8) | (bytes[i] & 0xff);
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
+            in.skipNBytes(MAGIC.length + 4);
+            String kind = in.readUTF();
+            Dtype dtype = Dtype.parse(in.readUTF());
+            int ng = count(in.readInt(), "groups", source);
+            List<StateDict.GroupState> groups = new ArrayList<>();
+            for (int g = 0; g < ng; g++) {
+                String name = in.readUTF();
+                long step = in.readLong();
+                double lr = in.readDouble();
+                int nh = count(in.readInt(), "hyper-parameters", source);
+                Map<String, String> hyper = new LinkedHashMap<>();
+                for (int h = 0; h < nh; h++) hyper.put(in.readUTF(), in.readUTF());
+                groups.add(new StateDict.GroupState(name, step, lr, hyper));
+            }
+            int np = count(in.readInt(), "parameters", source);
+            Map<String, Integer> lengths = new LinkedHashMap<>();
+            for (int p = 0; p < np; p++) lengths.put(in.readUTF(), count(in.readInt(), "parameter length", source));
+            int nb = count(in.readInt(), "buffers", source);
+            Map<String, double[]> buffers = new LinkedHashMap<>();
+            for (int b = 0; b < nb; b++) {
+                String key = in.readUTF();
+                int n = count(in.readInt(), "length of buffer " + key, source);
+                if ((long) n * (dtype == Dtype.FLOAT32 ? 4 : 8) > in.available()) throw new EOFException();
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) v[i] = dtype == Dtype.FLOAT32 ? in.readFloat() : in.readDouble();
+                buffers.put(key, v);
+            }
+            if (in.available() != 0) {
+                throw new IOException(source + " is corrupted: " + in.available() + " unexpected bytes before the checksum");
+            }
+            if (crc.getValue() != stored) throw new IOException(source + " is corrupted: checksum mismatch");
+            return new StateDict(version, kind, dtype, groups, lengths, buffers);
+        } catch (EOFException | IllegalArgumentException | java.io.UTFDataFormatException e) {
+            if (crc.getValue() != stored) {
+                throw new IOException(source + " is truncated or corrupted: checksum mismatch", e);
+            }
+            throw new IOException(source + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int count(int n, String what, String source) throws IOException {
+        if (n < 0) throw new IOException(source + " is corrupted: negative count of " + what + " (" + n + ")");
+        return n;
+    }
+}
