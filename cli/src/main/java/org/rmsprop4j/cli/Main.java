@@ -1,0 +1,65 @@
+package org.rmsprop4j.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rmsprop4j} command line. Each sub-command lives in its own class. */
+@Command(name = "rmsprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "RMSprop exactly as every major framework does it: conformance checks, training, pictures, benchmarks.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (used by tests). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command tree; sub-commands register here. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("conformance", new ConformanceCommand());
+        cl.setExecutionExceptionHandler(Main::handleException);
+        return cl;
+    }
+
+    /** Bad input becomes one clear line on stderr and exit code 2, never a stack trace. */
+    static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean userError = e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                || e instanceof java.io.UncheckedIOException || e instanceof CliException;
+        cl.getErr().println("rmsprop4j " + cl.getCommandName() + ": " + msg);
+        if (!userError) {
+            cl.getErr().println("(internal error " + e.getClass().getName() + "; please report it)");
+            if (System.getenv("RMSPROP4J_DEBUG") != null) e.printStackTrace(cl.getErr());
+            return 3;
+        }
+        return 2;
+    }
+
+    @Override public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Version from the jar manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"rmsprop4j " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}
