@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.rmsprop4j.kernel.ChunkPool;
+
 /**
  * An optimizer over one flat parameter array: a {@link ParamLayout} of named tensors, split into
  * parameter groups that each have their own configuration and learning-rate schedule, plus the
@@ -37,6 +39,12 @@ public final class Optimizer {
     /** Name of the group of parameters not assigned to an explicit group. */
     public static final String DEFAULT_GROUP = "default";
 
+    /**
+     * Default {@link Builder#parallelThreshold(int)}: runs shorter than this many elements are not
+     * split across threads. Measured on a 2-core AMD EPYC VM (bench/RESULTS.md).
+     */
+    public static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 17;
+
     private final OptimizerSpec spec;
     private final ParamLayout layout;
     private final Dtype dtype;
@@ -47,7 +55,24 @@ public final class Optimizer {
     private final float[][] f32;
     private final double[][] f64;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
+    private final int threads;
+    private final int parallelThreshold;
+    private final RunTask runTask = new RunTask();
     private long steps;
+
+    /** One run of one group, reused every step so that a parallel step allocates nothing. */
+    private static final class RunTask implements ChunkPool.RangeTask {
+        Group g;
+        float[] pf, gf;
+        double[] pd, gd;
+        double lr;
+        long t;
+
+        @Override public void run(int off, int len) {
+            if (pf != null) g.rule.apply(pf, gf, g.sf, off, len, lr, t);
+            else g.rule.apply(pd, gd, g.sd, off, len, lr, t);
+        }
+    }
 
     private static final class Group {
         final String name;
@@ -91,6 +116,8 @@ public final class Optimizer {
         this.dtype = b.dtype;
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.clipping = b.clipping;
+        this.threads = b.threads;
+        this.parallelThreshold = b.parallelThreshold;
         List<Group> gs = new ArrayList<>();
         Set<String> assigned = new LinkedHashSet<>();
         Map<String, String> owner = new HashMap<>();
@@ -142,7 +169,8 @@ public final class Optimizer {
 
     /** A new optimizer with the same configuration and fresh state (Tribuo's {@code copy()}). */
     public Optimizer copy() {
-        Builder b = new Builder(spec).layout(layout).dtype(dtype).nonFinitePolicy(nonFinitePolicy).clipping(clipping);
+        Builder b = new Builder(spec).layout(layout).dtype(dtype).nonFinitePolicy(nonFinitePolicy).clipping(clipping)
+                .threads(threads).parallelThreshold(parallelThreshold);
         for (Group g : groups) {
             if (g.name.equals(DEFAULT_GROUP)) b.schedule(g.schedule);
             else b.group(g.name, g.params.stream().map(ParamLayout.Param::name).toList(), g.spec, g.schedule);
@@ -176,6 +204,12 @@ public final class Optimizer {
     public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
 
     public Clipping clipping() { return clipping; }
+
+    /** Number of threads a large step is split across (see {@link Builder#threads(int)}). */
+    public int threads() { return threads; }
+
+    /** Smallest contiguous run, in elements, that is split across threads (see {@link Builder#parallelThreshold(int)}). */
+    public int parallelThreshold() { return parallelThreshold; }
 
     /** Number of applied steps (skipped steps do not count). */
     public long steps() { return steps; }
@@ -249,7 +283,19 @@ public final class Optimizer {
         for (Group g : groups) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
-            for (int r = 0; r < g.runOff.length; r++) g.rule.apply(params, grads, g.sf, g.runOff[r], g.runLen[r], lr, t);
+            for (int r = 0; r < g.runOff.length; r++) {
+                if (threads > 1 && g.runLen[r] >= parallelThreshold) {
+                    RunTask rt = runTask;
+                    rt.g = g; rt.pf = params; rt.gf = grads; rt.pd = null; rt.gd = null; rt.lr = lr; rt.t = t;
+                    try {
+                        ChunkPool.shared().run(rt, g.runOff[r], g.runLen[r], threads);
+                    } finally {
+                        rt.g = null; rt.pf = null; rt.gf = null;
+                    }
+                } else {
+                    g.rule.apply(params, grads, g.sf, g.runOff[r], g.runLen[r], lr, t);
+                }
+            }
         }
         finishStep();
         return true;
@@ -273,7 +319,19 @@ public final class Optimizer {
         for (Group g : groups) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
-            for (int r = 0; r < g.runOff.length; r++) g.rule.apply(params, grads, g.sd, g.runOff[r], g.runLen[r], lr, t);
+            for (int r = 0; r < g.runOff.length; r++) {
+                if (threads > 1 && g.runLen[r] >= parallelThreshold) {
+                    RunTask rt = runTask;
+                    rt.g = g; rt.pd = params; rt.gd = grads; rt.pf = null; rt.gf = null; rt.lr = lr; rt.t = t;
+                    try {
+                        ChunkPool.shared().run(rt, g.runOff[r], g.runLen[r], threads);
+                    } finally {
+                        rt.g = null; rt.pd = null; rt.gd = null;
+                    }
+                } else {
+                    g.rule.apply(params, grads, g.sd, g.runOff[r], g.runLen[r], lr, t);
+                }
+            }
         }
         finishStep();
         return true;
@@ -430,6 +488,8 @@ public final class Optimizer {
         private LearningRateSchedule schedule = Schedules.constant();
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
         private Clipping clipping = Clipping.none();
+        private int threads = 1;
+        private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
         private final List<GroupDef> groups = new ArrayList<>();
 
         private Builder(OptimizerSpec spec) { this.spec = Checks.notNull("spec", spec); }
@@ -452,6 +512,21 @@ public final class Optimizer {
 
         public Builder clipping(Clipping clipping) { this.clipping = clipping; return this; }
 
+        /**
+         * Splits every contiguous run of at least {@link #parallelThreshold(int)} elements into
+         * {@code threads} chunks run at once on a persistent, process-wide set of daemon threads
+         * (the calling thread takes one chunk). Default 1: no threads are started. Results are
+         * bit-identical for every value, since each element is computed by the same loop.
+         */
+        public Builder threads(int threads) { this.threads = threads; return this; }
+
+        /**
+         * Smallest run, in elements, that {@link #threads(int)} splits; shorter runs stay on the
+         * calling thread, where a wake-up of the workers would cost more than it saves. Default
+         * {@value Optimizer#DEFAULT_PARALLEL_THRESHOLD} (measured, see bench/RESULTS.md).
+         */
+        public Builder parallelThreshold(int elements) { this.parallelThreshold = elements; return this; }
+
         /** A group of named parameters with its own configuration (same family as the default spec). */
         public Builder group(String name, List<String> params, OptimizerSpec groupSpec) {
             return group(name, params, groupSpec, null);
@@ -469,6 +544,8 @@ public final class Optimizer {
             Checks.notNull("schedule", schedule);
             Checks.notNull("nonFinitePolicy", nonFinitePolicy);
             Checks.notNull("clipping", clipping);
+            Checks.atLeast("threads", threads, 1);
+            Checks.atLeast("parallelThreshold", parallelThreshold, 1);
             Set<String> names = new LinkedHashSet<>();
             for (GroupDef d : groups) {
                 if (d.name == null || d.name.isEmpty() || d.name.equals(DEFAULT_GROUP)) {

@@ -1,0 +1,64 @@
+package org.rmsprop4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class ChunkPoolTest {
+
+    @Test
+    void chunksCoverTheRangeOnceAlignedAndInOrder() {
+        int[][] cases = {{0, 1000, 2}, {5, 99_999, 3}, {17, 33, 2}, {0, 1 << 20, 7}, {3, 1_000_003, 2}};
+        for (int[] c : cases) {
+            int off = c[0], len = c[1], parts = c[2];
+            int prev = off;
+            for (int k = 1; k <= parts; k++) {
+                int b = ChunkPool.boundary(off, len, parts, k);
+                assertThat(b).isBetween(prev, off + len);
+                if (k < parts && b != off && b != off + len) assertThat(b % ChunkPool.ALIGN).isZero();
+                prev = b;
+            }
+            assertThat(prev).isEqualTo(off + len);
+        }
+    }
+
+    @Test
+    void everyElementIsVisitedExactlyOnceByMoreThanOneThread() {
+        int n = 1_000_003;
+        int[] hits = new int[n + 10];
+        java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int rep = 0; rep < 50; rep++) {
+            ChunkPool.shared().run((off, len) -> {
+                names.add(Thread.currentThread().getName());
+                for (int i = off; i < off + len; i++) hits[i]++;
+            }, 5, n, 3);
+        }
+        for (int i = 0; i < hits.length; i++) assertThat(hits[i]).as("index %d", i).isEqualTo(i >= 5 && i < 5 + n ? 50 : 0);
+        assertThat(names.size()).isGreaterThan(1);
+    }
+
+    @Test
+    void aWorkerExceptionReachesTheCallerAfterAllChunksFinished() {
+        AtomicInteger finished = new AtomicInteger();
+        assertThatThrownBy(() -> ChunkPool.shared().run((off, len) -> {
+            if (off != 0) throw new IllegalStateException("boom at " + off);
+            try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            finished.incrementAndGet();
+        }, 0, 10_000, 2)).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("boom at");
+        assertThat(finished.get()).isEqualTo(1);
+        // the pool is usable afterwards
+        int[] sum = new int[1];
+        ChunkPool.shared().run((off, len) -> { synchronized (sum) { sum[0] += len; } }, 0, 10_000, 2);
+        assertThat(sum[0]).isEqualTo(10_000);
+    }
+
+    @Test
+    void aNestedCallRunsSeriallyInsteadOfDeadlocking() {
+        AtomicInteger total = new AtomicInteger();
+        ChunkPool.shared().run((off, len) -> ChunkPool.shared().run((o2, l2) -> total.addAndGet(l2), off, len, 2), 0, 4096, 2);
+        assertThat(total.get()).isEqualTo(4096);
+    }
+}
