@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("conformance", new ConformanceCommand());
+        cl.addSubcommand("bench", new BenchCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
         return cl;
     }

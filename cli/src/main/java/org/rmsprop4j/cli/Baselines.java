@@ -1,0 +1,201 @@
+package org.rmsprop4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The two external baselines of {@code rmsprop4j bench}: the fused C loop
+ * ({@code bench/native/rmsprop_bench.c}, compiled at run time with the machine's gcc) and
+ * PyTorch's {@code torch.optim.RMSprop} ({@code bench/python/torch_rmsprop_bench.py}, run with
+ * {@code /usr/bin/python3}). Both are read from the source tree (found from the jar's location or
+ * the working directory, or given with {@code --repo}); a baseline that cannot run is reported as
+ * unavailable with the reason, never replaced by a guess.
+ */
+final class Baselines implements AutoCloseable {
+
+    static final String C_SOURCE = "bench/native/rmsprop_bench.c";
+    static final String TORCH_SCRIPT = "bench/python/torch_rmsprop_bench.py";
+    static final String PYTHON = "/usr/bin/python3";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One measurement of a baseline, or the reason there is none. */
+    record Result(Double nsPerStep, Double nsPerElement, Double gbPerS, String detail, String unavailable) {
+        static Result missing(String why) { return new Result(null, null, null, null, why); }
+        boolean ok() { return nsPerElement != null; }
+    }
+
+    /** Arguments shared by both baseline programs. */
+    record Args(String kernel, String dtype, long elements, int tensors, int threads, long minTimeMs, long warmupMs) {
+        List<String> list() {
+            return List.of("--kernel", kernel, "--dtype", dtype, "--elements", Long.toString(elements),
+                    "--tensors", Integer.toString(tensors), "--threads", Integer.toString(threads),
+                    "--min-time-ms", Long.toString(minTimeMs), "--warmup-ms", Long.toString(warmupMs));
+        }
+    }
+
+    private final Path repo;
+    private final Path tmp;
+    private Path cBinary;
+    private String cUnavailable;
+    private String cCompiler;
+    private String torchUnavailable;
+
+    Baselines(Path repo) throws IOException {
+        this.repo = repo;
+        this.tmp = Files.createTempDirectory("rmsprop4j-bench");
+    }
+
+    /** The source tree: {@code explicit} if given, else the checkout the jar was built in, else the working directory or a parent. */
+    static Path locateRepo(Path explicit) {
+        if (explicit != null) return explicit.toAbsolutePath().normalize();
+        List<Path> starts = new ArrayList<>();
+        try {
+            var src = Baselines.class.getProtectionDomain().getCodeSource();
+            if (src != null) starts.add(Path.of(src.getLocation().toURI()).toAbsolutePath());
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            // fall through to the working directory
+        }
+        starts.add(Path.of("").toAbsolutePath());
+        for (Path s : starts) {
+            for (Path d = s; d != null; d = d.getParent()) {
+                if (Files.isRegularFile(d.resolve(C_SOURCE)) || Files.isRegularFile(d.resolve(TORCH_SCRIPT))) return d;
+            }
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    Path repo() { return repo; }
+
+    /** Compiles the C baseline once; afterwards {@link #cUnavailable()} says why it cannot run, or null. */
+    void prepareC() {
+        Path src = repo.resolve(C_SOURCE);
+        if (!Files.isRegularFile(src)) {
+            cUnavailable = "no " + C_SOURCE + " under " + repo;
+            return;
+        }
+        Proc v = exec(List.of("gcc", "--version"), 30);
+        if (v.error != null || v.code != 0) {
+            cUnavailable = "gcc not runnable" + (v.error != null ? " (" + v.error + ")" : "");
+            return;
+        }
+        cCompiler = v.out.lines().findFirst().orElse("gcc");
+        Path bin = tmp.resolve("rmsprop_bench");
+        Proc c = exec(List.of("gcc", "-O3", "-march=native", "-fopenmp", "-o", bin.toString(), src.toString(), "-lm"), 300);
+        if (c.error != null || c.code != 0 || !Files.isExecutable(bin)) {
+            cUnavailable = "gcc failed to build " + C_SOURCE + ": " + firstLine(c.error != null ? c.error : c.err);
+            return;
+        }
+        cBinary = bin;
+    }
+
+    /** Checks the torch script and interpreter once; afterwards {@link #torchUnavailable()} says why it cannot run, or null. */
+    void prepareTorch() {
+        if (!Files.isRegularFile(repo.resolve(TORCH_SCRIPT))) {
+            torchUnavailable = "no " + TORCH_SCRIPT + " under " + repo;
+        } else if (!Files.isExecutable(Path.of(PYTHON))) {
+            torchUnavailable = "no " + PYTHON;
+        } else {
+            Proc p = exec(List.of(PYTHON, "-c", "import torch"), 120);
+            if (p.error != null || p.code != 0) torchUnavailable = PYTHON + " cannot import torch (apt-get install python3-torch)";
+        }
+    }
+
+    String cUnavailable() { return cUnavailable; }
+
+    String cCompiler() { return cCompiler; }
+
+    String torchUnavailable() { return torchUnavailable; }
+
+    Result runC(Args a) {
+        if (cBinary == null) return Result.missing(cUnavailable == null ? "not prepared" : cUnavailable);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(cBinary.toString());
+        cmd.addAll(a.list());
+        return parse(exec(cmd, 1800), "C");
+    }
+
+    Result runTorch(Args a, String foreach) {
+        if (torchUnavailable != null) return Result.missing(torchUnavailable);
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve(TORCH_SCRIPT).toString()));
+        cmd.addAll(a.list());
+        cmd.add("--foreach");
+        cmd.add(foreach);
+        Proc p = exec(cmd, 1800);
+        if (p.code == 3) return Result.missing("torch not importable");
+        return parse(p, "torch");
+    }
+
+    private static Result parse(Proc p, String what) {
+        if (p.error != null) return Result.missing(what + " did not run: " + p.error);
+        if (p.code != 0) return Result.missing(what + " exited " + p.code + ": " + firstLine(p.err));
+        String last = null;
+        for (String l : p.out.split("\n")) if (l.trim().startsWith("{")) last = l.trim();
+        if (last == null) return Result.missing(what + " printed no JSON");
+        try {
+            JsonNode n = JSON.readTree(last);
+            JsonNode ns = n.get("ns_per_element");
+            if (ns == null || !ns.isNumber()) return Result.missing(what + " printed no ns_per_element");
+            String detail = n.has("foreach") ? "foreach=" + n.get("foreach").asText() : n.has("parallel") ? "parallel=" + n.get("parallel").asText() : null;
+            return new Result(n.path("ns_per_step").asDouble(), ns.asDouble(), n.path("gb_per_s").asDouble(), detail, null);
+        } catch (IOException e) {
+            return Result.missing(what + " printed bad JSON: " + e.getMessage());
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null || s.isBlank()) return "(no message)";
+        return s.strip().lines().findFirst().orElse("");
+    }
+
+    private record Proc(int code, String out, String err, String error) {}
+
+    private Proc exec(List<String> cmd, long timeoutSeconds) {
+        try {
+            Path errFile = Files.createTempFile(tmp, "err", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readAllBytes();
+            }
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Proc(-1, "", "", "timed out after " + timeoutSeconds + " s");
+            }
+            String err = Files.readString(errFile, StandardCharsets.UTF_8);
+            Files.deleteIfExists(errFile);
+            return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8), err, null);
+        } catch (IOException e) {
+            return new Proc(-1, "", "", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Proc(-1, "", "", "interrupted");
+        }
+    }
+
+    @Override public void close() {
+        try (var s = Files.walk(tmp)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temp dir is not worth failing the benchmark for
+        }
+    }
+}

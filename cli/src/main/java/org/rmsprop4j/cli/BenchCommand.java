@@ -1,0 +1,223 @@
+package org.rmsprop4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rmsprop4j bench}: our RMSprop step next to a fused C loop and PyTorch, on this machine,
+ * in one run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times one RMSprop step (PyTorch defaults: lr 0.01, alpha 0.99, eps 1e-8, fp32 unless --dtype)",
+                "of rmsprop4j (in this JVM), of a fused C loop (" + Baselines.C_SOURCE + ", built now with gcc -O3 -march=native -fopenmp)",
+                "and of torch.optim.RMSprop (" + Baselines.TORCH_SCRIPT + " via " + Baselines.PYTHON + "),",
+                "for single tensors of 1e6, 1e7 and 1e8 elements, 1,000 tensors of 1,000 elements, and the seed",
+                "article's 2-parameter problem (2 scalar tensors). Prints ns per element, GB/s (20 bytes per fp32",
+                "element: read p, g, v; write p, v; 40 for fp64) and ratios = baseline time / our time (> 1: we are",
+                "faster). A baseline that cannot run is shown as n/a (null in --json), with the reason on stderr.",
+                "Default run: a few minutes; --quick: under one minute (no 1e8)."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Short run: 200 ms per measurement, no 1e8-element tensor.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print {\"rows\": [...]} instead of the table (progress still goes to stderr).")
+    boolean json;
+
+    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or fp64 (default ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--threads", split = ",", paramLabel = "K", description = "Thread counts to run single and many-small workloads with (default 1,2).")
+    List<Integer> threads = new ArrayList<>(List.of(1, 2));
+
+    @Option(names = "--sizes", split = ",", paramLabel = "N",
+            description = "Single-tensor sizes (default 1e6,1e7,1e8; --quick 1e6,1e7). Accepts 1e6 notation.")
+    List<String> sizes;
+
+    @Option(names = "--min-time-ms", paramLabel = "MS", description = "Timed time per measurement (default 1000, --quick 200).")
+    Long minTimeMs;
+
+    @Option(names = "--no-c", description = "Do not build and run the C baseline.")
+    boolean noC;
+
+    @Option(names = "--no-torch", description = "Do not run the PyTorch baseline.")
+    boolean noTorch;
+
+    @Option(names = "--repo", paramLabel = "DIR",
+            description = "Source tree holding " + Baselines.C_SOURCE + " and " + Baselines.TORCH_SCRIPT
+                    + " (default: the checkout this jar was built in, else the working directory or a parent).")
+    Path repo;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One workload to measure. */
+    record Workload(String name, int elements, int tensors, int threads) {}
+
+    /** One line of the result. */
+    record Row(Workload w, StepTimer.Timing ours, Baselines.Result c, Baselines.Result torch, int bytesPerElement) {
+        double oursNsPerElement() { return ours.nsPerStep() / ((double) w.elements * w.tensors); }
+        Double vsC() { return c.ok() ? c.nsPerElement() / oursNsPerElement() : null; }
+        Double vsTorch() { return torch.ok() ? torch.nsPerElement() / oursNsPerElement() : null; }
+    }
+
+    @Override public Integer call() throws Exception {
+        if (!dtype.equals("fp32") && !dtype.equals("fp64")) throw new CliException("--dtype must be fp32 or fp64, got " + dtype);
+        for (int k : threads) if (k < 1 || k > 256) throw new CliException("--threads must be in 1..256, got " + k);
+        long minMs = minTimeMs != null ? minTimeMs : quick ? 200 : 1000;
+        if (minMs < 0) throw new CliException("--min-time-ms must be >= 0, got " + minMs);
+        long warmMs = quick ? 100 : 300;
+        List<Workload> work = workloads();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int bpe = dtype.equals("fp64") ? 40 : 20;
+        String loadBefore = loadAverage();
+        List<Row> rows = new ArrayList<>();
+        try (Baselines base = new Baselines(Baselines.locateRepo(repo))) {
+            if (!noC) base.prepareC();
+            if (!noTorch) base.prepareTorch();
+            if (!noC && base.cUnavailable() != null) err.println("bench: C baseline unavailable: " + base.cUnavailable());
+            if (!noTorch && base.torchUnavailable() != null) err.println("bench: torch baseline unavailable: " + base.torchUnavailable());
+            for (Workload w : work) {
+                err.printf(Locale.ROOT, "bench: %s, %d × %d elements, %d thread(s): ours", w.name, w.tensors, w.elements, w.threads);
+                err.flush();
+                StepTimer.Timing ours = StepTimer.time(dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
+                System.gc();
+                Baselines.Args a = new Baselines.Args("plain", dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
+                err.print(", C");
+                err.flush();
+                Baselines.Result c = noC ? Baselines.Result.missing("--no-c") : base.runC(a);
+                err.print(", torch");
+                err.flush();
+                Baselines.Result t = noTorch ? Baselines.Result.missing("--no-torch") : base.runTorch(a, "auto");
+                err.println();
+                if (!c.ok() && !noC && base.cUnavailable() == null) err.println("bench:   C: " + c.unavailable());
+                if (!t.ok() && !noTorch && base.torchUnavailable() == null) err.println("bench:   torch: " + t.unavailable());
+                rows.add(new Row(w, ours, c, t, bpe));
+            }
+            String loadAfter = loadAverage();
+            if (json) {
+                printJson(out, rows);
+                err.println("bench: " + machine(base) + "; load average before " + loadBefore + ", after " + loadAfter);
+            } else {
+                printTable(out, rows, base, loadBefore, loadAfter, minMs);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    List<Workload> workloads() {
+        List<String> ss = sizes != null ? sizes : quick ? List.of("1e6", "1e7") : List.of("1e6", "1e7", "1e8");
+        List<Workload> w = new ArrayList<>();
+        for (String s : ss) {
+            int n = parseCount("--sizes", s);
+            for (int k : threads) w.add(new Workload("single", n, 1, k));
+        }
+        for (int k : threads) w.add(new Workload("many-small", 1000, 1000, k));
+        w.add(new Workload("seed-neuron", 1, 2, 1));
+        return w;
+    }
+
+    static int parseCount(String opt, String s) {
+        double d;
+        try {
+            d = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException(opt + " must be a whole number like 1000000 or 1e6, got '" + s + "'");
+        }
+        if (!(d >= 1 && d <= 1.5e9) || d != Math.floor(d)) throw new CliException(opt + " must be a whole number in 1..1.5e9, got '" + s + "'");
+        return (int) d;
+    }
+
+    private void printJson(PrintWriter out, List<Row> rows) throws Exception {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("workload", r.w.name);
+            m.put("kernel", "rmsprop");
+            m.put("dtype", dtype);
+            m.put("elements", r.w.elements);
+            m.put("tensors", r.w.tensors);
+            m.put("threads", r.w.threads);
+            m.put("ours_ns_per_element", r.oursNsPerElement());
+            m.put("c_ns_per_element", r.c.nsPerElement());
+            m.put("torch_ns_per_element", r.torch.nsPerElement());
+            m.put("ours_vs_c", r.vsC());
+            m.put("ours_vs_torch", r.vsTorch());
+            list.add(m);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("rows", list);
+        out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+    }
+
+    private void printTable(PrintWriter out, List<Row> rows, Baselines base, String loadBefore, String loadAfter, long minMs) {
+        out.println("rmsprop4j bench — RMSprop step, " + dtype + ", PyTorch defaults; " + Instant.now());
+        out.println(machine(base) + "; load average before " + loadBefore + ", after " + loadAfter + "; " + minMs + " ms per measurement");
+        out.printf(Locale.ROOT, "%-12s %10s %7s %3s | %9s %7s | %9s %7s | %9s %7s | %8s %9s%n",
+                "workload", "elements", "tensors", "thr", "ours ns/e", "GB/s", "C ns/e", "GB/s", "torch ns/e", "GB/s", "ours/C", "ours/torch");
+        for (Row r : rows) {
+            double ours = r.oursNsPerElement();
+            out.printf(Locale.ROOT, "%-12s %10d %7d %3d | %9s %7s | %9s %7s | %9s %7s | %8s %9s%n",
+                    r.w.name, r.w.elements, r.w.tensors, r.w.threads,
+                    num(ours), num(r.bytesPerElement / ours), num(r.c.nsPerElement()), gb(r.c, r.bytesPerElement),
+                    num(r.torch.nsPerElement()), gb(r.torch, r.bytesPerElement), ratio(r.vsC()), ratio(r.vsTorch()));
+        }
+        out.println("ours/X = X's time / our time (above 1: rmsprop4j is faster). GB/s counts " + rows.get(0).bytesPerElement
+                + " bytes per element. n/a: baseline not run (reason on stderr).");
+    }
+
+    private static String gb(Baselines.Result r, int bpe) { return r.ok() ? num(bpe / r.nsPerElement()) : "n/a"; }
+
+    private static String num(Double v) {
+        if (v == null) return "n/a";
+        double a = Math.abs(v);
+        if (a >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        if (a >= 10) return String.format(Locale.ROOT, "%.1f", v);
+        if (a >= 0.1) return String.format(Locale.ROOT, "%.3f", v);
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String ratio(Double v) { return v == null ? "n/a" : num(v) + "×"; }
+
+    private static String machine(Baselines base) {
+        String cpu = "unknown CPU";
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    cpu = l.substring(l.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
+                + (base.cCompiler() != null ? ", " + base.cCompiler() : "");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+}

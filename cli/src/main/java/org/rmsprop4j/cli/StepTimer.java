@@ -1,0 +1,111 @@
+package org.rmsprop4j.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.ParamLayout;
+import org.rmsprop4j.optim.RmsPropConfig;
+
+/**
+ * Times {@link Optimizer#step} in this JVM the way the C and PyTorch baselines time theirs: same
+ * hyper-parameters (lr 0.01, alpha 0.99, eps 1e-8), same initial values (SplitMix64 of
+ * (stream, tensor, index), U[-1, 1)), constant gradients, a warm-up, then batches of consecutive
+ * steps lasting at least 50 µs each until the minimum time has passed and there are at least 5
+ * samples; the result is the median time per step.
+ */
+final class StepTimer {
+
+    static final long TARGET_SAMPLE_NS = 50_000;
+    static final int MIN_SAMPLES = 5;
+
+    /** Median and fastest time per step, in nanoseconds, and the number of samples. */
+    record Timing(double nsPerStep, double minNsPerStep, int samples) {}
+
+    private StepTimer() {}
+
+    static RmsPropConfig config() {
+        return RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
+    }
+
+    /** A layout of {@code tensors} tensors of {@code elements} elements each, back to back. */
+    static ParamLayout layout(int elements, int tensors) {
+        ParamLayout.Builder b = ParamLayout.builder();
+        for (int t = 0; t < tensors; t++) b.add("t" + t, elements);
+        return b.build();
+    }
+
+    static Timing time(String dtype, int elements, int tensors, int threads, long minTimeMs, long warmupMs) {
+        long n = (long) elements * tensors;
+        if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("elements × tensors must be < 2^31, got " + n);
+        Dtype dt = "fp64".equals(dtype) ? Dtype.FLOAT64 : Dtype.FLOAT32;
+        Optimizer opt = Optimizer.builder(config()).layout(layout(elements, tensors)).dtype(dt).threads(threads).build();
+        Runnable step;
+        if (dt == Dtype.FLOAT32) {
+            float[] p = new float[(int) n];
+            float[] g = new float[(int) n];
+            for (int t = 0; t < tensors; t++) {
+                fill(p, t * elements, elements, 0, t);
+                fill(g, t * elements, elements, 1, t);
+            }
+            step = () -> opt.step(p, g);
+        } else {
+            double[] p = new double[(int) n];
+            double[] g = new double[(int) n];
+            for (int t = 0; t < tensors; t++) {
+                fill(p, t * elements, elements, 0, t);
+                fill(g, t * elements, elements, 1, t);
+            }
+            step = () -> opt.step(p, g);
+        }
+        return measure(step, minTimeMs, warmupMs);
+    }
+
+    static Timing measure(Runnable step, long minTimeMs, long warmupMs) {
+        step.run(); // first step: cold caches and page faults, not in the estimate
+        long warmNs = warmupMs * 1_000_000L;
+        long t0 = System.nanoTime();
+        long ws = 0;
+        long now;
+        do {
+            step.run();
+            ws++;
+            now = System.nanoTime();
+        } while (now - t0 < warmNs || ws < 2);
+        double est = (double) (now - t0) / ws;
+        int batch = (int) Math.max(1, Math.min(1_000_000, Math.ceil(TARGET_SAMPLE_NS / Math.max(est, 1.0))));
+        List<Double> samples = new ArrayList<>();
+        long minNs = minTimeMs * 1_000_000L;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < minNs || samples.size() < MIN_SAMPLES) {
+            long a = System.nanoTime();
+            for (int i = 0; i < batch; i++) step.run();
+            long b = System.nanoTime();
+            samples.add((double) (b - a) / batch);
+        }
+        double[] s = samples.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(s);
+        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return new Timing(median, s[0], s.length);
+    }
+
+    /** SplitMix64 of key (stream << 62 | tensor << 40 | i), as bench/native/rmsprop_bench.c. */
+    static long splitmix(long key) {
+        long z = key + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static long key(long stream, long tensor, long i) { return (stream << 62) | (tensor << 40) | i; }
+
+    static void fill(float[] a, int off, int n, int stream, int tensor) {
+        for (int i = 0; i < n; i++) a[off + i] = (float) ((double) (splitmix(key(stream, tensor, i)) >>> 40) * 0x1p-23 - 1.0);
+    }
+
+    static void fill(double[] a, int off, int n, int stream, int tensor) {
+        for (int i = 0; i < n; i++) a[off + i] = (double) (splitmix(key(stream, tensor, i)) >>> 11) * 0x1p-52 - 1.0;
+    }
+}
