@@ -21,11 +21,11 @@ public final class RmspropKernels {
     private RmspropKernels() {}
 
     public static void plain(float[] p, float[] g, float[] v, int off, int len,
-                             float gs, float l2, float dwd, float dlr, float decay, float omd, float bc,
+                             float gs, float l2, float clip, float dwd, float dlr, float decay, float omd, float bc,
                              float epsIn, float epsOut, float lr) {
         for (int i = off, end = off + len; i < end; i++) {
             float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
+            float gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             float vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -36,11 +36,11 @@ public final class RmspropKernels {
     }
 
     public static void plain(double[] p, double[] g, double[] v, int off, int len,
-                             double gs, double l2, double dwd, double dlr, double decay, double omd, double bc,
+                             double gs, double l2, double clip, double dwd, double dlr, double decay, double omd, double bc,
                              double epsIn, double epsOut, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
-            double gi = Math.fma(l2, pi, gs * g[i]);
+            double gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             double vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -51,11 +51,11 @@ public final class RmspropKernels {
     }
 
     public static void centered(float[] p, float[] g, float[] v, float[] a, int off, int len,
-                                float gs, float l2, float dwd, float dlr, float decay, float omd, float bc,
+                                float gs, float l2, float clip, float dwd, float dlr, float decay, float omd, float bc,
                                 float epsIn, float epsOut, float lr) {
         for (int i = off, end = off + len; i < end; i++) {
             float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
+            float gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             float vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -71,11 +71,11 @@ public final class RmspropKernels {
     }
 
     public static void centered(double[] p, double[] g, double[] v, double[] a, int off, int len,
-                                double gs, double l2, double dwd, double dlr, double decay, double omd, double bc,
+                                double gs, double l2, double clip, double dwd, double dlr, double decay, double omd, double bc,
                                 double epsIn, double epsOut, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
-            double gi = Math.fma(l2, pi, gs * g[i]);
+            double gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             double vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -91,11 +91,11 @@ public final class RmspropKernels {
     }
 
     public static void momentum(float[] p, float[] g, float[] v, float[] b, int off, int len,
-                                float gs, float l2, float dwd, float dlr, float decay, float omd, float bc,
+                                float gs, float l2, float clip, float dwd, float dlr, float decay, float omd, float bc,
                                 float epsIn, float epsOut, float m, float s, float t, float nz, float mn) {
         for (int i = off, end = off + len; i < end; i++) {
             float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
+            float gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             float vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -110,11 +110,11 @@ public final class RmspropKernels {
     }
 
     public static void momentum(double[] p, double[] g, double[] v, double[] b, int off, int len,
-                                double gs, double l2, double dwd, double dlr, double decay, double omd, double bc,
+                                double gs, double l2, double clip, double dwd, double dlr, double decay, double omd, double bc,
                                 double epsIn, double epsOut, double m, double s, double t, double nz, double mn) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
-            double gi = Math.fma(l2, pi, gs * g[i]);
+            double gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             double vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -129,11 +129,11 @@ public final class RmspropKernels {
     }
 
     public static void centeredMomentum(float[] p, float[] g, float[] v, float[] a, float[] b, int off, int len,
-                                        float gs, float l2, float dwd, float dlr, float decay, float omd, float bc,
+                                        float gs, float l2, float clip, float dwd, float dlr, float decay, float omd, float bc,
                                         float epsIn, float epsOut, float m, float s, float t, float nz, float mn) {
         for (int i = off, end = off + len; i < end; i++) {
             float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
+            float gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             float vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);
@@ -153,11 +153,11 @@ public final class RmspropKernels {
     }
 
     public static void centeredMomentum(double[] p, double[] g, double[] v, double[] a, double[] b, int off, int len,
-                                        double gs, double l2, double dwd, double dlr, double decay, double omd, double bc,
+                                        double gs, double l2, double clip, double dwd, double dlr, double decay, double omd, double bc,
                                         double epsIn, double epsOut, double m, double s, double t, double nz, double mn) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
-            double gi = Math.fma(l2, pi, gs * g[i]);
+            double gi = Math.min(Math.max(Math.fma(l2, pi, gs * g[i]), -clip), clip);
             pi = pi - (pi * dwd) * dlr;
             double vi = decay * v[i];
             vi = Math.fma(omd * gi, gi, vi);

@@ -12,8 +12,9 @@ import java.util.Map;
  * {@link RmsPropPreset}.
  *
  * <pre>{@code
- * g ← −g                                        // only if maximize
+ * g ← s·g, g ← −g if maximize                 // s = gradientScale (MXNet rescale_grad), 1 by default
  * g ← g + λ·θ                                   // weightDecayStyle L2 (PyTorch, Caffe, MXNet)
+ * g ← min(max(g, −c), c)                        // only if clipGradient c is finite (MXNet clip_gradient)
  * θ ← θ − (θ·λ)·η                               // weightDecayStyle DECOUPLED (Keras 3), before the step
  * ν ← ρ·ν + (1−ρ)·g²                            // slot "square_avg", starts at initialMeanSquare
  * μ ← ρ·μ + (1−ρ)·g                             // slot "grad_avg", only if centered
@@ -49,12 +50,16 @@ import java.util.Map;
  * @param biasCorrection     divide the moments by {@code 1 − ρᵗ} (Optax option)
  * @param maximize           ascend instead of descend (PyTorch)
  * @param lrDecay            inverse-time decay of η, finite and {@code >= 0}
+ * @param gradientScale      s, multiplies the gradient first (MXNet {@code rescale_grad}); finite and {@code > 0}
+ * @param clipGradient       c, clamps each element of the gradient after weight decay (MXNet {@code clip_gradient});
+ *                           {@code > 0}, {@code +∞} for none. {@link Clipping} on the {@link Optimizer} acts before
+ *                           weight decay instead.
  */
 public record RmsPropConfig(double learningRate, double decay, double eps, EpsPlacement epsPlacement,
                             double initialMeanSquare, boolean centered, double momentum,
                             MomentumStyle momentumStyle, boolean nesterov, double weightDecay,
                             WeightDecayStyle weightDecayStyle, boolean biasCorrection, boolean maximize,
-                            double lrDecay) implements OptimizerSpec {
+                            double lrDecay, double gradientScale, double clipGradient) implements OptimizerSpec {
 
     /** Slot of the running mean of squared gradients ν. */
     public static final String SQUARE_AVG = "square_avg";
@@ -77,6 +82,8 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         Checks.nonNegative("weightDecay", weightDecay);
         Checks.notNull("weightDecayStyle", weightDecayStyle);
         Checks.nonNegative("lrDecay", lrDecay);
+        Checks.positive("gradientScale", gradientScale);
+        if (!(clipGradient > 0)) throw Checks.invalid("clipGradient", clipGradient, "> 0 (Infinity for no clipping)");
         if (biasCorrection && initialMeanSquare != 0.0) {
             throw Checks.invalid("initialMeanSquare", initialMeanSquare,
                     "0 when biasCorrection is on (the correction assumes the moments start at 0)");
@@ -119,6 +126,8 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         m.put("biasCorrection", biasCorrection);
         m.put("maximize", maximize);
         m.put("lrDecay", lrDecay);
+        m.put("gradientScale", gradientScale);
+        m.put("clipGradient", clipGradient);
         return Collections.unmodifiableMap(m);
     }
 
@@ -138,6 +147,8 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         private boolean biasCorrection = false;
         private boolean maximize = false;
         private double lrDecay = 0.0;
+        private double gradientScale = 1.0;
+        private double clipGradient = Double.POSITIVE_INFINITY;
 
         private Builder() {}
 
@@ -146,7 +157,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             initialMeanSquare = c.initialMeanSquare; centered = c.centered; momentum = c.momentum;
             momentumStyle = c.momentumStyle; nesterov = c.nesterov; weightDecay = c.weightDecay;
             weightDecayStyle = c.weightDecayStyle; biasCorrection = c.biasCorrection; maximize = c.maximize;
-            lrDecay = c.lrDecay;
+            lrDecay = c.lrDecay; gradientScale = c.gradientScale; clipGradient = c.clipGradient;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -166,10 +177,15 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         public Builder biasCorrection(boolean v) { biasCorrection = v; return this; }
         public Builder maximize(boolean v) { maximize = v; return this; }
         public Builder lrDecay(double v) { lrDecay = v; return this; }
+        /** MXNet {@code rescale_grad}. */
+        public Builder gradientScale(double v) { gradientScale = v; return this; }
+        /** MXNet {@code clip_gradient}; {@code Double.POSITIVE_INFINITY} turns it off. */
+        public Builder clipGradient(double v) { clipGradient = v; return this; }
 
         public RmsPropConfig build() {
             return new RmsPropConfig(learningRate, decay, eps, epsPlacement, initialMeanSquare, centered, momentum,
-                    momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection, maximize, lrDecay);
+                    momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection, maximize, lrDecay,
+                    gradientScale, clipGradient);
         }
     }
 }

@@ -59,21 +59,23 @@ abstract class StepRule {
 
         private boolean lrInside() { return c.momentumStyle() == MomentumStyle.LR_INSIDE; }
 
+        private double gs() { return c.maximize() ? -c.gradientScale() : c.gradientScale(); }
+
         private double l2() { return c.weightDecayStyle() == WeightDecayStyle.L2 ? c.weightDecay() : 0.0; }
 
         private double dwd() { return c.weightDecayStyle() == WeightDecayStyle.DECOUPLED ? c.weightDecay() : 0.0; }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr0, long t) {
             double lr = lrAt(lr0, t);
-            float gs = c.maximize() ? -1f : 1f;
-            float l2 = (float) l2(), dwd = (float) dwd(), dlr = (float) lr;
+            float gs = (float) gs();
+            float l2 = (float) l2(), clip = (float) c.clipGradient(), dwd = (float) dwd(), dlr = (float) lr;
             float decay = (float) c.decay(), omd = (float) (1 - c.decay()), bc = (float) bc(t);
             float epsIn = inside() ? (float) c.eps() : 0f, epsOut = inside() ? 0f : (float) c.eps();
             if (c.momentum() == 0) {
                 if (c.centered()) {
-                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
+                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
                 } else {
-                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
+                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
                 }
                 return;
             }
@@ -81,24 +83,24 @@ abstract class StepRule {
             float sIn = lrInside() ? (float) lr : 1f, tOut = lrInside() ? 1f : (float) lr;
             float nz = c.nesterov() ? 1f : 0f, mn = c.nesterov() ? m : 1f;
             if (c.centered()) {
-                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, dwd, dlr, decay, omd, bc,
+                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             } else {
-                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, dwd, dlr, decay, omd, bc,
+                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             }
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr0, long t) {
             double lr = lrAt(lr0, t);
-            double gs = c.maximize() ? -1 : 1;
-            double l2 = l2(), dwd = dwd(), decay = c.decay(), omd = 1 - c.decay(), bc = bc(t);
+            double gs = gs();
+            double l2 = l2(), clip = c.clipGradient(), dwd = dwd(), decay = c.decay(), omd = 1 - c.decay(), bc = bc(t);
             double epsIn = inside() ? c.eps() : 0, epsOut = inside() ? 0 : c.eps();
             if (c.momentum() == 0) {
                 if (c.centered()) {
-                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
+                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
                 } else {
-                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
+                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
                 }
                 return;
             }
@@ -106,10 +108,10 @@ abstract class StepRule {
             double sIn = lrInside() ? lr : 1, tOut = lrInside() ? 1 : lr;
             double nz = c.nesterov() ? 1 : 0, mn = c.nesterov() ? m : 1;
             if (c.centered()) {
-                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, dwd, lr, decay, omd, bc,
+                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             } else {
-                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, dwd, lr, decay, omd, bc,
+                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             }
         }

@@ -92,10 +92,18 @@ public final class Flavors {
                 return RmsPropPreset.DL4J.config().toBuilder().learningRate(h.num("learningRate", 0.1)).decay(h.num("rmsDecay", 0.95))
                         .eps(eps).initialMeanSquare(eps).build();
             }
-            case "mxnet":
+            case "mxnet": {
+                boolean centered = h.bool("centered", false);
+                double gamma2 = h.num("gamma2", 0.9);
+                Double clip = h.numOrNull("clip_gradient");
+                if (h.numOrNull("clip_weights") != null) {
+                    throw new IllegalArgumentException("hyper.clip_weights (MXNet's clamp of the weights after the step) is not supported");
+                }
                 return RmsPropPreset.MXNET.config().toBuilder().learningRate(h.num("learning_rate", 0.001)).decay(h.num("gamma1", 0.9))
-                        .momentum(h.num("gamma2", 0)).eps(h.num("epsilon", 1e-8)).centered(h.bool("centered", false))
-                        .weightDecay(h.num("wd", 0)).weightDecayStyle(WeightDecayStyle.L2).build();
+                        .centered(centered).momentum(centered ? gamma2 : 0).eps(h.num("epsilon", 1e-8))
+                        .weightDecay(h.num("wd", 0)).gradientScale(h.num("rescale_grad", 1.0))
+                        .clipGradient(clip == null || clip < 0 ? Double.POSITIVE_INFINITY : clip).build();
+            }
             case "tribuo":
                 return RmsPropPreset.TRIBUO.config().toBuilder().learningRate(h.num("initialLearningRate", 0.001)).decay(h.num("rho", 0.9))
                         .eps(h.num("epsilon", 1e-8)).lrDecay(h.num("decay", 0)).build();
@@ -106,14 +114,20 @@ public final class Flavors {
                 return RmsPropPreset.LASAGNE.config().toBuilder().learningRate(h.num("learning_rate", 1.0)).decay(h.num("rho", 0.9))
                         .eps(h.num("epsilon", 1e-6)).build();
             case "hinton":
-                return RmsPropPreset.HINTON.config().toBuilder().learningRate(h.num("lr", 0.001)).decay(h.num("decay", 0.9))
+                return RmsPropPreset.HINTON.config().toBuilder().learningRate(h.num("learning_rate", 0.001)).decay(h.num("decay", 0.9))
                         .eps(h.num("eps", 1e-8)).build();
             case "graves":
                 return RmsPropPreset.GRAVES.config().toBuilder().decay(h.num("aleph", 0.95)).momentum(h.num("beth", 0.9))
                         .learningRate(h.num("gimel", 1e-4)).eps(h.num("daleth", 1e-4)).build();
-            case "dqn":
-                return RmsPropPreset.DQN.config().toBuilder().learningRate(h.num("lr", 0.00025)).decay(h.num("decay", 0.95))
+            case "dqn": {
+                double gm = h.num("gradient_momentum", 0.95), sm = h.num("squared_gradient_momentum", 0.95);
+                if (gm != sm) {
+                    throw new IllegalArgumentException("hyper.gradient_momentum (" + gm + ") must equal hyper.squared_gradient_momentum ("
+                            + sm + "): rmsprop4j uses one decay for both moments");
+                }
+                return RmsPropPreset.DQN.config().toBuilder().learningRate(h.num("learning_rate", 0.00025)).decay(sm)
                         .eps(h.num("min_squared_gradient", 0.01)).build();
+            }
             case "seed":
                 return RmsPropPreset.SEED.config().toBuilder().learningRate(h.num("eta", 0.1)).decay(h.num("beta", 0.9))
                         .eps(h.num("eps", 1e-9)).build();
@@ -123,22 +137,42 @@ public final class Flavors {
     }
 
     /**
-     * Our slot name for a framework's state-slot name, or {@code null} for a slot we do not compare.
+     * Where a framework's state slot lives in ours.
+     *
+     * @param slot     our slot name
+     * @param sign     +1, or −1 where the framework stores the negated quantity (Optax's trace of
+     *                 updates, Graves's and MXNet's Δ)
+     * @param optional the framework keeps it even when our configuration does not need it (TF1 keeps a
+     *                 momentum buffer at momentum 0); then it is not compared
      */
-    public static String slot(String optimizer, String name) {
-        switch (name) {
-            case "square_avg": case "ms": case "nu": case "velocity": case "mean_square": case "accumulator":
-            case "lastGradient": case "grad_squared": case "gradsSquared": case "history": case "n": case "acc": case "v":
-                return optimizer.equals("rmsprop") || optimizer.equals("adadelta") ? "square_avg" : null;
-            case "grad_avg": case "mg": case "mu": case "average_gradient": case "g_bar": case "g":
-                return "grad_avg";
-            case "momentum_buffer": case "mom": case "momentum": case "trace": case "momentums": case "delta": case "b":
-                return "momentum_buffer";
-            case "sum": case "acc_delta": case "exp_avg": case "exp_avg_sq": case "max_exp_avg_sq":
-                return name;
-            default:
-                return null;
-        }
+    public record SlotRef(String slot, double sign, boolean optional) {}
+
+    private static final Map<String, Map<String, SlotRef>> SLOTS = Map.ofEntries(
+            Map.entry("pytorch", Map.of("square_avg", ref("square_avg"), "momentum_buffer", ref("momentum_buffer"),
+                    "grad_avg", ref("grad_avg"), "sum", ref("sum"), "acc_delta", ref("acc_delta"), "exp_avg", ref("exp_avg"),
+                    "exp_avg_sq", ref("exp_avg_sq"), "max_exp_avg_sq", ref("max_exp_avg_sq"))),
+            Map.entry("keras", Map.of("velocity", ref("square_avg"), "momentum", ref("momentum_buffer"),
+                    "average_gradient", ref("grad_avg"))),
+            Map.entry("tf1", Map.of("rms", ref("square_avg"), "momentum", new SlotRef("momentum_buffer", 1, true),
+                    "mg", ref("grad_avg"))),
+            Map.entry("optax", Map.of("nu", ref("square_avg"), "mu", ref("grad_avg"),
+                    "trace", new SlotRef("momentum_buffer", -1, false))),
+            Map.entry("dl4j", Map.of("G", ref("square_avg"))),
+            Map.entry("mxnet", Map.of("n", ref("square_avg"), "g", ref("grad_avg"), "delta", new SlotRef("momentum_buffer", -1, false))),
+            Map.entry("tribuo", Map.of("gradsSquared", ref("square_avg"))),
+            Map.entry("caffe", Map.of("history", ref("square_avg"))),
+            Map.entry("lasagne", Map.of("accu", ref("square_avg"))),
+            Map.entry("hinton", Map.of("MeanSquare", ref("square_avg"))),
+            Map.entry("graves", Map.of("n", ref("square_avg"), "g", ref("grad_avg"), "delta", new SlotRef("momentum_buffer", -1, false))),
+            Map.entry("dqn", Map.of("g", ref("grad_avg"), "g2", ref("square_avg"))),
+            Map.entry("seed", Map.of("v", ref("square_avg"))));
+
+    private static SlotRef ref(String slot) { return new SlotRef(slot, 1, false); }
+
+    /** Our slot for a framework's state-slot name in a flavour, or {@code null} when the flavour has no such slot. */
+    public static SlotRef slot(String flavor, String name) {
+        Map<String, SlotRef> m = SLOTS.get(flavor);
+        return m == null ? null : m.get(name);
     }
 
     /** Typed, strict access to a case's hyper-parameters. */

@@ -9,10 +9,17 @@ import org.rmsprop4j.optim.Dtype;
  */
 public record Tolerance(long maxUlpFloat32, long maxUlpFloat64, double atolFloat32, double atolFloat64) {
 
-    /** The bounds the project holds for every recorded case. */
-    public static Tolerance standard() { return new Tolerance(8, 64, 1e-7, 1e-14); }
+    /**
+     * The bound for a reference computed with a different operation order (no fused multiply-add,
+     * {@code 1−ρ} formed in float32, {@code (η/d)·g} instead of {@code (η·g)/d}): 1024 ULP, or an
+     * absolute 1e-6 (float32) / 1e-13 (float64) for values near zero. Such differences are a few ULP
+     * per step and compound along a 40-step trajectory to at most a few hundred ULP; a real difference
+     * of semantics (where ε goes, ν₀, where the learning rate enters momentum) shows up as relative
+     * errors of 1e-3 and more, far outside this bound (see {@code FlavorMutationTest}).
+     */
+    public static Tolerance standard() { return new Tolerance(1024, 1024, 1e-6, 1e-13); }
 
-    /** Bit-for-bit. */
+    /** Bit for bit: what we hold against the recorded PyTorch runs. */
     public static Tolerance exact() { return new Tolerance(0, 0, 0, 0); }
 
     public long maxUlp(Dtype d) { return d == Dtype.FLOAT32 ? maxUlpFloat32 : maxUlpFloat64; }
