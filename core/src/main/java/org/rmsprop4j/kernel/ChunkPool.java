@@ -35,6 +35,9 @@ public final class ChunkPool {
     /** How long an idle worker (or the waiting caller) spins before parking, in nanoseconds. */
     static final long SPIN_NS = 50_000;
 
+    /** The first part of {@link #SPIN_NS} spent in pause instructions; the rest yields. */
+    static final long PAUSE_NS = 2_000;
+
     private static final ChunkPool SHARED = new ChunkPool();
 
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -119,9 +122,19 @@ public final class ChunkPool {
         while (pending.get() != 0) {
             long now = System.nanoTime();
             if (deadline == 0) deadline = now + SPIN_NS;
-            if (now < deadline) Thread.onSpinWait();
-            else LockSupport.parkNanos(this, 1_000_000L);
+            idle(now - (deadline - SPIN_NS));
+            if (now >= deadline) LockSupport.parkNanos(this, 1_000_000L);
         }
+    }
+
+    /**
+     * One round of waiting without parking: a pause instruction for the first microseconds, then
+     * {@code Thread.yield()}, so that on a machine with more runnable threads than cores a waiting
+     * thread hands its core to the thread it waits for instead of spinning against it.
+     */
+    private static void idle(long waitedNs) {
+        if (waitedNs < PAUSE_NS) Thread.onSpinWait();
+        else Thread.yield();
     }
 
     private Worker[] ensureWorkers(int n) {
@@ -161,8 +174,9 @@ public final class ChunkPool {
             for (;;) {
                 RangeTask t = task;
                 if (t == null) {
-                    if (System.nanoTime() - idleSince < SPIN_NS) {
-                        Thread.onSpinWait();
+                    long idleNs = System.nanoTime() - idleSince;
+                    if (idleNs < SPIN_NS) {
+                        idle(idleNs);
                     } else {
                         LockSupport.park(pool);
                         Thread.interrupted(); // an interrupt must not turn parking into a busy loop
