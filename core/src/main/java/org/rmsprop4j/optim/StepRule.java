@@ -4,6 +4,7 @@ import org.rmsprop4j.kernel.AdadeltaKernels;
 import org.rmsprop4j.kernel.AdagradKernels;
 import org.rmsprop4j.kernel.AdamKernels;
 import org.rmsprop4j.kernel.RmspropKernels;
+import org.rmsprop4j.kernel.RmspropLeanKernels;
 import org.rmsprop4j.kernel.SgdKernels;
 
 /**
@@ -74,6 +75,9 @@ abstract class StepRule {
             if (c.momentum() == 0) {
                 if (c.centered()) {
                     RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
+                } else if (gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
+                    // every extra coefficient neutral: the lean loop (1.6x faster in cache, measured; bench/RESULTS.md)
+                    RmspropLeanKernels.plain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, (float) lr);
                 } else {
                     RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
                 }
@@ -99,6 +103,8 @@ abstract class StepRule {
             if (c.momentum() == 0) {
                 if (c.centered()) {
                     RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
+                } else if (gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
+                    RmspropLeanKernels.plain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
                 } else {
                     RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
                 }

@@ -1,0 +1,78 @@
+package org.rmsprop4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/** The lean loops against the generic loops with neutral coefficients, on the same inputs. */
+class RmspropLeanKernelsTest {
+
+    private static final float INF = Float.POSITIVE_INFINITY;
+
+    @Test
+    void float32IsBitIdenticalToTheGenericLoopForFiniteNonZeroValues() {
+        for (boolean inside : new boolean[] {false, true}) {
+            SplittableRandom r = new SplittableRandom(inside ? 1 : 2);
+            int n = 10_007, off = 3, len = n - 8;
+            float[] p1 = new float[n], v1 = new float[n];
+            for (int i = 0; i < n; i++) p1[i] = nonZero(r) * (float) Math.pow(10, r.nextInt(-6, 6));
+            float[] p2 = p1.clone(), v2 = v1.clone();
+            float epsIn = inside ? 1e-8f : 0f, epsOut = inside ? 0f : 1e-8f;
+            for (int step = 0; step < 20; step++) {
+                float[] g = new float[n];
+                for (int i = 0; i < n; i++) g[i] = nonZero(r) * (float) Math.pow(10, r.nextInt(-8, 4));
+                float lr = 0.01f / (step + 1);
+                RmspropKernels.plain(p1, g, v1, off, len, 1f, 0f, INF, 0f, lr, 0.99f, 0.01f, 1f, epsIn, epsOut, lr);
+                RmspropLeanKernels.plain(p2, g, v2, off, len, 0.99f, 0.01f, epsIn, epsOut, lr);
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToRawIntBits(p2[i])).as("p[%d] eps inside %s", i, inside).isEqualTo(Float.floatToRawIntBits(p1[i]));
+                assertThat(Float.floatToRawIntBits(v2[i])).as("v[%d]", i).isEqualTo(Float.floatToRawIntBits(v1[i]));
+            }
+            assertThat(p2[0]).isEqualTo(p1[0]); // outside [off, off+len): untouched by both
+            assertThat(v2[0]).isZero();
+        }
+    }
+
+    @Test
+    void float64IsBitIdenticalToTheGenericLoopForFiniteNonZeroValues() {
+        for (boolean inside : new boolean[] {false, true}) {
+            SplittableRandom r = new SplittableRandom(inside ? 3 : 4);
+            int n = 5_003;
+            double[] p1 = new double[n], v1 = new double[n];
+            for (int i = 0; i < n; i++) p1[i] = nonZero(r) * Math.pow(10, r.nextInt(-6, 6));
+            double[] p2 = p1.clone(), v2 = v1.clone();
+            double epsIn = inside ? 1e-8 : 0, epsOut = inside ? 0 : 1e-8;
+            for (int step = 0; step < 20; step++) {
+                double[] g = new double[n];
+                for (int i = 0; i < n; i++) g[i] = nonZero(r) * Math.pow(10, r.nextInt(-8, 4));
+                RmspropKernels.plain(p1, g, v1, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, 0.01, 0.9, 0.1, 1, epsIn, epsOut, 0.01);
+                RmspropLeanKernels.plain(p2, g, v2, 0, n, 0.9, 0.1, epsIn, epsOut, 0.01);
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(Double.doubleToRawLongBits(p2[i])).as("p[%d]", i).isEqualTo(Double.doubleToRawLongBits(p1[i]));
+                assertThat(Double.doubleToRawLongBits(v2[i])).as("v[%d]", i).isEqualTo(Double.doubleToRawLongBits(v1[i]));
+            }
+        }
+    }
+
+    @Test
+    void zerosDifferAtMostInTheSignOfZero() {
+        float[] p1 = {0f, -0f, 0f, -0f, 1f, -1f}, g = {0f, 0f, -0f, -0f, 0f, -0f};
+        float[] p2 = p1.clone(), v1 = new float[6], v2 = new float[6];
+        RmspropKernels.plain(p1, g, v1, 0, 6, 1f, 0f, INF, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f);
+        RmspropLeanKernels.plain(p2, g, v2, 0, 6, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+        for (int i = 0; i < 6; i++) {
+            assertThat(p2[i] == p1[i]).as("p[%d]: %s vs %s", i, p2[i], p1[i]).isTrue();
+            assertThat(v2[i] == v1[i]).isTrue();
+        }
+    }
+
+    private static float nonZero(SplittableRandom r) {
+        float x;
+        do x = (float) (r.nextDouble() * 2 - 1); while (x == 0f);
+        return x;
+    }
+}
