@@ -43,7 +43,7 @@ public final class Optimizer {
      * Default {@link Builder#parallelThreshold(int)}: runs shorter than this many elements are not
      * split across threads. Measured on a 2-core AMD EPYC VM (bench/RESULTS.md).
      */
-    public static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 17;
+    public static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 15;
 
     private final OptimizerSpec spec;
     private final ParamLayout layout;
