@@ -72,6 +72,18 @@ public final class Datasets {
         return CsvLoader.load(p).split(testFraction, seed);
     }
 
+    /**
+     * Whether {@code nameOrPath} names image data in IDX form (mnist10k, an IDX file or a folder of
+     * them), which is usually scaled by 1/255 rather than standardised.
+     */
+    public static boolean isImages(String nameOrPath) {
+        String key = nameOrPath.trim().toLowerCase(Locale.ROOT);
+        if (key.equals("mnist10k")) return true;
+        if (SHIPPED.contains(key.replace('_', '-'))) return false;
+        Path p = Path.of(nameOrPath);
+        return Files.isDirectory(p) || p.getFileName().toString().contains("-idx3");
+    }
+
     /** The shipped MNIST subset with its own split (8,000 training and 2,000 test images). */
     public static Dataset.Split mnist10k() throws IOException {
         IdxLoader.Images trI = IdxLoader.readImages(resource("mnist10k-train-images-idx3-ubyte.gz"), "mnist10k-train-images-idx3-ubyte.gz");
