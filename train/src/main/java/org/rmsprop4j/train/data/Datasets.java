@@ -86,14 +86,26 @@ public final class Datasets {
 
     /** The shipped MNIST subset with its own split (8,000 training and 2,000 test images). */
     public static Dataset.Split mnist10k() throws IOException {
-        IdxLoader.Images trI = IdxLoader.readImages(resource("mnist10k-train-images-idx3-ubyte.gz"), "mnist10k-train-images-idx3-ubyte.gz");
-        int[] trY = IdxLoader.readLabels(resource("mnist10k-train-labels-idx1-ubyte.gz"), "mnist10k-train-labels-idx1-ubyte.gz");
-        IdxLoader.Images teI = IdxLoader.readImages(resource("mnist10k-test-images-idx3-ubyte.gz"), "mnist10k-test-images-idx3-ubyte.gz");
-        int[] teY = IdxLoader.readLabels(resource("mnist10k-test-labels-idx1-ubyte.gz"), "mnist10k-test-labels-idx1-ubyte.gz");
+        IdxLoader.Images trI = images("mnist10k-train-images-idx3-ubyte.gz");
+        int[] trY = labels("mnist10k-train-labels-idx1-ubyte.gz");
+        IdxLoader.Images teI = images("mnist10k-test-images-idx3-ubyte.gz");
+        int[] teY = labels("mnist10k-test-labels-idx1-ubyte.gz");
         int k = IdxLoader.classesOf(trY, teY);
         return new Dataset.Split(
                 IdxLoader.dataset("mnist10k (train)", trI, "mnist10k-train-images-idx3-ubyte.gz", trY, "mnist10k-train-labels-idx1-ubyte.gz", k),
                 IdxLoader.dataset("mnist10k (test)", teI, "mnist10k-test-images-idx3-ubyte.gz", teY, "mnist10k-test-labels-idx1-ubyte.gz", k));
+    }
+
+    private static IdxLoader.Images images(String file) throws IOException {
+        try (InputStream in = resource(file)) {
+            return IdxLoader.readImages(in, file);
+        }
+    }
+
+    private static int[] labels(String file) throws IOException {
+        try (InputStream in = resource(file)) {
+            return IdxLoader.readLabels(in, file);
+        }
     }
 
     private static Dataset.Split idxFolder(Path dir) throws IOException {
