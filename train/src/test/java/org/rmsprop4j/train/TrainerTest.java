@@ -31,10 +31,15 @@ class TrainerTest {
         digits = Datasets.load("digits", 0.2, 42).standardized();
     }
 
+    /** A trainer with a cosine schedule (so that resuming must also restore the schedule's position). */
     static Trainer trainer(String model, Dataset.Split data, OptimizerSpec spec, Dtype dtype, TrainConfig cfg) {
+        return trainer(model, data, spec, dtype, cfg, Schedules.cosine(200, 1e-4));
+    }
+
+    static Trainer trainer(String model, Dataset.Split data, OptimizerSpec spec, Dtype dtype, TrainConfig cfg,
+                           org.rmsprop4j.optim.LearningRateSchedule schedule) {
         Model m = Models.parse(model, data.train().features(), data.train().classes(), 0);
-        Optimizer opt = Optimizer.builder(spec).layout(m.layout()).dtype(dtype)
-                .schedule(Schedules.cosine(200, 1e-4)).build();
+        Optimizer opt = Optimizer.builder(spec).layout(m.layout()).dtype(dtype).schedule(schedule).build();
         return new Trainer(m, opt, cfg);
     }
 
@@ -44,7 +49,7 @@ class TrainerTest {
     void digitsSoftmaxRegressionWithRmspropReaches95Percent() throws IOException {
         Dataset.Split sp = digits;
         try (Trainer t = trainer("softmax", sp, RmsPropPreset.PYTORCH.config(), Dtype.FLOAT32,
-                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build())) {
+                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build(), Schedules.constant())) {
             Trainer.Result r = t.fit(sp.train(), null, sp.test(), null);
             assertThat(r.history()).hasSize(10);
             assertThat(r.test().accuracy()).isGreaterThanOrEqualTo(0.95);
@@ -53,10 +58,30 @@ class TrainerTest {
     }
 
     @Test
+    void digitsMlpWithRmspropReaches97Percent() throws IOException {
+        try (Trainer t = trainer("mlp:128,64", digits, RmsPropPreset.PYTORCH.config().withLearningRate(0.001), Dtype.FLOAT32,
+                TrainConfig.builder().epochs(20).batchSize(32).seed(42).threads(2).build(), Schedules.constant())) {
+            assertThat(t.fit(digits.train(), null, digits.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.97);
+        }
+    }
+
+    /** The MNIST target; excluded from the default run (tag "slow"), see train/pom.xml. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void mnist10kMlpWithRmspropReaches95Percent() throws IOException {
+        Dataset.Split sp = Datasets.mnist10k().scaled(1.0 / 255);
+        Model m = Models.parse("mlp:128,64", 784, 10, 0);
+        Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).build();
+        try (Trainer t = new Trainer(m, opt, TrainConfig.builder().epochs(8).batchSize(64).seed(42).threads(2).build())) {
+            assertThat(t.fit(sp.train(), null, sp.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    @Test
     void breastCancerLogisticRegressionWithRmspropReaches95Percent() throws IOException {
         Dataset.Split sp = Datasets.load("breast-cancer", 0.2, 42).standardized();
         try (Trainer t = trainer("logistic", sp, RmsPropPreset.PYTORCH.config(), Dtype.FLOAT32,
-                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build())) {
+                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build(), Schedules.constant())) {
             assertThat(t.fit(sp.train(), null, sp.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.95);
         }
     }
