@@ -18,6 +18,7 @@ import org.rmsprop4j.train.Trainer;
 import org.rmsprop4j.train.TrainingListener;
 import org.rmsprop4j.train.data.Dataset;
 import org.rmsprop4j.train.data.Datasets;
+import org.rmsprop4j.train.data.Standardizer;
 import org.rmsprop4j.train.model.Model;
 import org.rmsprop4j.train.model.Models;
 
@@ -95,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every-epochs", paramLabel = "N", defaultValue = "1", description = "Checkpoint every N epochs (default: ${DEFAULT-VALUE}).")
     int checkpointEveryEpochs;
 
-    @Option(names = "--resume", paramLabel = "PATH", description = "Continue from a checkpoint file or folder (same data, model, optimizer, seed, batch size).")
+    @Option(names = "--resume", paramLabel = "PATH", description = {"Continue from a checkpoint file or folder. Repeat the interrupted command's options (data, model, optimizer,",
+                    "seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical."})
     Path resume;
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
@@ -120,19 +122,29 @@ final class TrainCommand implements Callable<Integer> {
 
         long t0 = System.nanoTime();
         Dataset.Split split = Datasets.load(data, testFraction, seed);
-        String prep = preprocess.trim().toLowerCase(Locale.ROOT);
-        if (prep.equals("auto")) prep = Datasets.isImages(data) ? "scale" : "standardize";
-        switch (prep) {
-            case "standardize": split = split.standardized(); break;
-            case "scale": split = split.scaled(1.0 / 255); break;
-            case "none": break;
-            default: throw new CliException("--preprocess must be auto, standardize, scale or none, got '" + preprocess + "'");
-        }
-        Dataset train = split.train(), val = null;
+        Dataset train = split.train(), val = null, test = split.test();
         if (valFraction != 0) {
             Dataset.Split tv = train.split(valFraction, seed + 1);
             train = tv.train();
             val = tv.test();
+        }
+        String prep = preprocess.trim().toLowerCase(Locale.ROOT);
+        if (prep.equals("auto")) prep = Datasets.isImages(data) ? "scale" : "standardize";
+        switch (prep) {
+            case "standardize": {
+                Standardizer st = Standardizer.fit(train); // the training part only: nothing of validation or test leaks in
+                train = st.apply(train);
+                test = st.apply(test);
+                if (val != null) val = st.apply(val);
+                break;
+            }
+            case "scale":
+                train = train.scaled(1.0 / 255);
+                test = test.scaled(1.0 / 255);
+                if (val != null) val = val.scaled(1.0 / 255);
+                break;
+            case "none": break;
+            default: throw new CliException("--preprocess must be auto, standardize, scale or none, got '" + preprocess + "'");
         }
         Model m = Models.parse(model, train.features(), train.classes(), l2);
         OptimizerSpec os = opt.spec();
@@ -145,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer optimizer = ob.build();
 
         out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
-                val == null ? "" : " / " + val.size() + " validation", split.test().size(), train.features(), train.classes(), prep);
+                val == null ? "" : " / " + val.size() + " validation", test.size(), train.features(), train.classes(), prep);
         out.printf(Locale.ROOT, "model  %s, %,d parameters, %s%n", m.spec(), m.layout().size(), dt.label());
         out.printf(Locale.ROOT, "optim  %s %s%n", os.kind(), os.hyperParameters());
         out.printf(Locale.ROOT, "run    %d epochs, batch %d, seed %d, %d thread%s, schedule %s%n", epochs, batchSize, seed, th, th == 1 ? "" : "s",
@@ -162,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                 t.resume(resume);
                 out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
             }
-            Trainer.Result r = t.fit(train, val, split.test(), new Fanout(ls));
+            Trainer.Result r = t.fit(train, val, test, new Fanout(ls));
             out.printf(Locale.ROOT, "test accuracy %.4f  test loss %.4f  (%d epochs%s, %d steps, %.1f s)%n", r.test().accuracy(), r.test().loss(),
                     r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
         } finally {

@@ -84,6 +84,14 @@ public final class Dataset {
         return new Dataset(newName, features, classNames, nx, ny);
     }
 
+    /** This data set with every feature multiplied by {@code factor}, a finite number {@code > 0}. */
+    public Dataset scaled(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) throw Checks.invalid("factor", factor, "a finite number > 0");
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = (float) (x[i] * factor);
+        return new Dataset(name, features, classNames, out, y);
+    }
+
     /**
      * Splits into a training and a test part: rows are shuffled with {@code seed}, the last
      * {@code round(size * testFraction)} go to the test part.
@@ -127,14 +135,7 @@ public final class Dataset {
          * the usual preparation of MNIST: per-pixel standardisation blows up rarely inked border pixels).
          */
         public Split scaled(double factor) {
-            if (!(factor > 0) || Double.isInfinite(factor)) throw Checks.invalid("factor", factor, "a finite number > 0");
-            return new Split(scale(train, factor), scale(test, factor));
-        }
-
-        private static Dataset scale(Dataset d, double factor) {
-            float[] x = d.x(), out = new float[x.length];
-            for (int i = 0; i < x.length; i++) out[i] = (float) (x[i] * factor);
-            return new Dataset(d.name(), d.features(), d.classNames(), out, d.y());
+            return new Split(train.scaled(factor), test.scaled(factor));
         }
 
         /** Both parts standardised with the mean and standard deviation of the training part only. */
