@@ -90,84 +90,109 @@ public final class Mlp implements Model {
         }
     }
 
+    /** Rows processed together: each weight row is loaded once per block instead of once per row. */
+    private static final int BLOCK = 16;
+
     private static final class Scratch {
-        final double[][] act;   // act[0] = input row, act[l] = layer l output (last: probabilities)
+        final double[][] act;   // act[l][b*sizes[l] + j]: output of layer l for row b of the block (last: probabilities)
         final double[][] delta;
+        final double[] loss = new double[BLOCK];
 
         Scratch(int[] sizes) {
             act = new double[sizes.length][];
             delta = new double[sizes.length][];
             for (int l = 0; l < sizes.length; l++) {
-                act[l] = new double[sizes[l]];
-                delta[l] = new double[sizes[l]];
+                act[l] = new double[BLOCK * sizes[l]];
+                delta[l] = new double[BLOCK * sizes[l]];
             }
         }
     }
 
     @Override public Object newScratch() { return new Scratch(sizes); }
 
-    /** Forward pass of one row; leaves activations and softmax probabilities in s.act; returns −log p_y. */
-    private double forward(double[] p, float[] x, int row, int label, Scratch s) {
+    /**
+     * Forward pass of rows {@code rows[r0..r0+nb)}, nb <= BLOCK: activations and softmax probabilities
+     * in s.act, {@code −log p_y} per row in s.loss. Every sum runs over the inputs in index order, as
+     * in a row-by-row loop, so blocking does not change a bit.
+     */
+    private void forward(double[] p, float[] x, int[] y, int[] rows, int r0, int nb, Scratch s) {
         int d = sizes[0];
         double[] a0 = s.act[0];
-        for (int i = 0, o = row * d; i < d; i++) a0[i] = x[o + i];
+        for (int b = 0; b < nb; b++) {
+            for (int i = 0, o = rows[r0 + b] * d, t = b * d; i < d; i++) a0[t + i] = x[o + i];
+        }
         int last = sizes.length - 1;
         for (int l = 1; l <= last; l++) {
             double[] in = s.act[l - 1], z = s.act[l];
             int nIn = sizes[l - 1], nOut = sizes[l], w = wOff[l];
-            System.arraycopy(p, bOff[l], z, 0, nOut);
+            for (int b = 0; b < nb; b++) System.arraycopy(p, bOff[l], z, b * nOut, nOut);
             for (int i = 0; i < nIn; i++) {
-                double ai = in[i];
-                int r = w + i * nOut;
-                for (int j = 0; j < nOut; j++) z[j] += ai * p[r + j];
+                int wr = w + i * nOut;
+                for (int b = 0; b < nb; b++) {
+                    double ai = in[b * nIn + i];
+                    int zr = b * nOut;
+                    for (int j = 0; j < nOut; j++) z[zr + j] += ai * p[wr + j];
+                }
             }
-            if (l < last) for (int j = 0; j < nOut; j++) z[j] = activation.apply(z[j]);
+            if (l < last) for (int k = 0, n = nb * nOut; k < n; k++) z[k] = activation.apply(z[k]);
         }
         double[] z = s.act[last];
-        double max = z[0];
-        for (int k = 1; k < z.length; k++) max = Math.max(max, z[k]);
-        double zl = z[label] - max;
-        double sum = 0;
-        for (int k = 0; k < z.length; k++) {
-            z[k] = Math.exp(z[k] - max);
-            sum += z[k];
+        int k = sizes[last];
+        for (int b = 0; b < nb; b++) {
+            int o = b * k, label = y[rows[r0 + b]];
+            double max = z[o];
+            for (int c = 1; c < k; c++) max = Math.max(max, z[o + c]);
+            double zl = z[o + label] - max;
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                z[o + c] = Math.exp(z[o + c] - max);
+                sum += z[o + c];
+            }
+            s.loss[b] = -(zl - Math.log(sum));
+            double inv = 1.0 / sum;
+            for (int c = 0; c < k; c++) z[o + c] *= inv;
         }
-        double logp = zl - Math.log(sum);
-        double inv = 1.0 / sum;
-        for (int k = 0; k < z.length; k++) z[k] *= inv;
-        return -logp;
     }
 
     @Override public double accumulate(double[] p, Dataset data, int[] rows, int from, int to, double[] grad, Object scratch) {
         checkParams(p);
         checkData(data);
         Scratch s = (Scratch) scratch;
-        float[] x = data.x();
         int[] y = data.y();
         int last = sizes.length - 1;
         double loss = 0;
-        for (int r = from; r < to; r++) {
-            int row = rows[r];
-            loss += forward(p, x, row, y[row], s);
+        for (int r0 = from; r0 < to; r0 += BLOCK) {
+            int nb = Math.min(BLOCK, to - r0);
+            forward(p, data.x(), y, rows, r0, nb, s);
+            for (int b = 0; b < nb; b++) loss += s.loss[b];
+            int k = sizes[last];
             double[] dz = s.delta[last];
-            System.arraycopy(s.act[last], 0, dz, 0, dz.length);
-            dz[y[row]] -= 1.0;
+            System.arraycopy(s.act[last], 0, dz, 0, nb * k);
+            for (int b = 0; b < nb; b++) dz[b * k + y[rows[r0 + b]]] -= 1.0;
             for (int l = last; l >= 1; l--) {
                 double[] in = s.act[l - 1], dl = s.delta[l];
-                int nIn = sizes[l - 1], nOut = sizes[l], w = wOff[l], b = bOff[l];
-                for (int j = 0; j < nOut; j++) grad[b + j] += dl[j];
+                int nIn = sizes[l - 1], nOut = sizes[l], w = wOff[l], bo = bOff[l];
+                for (int b = 0; b < nb; b++) {
+                    for (int j = 0, t = b * nOut; j < nOut; j++) grad[bo + j] += dl[t + j];
+                }
                 for (int i = 0; i < nIn; i++) {
-                    double ai = in[i];
-                    int rr = w + i * nOut;
-                    for (int j = 0; j < nOut; j++) grad[rr + j] += ai * dl[j];
+                    int wr = w + i * nOut;
+                    for (int b = 0; b < nb; b++) {
+                        double ai = in[b * nIn + i];
+                        int t = b * nOut;
+                        for (int j = 0; j < nOut; j++) grad[wr + j] += ai * dl[t + j];
+                    }
                 }
                 if (l > 1) {
                     double[] dPrev = s.delta[l - 1];
-                    for (int i = 0; i < nIn; i++) {
-                        int rr = w + i * nOut;
-                        double acc = 0;
-                        for (int j = 0; j < nOut; j++) acc += p[rr + j] * dl[j];
-                        dPrev[i] = acc * activation.derivativeFromOutput(in[i]);
+                    for (int b = 0; b < nb; b++) {
+                        int t = b * nOut;
+                        for (int i = 0; i < nIn; i++) {
+                            int wr = w + i * nOut;
+                            double acc = 0;
+                            for (int j = 0; j < nOut; j++) acc += p[wr + j] * dl[t + j];
+                            dPrev[b * nIn + i] = acc * activation.derivativeFromOutput(in[b * nIn + i]);
+                        }
                     }
                 }
             }
@@ -181,13 +206,17 @@ public final class Mlp implements Model {
         Scratch s = (Scratch) scratch;
         double loss = 0;
         int correct = 0;
+        int k = classes();
         double[] probs = s.act[sizes.length - 1];
-        for (int r = from; r < to; r++) {
-            int row = rows[r];
-            loss += forward(p, data.x(), row, data.y()[row], s);
-            int best = 0;
-            for (int k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
-            if (best == data.y()[row]) correct++;
+        for (int r0 = from; r0 < to; r0 += BLOCK) {
+            int nb = Math.min(BLOCK, to - r0);
+            forward(p, data.x(), data.y(), rows, r0, nb, s);
+            for (int b = 0; b < nb; b++) {
+                loss += s.loss[b];
+                int best = 0;
+                for (int c = 1; c < k; c++) if (probs[b * k + c] > probs[b * k + best]) best = c;
+                if (best == data.y()[rows[r0 + b]]) correct++;
+            }
         }
         return new double[] {loss, correct};
     }
