@@ -112,6 +112,45 @@ class TrainerTest {
         }
     }
 
+    /** Passes everything to a model, but holds each gradient call until two different threads have made one. */
+    static final class TwoThreadProbe implements Model {
+        final Model m;
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.CountDownLatch two = new java.util.concurrent.CountDownLatch(2);
+
+        TwoThreadProbe(Model m) { this.m = m; }
+
+        @Override public String spec() { return m.spec(); }
+        @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
+        @Override public int inputs() { return m.inputs(); }
+        @Override public int classes() { return m.classes(); }
+        @Override public void initialize(double[] p, Rng rng) { m.initialize(p, rng); }
+        @Override public Object newScratch() { return m.newScratch(); }
+        @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
+        @Override public double l2() { return m.l2(); }
+        @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
+
+        @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
+            if (threads.add(Thread.currentThread().getName())) two.countDown();
+            try {
+                two.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return m.accumulate(p, d, rows, from, to, g, s);
+        }
+    }
+
+    @Test
+    void twoThreadsReallyComputeChunksConcurrently() throws IOException {
+        TwoThreadProbe probe = new TwoThreadProbe(Models.parse("softmax", 64, 10, 0));
+        Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).build();
+        try (Trainer t = new Trainer(probe, opt, TrainConfig.builder().epochs(1).batchSize(64).chunkSize(16).threads(2).build())) {
+            t.fit(digits.train(), null, null, null);
+        }
+        assertThat(probe.threads).hasSize(2); // the caller and one pool thread, both inside accumulate at once
+    }
+
     @Test
     void fourEpochsStraightEqualTwoThenResumeTwo(@TempDir Path dir) throws IOException {
         for (Dtype dt : Dtype.values()) {
