@@ -63,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     static void printTable(PrintWriter out, SeedComparison.Result r) {
         out.println("The seed article's problem: one sigmoid neuron f(x) = 1/(1+exp(-(w*x+b))), loss sum 0.5*(f(x)-y)^2,");
         out.println("X = [0.5, 2.5], Y = [0.2, 0.9], start w = b = -2, full batch, float64, 1000 epochs (one update each).");
+        out.println("loss@k is the loss after k updates; w and b are the final parameters.");
         out.println();
         StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-16s %-34s", "run", "settings"));
         for (int k : SeedComparison.REPORTED_EPOCHS) h.append(String.format(Locale.ROOT, " %10s", "loss@" + k));

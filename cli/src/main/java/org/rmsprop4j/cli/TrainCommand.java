@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 
 import org.rmsprop4j.optim.Clipping;
 import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.NonFiniteGradientException;
+import org.rmsprop4j.optim.NonFinitePolicy;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.train.Checkpoint;
@@ -71,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--clip-norm", paramLabel = "X", description = "Clip the gradient to this global norm.")
     Double clipNorm;
+
+    @Option(names = "--non-finite", paramLabel = "POLICY", defaultValue = "propagate",
+            description = "When a gradient holds NaN or infinity: propagate (as PyTorch), skip the step, or stop with a message (default: ${DEFAULT-VALUE}).")
+    String nonFinite;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
             description = "Test part of data sets without their own split (default: ${DEFAULT-VALUE}).")
@@ -154,6 +160,12 @@ final class TrainCommand implements Callable<Integer> {
                 .checkpointEveryEpochs(checkpointEveryEpochs).build();
         Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(opt.schedule(batches * epochs));
         if (clipNorm != null) ob.clipping(Clipping.byGlobalNorm(clipNorm));
+        switch (nonFinite.trim().toLowerCase(Locale.ROOT)) {
+            case "propagate": ob.nonFinitePolicy(NonFinitePolicy.PROPAGATE); break;
+            case "skip": ob.nonFinitePolicy(NonFinitePolicy.SKIP); break;
+            case "stop": ob.nonFinitePolicy(NonFinitePolicy.THROW); break;
+            default: throw new CliException("--non-finite must be propagate, skip or stop, got '" + nonFinite + "'");
+        }
         Optimizer optimizer = ob.build();
 
         out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
@@ -174,7 +186,16 @@ final class TrainCommand implements Callable<Integer> {
                 t.resume(resume);
                 out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
             }
-            Trainer.Result r = t.fit(train, val, test, new Fanout(ls));
+            Trainer.Result r;
+            try {
+                r = t.fit(train, val, test, new Fanout(ls));
+            } catch (NonFiniteGradientException e) {
+                throw new CliException("training stopped at step " + (t.steps() + 1) + ": " + e.getMessage()
+                        + " (try a lower --lr or --clip-norm)");
+            }
+            if (!r.history().isEmpty() && !Double.isFinite(r.history().get(r.history().size() - 1).trainLoss())) {
+                out.println("warning: the training loss is not finite (training diverged); try a lower --lr, --clip-norm, or --non-finite stop");
+            }
             out.printf(Locale.ROOT, "test accuracy %.4f  test loss %.4f  (%d epochs%s, %d steps, %.1f s)%n", r.test().accuracy(), r.test().loss(),
                     r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
         } finally {

@@ -74,6 +74,10 @@ class TrainAndDemoCommandTest {
         Path labels = Files.writeString(dir.resolve("labels.csv"), "3,2,a,b\n1,2,0\n3,4,1\n5,6,7\n");
         assertOneLineError(run("train", "-d", labels.toString()), "labels.csv line 4: label must be in 0..1 (the header names 2 classes), got 7");
         assertOneLineError(run("train", "-d", "iris", "--optimizer", "sgd", "--preset", "keras"), "--preset does not apply to --optimizer sgd");
+        Run diverged = run("train", "-d", "digits", "-m", "mlp:64", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "1", "--no-progress",
+                "--non-finite", "stop");
+        assertThat(diverged.code()).isEqualTo(2);
+        assertThat(diverged.err()).startsWith("rmsprop4j train: training stopped at step ").contains("is not finite").doesNotContain("\tat ");
         assertOneLineError(run("train", "-d", dir.resolve("missing.csv").toString()),
                 "data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got '"
                         + dir.resolve("missing.csv") + "'");
