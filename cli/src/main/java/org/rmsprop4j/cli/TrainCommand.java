@@ -32,14 +32,18 @@ import picocli.CommandLine.Option;
 /** {@code rmsprop4j train}: trains a model on a shipped data set or a file, with any optimizer. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a model on a data set with RMSprop (any framework's flavour) or another optimizer.",
-                "Shows progress, then the test accuracy and loss. Same seed, same data, same settings: same bits,",
-                "whatever --threads; --resume continues a checkpointed run to the same bits as an uninterrupted one.",
-                "Example: rmsprop4j train --data digits --model mlp:128,64 --preset pytorch --lr 0.001 --epochs 20"})
+                "Shows progress, then the test accuracy and loss.",
+                "Same seed, data and settings give the same bits, whatever --threads;",
+                "--resume continues a checkpointed run to the bits of an uninterrupted one.",
+                "Example: rmsprop4j train digits -m mlp:128,64 --lr 0.001 --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = {"-d", "--data"}, required = true, paramLabel = "NAME|PATH",
+    @Option(names = {"-d", "--data"}, paramLabel = "NAME|PATH",
             description = "Shipped data set (digits, breast-cancer, iris, wine, mnist10k), a CSV file, an IDX images file, or a folder of MNIST IDX files.")
     String data;
+
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "DATA", description = "The data set, as --data (give one or the other).")
+    String dataPositional;
 
     @Option(names = {"-m", "--model"}, paramLabel = "SPEC", defaultValue = "softmax",
             description = "softmax, logistic (2 classes), mlp:W[,W...][:relu|tanh|sigmoid] (default: ${DEFAULT-VALUE}).")
@@ -117,6 +121,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        if (data != null && dataPositional != null) throw new CliException("give the data set once: --data " + data + " or " + dataPositional);
+        if (data == null) data = dataPositional;
+        if (data == null) {
+            throw new CliException("a data set is required: one of " + String.join(", ", Datasets.SHIPPED) + ", or a file or folder (--data or first argument)");
+        }
         Dtype dt;
         try {
             dt = Dtype.parse(dtype.trim().toLowerCase(Locale.ROOT));
