@@ -33,6 +33,8 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("conformance", new ConformanceCommand());
+        cl.addSubcommand("demo", new DemoCommand());
+        cl.addSubcommand("train", new TrainCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
         return cl;
     }
