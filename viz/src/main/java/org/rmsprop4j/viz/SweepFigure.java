@@ -36,7 +36,7 @@ public final class SweepFigure implements Drawing {
         double u = 1;
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
-        Plot.title(g, title, Text.settings(sweep.base()).replaceFirst("lr [^,]*, ", "") + "   ·   start " + sweep.start() + "   ·   "
+        Plot.title(g, title, Text.settings(sweep.base()).replaceFirst("lr [^,]*, ", "").replaceFirst("(ρ|β) [^,]*, ", "") + "   ·   start " + sweep.start() + "   ·   "
                 + sweep.steps() + " steps", 16, 8, u, WIDTH - 32);
         double[] lrs = sweep.learningRates(), ds = sweep.decays();
         int nx = lrs.length, ny = ds.length;
