@@ -137,8 +137,11 @@ public final class ArticleFigures {
         section(outDir, "fig3-sigmoid-neuron", f3, o, say, out, report, "3. The sigmoid neuron's error surface",
                 "The article's neuron σ(w·x + b) fitted to X = [0.5, 2.5], Y = [0.2, 0.9] by full-batch descent from (−2, −2). "
                         + "The start lies on a plateau where the gradient is tiny: gradient descent crawls, momentum builds up speed, "
-                        + "RMSprop divides the tiny gradient by its own scale and crosses the plateau in a few steps. AdaGrad slows "
-                        + "down as its sum grows.");
+                        + "RMSprop divides the tiny gradient by its own scale and crosses the plateau in a few steps; AdaGrad slows "
+                        + "down as its sum grows. RMSprop reaches the minimum first (about 90 steps), but with a constant learning rate "
+                        + "and a tiny ε its mean square decays once the gradient vanishes, the effective step grows (see the step-size "
+                        + "chart) and it is thrown out again, ending up hovering around a loss of 1e-4 while momentum, Nesterov and "
+                        + "Adam keep converging.");
         Drawing loss = Charts.loss(r3, NEURON_COLORS, "Loss against step on the sigmoid neuron (log scale)");
         Drawing eff = Charts.effectiveStep(r3, NEURON_COLORS, "Effective step size per parameter on the sigmoid neuron");
         say.accept("figure 3: loss and step-size charts");
@@ -148,7 +151,8 @@ public final class ArticleFigures {
         out.add(Render.writeSvg(eff, outDir.resolve("fig3-step-size.svg")));
         report.svg(loss, "Loss above the minimum against step, log scale (the minimum is 0).");
         report.svg(eff, "Effective step size per parameter: the factor each step multiplies the gradient by "
-                + "(lr/√(v+ε) for RMSprop seed, lr/(√v+ε) for PyTorch's, lr/(√s+ε) for AdaGrad, lr for gradient descent).");
+                + "(lr/√(v+ε) for RMSprop seed, lr/(√v+ε) for PyTorch's, lr/(√s+ε) for AdaGrad, bias-corrected for Adam). Gradient descent, "
+                + "momentum and Nesterov all have the constant lr = 1, so their lines coincide.");
 
         say.accept("report");
         out.add(report.write(outDir.resolve("report.html")));
