@@ -47,6 +47,20 @@ class OutputsTest {
         }
     }
 
+    /** Text needs a font the JDK can find; without one, titles come out blank (or the JDK throws). */
+    @Test
+    void titlesRenderAsInk() {
+        var img = Render.image(RaceFigure.of(AnimatedGifTest.smallRace(), "A title in ink", RaceFigure.Panel.LOSS));
+        int dark = 0;
+        for (int y = 8; y < 40; y++) {
+            for (int x = 16; x < 300; x++) {
+                int p = img.getRGB(x, y);
+                if (((p >> 16) & 255) < 100 && ((p >> 8) & 255) < 100 && (p & 255) < 100) dark++;
+            }
+        }
+        assertThat(dark).as("dark title pixels").isGreaterThan(300);
+    }
+
     @Test
     void reportIsOneSelfContainedFile() throws Exception {
         var race = AnimatedGifTest.smallRace();
