@@ -27,6 +27,8 @@ final class LineChart {
     final List<Series> series = new ArrayList<>();
     double xMax = Double.NaN;
     double marker = Double.NaN;
+    /** When both are set, the y range is fixed (animations: the axis must not rescale between frames). */
+    double yLo = Double.NaN, yHi = Double.NaN;
 
     LineChart(String title, String xTitle, String yTitle, boolean logY) {
         this.title = title;
@@ -54,6 +56,10 @@ final class LineChart {
             }
         }
         if (Double.isFinite(xMax)) x1 = xMax;
+        if (Double.isFinite(yLo) && Double.isFinite(yHi) && yLo <= yHi) {
+            y0 = yLo;
+            y1 = yHi;
+        }
         if (!(y0 <= y1)) { y0 = logY ? 1e-3 : 0; y1 = 1; }
         if (logY) {
             y0 = Math.max(y0, y1 * 1e-14); // keep twelve-ish decades readable

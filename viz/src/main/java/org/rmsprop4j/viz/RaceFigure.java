@@ -153,11 +153,23 @@ public final class RaceFigure implements Drawing {
         return y + ts.size() * rowH;
     }
 
-    /** The loss-against-step chart of a race up to {@code step}. */
+    /** The loss-against-step chart of a race up to {@code step}, its y range fixed by the whole race. */
     static LineChart lossChart(Race race, List<Color> colors, int step, double u) {
         double min = race.surface().minValue();
         LineChart c = new LineChart(min == 0 ? "Loss (log scale)" : "Loss − min (log scale)", "step", min == 0 ? "loss" : "loss − min", true);
         c.xMax = race.steps();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Trajectory t : race.trajectories()) {
+            for (int k = 0; k < t.frames(); k++) {
+                double v = t.loss(k) - min;
+                if (v > 0 && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        c.yLo = lo;
+        c.yHi = hi;
         for (int i = 0; i < race.trajectories().size(); i++) {
             Trajectory t = race.trajectories().get(i);
             int n = Math.min(step, t.frames() - 1) + 1;
