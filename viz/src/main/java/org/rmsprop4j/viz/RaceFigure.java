@@ -100,6 +100,7 @@ public final class RaceFigure implements Drawing {
     @Override public int height() { return height; }
 
     static String defaultTitle(Race r) {
+        if (r.trajectories().size() > 3) return r.trajectories().size() + " optimizers on " + r.surface().title();
         List<String> names = new ArrayList<>();
         for (Trajectory t : r.trajectories()) names.add(t.label());
         return String.join(" vs ", names) + " on " + r.surface().title();

@@ -15,6 +15,7 @@ import org.rmsprop4j.sim.Trajectory;
  * axis whose area is the accumulated (for RMSprop: exponentially decayed) squared gradient at the
  * current step, with its value printed. All squares share one scale, fixed over the whole
  * animation, so AdaGrad's growing sum and RMSprop's bounded mean square can be compared by eye.
+ * Rows that do not fit (at most one per 70 pixels at slide size) are left out and counted.
  */
 final class SquaresView {
     private SquaresView() {}
@@ -30,13 +31,17 @@ final class SquaresView {
     }
 
     static void draw(Graphics2D g, Rectangle2D box, List<Trajectory> ts, List<Color> colors, int step, double vmax, double u) {
-        g.setColor(Palette.INK);
-        g.setFont(Text.font(Font.BOLD, (float) (14 * u)));
-        Text.left(g, "Accumulated squared gradient (area)", box.getMinX(), box.getMinY() + 16 * u);
         int rows = 0;
         for (Trajectory t : ts) if (t.accumulatorSlot() != null) rows++;
-        if (rows == 0) return;
         double top = box.getMinY() + 28 * u;
+        int fit = Math.max(1, (int) ((box.getMaxY() - top) / (70 * u)));
+        int hidden = Math.max(0, rows - fit);
+        g.setColor(Palette.INK);
+        g.setFont(Text.font(Font.BOLD, (float) (14 * u)));
+        Text.left(g, Text.fit(g, hidden > 0 ? "Accumulated g² (area); " + hidden + " not shown" : "Accumulated squared gradient (area)", box.getWidth()),
+                box.getMinX(), box.getMinY() + 16 * u);
+        if (rows == 0) return;
+        rows -= hidden;
         double rowH = (box.getMaxY() - top) / rows;
         double colW = box.getWidth() / 2;
         double maxSide = Math.max(4, Math.min(rowH - 44 * u, colW - 16 * u));
@@ -44,6 +49,7 @@ final class SquaresView {
         for (int i = 0; i < ts.size(); i++) {
             Trajectory t = ts.get(i);
             if (t.accumulatorSlot() == null) continue;
+            if (r >= rows) break;
             int k = Math.min(step, t.frames() - 1);
             double y = top + r * rowH;
             boolean adagrad = t.spec() instanceof AdagradConfig;
