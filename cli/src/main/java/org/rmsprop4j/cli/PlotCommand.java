@@ -19,6 +19,7 @@ import org.rmsprop4j.viz.Charts;
 import org.rmsprop4j.viz.HtmlReport;
 import org.rmsprop4j.viz.RaceFigure;
 import org.rmsprop4j.viz.Render;
+import org.rmsprop4j.viz.Text;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,8 +118,8 @@ final class PlotCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         for (int i = 0; i < race.trajectories().size(); i++) {
             Trajectory t = race.trajectories().get(i);
-            o.printf(Locale.ROOT, "%-20s final loss %-12s at (%s, %s) after %d steps%s%n", t.label(), org.rmsprop4j.viz.Text.num(t.finalLoss()),
-                    org.rmsprop4j.viz.Text.num(t.x(t.frames() - 1)), org.rmsprop4j.viz.Text.num(t.y(t.frames() - 1)), t.stepsTaken(),
+            o.printf(Locale.ROOT, "%-20s final loss %-12s at (%s, %s) after %d steps%s%n", t.label(), Text.num(t.finalLoss()),
+                    Text.num(t.x(t.frames() - 1)), Text.num(t.y(t.frames() - 1)), t.stepsTaken(),
                     t.diverged() ? " (" + t.stopMessage() + ")" : "");
         }
         o.println("wrote " + out);

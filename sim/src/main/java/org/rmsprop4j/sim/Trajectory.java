@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.rmsprop4j.optim.AdadeltaConfig;
 import org.rmsprop4j.optim.AdagradConfig;
 import org.rmsprop4j.optim.AdamConfig;
+import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.optim.RmsPropConfig;
 import org.rmsprop4j.optim.SgdConfig;
@@ -161,7 +162,7 @@ public final class Trajectory {
                 double mu = state(RmsPropConfig.GRAD_AVG, k, a) / bc;
                 v = Math.max(v - mu * mu, 0);
             }
-            double d = c.epsPlacement() == org.rmsprop4j.optim.EpsPlacement.INSIDE ? Math.sqrt(v + c.eps()) : Math.sqrt(v) + c.eps();
+            double d = c.epsPlacement() == EpsPlacement.INSIDE ? Math.sqrt(v + c.eps()) : Math.sqrt(v) + c.eps();
             return lr / d;
         }
         if (spec instanceof AdagradConfig c) {

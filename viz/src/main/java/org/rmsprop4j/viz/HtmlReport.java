@@ -92,14 +92,14 @@ public final class HtmlReport {
         for (int k : new int[] {0, 1, 10, n / 10, n / 4, n / 2, n}) if (k >= 0 && k <= n) cols.add(k);
         StringBuilder b = new StringBuilder("<table><caption>Loss by step</caption><thead><tr><th></th><th>label</th>");
         for (int k : cols) b.append("<th>step ").append(k).append("</th>");
-        b.append("<th>final position</th><th>steps taken</th><th>stopped because</th></tr></thead><tbody>");
+        b.append("<th>final position</th><th>steps taken</th><th>end</th></tr></thead><tbody>");
         List<Color> cs = Charts.colors(race, colors);
         for (int i = 0; i < race.trajectories().size(); i++) {
             Trajectory t = race.trajectories().get(i);
             b.append("<tr><td>").append(swatch(cs.get(i))).append("</td><td>").append(esc(t.label())).append("</td>");
             for (int k : cols) b.append("<td class=\"num\">").append(k < t.frames() ? esc(Text.num(t.loss(k))) : "—").append("</td>");
             int last = t.frames() - 1;
-            b.append("<td class=\"num\">").append(esc(new Surface.Point(t.x(last), t.y(last)).toString())).append("</td><td class=\"num\">")
+            b.append("<td class=\"num\">").append(esc("(" + Text.num(t.x(last)) + ", " + Text.num(t.y(last)) + ")")).append("</td><td class=\"num\">")
                     .append(t.stepsTaken()).append("</td><td>").append(esc(t.stopMessage())).append("</td></tr>");
         }
         parts.add(b.append("</tbody></table>").toString());
