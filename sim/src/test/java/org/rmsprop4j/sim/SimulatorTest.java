@@ -96,6 +96,41 @@ class SimulatorTest {
         }
     }
 
+    static Stream<OptimizerSpec> noMomentumSpecs() {
+        return Stream.of(RmsPropPreset.PYTORCH.config().toBuilder().learningRate(0.05).build(), RmsPropPreset.SEED.config(),
+                RmsPropPreset.TF1.config().toBuilder().learningRate(0.05).build(), RmsPropPreset.DQN.config().toBuilder().learningRate(0.01).build(),
+                RmsPropConfig.builder().learningRate(0.02).biasCorrection(true).build(),
+                RmsPropConfig.builder().learningRate(0.02).lrDecay(0.1).centered(true).build(),
+                AdagradConfig.builder().learningRate(0.3).lrDecay(0.05).build(), AdadeltaConfig.builder().build(),
+                SgdConfig.builder().learningRate(1e-3).build());
+    }
+
+    /** Without momentum every step is θ_{k−1} − θ_k = effectiveStep(k)·g_{k−1}: pins the formulas of the class comment. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("noMomentumSpecs")
+    void effectiveStepTimesGradientIsTheStepTaken(OptimizerSpec spec) {
+        Surface s = Surfaces.rosenbrock();
+        Trajectory t = Simulator.run(s, spec, s.start(), 60);
+        for (int k = 1; k < t.frames(); k++) {
+            for (int a = 0; a < 2; a++) {
+                double taken = t.position(k - 1, a) - t.position(k, a);
+                double predicted = t.effectiveStep(k, a) * t.gradient(k - 1, a);
+                assertThat(taken).as("step %d axis %d", k, a).isCloseTo(predicted, org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * Math.abs(taken)));
+            }
+        }
+    }
+
+    /** Adam's effective step multiplies the first moment m_k, not the gradient. */
+    @Test
+    void adamEffectiveStepTimesFirstMomentIsTheStepTaken() {
+        Surface s = Surfaces.beale();
+        Trajectory t = Simulator.run(s, AdamConfig.builder().learningRate(0.05).build(), s.start(), 60);
+        for (int k = 1; k < t.frames(); k++) {
+            double taken = t.x(k - 1) - t.x(k);
+            assertThat(taken).isCloseTo(t.effectiveStep(k, 0) * t.momentum(k, 0), org.assertj.core.data.Offset.offset(1e-12 + 1e-9 * Math.abs(taken)));
+        }
+    }
+
     @Test
     void divergenceEndsTheTrajectoryWithAReasonInsteadOfAnException() {
         Surface s = Surfaces.rosenbrock();
