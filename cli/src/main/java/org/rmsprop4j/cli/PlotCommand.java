@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rmsprop4j plot}: a race of optimizers on a loss surface, to PNG, SVG, animated GIF or HTML. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Races optimizers on a 2-D loss surface and draws it: the surface with every path, a legend with the settings,",
-                "and the loss curves (or, with --panel squares, the accumulated squared gradients).",
+        description = {"Races optimizers on a 2-D loss surface and draws the race as PNG, SVG, animated GIF or HTML.",
+                "The figure shows the surface with every path, a legend with the settings, and the loss curves",
+                "(or, with --panel squares, the accumulated squared gradients).",
                 "The format follows the extension of --out: .png, .svg, .gif (animated, loops) or .html (self-contained report).",
                 "Example: rmsprop4j plot --surface rosenbrock --start -1.5,2 --steps 300 --opt rmsprop:preset=keras,lr=0.01 --opt adam:lr=0.05 --out race.gif"},
         footer = {"", "--opt is KIND[:key=value,...]; kinds and keys:",

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code rmsprop4j sweep}: final loss over a grid of learning rate × decay, drawn as a heat map. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Runs one optimizer over a grid of learning rates (geometric) and decays (linear) on a 2-D surface and draws the",
-                "final loss of every run as a heat map, divergent runs marked. Decay is rmsprop's decay, adam's beta2, adadelta's rho.",
+        description = {"Draws the final loss over a grid of learning rate × decay for one optimizer on a 2-D surface.",
+                "Learning rates are spaced geometrically, decays linearly; divergent runs are marked.",
+                "Decay is rmsprop's decay, adam's beta2, adadelta's rho.",
                 "Example: rmsprop4j sweep --surface beale --opt rmsprop --lr 1e-4:1:20 --decay 0.5:0.999:20 --out sweep.png"})
 final class SweepCommand implements Callable<Integer> {
 
