@@ -35,6 +35,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of the table.")
     boolean json;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Folder for the article's figures and the HTML report (default: ${DEFAULT-VALUE}).",
+            defaultValue = "rmsprop4j-out")
+    java.nio.file.Path outDir;
+
+    @Option(names = "--no-figures", description = "Skip the figures (only the table and the real-data result).")
+    boolean noFigures;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the real-data part (default: cores, at most 8). Does not change results.")
     Integer threads;
 
@@ -42,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Everything the demo computed; the input of every renderer (table, JSON, and later figures). */
-    record Report(SeedComparison.Result seed, RealDataDemo.Result realData) {}
+    record Report(SeedComparison.Result seed, RealDataDemo.Result realData, java.util.List<java.nio.file.Path> figures) {}
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -55,9 +63,26 @@ final class DemoCommand implements Callable<Integer> {
             out.print("Real data: training RMSprop on digits ... ");
             out.flush();
         }
-        Report report = new Report(seed, RealDataDemo.run(th));
+        RealDataDemo.Result realData = RealDataDemo.run(th);
+        if (!json) printRealData(out, realData);
+        java.util.List<java.nio.file.Path> figures = java.util.List.of();
+        if (!noFigures) {
+            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter say = json ? err : out;
+            say.println();
+            say.println("Writing the article's figures to " + outDir.toAbsolutePath().normalize() + " ...");
+            say.flush();
+            figures = org.rmsprop4j.viz.ArticleFigures.writeAll(outDir, line -> {
+                err.println("  " + line);
+                err.flush();
+            });
+            if (!json) {
+                for (java.nio.file.Path f : figures) out.println("  wrote " + f);
+                out.println("Open " + figures.get(figures.size() - 1).toAbsolutePath().normalize() + " in a browser for all of them.");
+            }
+        }
+        Report report = new Report(seed, realData, figures);
         if (json) printJson(out, report);
-        else printRealData(out, report.realData());
         out.flush();
         return 0;
     }
@@ -147,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
         rd.put("test_accuracy", d.testAccuracy());
         rd.put("test_loss", d.testLoss());
         doc.put("real_data", rd);
+        doc.put("figures", report.figures().stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
     }
 }

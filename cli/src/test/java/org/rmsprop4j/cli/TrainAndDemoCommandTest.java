@@ -28,7 +28,7 @@ class TrainAndDemoCommandTest {
 
     @Test
     void demoJsonHasEveryRunTheOptimumAndTheRealDataResult() throws Exception {
-        Run r = run("demo", "--json");
+        Run r = run("demo", "--json", "--no-figures");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(r.out());
         List<String> names = new ArrayList<>();
@@ -48,7 +48,7 @@ class TrainAndDemoCommandTest {
 
     @Test
     void demoTablePrintsEveryRunAndTheRealDataAccuracy() {
-        Run r = run("demo", "--threads", "2");
+        Run r = run("demo", "--threads", "2", "--no-figures");
         assertThat(r.code()).isZero();
         for (String n : new String[] {"gd ", "momentum ", "nesterov ", "adagrad ", "rmsprop-seed ", "rmsprop-pytorch ", "adam ", "exact optimum"}) {
             assertThat(r.out()).contains(n);
