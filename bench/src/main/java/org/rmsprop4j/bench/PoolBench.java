@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.rmsprop4j.kernel.ChunkPool;
+import org.rmsprop4j.parallel.ChunkPool;
 
 /**
  * Round trip of the chunk pool with an empty task (the fixed cost a parallel step pays), against

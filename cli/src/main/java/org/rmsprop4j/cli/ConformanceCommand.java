@@ -27,9 +27,9 @@ final class ConformanceCommand implements Callable<Integer> {
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--max-ulp", paramLabel = "N",
-            description = "Largest accepted distance in units in the last place (default: ${DEFAULT-VALUE} for float32, 64 for float64 unless set).",
-            defaultValue = "8")
-    long maxUlp;
+            description = "Largest accepted distance in units in the last place, for float32 and float64 alike "
+                    + "(default: the standard bound, 1024 ULP or an absolute 1e-6 / 1e-13 near zero).")
+    Long maxUlp;
 
     @Option(names = "--exact", description = "Require bit-identical results (0 ULP, no absolute slack).")
     boolean exact;
@@ -43,8 +43,9 @@ final class ConformanceCommand implements Callable<Integer> {
             if (!Files.exists(p)) throw new CliException("no such file or folder: " + p);
         }
         Tolerance std = Tolerance.standard();
+        if (maxUlp != null && maxUlp < 0) throw new CliException("--max-ulp must be >= 0, got " + maxUlp);
         Tolerance tol = exact ? Tolerance.exact()
-                : new Tolerance(maxUlp, Math.max(maxUlp, std.maxUlpFloat64()), std.atolFloat32(), std.atolFloat64());
+                : maxUlp == null ? std : new Tolerance(maxUlp, maxUlp, std.atolFloat32(), std.atolFloat64());
         CaseRunner runner = new CaseRunner(tol);
         List<Path> files = CaseLoader.findCaseFiles(paths);
         int passed = 0, failed = 0;

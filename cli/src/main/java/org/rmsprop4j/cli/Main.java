@@ -15,6 +15,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true"); // figures need no display
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
@@ -34,6 +35,10 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("conformance", new ConformanceCommand());
         cl.addSubcommand("bench", new BenchCommand());
+        cl.addSubcommand("demo", new DemoCommand());
+        cl.addSubcommand("train", new TrainCommand());
+        cl.addSubcommand("plot", new PlotCommand());
+        cl.addSubcommand("sweep", new SweepCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
         return cl;
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.rmsprop4j.kernel.ChunkPool;
+import org.rmsprop4j.parallel.ChunkPool;
 
 /**
  * An optimizer over one flat parameter array: a {@link ParamLayout} of named tensors, split into

@@ -49,23 +49,28 @@ public enum RmsPropPreset {
             .momentumStyle(MomentumStyle.LR_INSIDE).build()),
 
     /**
-     * Deeplearning4j / ND4J {@code RmsProp} config and {@code RmsPropUpdater}: the accumulator starts
-     * at ε; {@code ν ← ρν + (1−ρ)g²; θ ← θ − η·g/(√ν + ε)}... as checked in docs/presets.md;
-     * η = 0.1, ρ = 0.95, ε = 1e-8.
+     * Deeplearning4j / ND4J {@code org.nd4j.linalg.learning.config.RmsProp} with {@code RmsPropUpdater}:
+     * the accumulator starts at ε (not 0); {@code G ← ρG + (1−ρ)g²; θ ← θ − (η·g)/(√G + ε)}; η = 0.1,
+     * ρ ({@code rmsDecay}) = 0.95, ε = 1e-8 outside the root; no momentum, centering or weight decay.
+     * Differs from PyTorch: ν₀ = ε, ρ 0.95, η 0.1. (Very old ND4J started at 0 with ε inside.)
      */
     DL4J(RmsPropConfig.builder().learningRate(0.1).decay(0.95).eps(1e-8).initialMeanSquare(1e-8).build()),
 
     /**
-     * Apache MXNet {@code mxnet.optimizer.RMSProp}: ρ ({@code gamma1}) = 0.9, ε = 1e-8, η = 0.001,
-     * weight decay coupled L2 ({@code wd}); centered variant with momentum ({@code gamma2}) = 0.9 and
-     * the learning rate inside the buffer (Graves).
+     * Apache MXNet 1.9.1 {@code mxnet.optimizer.RMSProp} ({@code rmsprop_update} /
+     * {@code rmspropalex_update} in {@code src/operator/optimizer_op-inl.h}): {@code g ← rescale·g + wd·θ},
+     * then {@code clip_gradient}; {@code n ← γ1·n + (1−γ1)g²; θ ← θ − η·g/√(n + ε)}; γ1 = 0.9, ε = 1e-8
+     * inside the root, η = 0.001. The centered variant (Graves) adds {@code ḡ} and a Δ buffer with
+     * γ2 = 0.9 and the learning rate inside it ({@code centered(true).momentum(0.9)}); the plain variant
+     * has no momentum. MXNet 2 (never released past beta) moved ε outside for the plain variant.
      */
     MXNET(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-8).epsPlacement(EpsPlacement.INSIDE)
             .momentumStyle(MomentumStyle.LR_INSIDE).build()),
 
     /**
-     * Tribuo {@code org.tribuo.math.optimisers.RMSProp}: ρ = 0.9, ε = 1e-8 outside the root, ν₀ = 0,
-     * η decayed as {@code η/(1 + decay·t)} (decay 0 by default); η = 0.001 (Tribuo requires it).
+     * Tribuo {@code org.tribuo.math.optimisers.RMSProp} (double precision): ρ = 0.9, ε = 1e-8 outside the
+     * root, ν₀ = 0, η decayed as {@code η/(1 + decay·t)} with t counted from 0 ({@code lrDecay}; 0 by
+     * default); η = 0.001 (Tribuo requires it). Its Javadoc says it follows Keras, but ε is outside.
      */
     TRIBUO(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-8).build()),
 

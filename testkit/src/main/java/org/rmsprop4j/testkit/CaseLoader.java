@@ -76,7 +76,7 @@ public final class CaseLoader {
         try {
             dtype = Dtype.parse(c.text(root, "dtype"));
         } catch (IllegalArgumentException e) {
-            throw c.err("dtype", e.getMessage());
+            throw new CaseFormatException(source + ": " + e.getMessage());
         }
         JsonNode hyperNode = root.get("hyper");
         if (hyperNode == null || !hyperNode.isObject()) throw c.err("hyper", "must be an object");

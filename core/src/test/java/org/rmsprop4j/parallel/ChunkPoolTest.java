@@ -1,4 +1,4 @@
-package org.rmsprop4j.kernel;
+package org.rmsprop4j.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.rmsprop4j.kernel;
+package org.rmsprop4j.parallel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,0 +1,230 @@
+package org.rmsprop4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.rmsprop4j.optim.Clipping;
+import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.NonFiniteGradientException;
+import org.rmsprop4j.optim.NonFinitePolicy;
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.OptimizerSpec;
+import org.rmsprop4j.train.Checkpoint;
+import org.rmsprop4j.train.MetricsWriter;
+import org.rmsprop4j.train.TrainConfig;
+import org.rmsprop4j.train.Trainer;
+import org.rmsprop4j.train.TrainingListener;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.data.Datasets;
+import org.rmsprop4j.train.data.Standardizer;
+import org.rmsprop4j.train.model.Model;
+import org.rmsprop4j.train.model.Models;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code rmsprop4j train}: trains a model on a shipped data set or a file, with any optimizer. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a model on a data set with RMSprop (any framework's flavour) or another optimizer.",
+                "Shows progress, then the test accuracy and loss.",
+                "Same seed, data and settings give the same bits, whatever --threads;",
+                "--resume continues a checkpointed run to the bits of an uninterrupted one.",
+                "Example: rmsprop4j train digits -m mlp:128,64 --lr 0.001 --epochs 20"})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = {"-d", "--data"}, paramLabel = "NAME|PATH",
+            description = "Shipped data set (digits, breast-cancer, iris, wine, mnist10k), a CSV file, an IDX images file, or a folder of MNIST IDX files.")
+    String data;
+
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "DATA", description = "The data set, as --data (give one or the other).")
+    String dataPositional;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "SPEC", defaultValue = "softmax",
+            description = "softmax, logistic (2 classes), mlp:W[,W...][:relu|tanh|sigmoid] (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Mixin
+    OptimizerOptions opt;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Rows per mini-batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of split, initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the gradient (default: the number of cores, at most 8). Does not change results.")
+    Integer threads;
+
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "16",
+            description = "Rows per gradient chunk; part of the arithmetic, so changing it changes the last bits (default: ${DEFAULT-VALUE}).")
+    int chunkSize;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
+            description = "Storage of parameters and optimizer state: float32 or float64; gradients are computed in float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--l2", paramLabel = "X", defaultValue = "0", description = "L2 penalty lambda/2*sum(w^2) on weights, in the loss (default: off).")
+    double l2;
+
+    @Option(names = "--clip-norm", paramLabel = "X", description = "Clip the gradient to this global norm.")
+    Double clipNorm;
+
+    @Option(names = "--non-finite", paramLabel = "POLICY", defaultValue = "propagate",
+            description = "When a gradient holds NaN or infinity: propagate (as PyTorch), skip the step, or stop with a message (default: ${DEFAULT-VALUE}).")
+    String nonFinite;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Test part of data sets without their own split (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0",
+            description = "Part of the training rows held out for early stopping (default: none; early stopping then watches the training loss).")
+    double valFraction;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs without a lower monitored loss (default: off).")
+    int patience;
+
+    @Option(names = "--preprocess", paramLabel = "HOW", defaultValue = "auto",
+            description = "standardize (fitted on the training part), scale (x/255), none, or auto: scale for IDX images, else standardize (default: ${DEFAULT-VALUE}).")
+    String preprocess;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write " + Checkpoint.FILE_NAME + " here (atomically).")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every-steps", paramLabel = "N", defaultValue = "0", description = "Also checkpoint every N steps (default: only epochs).")
+    long checkpointEverySteps;
+
+    @Option(names = "--checkpoint-every-epochs", paramLabel = "N", defaultValue = "1", description = "Checkpoint every N epochs (default: ${DEFAULT-VALUE}).")
+    int checkpointEveryEpochs;
+
+    @Option(names = "--resume", paramLabel = "PATH", description = {"Continue from a checkpoint file or folder. Repeat the interrupted command's options (data, model, optimizer,",
+                    "seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical."})
+    Path resume;
+
+    @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
+    Path metrics;
+
+    @Option(names = "--no-progress", description = "No progress bar or progress lines (epoch lines and the result still print).")
+    boolean noProgress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        if (data != null && dataPositional != null) throw new CliException("give the data set once: --data " + data + " or " + dataPositional);
+        if (data == null) data = dataPositional;
+        if (data == null) {
+            throw new CliException("a data set is required: one of " + String.join(", ", Datasets.SHIPPED) + ", or a file or folder (--data or first argument)");
+        }
+        Dtype dt;
+        try {
+            dt = Dtype.parse(dtype.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
+        }
+        int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
+        if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
+
+        long t0 = System.nanoTime();
+        Dataset.Split split = Datasets.load(data, testFraction, seed);
+        Dataset train = split.train(), val = null, test = split.test();
+        if (valFraction != 0) {
+            Dataset.Split tv = train.split(valFraction, seed + 1);
+            train = tv.train();
+            val = tv.test();
+        }
+        String prep = preprocess.trim().toLowerCase(Locale.ROOT);
+        if (prep.equals("auto")) prep = Datasets.isImages(data) ? "scale" : "standardize";
+        switch (prep) {
+            case "standardize": {
+                Standardizer st = Standardizer.fit(train); // the training part only: nothing of validation or test leaks in
+                train = st.apply(train);
+                test = st.apply(test);
+                if (val != null) val = st.apply(val);
+                break;
+            }
+            case "scale":
+                train = train.scaled(1.0 / 255);
+                test = test.scaled(1.0 / 255);
+                if (val != null) val = val.scaled(1.0 / 255);
+                break;
+            case "none": break;
+            default: throw new CliException("--preprocess must be auto, standardize, scale or none, got '" + preprocess + "'");
+        }
+        Model m = Models.parse(model, train.features(), train.classes(), l2);
+        OptimizerSpec os = opt.spec();
+        long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
+        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
+                .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
+                .checkpointEveryEpochs(checkpointEveryEpochs).build();
+        Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(opt.schedule(batches * epochs));
+        if (clipNorm != null) ob.clipping(Clipping.byGlobalNorm(clipNorm));
+        switch (nonFinite.trim().toLowerCase(Locale.ROOT)) {
+            case "propagate": ob.nonFinitePolicy(NonFinitePolicy.PROPAGATE); break;
+            case "skip": ob.nonFinitePolicy(NonFinitePolicy.SKIP); break;
+            case "stop": ob.nonFinitePolicy(NonFinitePolicy.THROW); break;
+            default: throw new CliException("--non-finite must be propagate, skip or stop, got '" + nonFinite + "'");
+        }
+        Optimizer optimizer = ob.build();
+
+        out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
+                val == null ? "" : " / " + val.size() + " validation", test.size(), train.features(), train.classes(), prep);
+        out.printf(Locale.ROOT, "model  %s, %,d parameters, %s%n", m.spec(), m.layout().size(), dt.label());
+        out.printf(Locale.ROOT, "optim  %s %s%n", os.kind(), os.hyperParameters());
+        out.printf(Locale.ROOT, "run    %d epochs, batch %d, seed %d, %d thread%s, schedule %s%n", epochs, batchSize, seed, th, th == 1 ? "" : "s",
+                opt.schedule);
+        out.flush();
+
+        ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && System.console() != null, epochs);
+        List<TrainingListener> ls = new ArrayList<>();
+        ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
+        MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
+        if (mw != null) ls.add(mw);
+        try (Trainer t = new Trainer(m, optimizer, cfg)) {
+            if (resume != null) {
+                t.resume(resume);
+                out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
+            }
+            Trainer.Result r;
+            try {
+                r = t.fit(train, val, test, new Fanout(ls));
+            } catch (NonFiniteGradientException e) {
+                throw new CliException("training stopped at step " + (t.steps() + 1) + ": " + e.getMessage()
+                        + " (try a lower --lr or --clip-norm)");
+            }
+            if (!r.history().isEmpty() && !Double.isFinite(r.history().get(r.history().size() - 1).trainLoss())) {
+                out.println("warning: the training loss is not finite (training diverged); try a lower --lr, --clip-norm, or --non-finite stop");
+            }
+            out.printf(Locale.ROOT, "test accuracy %.4f  test loss %.4f  (%d epochs%s, %d steps, %.1f s)%n", r.test().accuracy(), r.test().loss(),
+                    r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
+        } finally {
+            progress.close();
+            if (mw != null) mw.close();
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Passes every event to several listeners in order. */
+    private record Fanout(List<TrainingListener> ls) implements TrainingListener {
+        @Override public void epochStarted(int e, int b, int f) { for (TrainingListener l : ls) l.epochStarted(e, b, f); }
+        @Override public void batchDone(int e, int b, int n, double loss) { for (TrainingListener l : ls) l.batchDone(e, b, n, loss); }
+        @Override public void epochDone(org.rmsprop4j.train.EpochMetrics m) { for (TrainingListener l : ls) l.epochDone(m); }
+        @Override public void checkpointWritten(Path f, long s) { for (TrainingListener l : ls) l.checkpointWritten(f, s); }
+    }
+
+    /** Only the per-epoch lines of a {@link ConsoleProgress}. */
+    private record EpochLinesOnly(ConsoleProgress p) implements TrainingListener {
+        @Override public void epochDone(org.rmsprop4j.train.EpochMetrics m) { p.epochDone(m); }
+    }
+}

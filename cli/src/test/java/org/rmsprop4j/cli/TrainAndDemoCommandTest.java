@@ -1,0 +1,120 @@
+package org.rmsprop4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainAndDemoCommandTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int code = Main.run(new PrintWriter(o), new PrintWriter(e), args);
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    @Test
+    void demoJsonHasEveryRunTheOptimumAndTheRealDataResult() throws Exception {
+        Run r = run("demo", "--json", "--no-figures");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        List<String> names = new ArrayList<>();
+        doc.get("runs").fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("gd", "momentum", "nesterov", "adagrad", "rmsprop-seed", "rmsprop-pytorch", "adam");
+        for (String n : names) {
+            JsonNode run = doc.get("runs").get(n);
+            assertThat(run.get("settings").get("optimizer").asText()).isNotEmpty();
+            for (String k : new String[] {"1", "10", "50", "100", "1000"}) assertThat(run.get("loss_after_epoch").get(k).isNumber()).isTrue();
+            assertThat(run.get("w").isNumber()).isTrue();
+        }
+        assertThat(doc.get("runs").get("rmsprop-seed").get("settings").get("epsPlacement").asText()).isEqualTo("inside");
+        assertThat(doc.get("optimum").get("w").asDouble()).isEqualTo(Math.log(6), org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(doc.get("real_data").get("dataset").asText()).isEqualTo("digits");
+        assertThat(doc.get("real_data").get("test_accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void demoTablePrintsEveryRunAndTheRealDataAccuracy() {
+        Run r = run("demo", "--threads", "2", "--no-figures");
+        assertThat(r.code()).isZero();
+        for (String n : new String[] {"gd ", "momentum ", "nesterov ", "adagrad ", "rmsprop-seed ", "rmsprop-pytorch ", "adam ", "exact optimum"}) {
+            assertThat(r.out()).contains(n);
+        }
+        assertThat(r.out()).containsPattern("test accuracy 0\\.9\\d{3}");
+    }
+
+    static void assertOneLineError(Run r, String message) {
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("rmsprop4j train: " + message);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndExitCode2(@TempDir Path dir) throws Exception {
+        assertOneLineError(run("train", "-d", "digitz"),
+                "data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got 'digitz'");
+        assertOneLineError(run("train", "-d", "iris", "-m", "mlp:0"), "hidden layer width in model 'mlp:0' must be in 1..65536, got 0");
+        assertOneLineError(run("train", "-d", "iris", "-m", "mlp:abc"),
+                "hidden layer width in model 'mlp:abc' must be a whole number in 1..65536, got 'abc'");
+        Path bad = Files.writeString(dir.resolve("rows.csv"), "1,2,0\n3,4,1\n5,6\n");
+        assertOneLineError(run("train", "-d", bad.toString()), "rows.csv line 3: expected 3 fields (2 features and the label), got 2");
+        Path labels = Files.writeString(dir.resolve("labels.csv"), "3,2,a,b\n1,2,0\n3,4,1\n5,6,7\n");
+        assertOneLineError(run("train", "-d", labels.toString()), "labels.csv line 4: label must be in 0..1 (the header names 2 classes), got 7");
+        assertOneLineError(run("train", "-d", "iris", "--optimizer", "sgd", "--preset", "keras"), "--preset does not apply to --optimizer sgd");
+        Run diverged = run("train", "-d", "digits", "-m", "mlp:64", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "1", "--no-progress",
+                "--non-finite", "stop");
+        assertThat(diverged.code()).isEqualTo(2);
+        assertThat(diverged.err()).startsWith("rmsprop4j train: training stopped at step ").contains("is not finite").doesNotContain("\tat ");
+        assertOneLineError(run("train", "-d", dir.resolve("missing.csv").toString()),
+                "data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got '"
+                        + dir.resolve("missing.csv") + "'");
+    }
+
+    static String result(Run r) {
+        Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
+        assertThat(m.find()).as(r.out() + r.err()).isTrue();
+        return m.group();
+    }
+
+    @Test
+    void breastCancerLogisticAndCheckpointResumeThroughTheCommandLine(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "-d", "breast-cancer", "-m", "logistic", "--batch-size", "32", "--no-progress"};
+        Run straight = run(concat(common, "--epochs", "4", "--threads", "2"));
+        assertThat(straight.code()).as(straight.err()).isZero();
+        assertThat(Double.parseDouble(result(straight).split("\\s+")[2])).isGreaterThanOrEqualTo(0.95);
+
+        Path ck = dir.resolve("ck");
+        Path metrics = dir.resolve("m.csv");
+        Run first = run(concat(common, "--epochs", "2", "--threads", "2", "--checkpoint-dir", ck.toString(), "--metrics", metrics.toString()));
+        assertThat(first.code()).as(first.err()).isZero();
+        Run resumed = run(concat(common, "--epochs", "4", "--resume", ck.toString(), "--threads", "1", "--metrics", metrics.toString()));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resumed from");
+        assertThat(result(resumed)).isEqualTo(result(straight));
+        assertThat(Files.readAllLines(metrics)).hasSize(5).first().asString().startsWith("epoch,step,");
+
+        Run wrong = run("train", "-d", "breast-cancer", "-m", "logistic", "--batch-size", "16", "--no-progress", "--epochs", "4", "--resume",
+                ck.toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("batch size of checkpoint").contains("must be 16 (this run's batch size), got 32");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,52 @@
+package org.rmsprop4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** The kernel tier stays plain: no lambdas, streams, for-each, boxing or allocation, and core depends on nothing. */
+class KernelArchitectureTest {
+
+    static final Path SRC = Path.of("src/main/java/org/rmsprop4j");
+
+    static List<Path> sources(String pkg) throws IOException {
+        try (Stream<Path> s = Files.walk(SRC.resolve(pkg))) {
+            return s.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+    }
+
+    static String code(Path p) throws IOException {
+        return Files.readString(p).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+    }
+
+    @Test
+    void kernelsUseOnlyPlainIndexedLoops() throws IOException {
+        List<Path> files = sources("kernel");
+        assertThat(files).isNotEmpty();
+        Pattern forbidden = Pattern.compile("->|::|\\.stream\\(|\\bnew\\b|for\\s*\\([^;)]*:|Integer|Float\\b(?!\\.)|Double\\b(?!\\.)|synchronized");
+        for (Path f : files) {
+            var m = forbidden.matcher(code(f));
+            assertThat(m.find()).as(f + " contains '" + (m.find(0) ? m.group() : "") + "'").isFalse();
+        }
+    }
+
+    @Test
+    void coreImportsOnlyTheJdk() throws IOException {
+        try (Stream<Path> s = Files.walk(SRC)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.startsWith("import ")) {
+                        assertThat(line).as(f.toString()).matches("import (static )?(java\\.|org\\.rmsprop4j\\.).*");
+                    }
+                }
+            }
+        }
+    }
+}

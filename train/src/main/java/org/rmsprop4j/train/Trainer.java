@@ -1,0 +1,346 @@
+package org.rmsprop4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.model.Model;
+
+/**
+ * Trains a {@link Model} with any {@link Optimizer} (any spec, preset, schedule, clipping): epochs of
+ * shuffled mini-batches, evaluation, early stopping, checkpoints, resume.
+ *
+ * <h2>Lifecycle</h2> Construct (parameters are initialised from the seed), optionally
+ * {@link #resume(Path)} from a checkpoint, then {@link #fit}; {@link #close()} stops the worker threads.
+ * One trainer, one run; not thread-safe.
+ *
+ * <h2>One step</h2> The batch's rows are cut into chunks of {@link TrainConfig#chunkSize()} rows; each
+ * chunk's gradient is the sum over its rows in batch order (float64), the chunks' gradients are then
+ * summed in chunk order, divided by the batch's row count, and the model's L2 penalty gradient is
+ * added. Chunks may run on several threads; because the cut and the order of the sums do not depend
+ * on the thread count, neither do the results. Parameters are stored in the optimizer's dtype: for
+ * float32 the optimizer steps a {@code float[]} and the model computes on its exact widening to double.
+ *
+ * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
+ * the start of the epoch is saved in each checkpoint. A run resumed from a checkpoint (same model,
+ * data, optimizer, seed, batch and chunk size) produces the same bits as a run that was never
+ * interrupted.
+ */
+public final class Trainer implements AutoCloseable {
+    private final Model model;
+    private final Optimizer optimizer;
+    private final TrainConfig config;
+    private final boolean f32;
+    private final double[] p64, g64;
+    private final float[] p32, g32;
+    private final Rng rng;
+    private final ExecutorService pool;
+    private final double[][] chunkGrad;
+    private final double[] chunkLoss;
+    private final Object[] scratch;
+
+    private int epoch;
+    private int batch;
+    private long steps;
+    private long rngAtEpochStart;
+    private double epochLossSum;
+    private long epochRows;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int badEpochs;
+    private int trainRowsSeen = -1;
+
+    /**
+     * @param model     the model; parameters are initialised with {@code config.seed()}
+     * @param optimizer built on {@code model.layout()} (float32 or float64)
+     * @param config    epochs, batches, threads, checkpoints
+     */
+    public Trainer(Model model, Optimizer optimizer, TrainConfig config) {
+        this.model = Checks.notNull("model", model);
+        this.optimizer = Checks.notNull("optimizer", optimizer);
+        this.config = Checks.notNull("config", config);
+        if (!optimizer.layout().equals(model.layout())) {
+            throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
+        }
+        f32 = optimizer.dtype() == Dtype.FLOAT32;
+        int n = model.layout().size();
+        p64 = new double[n];
+        g64 = new double[n];
+        p32 = f32 ? new float[n] : null;
+        g32 = f32 ? new float[n] : null;
+        rng = new Rng(config.seed());
+        model.initialize(p64, rng);
+        if (f32) {
+            for (int i = 0; i < n; i++) {
+                p32[i] = (float) p64[i];
+                p64[i] = p32[i];
+            }
+        }
+        rngAtEpochStart = rng.state();
+        int chunks = (config.batchSize() + config.chunkSize() - 1) / config.chunkSize();
+        chunkGrad = new double[chunks][n];
+        chunkLoss = new double[chunks];
+        scratch = new Object[Math.max(chunks, config.threads())];
+        for (int i = 0; i < scratch.length; i++) scratch[i] = model.newScratch();
+        pool = config.threads() > 1 ? Executors.newFixedThreadPool(config.threads(), r -> {
+            Thread t = new Thread(r, "rmsprop4j-trainer");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    public Model model() { return model; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    public TrainConfig config() { return config; }
+
+    /** Optimizer steps taken. */
+    public long steps() { return steps; }
+
+    /** Completed epochs. */
+    public int epochsDone() { return epoch; }
+
+    /** A copy of the parameters (float32 values widened exactly when the dtype is float32). */
+    public double[] parameters() { return p64.clone(); }
+
+    /** Loss and accuracy of a model on a data set: mean loss per row, fraction correct. */
+    public record Evaluation(double loss, double accuracy, int rows) {}
+
+    /** Outcome of {@link #fit}. */
+    public record Result(List<EpochMetrics> history, int epochsDone, long steps, boolean stoppedEarly, Evaluation test) {
+        public Result {
+            history = List.copyOf(history);
+        }
+    }
+
+    /**
+     * Runs the remaining epochs.
+     *
+     * @param train      training rows
+     * @param validation monitored by early stopping, or {@code null} (then the training loss is monitored)
+     * @param test       evaluated after every epoch, or {@code null}
+     * @param listener   progress, or {@code null}
+     * @throws IOException when a checkpoint cannot be written
+     */
+    public Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
+        Checks.notNull("train", train);
+        checkData(train);
+        if (validation != null) checkData(validation);
+        if (test != null) checkData(test);
+        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
+            throw Checks.invalid("training rows", train.size(), trainRowsSeen + " (as in the checkpoint being resumed)");
+        }
+        TrainingListener l = listener == null ? new TrainingListener() {} : listener;
+        int n = train.size(), bs = config.batchSize();
+        int batches = (n + bs - 1) / bs;
+        int[] perm = new int[n];
+        List<EpochMetrics> history = new ArrayList<>();
+        boolean stopped = false;
+        Path ckpt = config.checkpointDir() == null ? null : config.checkpointDir().resolve(Checkpoint.FILE_NAME);
+        while (epoch < config.epochs() && !stopped) {
+            long t0 = System.nanoTime();
+            rng.setState(rngAtEpochStart);
+            for (int i = 0; i < n; i++) perm[i] = i;
+            rng.shuffle(perm);
+            l.epochStarted(epoch + 1, batches, batch);
+            for (; batch < batches; ) {
+                int from = batch * bs, to = Math.min(n, from + bs);
+                double loss = step(train, perm, from, to);
+                epochLossSum += loss;
+                epochRows += to - from;
+                batch++;
+                l.batchDone(epoch + 1, batch, batches, loss / (to - from));
+                if (ckpt != null && config.checkpointEverySteps() > 0 && steps % config.checkpointEverySteps() == 0) {
+                    checkpoint(train.size()).save(ckpt);
+                    l.checkpointWritten(ckpt, steps);
+                }
+            }
+            double trainLoss = epochLossSum / epochRows;
+            Evaluation val = validation == null ? null : evaluate(validation);
+            Evaluation te = test == null ? null : evaluate(test);
+            double monitored = val != null ? val.loss() : trainLoss;
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                badEpochs = 0;
+            } else {
+                badEpochs++;
+            }
+            if (config.patience() > 0 && badEpochs >= config.patience()) stopped = true;
+            epoch++;
+            batch = 0;
+            rngAtEpochStart = rng.state();
+            epochLossSum = 0;
+            epochRows = 0;
+            EpochMetrics m = new EpochMetrics(epoch, steps, trainLoss, val == null ? Double.NaN : val.loss(),
+                    te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(),
+                    optimizer.scheduledLearningRate(optimizer.groupNames().get(0)), (System.nanoTime() - t0) / 1e9);
+            history.add(m);
+            l.epochDone(m);
+            if (ckpt != null && (epoch % config.checkpointEveryEpochs() == 0 || epoch == config.epochs() || stopped)) {
+                checkpoint(train.size()).save(ckpt);
+                l.checkpointWritten(ckpt, steps);
+            }
+        }
+        return new Result(history, epoch, steps, stopped, test == null ? null : evaluate(test));
+    }
+
+    /** One optimizer step on rows {@code perm[from..to)}; returns the batch's summed loss (data term). */
+    private double step(Dataset train, int[] perm, int from, int to) {
+        int rows = to - from;
+        double loss = gradientSum(train, perm, from, to);
+        for (int i = 0; i < g64.length; i++) g64[i] /= rows;
+        model.addPenalty(p64, g64);
+        boolean applied;
+        if (f32) {
+            for (int i = 0; i < g64.length; i++) g32[i] = (float) g64[i];
+            applied = optimizer.step(p32, g32);
+            if (applied) for (int i = 0; i < p32.length; i++) p64[i] = p32[i];
+        } else {
+            applied = optimizer.step(p64, g64);
+        }
+        steps++;
+        return loss;
+    }
+
+    /** g64 = Σ over chunks (in order) of Σ over rows (in order) of ∇loss(row); returns the summed loss. */
+    private double gradientSum(Dataset data, int[] perm, int from, int to) {
+        int cs = config.chunkSize();
+        int chunks = (to - from + cs - 1) / cs;
+        runChunks(chunks, c -> {
+            double[] g = chunkGrad[c];
+            Arrays.fill(g, 0.0);
+            int a = from + c * cs, b = Math.min(to, a + cs);
+            chunkLoss[c] = model.accumulate(p64, data, perm, a, b, g, scratch[c]);
+        });
+        System.arraycopy(chunkGrad[0], 0, g64, 0, g64.length);
+        double loss = chunkLoss[0];
+        for (int c = 1; c < chunks; c++) {
+            double[] g = chunkGrad[c];
+            for (int i = 0; i < g64.length; i++) g64[i] += g[i];
+            loss += chunkLoss[c];
+        }
+        return loss;
+    }
+
+    /** Mean loss and accuracy on {@code data} at the current parameters (chunked like training; thread count does not matter). */
+    public Evaluation evaluate(Dataset data) {
+        checkData(data);
+        int n = data.size();
+        if (n == 0) return new Evaluation(Double.NaN, Double.NaN, 0);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        int cs = 256;
+        int chunks = (n + cs - 1) / cs;
+        double[][] out = new double[chunks][];
+        Object[] sc = new Object[Math.min(chunks, Math.max(1, config.threads()))];
+        for (int i = 0; i < sc.length; i++) sc[i] = model.newScratch();
+        AtomicInteger next = new AtomicInteger();
+        runWorkers(sc.length, w -> {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                int a = c * cs, b = Math.min(n, a + cs);
+                out[c] = model.evaluate(p64, data, rows, a, b, sc[w]);
+            }
+        });
+        double loss = 0, correct = 0;
+        for (double[] o : out) {
+            loss += o[0];
+            correct += o[1];
+        }
+        return new Evaluation(loss / n, correct / n, n);
+    }
+
+    private interface IntTask { void run(int i); }
+
+    private void runChunks(int chunks, IntTask task) {
+        if (pool == null || chunks == 1) {
+            for (int c = 0; c < chunks; c++) task.run(c);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        runWorkers(Math.min(config.threads(), chunks), w -> {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) task.run(c);
+        });
+    }
+
+    private void runWorkers(int workers, IntTask worker) {
+        if (pool == null || workers == 1) {
+            for (int w = 0; w < workers; w++) worker.run(w);
+            return;
+        }
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 1; w < workers; w++) {
+            int id = w;
+            fs.add(pool.submit(() -> worker.run(id)));
+        }
+        worker.run(0);
+        try {
+            for (Future<?> f : fs) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing a gradient", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error er) throw er;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The state of this run as a checkpoint (what {@link #fit} writes). */
+    public Checkpoint checkpoint(int trainRows) {
+        return new Checkpoint(model.spec(), optimizer.dtype(), config.seed(), config.batchSize(), config.chunkSize(), trainRows,
+                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, p64, optimizer.stateDict());
+    }
+
+    /**
+     * Continues from a checkpoint file (or a folder holding one). Everything is checked first: model
+     * spec, parameter count, dtype, seed, batch and chunk size must match this trainer, otherwise
+     * the run would not be the same; the training data's row count is checked by {@link #fit}.
+     *
+     * @throws IOException              for a missing or damaged file
+     * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
+     */
+    public void resume(Path file) throws IOException {
+        Checkpoint c = Checkpoint.load(file);
+        String src = file.toString();
+        if (!c.modelSpec().equals(model.spec())) throw Checks.invalid("model of checkpoint " + src, "'" + c.modelSpec() + "'", "'" + model.spec() + "'");
+        if (c.dtype() != optimizer.dtype()) throw Checks.invalid("dtype of checkpoint " + src, c.dtype().label(), optimizer.dtype().label());
+        if (c.params().length != p64.length) throw Checks.invalid("parameter count of checkpoint " + src, c.params().length, String.valueOf(p64.length));
+        if (c.seed() != config.seed()) throw Checks.invalid("seed of checkpoint " + src, c.seed(), config.seed() + " (this run's --seed)");
+        if (c.batchSize() != config.batchSize()) throw Checks.invalid("batch size of checkpoint " + src, c.batchSize(), config.batchSize() + " (this run's batch size)");
+        if (c.chunkSize() != config.chunkSize()) throw Checks.invalid("chunk size of checkpoint " + src, c.chunkSize(), String.valueOf(config.chunkSize()));
+        optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
+        double[] p = c.params();
+        System.arraycopy(p, 0, p64, 0, p.length);
+        if (f32) for (int i = 0; i < p.length; i++) p32[i] = (float) p[i];
+        epoch = c.epoch();
+        batch = c.batch();
+        steps = c.steps();
+        rngAtEpochStart = c.rngState();
+        epochLossSum = c.epochLossSum();
+        epochRows = c.epochRows();
+        bestLoss = c.bestLoss();
+        badEpochs = c.badEpochs();
+        trainRowsSeen = c.trainRows();
+    }
+
+    private void checkData(Dataset d) {
+        if (d.features() != model.inputs()) throw Checks.invalid("features of " + d.name(), d.features(), model.inputs() + " (the model's inputs)");
+        if (d.classes() > model.classes()) throw Checks.invalid("classes of " + d.name(), d.classes(), "<= " + model.classes() + " (the model's outputs)");
+    }
+
+    /** Stops the worker threads. */
+    @Override public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+}

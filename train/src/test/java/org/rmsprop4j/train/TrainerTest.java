@@ -1,0 +1,255 @@
+package org.rmsprop4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.OptimizerSpec;
+import org.rmsprop4j.optim.RmsPropPreset;
+import org.rmsprop4j.optim.Schedules;
+import org.rmsprop4j.optim.SgdConfig;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.data.Datasets;
+import org.rmsprop4j.train.model.Model;
+import org.rmsprop4j.train.model.Models;
+
+class TrainerTest {
+    static Dataset.Split digits;
+
+    @BeforeAll
+    static void load() throws IOException {
+        digits = Datasets.load("digits", 0.2, 42).standardized();
+    }
+
+    /** A trainer with a cosine schedule (so that resuming must also restore the schedule's position). */
+    static Trainer trainer(String model, Dataset.Split data, OptimizerSpec spec, Dtype dtype, TrainConfig cfg) {
+        return trainer(model, data, spec, dtype, cfg, Schedules.cosine(200, 1e-4));
+    }
+
+    static Trainer trainer(String model, Dataset.Split data, OptimizerSpec spec, Dtype dtype, TrainConfig cfg,
+                           org.rmsprop4j.optim.LearningRateSchedule schedule) {
+        Model m = Models.parse(model, data.train().features(), data.train().classes(), 0);
+        Optimizer opt = Optimizer.builder(spec).layout(m.layout()).dtype(dtype).schedule(schedule).build();
+        return new Trainer(m, opt, cfg);
+    }
+
+    static final OptimizerSpec RMS = RmsPropPreset.PYTORCH.config().toBuilder().learningRate(0.003).momentum(0.5).centered(true).build();
+
+    @Test
+    void digitsSoftmaxRegressionWithRmspropReaches95Percent() throws IOException {
+        Dataset.Split sp = digits;
+        try (Trainer t = trainer("softmax", sp, RmsPropPreset.PYTORCH.config(), Dtype.FLOAT32,
+                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build(), Schedules.constant())) {
+            Trainer.Result r = t.fit(sp.train(), null, sp.test(), null);
+            assertThat(r.history()).hasSize(10);
+            assertThat(r.test().accuracy()).isGreaterThanOrEqualTo(0.95);
+            assertThat(r.history().get(9).trainLoss()).isLessThan(r.history().get(0).trainLoss());
+        }
+    }
+
+    @Test
+    void digitsMlpWithRmspropReaches97Percent() throws IOException {
+        try (Trainer t = trainer("mlp:128,64", digits, RmsPropPreset.PYTORCH.config().withLearningRate(0.001), Dtype.FLOAT32,
+                TrainConfig.builder().epochs(20).batchSize(32).seed(42).threads(2).build(), Schedules.constant())) {
+            assertThat(t.fit(digits.train(), null, digits.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.97);
+        }
+    }
+
+    /** The MNIST target; excluded from the default run (tag "slow"), see train/pom.xml. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void mnist10kMlpWithRmspropReaches95Percent() throws IOException {
+        Dataset.Split sp = Datasets.mnist10k().scaled(1.0 / 255);
+        Model m = Models.parse("mlp:128,64", 784, 10, 0);
+        Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).build();
+        try (Trainer t = new Trainer(m, opt, TrainConfig.builder().epochs(8).batchSize(64).seed(42).threads(2).build())) {
+            assertThat(t.fit(sp.train(), null, sp.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    @Test
+    void breastCancerLogisticRegressionWithRmspropReaches95Percent() throws IOException {
+        Dataset.Split sp = Datasets.load("breast-cancer", 0.2, 42).standardized();
+        try (Trainer t = trainer("logistic", sp, RmsPropPreset.PYTORCH.config(), Dtype.FLOAT32,
+                TrainConfig.builder().epochs(10).batchSize(32).seed(42).build(), Schedules.constant())) {
+            assertThat(t.fit(sp.train(), null, sp.test(), null).test().accuracy()).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    static double[] run(String model, Dtype dtype, int threads, int epochs) throws IOException {
+        try (Trainer t = trainer(model, digits, RMS, dtype, TrainConfig.builder().epochs(epochs).batchSize(50).chunkSize(8)
+                .threads(threads).seed(7).build())) {
+            t.fit(digits.train(), null, null, null);
+            return t.parameters();
+        }
+    }
+
+    static void assertSameBits(double[] a, double[] b) {
+        assertThat(a.length).isEqualTo(b.length);
+        for (int i = 0; i < a.length; i++) {
+            if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(b[i])) {
+                throw new AssertionError("parameter " + i + " differs: " + a[i] + " vs " + b[i]);
+            }
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() throws IOException {
+        for (Dtype dt : Dtype.values()) {
+            double[] one = run("mlp:24,16:tanh", dt, 1, 2), two = run("mlp:24,16:tanh", dt, 2, 2);
+            assertSameBits(one, two);
+            assertThat(one).isNotEqualTo(run("mlp:24,16:tanh", dt, 1, 1)); // training moved the parameters
+        }
+    }
+
+    /** Passes everything to a model, but holds each gradient call until two different threads have made one. */
+    static final class TwoThreadProbe implements Model {
+        final Model m;
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.CountDownLatch two = new java.util.concurrent.CountDownLatch(2);
+
+        TwoThreadProbe(Model m) { this.m = m; }
+
+        @Override public String spec() { return m.spec(); }
+        @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
+        @Override public int inputs() { return m.inputs(); }
+        @Override public int classes() { return m.classes(); }
+        @Override public void initialize(double[] p, Rng rng) { m.initialize(p, rng); }
+        @Override public Object newScratch() { return m.newScratch(); }
+        @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
+        @Override public double l2() { return m.l2(); }
+        @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
+
+        @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
+            if (threads.add(Thread.currentThread().getName())) two.countDown();
+            try {
+                two.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return m.accumulate(p, d, rows, from, to, g, s);
+        }
+    }
+
+    @Test
+    void twoThreadsReallyComputeChunksConcurrently() throws IOException {
+        TwoThreadProbe probe = new TwoThreadProbe(Models.parse("softmax", 64, 10, 0));
+        Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).build();
+        try (Trainer t = new Trainer(probe, opt, TrainConfig.builder().epochs(1).batchSize(64).chunkSize(16).threads(2).build())) {
+            t.fit(digits.train(), null, null, null);
+        }
+        assertThat(probe.threads).hasSize(2); // the caller and one pool thread, both inside accumulate at once
+    }
+
+    @Test
+    void fourEpochsStraightEqualTwoThenResumeTwo(@TempDir Path dir) throws IOException {
+        for (Dtype dt : Dtype.values()) {
+            double[] straight = run("mlp:24", dt, 2, 4);
+            Path ck = dir.resolve(dt.label());
+            TrainConfig two = TrainConfig.builder().epochs(2).batchSize(50).chunkSize(8).threads(2).seed(7).checkpointDir(ck).build();
+            try (Trainer t = trainer("mlp:24", digits, RMS, dt, two)) {
+                t.fit(digits.train(), null, null, null);
+            }
+            TrainConfig four = two.toBuilder().epochs(4).build();
+            try (Trainer t = trainer("mlp:24", digits, RMS, dt, four)) {
+                t.resume(ck);
+                assertThat(t.epochsDone()).isEqualTo(2);
+                Trainer.Result r = t.fit(digits.train(), null, null, null);
+                assertThat(r.history()).extracting(EpochMetrics::epoch).containsExactly(3, 4);
+                assertSameBits(straight, t.parameters());
+            }
+        }
+    }
+
+    @Test
+    void resumeFromAMidEpochCheckpointAfterACrashIsBitIdentical(@TempDir Path dir) throws IOException {
+        double[] straight = run("softmax", Dtype.FLOAT32, 1, 3);
+        TrainConfig cfg = TrainConfig.builder().epochs(3).batchSize(50).chunkSize(8).seed(7).checkpointDir(dir).checkpointEverySteps(10).build();
+        List<Long> written = new ArrayList<>();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.fit(digits.train(), null, null, new TrainingListener() {
+                @Override public void batchDone(int epoch, int batch, int batches, double loss) {
+                    if (epoch == 2 && batch == 20) throw new IllegalStateException("simulated crash");
+                }
+
+                @Override public void checkpointWritten(Path file, long step) { written.add(step); }
+            })).hasMessage("simulated crash");
+        }
+        // 1438 training rows, 29 batches per epoch: every 10 steps, plus the end of epoch 1 (step 29);
+        // the crash comes at step 49 (epoch 2, batch 20), so the last checkpoint is step 40 = epoch 2, batch 11
+        assertThat(written).containsExactly(10L, 20L, 29L, 30L, 40L);
+        Checkpoint c = Checkpoint.load(dir);
+        assertThat(c.steps()).isEqualTo(40);
+        assertThat(c.epoch()).isEqualTo(1);
+        assertThat(c.batch()).isEqualTo(11);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.resume(dir);
+            t.fit(digits.train(), null, null, null);
+            assertSameBits(straight, t.parameters());
+        }
+    }
+
+    @Test
+    void damagedOrMismatchedCheckpointsAreRefused(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(dir).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        Path f = dir.resolve(Checkpoint.FILE_NAME);
+        byte[] good = Files.readAllBytes(f);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().batchSize(64).build())) {
+            assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("batch size of checkpoint").hasMessageEndingWith("must be 64 (this run's batch size), got 50");
+        }
+        try (Trainer t = trainer("mlp:8", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.resume(f)).hasMessageEndingWith("must be 'mlp:8:relu', got 'softmax'");
+        }
+        byte[] flipped = good.clone();
+        flipped[good.length / 2] ^= 1;
+        Files.write(f, flipped);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            double[] before = t.parameters();
+            assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IOException.class).hasMessageEndingWith("is damaged or truncated: checksum mismatch");
+            assertSameBits(before, t.parameters());
+        }
+        Files.write(f, java.util.Arrays.copyOf(good, good.length - 100));
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IOException.class).hasMessageContaining("checksum mismatch");
+        }
+        Files.writeString(f, "hello");
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.resume(f)).hasMessageEndingWith("is not an rmsprop4j checkpoint (wrong magic bytes)");
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsWhenTheMonitoredLossStopsFalling() throws IOException {
+        Dataset.Split sp = digits;
+        Model m = Models.parse("softmax", 64, 10, 0);
+        Optimizer opt = Optimizer.builder(SgdConfig.builder().learningRate(0.0).build()).layout(m.layout()).build();
+        try (Trainer t = new Trainer(m, opt, TrainConfig.builder().epochs(10).patience(2).seed(1).build())) {
+            Trainer.Result r = t.fit(sp.train(), sp.test(), sp.test(), null);
+            assertThat(r.stoppedEarly()).isTrue();
+            assertThat(r.epochsDone()).isEqualTo(3); // epoch 1 sets the best; 2 and 3 do not improve on it
+        }
+    }
+
+    @Test
+    void metricsLinesAreWellFormed() {
+        EpochMetrics m = new EpochMetrics(3, 120, 0.5, Double.NaN, 0.25, 0.9, 0.01, 1.2341);
+        assertThat(m.csv()).isEqualTo("3,120,0.5,,0.25,0.9,0.01,1.234");
+        assertThat(m.json()).isEqualTo("{\"epoch\":3,\"step\":120,\"train_loss\":0.5,\"val_loss\":null,\"test_loss\":0.25,"
+                + "\"test_accuracy\":0.9,\"learning_rate\":0.01,\"seconds\":1.234}");
+        assertThat(EpochMetrics.CSV_HEADER.split(",")).hasSize(m.csv().split(",", -1).length);
+    }
+}

@@ -1,0 +1,140 @@
+package org.rmsprop4j.train.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoaderTest {
+
+    static Dataset csv(String text) throws IOException {
+        return CsvLoader.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "t.csv");
+    }
+
+    @Test
+    void shippedDataSetsHaveTheirDocumentedShapes() throws IOException {
+        record Shape(String name, int rows, int features, int classes) {}
+        for (Shape s : new Shape[] {new Shape("digits", 1797, 64, 10), new Shape("breast-cancer", 569, 30, 2),
+                new Shape("iris", 150, 4, 3), new Shape("wine", 178, 13, 3), new Shape("mnist10k", 10000, 784, 10)}) {
+            Dataset.Split sp = Datasets.load(s.name(), 0.2, 1);
+            assertThat(sp.train().size() + sp.test().size()).as(s.name()).isEqualTo(s.rows());
+            assertThat(sp.train().features()).as(s.name()).isEqualTo(s.features());
+            assertThat(sp.train().classes()).as(s.name()).isEqualTo(s.classes());
+        }
+        Dataset.Split m = Datasets.mnist10k();
+        assertThat(m.train().size()).isEqualTo(8000);
+        assertThat(m.test().size()).isEqualTo(2000);
+        assertThat(Datasets.load("breast-cancer", 0.2, 1).train().classNames()).containsExactly("malignant", "benign");
+    }
+
+    @Test
+    void readsHeaderedAndPlainCsv() throws IOException {
+        Dataset a = csv("3,2,no,yes\n1,2,0\n3,4.5,1\n\n-1e-3,6,1\n");
+        assertThat(a.size()).isEqualTo(3);
+        assertThat(a.classNames()).containsExactly("no", "yes");
+        assertThat(a.x()).containsExactly(1f, 2f, 3f, 4.5f, -1e-3f, 6f);
+        Dataset b = csv("1,2,3\n4,5,0\n");
+        assertThat(b.features()).isEqualTo(2);
+        assertThat(b.classes()).isEqualTo(4);
+    }
+
+    @Test
+    void malformedCsvIsRefusedNamingFileLineAndProblem() {
+        assertThatThrownBy(() -> csv("1,2,0\n3,4\n")).isInstanceOf(MalformedDataException.class)
+                .hasMessage("t.csv line 2: expected 3 fields (2 features and the label), got 2");
+        assertThatThrownBy(() -> csv("1,2,0\n3,x,1\n")).hasMessage("t.csv line 2: field 2 must be a number, got 'x'");
+        assertThatThrownBy(() -> csv("1,2,0\n3,NaN,1\n")).hasMessage("t.csv line 2: field 2 must be a finite number, got 'NaN'");
+        assertThatThrownBy(() -> csv("2,2,a,b\n1,2,0\n3,4,2\n"))
+                .hasMessage("t.csv line 3: label must be in 0..1 (the header names 2 classes), got 2");
+        assertThatThrownBy(() -> csv("1,2,0\n3,4,-1\n")).hasMessage("t.csv line 2: label must be >= 0, got -1");
+        assertThatThrownBy(() -> csv("1,2,0\n3,4,1.5\n")).hasMessageContaining("t.csv line 2: the label (field 3) must be a whole number");
+        assertThatThrownBy(() -> csv("3,2,a,b\n1,2,0\n3,4,1\n")).hasMessage("t.csv line 3: the header says 3 rows, the file has 2");
+        assertThatThrownBy(() -> csv("x,2,a,b\n1,2,0\n")).hasMessageContaining("t.csv line 1: header rows must be a whole number");
+        assertThatThrownBy(() -> csv("")).hasMessage("t.csv: no data rows");
+    }
+
+    @Test
+    void truncatedGzipIsRefused() throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
+            gz.write("1,2,0\n3,4,1\n".repeat(100).getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] cut = Arrays.copyOf(bos.toByteArray(), bos.size() - 10);
+        assertThatThrownBy(() -> CsvLoader.load(new ByteArrayInputStream(cut), "t.csv.gz")).isInstanceOf(MalformedDataException.class)
+                .hasMessageStartingWith("t.csv.gz: damaged gzip data");
+    }
+
+    static byte[] idx(int magic, int[] dims, int dataBytes) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        writeInt(b, magic);
+        for (int d : dims) writeInt(b, d);
+        for (int i = 0; i < dataBytes; i++) b.write(i % 10);
+        return b.toByteArray();
+    }
+
+    static void writeInt(ByteArrayOutputStream b, int v) {
+        b.write(v >>> 24);
+        b.write(v >>> 16);
+        b.write(v >>> 8);
+        b.write(v);
+    }
+
+    @Test
+    void readsIdxAndRefusesDamagedFiles() throws IOException {
+        IdxLoader.Images im = IdxLoader.readImages(new ByteArrayInputStream(idx(2051, new int[] {3, 2, 2}, 12)), "i");
+        assertThat(im.count()).isEqualTo(3);
+        assertThat(im.pixels()).hasSize(12);
+        int[] y = IdxLoader.readLabels(new ByteArrayInputStream(idx(2049, new int[] {3}, 3)), "l");
+        assertThat(y).containsExactly(0, 1, 2);
+        assertThat(IdxLoader.dataset("d", im, "i", y, "l", 10).size()).isEqualTo(3);
+
+        assertThatThrownBy(() -> IdxLoader.readImages(new ByteArrayInputStream(idx(2049, new int[] {3, 2, 2}, 12)), "img"))
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessage("img offset 0: magic number must be 2051 (0x00000803, IDX images of unsigned bytes), got 2049 (0x00000801)");
+        assertThatThrownBy(() -> IdxLoader.readImages(new ByteArrayInputStream(idx(2051, new int[] {3, 2, 2}, 11)), "img"))
+                .hasMessage("img offset 27: truncated: the header promises 28 bytes, the file has 27");
+        assertThatThrownBy(() -> IdxLoader.readImages(new ByteArrayInputStream(idx(2051, new int[] {3, 2, 2}, 13)), "img"))
+                .hasMessage("img offset 28: 1 unexpected bytes after the data the header describes");
+        assertThatThrownBy(() -> IdxLoader.readLabels(new ByteArrayInputStream(Arrays.copyOf(idx(2049, new int[] {3}, 3), 6)), "lab"))
+                .hasMessage("lab offset 6: truncated header: expected 8 bytes, got 6");
+        assertThatThrownBy(() -> IdxLoader.dataset("d", im, "img", new int[] {1, 2}, "lab", 10))
+                .hasMessage("lab offset 4: holds 2 labels but img holds 3 images");
+        assertThatThrownBy(() -> IdxLoader.dataset("d", im, "img", new int[] {1, 2, 12}, "lab", 10))
+                .hasMessage("lab offset 10: label must be in 0..9, got 12");
+    }
+
+    @Test
+    void unknownNamesAndMissingFilesAreRefused(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> Datasets.load("digitz", 0.2, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got 'digitz'");
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "1,2,0\n1,2,0\n3,4\n");
+        assertThatThrownBy(() -> Datasets.load(bad.toString(), 0.2, 1)).hasMessage("bad.csv line 3: expected 3 fields (2 features and the label), got 2");
+    }
+
+    @Test
+    void standardisationIsFittedOnTheTrainingPartOnly() throws IOException {
+        Dataset.Split sp = Datasets.load("wine", 0.25, 3);
+        Dataset.Split st = sp.standardized();
+        Standardizer s = Standardizer.fit(sp.train());
+        int d = sp.train().features();
+        for (int j = 0; j < d; j++) {
+            double sum = 0;
+            for (int r = 0; r < st.train().size(); r++) sum += st.train().x()[r * d + j];
+            assertThat(sum / st.train().size()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+        assertThat(st.test().x()[0]).isEqualTo((float) ((sp.test().x()[0] - s.mean(0)) * s.scale(0)));
+        assertThat(Datasets.load("wine", 0.25, 3).test().y()).containsExactly(sp.test().y());
+        assertThat(Datasets.load("wine", 0.25, 4).test().y()).isNotEqualTo(sp.test().y());
+    }
+}

@@ -1,0 +1,195 @@
+package org.rmsprop4j.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.rmsprop4j.sim.Surface;
+import org.rmsprop4j.sim.Trajectory;
+
+/**
+ * A loss surface as a heat map of log-loss with contour lines, plus trajectories drawn on it as
+ * paths with their current positions marked. The heat map and contours are computed once per
+ * surface and reused for every frame.
+ */
+final class SurfaceView {
+    private static final int HEAT = 220;
+    private static final int CONTOUR = 140;
+    private static final int LEVELS = 14;
+
+    final Surface surface;
+    final BufferedImage heat;
+    final List<Path2D.Double> contours = new ArrayList<>();
+
+    SurfaceView(Surface surface) {
+        this.surface = surface;
+        Surface.Domain d = surface.domain();
+        double[] zHeat = grid(surface, HEAT);
+        double[] sorted = zHeat.clone();
+        Arrays.sort(sorted);
+        double lo = sorted[(int) (0.002 * (sorted.length - 1))], hi = sorted[sorted.length - 1];
+        if (!(hi > lo)) hi = lo + 1;
+        heat = new BufferedImage(HEAT, HEAT, BufferedImage.TYPE_INT_RGB);
+        for (int j = 0; j < HEAT; j++) {
+            for (int i = 0; i < HEAT; i++) heat.setRGB(i, HEAT - 1 - j, Palette.ramp((zHeat[j * HEAT + i] - lo) / (hi - lo)));
+        }
+        double[] z = grid(surface, CONTOUR);
+        for (int l = 1; l <= LEVELS; l++) {
+            double level = lo + (hi - lo) * l / (LEVELS + 1.0);
+            contours.add(marchingSquares(z, CONTOUR, level, d));
+        }
+    }
+
+    /** log10 of the loss above the surface's minimum, at the centres of an n×n grid (row-major, y upwards). */
+    private static double[] grid(Surface s, int n) {
+        Surface.Domain d = s.domain();
+        double[] f = new double[n * n];
+        double max = -Double.MAX_VALUE;
+        for (int j = 0; j < n; j++) {
+            double y = d.yMin() + (j + 0.5) * d.height() / n;
+            for (int i = 0; i < n; i++) {
+                double x = d.xMin() + (i + 0.5) * d.width() / n;
+                double v = s.value(x, y) - s.minValue();
+                f[j * n + i] = v;
+                if (Double.isFinite(v)) max = Math.max(max, v);
+            }
+        }
+        double floor = Math.max(1e-12, 1e-7 * max);
+        for (int k = 0; k < f.length; k++) {
+            double v = Double.isFinite(f[k]) ? f[k] : max;
+            f[k] = Math.log10(Math.max(v, 0) + floor);
+        }
+        return f;
+    }
+
+    /** Contour segments of one level in data coordinates (marching squares, linear interpolation). */
+    private static Path2D.Double marchingSquares(double[] z, int n, double level, Surface.Domain d) {
+        Path2D.Double p = new Path2D.Double();
+        double cw = d.width() / n, ch = d.height() / n;
+        double[] ex = new double[4], ey = new double[4];
+        for (int j = 0; j < n - 1; j++) {
+            for (int i = 0; i < n - 1; i++) {
+                double a = z[j * n + i], b = z[j * n + i + 1], c = z[(j + 1) * n + i + 1], e = z[(j + 1) * n + i];
+                double x0 = d.xMin() + (i + 0.5) * cw, y0 = d.yMin() + (j + 0.5) * ch;
+                int m = 0;
+                // edges: bottom a-b, right b-c, top e-c, left a-e
+                if ((a < level) != (b < level)) { ex[m] = x0 + cw * (level - a) / (b - a); ey[m++] = y0; }
+                if ((b < level) != (c < level)) { ex[m] = x0 + cw; ey[m++] = y0 + ch * (level - b) / (c - b); }
+                if ((e < level) != (c < level)) { ex[m] = x0 + cw * (level - e) / (c - e); ey[m++] = y0 + ch; }
+                if ((a < level) != (e < level)) { ex[m] = x0; ey[m++] = y0 + ch * (level - a) / (e - a); }
+                for (int s = 0; s + 1 < m; s += 2) {
+                    p.moveTo(ex[s], ey[s]);
+                    p.lineTo(ex[s + 1], ey[s + 1]);
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Maps data coordinates to the pixels of {@code area}. */
+    static AffineTransform toPixels(Surface.Domain d, Rectangle2D area) {
+        AffineTransform t = new AffineTransform();
+        t.translate(area.getMinX(), area.getMaxY());
+        t.scale(area.getWidth() / d.width(), -area.getHeight() / d.height());
+        t.translate(-d.xMin(), -d.yMin());
+        return t;
+    }
+
+    /**
+     * Draws the surface into {@code area} with axes, then each trajectory up to frame {@code step}
+     * (clamped to its length) in {@code colors[i]}.
+     */
+    void draw(Graphics2D g, Rectangle2D area, List<Trajectory> ts, List<Color> colors, int step, double u) {
+        Surface.Domain d = surface.domain();
+        g.drawImage(heat, (int) Math.round(area.getMinX()), (int) Math.round(area.getMinY()),
+                (int) Math.round(area.getWidth()), (int) Math.round(area.getHeight()), null);
+        AffineTransform t = toPixels(d, area);
+        Shape oldClip = g.getClip();
+        g.clip(area);
+        g.setColor(new Color(40, 50, 60, 80));
+        g.setStroke(new BasicStroke((float) (0.9 * u)));
+        for (Path2D.Double c : contours) g.draw(t.createTransformedShape(c));
+        // minima
+        for (Surface.Point m : surface.minima()) star(g, t, m.x(), m.y(), 8 * u);
+        // paths
+        for (int i = 0; i < ts.size(); i++) {
+            Trajectory tr = ts.get(i);
+            int last = Math.min(step, tr.frames() - 1);
+            Path2D.Double path = new Path2D.Double();
+            double[] pt = new double[2];
+            for (int k = 0; k <= last; k++) {
+                t.transform(new double[] {tr.x(k), tr.y(k)}, 0, pt, 0, 1);
+                if (k == 0) path.moveTo(pt[0], pt[1]);
+                else path.lineTo(pt[0], pt[1]);
+            }
+            g.setStroke(new BasicStroke((float) (4.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setColor(new Color(255, 255, 255, 170));
+            g.draw(path);
+            g.setStroke(new BasicStroke((float) (2.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setColor(colors.get(i));
+            g.draw(path);
+        }
+        // start and current positions on top of every path
+        if (!ts.isEmpty()) {
+            double[] s = new double[2];
+            t.transform(new double[] {ts.get(0).x(0), ts.get(0).y(0)}, 0, s, 0, 1);
+            double r = 6 * u;
+            g.setStroke(new BasicStroke((float) (2 * u)));
+            g.setColor(Color.WHITE);
+            g.fill(new Ellipse2D.Double(s[0] - r, s[1] - r, 2 * r, 2 * r));
+            g.setColor(Palette.INK);
+            g.draw(new Ellipse2D.Double(s[0] - r, s[1] - r, 2 * r, 2 * r));
+        }
+        for (int i = 0; i < ts.size(); i++) {
+            Trajectory tr = ts.get(i);
+            int last = Math.min(step, tr.frames() - 1);
+            double[] p = new double[2];
+            t.transform(new double[] {tr.x(last), tr.y(last)}, 0, p, 0, 1);
+            double r = 6.5 * u;
+            g.setColor(colors.get(i));
+            g.fill(new Ellipse2D.Double(p[0] - r, p[1] - r, 2 * r, 2 * r));
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke((float) (1.8 * u)));
+            g.draw(new Ellipse2D.Double(p[0] - r, p[1] - r, 2 * r, 2 * r));
+            if (tr.diverged() && step >= tr.frames() - 1) { // mark where a diverging run stopped
+                g.setColor(Palette.INK);
+                g.setStroke(new BasicStroke((float) (2.5 * u)));
+                double q = 9 * u;
+                g.draw(new Line2D.Double(p[0] - q, p[1] - q, p[0] + q, p[1] + q));
+                g.draw(new Line2D.Double(p[0] - q, p[1] + q, p[0] + q, p[1] - q));
+            }
+        }
+        g.setClip(oldClip);
+        Scale sx = new Scale(d.xMin(), d.xMax(), area.getMinX(), area.getMaxX(), false);
+        Scale sy = new Scale(d.yMin(), d.yMax(), area.getMaxY(), area.getMinY(), false);
+        Plot.axes(g, area, sx, sy, surface.xLabel(), surface.yLabel(), u, false);
+    }
+
+    private static void star(Graphics2D g, AffineTransform t, double x, double y, double r) {
+        double[] c = new double[2];
+        t.transform(new double[] {x, y}, 0, c, 0, 1);
+        Path2D.Double s = new Path2D.Double();
+        for (int k = 0; k < 10; k++) {
+            double a = -Math.PI / 2 + k * Math.PI / 5, rr = k % 2 == 0 ? r : r * 0.45;
+            double px = c[0] + rr * Math.cos(a), py = c[1] + rr * Math.sin(a);
+            if (k == 0) s.moveTo(px, py);
+            else s.lineTo(px, py);
+        }
+        s.closePath();
+        g.setColor(Color.WHITE);
+        g.setStroke(new BasicStroke((float) (r / 3)));
+        g.draw(s);
+        g.setColor(Palette.INK);
+        g.fill(s);
+    }
+}
