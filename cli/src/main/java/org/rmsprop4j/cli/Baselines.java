@@ -26,6 +26,7 @@ final class Baselines implements AutoCloseable {
 
     static final String C_SOURCE = "bench/native/rmsprop_bench.c";
     static final String TORCH_SCRIPT = "bench/python/torch_rmsprop_bench.py";
+    static final String TORCH_MLP_SCRIPT = "bench/python/torch_mlp_epoch.py";
     static final String PYTHON = "/usr/bin/python3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +43,12 @@ final class Baselines implements AutoCloseable {
                     "--tensors", Integer.toString(tensors), "--threads", Integer.toString(threads),
                     "--min-time-ms", Long.toString(minTimeMs), "--warmup-ms", Long.toString(warmupMs));
         }
+    }
+
+    /** Seconds per training epoch of the PyTorch MLP, or the reason there is none. */
+    record EpochResult(Double secondsPerEpoch, String unavailable) {
+        static EpochResult missing(String why) { return new EpochResult(null, why); }
+        boolean ok() { return secondsPerEpoch != null; }
     }
 
     private final Path repo;
@@ -134,6 +141,33 @@ final class Baselines implements AutoCloseable {
         Proc p = exec(cmd, 1800);
         if (p.code == 3) return Result.missing("torch not importable");
         return parse(p, "torch");
+    }
+
+    EpochResult runTorchMlp(int threads, int epochs) {
+        if (torchUnavailable != null) return EpochResult.missing(torchUnavailable);
+        Path script = repo.resolve(TORCH_MLP_SCRIPT);
+        if (!Files.isRegularFile(script)) return EpochResult.missing("no " + TORCH_MLP_SCRIPT + " under " + repo);
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), "--epochs", Integer.toString(epochs),
+                "--threads", Integer.toString(threads)));
+        // the same files the Java side reads: the train module's shipped copy, else the script's default folder
+        Path res = repo.resolve("train/src/main/resources/org/rmsprop4j/data");
+        if (Files.isRegularFile(res.resolve("mnist10k-train-images-idx3-ubyte.gz"))) {
+            cmd.add("--data");
+            cmd.add(res.toString());
+        }
+        Proc p = exec(cmd, 1800);
+        if (p.error != null) return EpochResult.missing("torch MLP did not run: " + p.error);
+        if (p.code == 3) return EpochResult.missing("torch not importable");
+        if (p.code != 0) return EpochResult.missing("torch MLP exited " + p.code + ": " + firstLine(p.err));
+        try {
+            String last = null;
+            for (String l : p.out.split("\n")) if (l.trim().startsWith("{")) last = l.trim();
+            JsonNode n = last == null ? null : JSON.readTree(last).get("seconds_per_epoch");
+            if (n == null || !n.isNumber()) return EpochResult.missing("torch MLP printed no seconds_per_epoch");
+            return new EpochResult(n.asDouble(), null);
+        } catch (IOException e) {
+            return EpochResult.missing("torch MLP printed bad JSON: " + e.getMessage());
+        }
     }
 
     private static Result parse(Proc p, String what) {

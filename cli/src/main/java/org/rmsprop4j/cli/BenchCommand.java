@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-time-ms", paramLabel = "MS", description = "Timed time per measurement (default 1000, --quick 200).")
     Long minTimeMs;
 
+    @Option(names = "--mlp",
+            description = "Also time one training epoch of the MLP 784-128-64-10 on MNIST-10k (batch 64, RMSprop 1e-3) against "
+                    + Baselines.TORCH_MLP_SCRIPT + " (adds about a minute). JSON: an extra \"mlp\" list beside \"rows\".")
+    boolean mlp;
+
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
@@ -110,12 +115,39 @@ final class BenchCommand implements Callable<Integer> {
                 if (!t.ok() && !noTorch && base.torchUnavailable() == null) err.println("bench:   torch: " + t.unavailable());
                 rows.add(new Row(w, ours, c, t, bpe));
             }
+            List<Map<String, Object>> mlpRows = new ArrayList<>();
+            if (mlp) {
+                for (int k : threads) {
+                    err.printf(Locale.ROOT, "bench: MLP epoch on MNIST-10k, %d thread(s): ours", k);
+                    err.flush();
+                    MlpEpochTimer.Result ours = MlpEpochTimer.run(k, quick ? 1 : 3);
+                    err.print(", torch");
+                    err.flush();
+                    Baselines.EpochResult t = noTorch ? Baselines.EpochResult.missing("--no-torch") : base.runTorchMlp(k, quick ? 1 : 3);
+                    err.println();
+                    if (!t.ok() && !noTorch) err.println("bench:   torch: " + t.unavailable());
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("workload", "mlp-epoch");
+                    m.put("threads", k);
+                    m.put("ours_seconds_per_epoch", ours.secondsPerEpoch());
+                    m.put("torch_seconds_per_epoch", t.secondsPerEpoch());
+                    m.put("ours_vs_torch", t.ok() ? t.secondsPerEpoch() / ours.secondsPerEpoch() : null);
+                    mlpRows.add(m);
+                }
+            }
             String loadAfter = loadAverage();
             if (json) {
-                printJson(out, rows);
+                printJson(out, rows, mlpRows);
                 err.println("bench: " + machine(base) + "; load average before " + loadBefore + ", after " + loadAfter);
             } else {
                 printTable(out, rows, base, loadBefore, loadAfter, minMs);
+                for (Map<String, Object> m : mlpRows) {
+                    Object ts = m.get("torch_seconds_per_epoch");
+                    Object r = m.get("ours_vs_torch");
+                    out.printf(Locale.ROOT, "mlp-epoch  MNIST-10k 784-128-64-10, batch 64, %s thread(s): ours %.3f s/epoch, torch %s s/epoch, ours/torch %s%n",
+                            m.get("threads"), (Double) m.get("ours_seconds_per_epoch"), ts == null ? "n/a" : num((Double) ts),
+                            r == null ? "n/a" : num((Double) r) + "×");
+                }
             }
         }
         out.flush();
@@ -145,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
         return (int) d;
     }
 
-    private void printJson(PrintWriter out, List<Row> rows) throws Exception {
+    private void printJson(PrintWriter out, List<Row> rows, List<Map<String, Object>> mlpRows) throws Exception {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -164,6 +196,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("rows", list);
+        if (mlp) root.put("mlp", mlpRows);
         out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     }
 

@@ -42,6 +42,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void mlpEpochRowsAppearOnlyWithMlpAndMissingTorchIsNull() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-torch",
+                "--sizes", "1e3", "--threads", "1", "--min-time-ms", "1");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(out.toString());
+        JsonNode mlp = root.get("mlp");
+        assertThat(mlp).hasSize(1);
+        assertThat(mlp.get(0).get("workload").asText()).isEqualTo("mlp-epoch");
+        assertThat(mlp.get(0).get("ours_seconds_per_epoch").asDouble()).isPositive();
+        assertThat(mlp.get(0).get("torch_seconds_per_epoch").isNull()).isTrue();
+        assertThat(mlp.get(0).get("ours_vs_torch").isNull()).isTrue();
+    }
+
+    @Test
     void badSizesAreRejectedWithTheOptionName() {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--no-c", "--no-torch", "--sizes", "1.5");
