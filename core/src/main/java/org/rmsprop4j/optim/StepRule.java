@@ -86,7 +86,11 @@ abstract class StepRule {
             float m = (float) c.momentum();
             float sIn = lrInside() ? (float) lr : 1f, tOut = lrInside() ? 1f : (float) lr;
             float nz = c.nesterov() ? 1f : 0f, mn = c.nesterov() ? m : 1f;
-            if (c.centered()) {
+            if (c.centered() && !c.nesterov() && gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
+                // the generic body is too big for C2 to vectorise (bench/RESULTS.md); the lean one is not
+                RmspropLeanKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, decay, omd, epsIn, epsOut,
+                        m, sIn, tOut);
+            } else if (c.centered()) {
                 RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             } else {
@@ -113,7 +117,10 @@ abstract class StepRule {
             double m = c.momentum();
             double sIn = lrInside() ? lr : 1, tOut = lrInside() ? 1 : lr;
             double nz = c.nesterov() ? 1 : 0, mn = c.nesterov() ? m : 1;
-            if (c.centered()) {
+            if (c.centered() && !c.nesterov() && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
+                RmspropLeanKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, decay, omd, epsIn, epsOut,
+                        m, sIn, tOut);
+            } else if (c.centered()) {
                 RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc,
                         epsIn, epsOut, m, sIn, tOut, nz, mn);
             } else {

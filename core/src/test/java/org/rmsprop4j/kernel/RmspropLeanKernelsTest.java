@@ -70,6 +70,45 @@ class RmspropLeanKernelsTest {
         }
     }
 
+    @Test
+    void centeredMomentumIsBitIdenticalToTheGenericLoopForFiniteNonZeroValues() {
+        // {m, s, t}: lr outside the buffer, lr inside (the generic loop with nz = 0, mn = 1: no Nesterov)
+        float lr = 0.01f;
+        float[][] styles = {{0.9f, 1f, lr}, {0.9f, lr, 1f}, {0.5f, 1f, lr}};
+        for (float[] st : styles) {
+            for (boolean inside : new boolean[] {false, true}) {
+                SplittableRandom r = new SplittableRandom(17);
+                int n = 4_099;
+                float[] p1 = new float[n], v1 = new float[n], a1 = new float[n], b1 = new float[n];
+                for (int i = 0; i < n; i++) p1[i] = nonZero(r) * (float) Math.pow(10, r.nextInt(-4, 4));
+                float[] p2 = p1.clone(), v2 = v1.clone(), a2 = a1.clone(), b2 = b1.clone();
+                double[] q1 = new double[n], w1 = new double[n], c1 = new double[n], d1 = new double[n];
+                for (int i = 0; i < n; i++) q1[i] = p1[i];
+                double[] q2 = q1.clone(), w2 = w1.clone(), c2 = c1.clone(), d2 = d1.clone();
+                float epsIn = inside ? 1e-8f : 0f, epsOut = inside ? 0f : 1e-8f;
+                for (int step = 0; step < 15; step++) {
+                    float[] g = new float[n];
+                    double[] gd = new double[n];
+                    for (int i = 0; i < n; i++) { g[i] = nonZero(r) * (float) Math.pow(10, r.nextInt(-6, 3)); gd[i] = g[i] * 1.1; }
+                    RmspropKernels.centeredMomentum(p1, g, v1, a1, b1, 0, n, 1f, 0f, INF, 0f, lr, 0.99f, 0.01f, 1f, epsIn, epsOut,
+                            st[0], st[1], st[2], 0f, 1f);
+                    RmspropLeanKernels.centeredMomentum(p2, g, v2, a2, b2, 0, n, 0.99f, 0.01f, epsIn, epsOut, st[0], st[1], st[2]);
+                    RmspropKernels.centeredMomentum(q1, gd, w1, c1, d1, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, lr, 0.9, 0.1, 1, epsIn, epsOut,
+                            st[0], st[1], st[2], 0, 1);
+                    RmspropLeanKernels.centeredMomentum(q2, gd, w2, c2, d2, 0, n, 0.9, 0.1, epsIn, epsOut, st[0], st[1], st[2]);
+                }
+                for (int i = 0; i < n; i++) {
+                    assertThat(Float.floatToRawIntBits(p2[i])).as("p[%d]", i).isEqualTo(Float.floatToRawIntBits(p1[i]));
+                    assertThat(Float.floatToRawIntBits(a2[i])).as("a[%d]", i).isEqualTo(Float.floatToRawIntBits(a1[i]));
+                    assertThat(Float.floatToRawIntBits(b2[i])).as("b[%d]", i).isEqualTo(Float.floatToRawIntBits(b1[i]));
+                    assertThat(Float.floatToRawIntBits(v2[i])).as("v[%d]", i).isEqualTo(Float.floatToRawIntBits(v1[i]));
+                    assertThat(Double.doubleToRawLongBits(q2[i])).as("fp64 p[%d]", i).isEqualTo(Double.doubleToRawLongBits(q1[i]));
+                    assertThat(Double.doubleToRawLongBits(d2[i])).as("fp64 b[%d]", i).isEqualTo(Double.doubleToRawLongBits(d1[i]));
+                }
+            }
+        }
+    }
+
     private static float nonZero(SplittableRandom r) {
         float x;
         do x = (float) (r.nextDouble() * 2 - 1); while (x == 0f);
