@@ -85,4 +85,70 @@ public final class RmspropLeanKernels {
             p[i] = Math.fma(-t, bi, p[i]);
         }
     }
+
+    public static void centered(float[] p, float[] g, float[] v, float[] a, int off, int len,
+                                float decay, float omd, float epsIn, float epsOut, float lr) {
+        for (int i = off, end = off + len; i < end; i++) {
+            float gi = g[i];
+            float vi = decay * v[i];
+            vi = Math.fma(omd * gi, gi, vi);
+            v[i] = vi;
+            float ai = decay * a[i];
+            ai = Math.fma(omd, gi, ai);
+            a[i] = ai;
+            float var = Math.max(Math.fma(-ai, ai, vi), 0f);
+            float d = (float) Math.sqrt(var + epsIn) + epsOut;
+            p[i] = p[i] - (lr * gi) / d;
+        }
+    }
+
+    /** Momentum without Nesterov: the generic loop's {@code nz·u + mn·b} with {@code nz = 0, mn = 1} is {@code b}. */
+    public static void momentum(float[] p, float[] g, float[] v, float[] b, int off, int len,
+                                float decay, float omd, float epsIn, float epsOut, float m, float s, float t) {
+        for (int i = off, end = off + len; i < end; i++) {
+            float gi = g[i];
+            float vi = decay * v[i];
+            vi = Math.fma(omd * gi, gi, vi);
+            v[i] = vi;
+            float d = (float) Math.sqrt(vi + epsIn) + epsOut;
+            float u = (s * gi) / d;
+            float bi = m * b[i];
+            bi = bi + u;
+            b[i] = bi;
+            p[i] = Math.fma(-t, bi, p[i]);
+        }
+    }
+
+    public static void centered(double[] p, double[] g, double[] v, double[] a, int off, int len,
+                                double decay, double omd, double epsIn, double epsOut, double lr) {
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = g[i];
+            double vi = decay * v[i];
+            vi = Math.fma(omd * gi, gi, vi);
+            v[i] = vi;
+            double ai = decay * a[i];
+            ai = Math.fma(omd, gi, ai);
+            a[i] = ai;
+            double var = Math.max(Math.fma(-ai, ai, vi), 0d);
+            double d = Math.sqrt(var + epsIn) + epsOut;
+            p[i] = p[i] - (lr * gi) / d;
+        }
+    }
+
+    /** Momentum without Nesterov: the generic loop's {@code nz·u + mn·b} with {@code nz = 0, mn = 1} is {@code b}. */
+    public static void momentum(double[] p, double[] g, double[] v, double[] b, int off, int len,
+                                double decay, double omd, double epsIn, double epsOut, double m, double s, double t) {
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = g[i];
+            double vi = decay * v[i];
+            vi = Math.fma(omd * gi, gi, vi);
+            v[i] = vi;
+            double d = Math.sqrt(vi + epsIn) + epsOut;
+            double u = (s * gi) / d;
+            double bi = m * b[i];
+            bi = bi + u;
+            b[i] = bi;
+            p[i] = Math.fma(-t, bi, p[i]);
+        }
+    }
 }

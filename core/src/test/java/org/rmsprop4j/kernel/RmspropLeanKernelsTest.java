@@ -109,6 +109,45 @@ class RmspropLeanKernelsTest {
         }
     }
 
+    @Test
+    void centeredAndMomentumAreBitIdenticalToTheGenericLoopsForFiniteNonZeroValues() {
+        for (boolean inside : new boolean[] {false, true}) {
+            SplittableRandom r = new SplittableRandom(inside ? 23 : 29);
+            int n = 3_001;
+            float lr = 0.01f, epsIn = inside ? 1e-8f : 0f, epsOut = inside ? 0f : 1e-8f;
+            float[] p1 = new float[n];
+            for (int i = 0; i < n; i++) p1[i] = nonZero(r);
+            float[] p2 = p1.clone(), p3 = p1.clone(), p4 = p1.clone();
+            float[] v1 = new float[n], v2 = new float[n], a1 = new float[n], a2 = new float[n];
+            float[] v3 = new float[n], v4 = new float[n], b3 = new float[n], b4 = new float[n];
+            double[] q1 = new double[n], q2 = new double[n], w1 = new double[n], w2 = new double[n], c1 = new double[n], c2 = new double[n];
+            double[] q3 = new double[n], q4 = new double[n], w3 = new double[n], w4 = new double[n], d3 = new double[n], d4 = new double[n];
+            for (int i = 0; i < n; i++) q1[i] = q2[i] = q3[i] = q4[i] = p1[i];
+            for (int step = 0; step < 15; step++) {
+                float[] g = new float[n];
+                double[] gd = new double[n];
+                for (int i = 0; i < n; i++) { g[i] = nonZero(r) * (float) Math.pow(10, r.nextInt(-6, 3)); gd[i] = g[i] * 0.7; }
+                RmspropKernels.centered(p1, g, v1, a1, 0, n, 1f, 0f, INF, 0f, lr, 0.99f, 0.01f, 1f, epsIn, epsOut, lr);
+                RmspropLeanKernels.centered(p2, g, v2, a2, 0, n, 0.99f, 0.01f, epsIn, epsOut, lr);
+                RmspropKernels.momentum(p3, g, v3, b3, 0, n, 1f, 0f, INF, 0f, lr, 0.99f, 0.01f, 1f, epsIn, epsOut, 0.9f, lr, 1f, 0f, 1f);
+                RmspropLeanKernels.momentum(p4, g, v4, b4, 0, n, 0.99f, 0.01f, epsIn, epsOut, 0.9f, lr, 1f);
+                RmspropKernels.centered(q1, gd, w1, c1, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, lr, 0.9, 0.1, 1, epsIn, epsOut, lr);
+                RmspropLeanKernels.centered(q2, gd, w2, c2, 0, n, 0.9, 0.1, epsIn, epsOut, lr);
+                RmspropKernels.momentum(q3, gd, w3, d3, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, lr, 0.9, 0.1, 1, epsIn, epsOut, 0.5, 1, lr, 0, 1);
+                RmspropLeanKernels.momentum(q4, gd, w4, d4, 0, n, 0.9, 0.1, epsIn, epsOut, 0.5, 1, lr);
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToRawIntBits(p2[i])).as("centered p[%d]", i).isEqualTo(Float.floatToRawIntBits(p1[i]));
+                assertThat(Float.floatToRawIntBits(a2[i])).as("centered a[%d]", i).isEqualTo(Float.floatToRawIntBits(a1[i]));
+                assertThat(Float.floatToRawIntBits(p4[i])).as("momentum p[%d]", i).isEqualTo(Float.floatToRawIntBits(p3[i]));
+                assertThat(Float.floatToRawIntBits(b4[i])).as("momentum b[%d]", i).isEqualTo(Float.floatToRawIntBits(b3[i]));
+                assertThat(Double.doubleToRawLongBits(q2[i])).as("fp64 centered p[%d]", i).isEqualTo(Double.doubleToRawLongBits(q1[i]));
+                assertThat(Double.doubleToRawLongBits(q4[i])).as("fp64 momentum p[%d]", i).isEqualTo(Double.doubleToRawLongBits(q3[i]));
+                assertThat(Double.doubleToRawLongBits(d4[i])).as("fp64 momentum b[%d]", i).isEqualTo(Double.doubleToRawLongBits(d3[i]));
+            }
+        }
+    }
+
     private static float nonZero(SplittableRandom r) {
         float x;
         do x = (float) (r.nextDouble() * 2 - 1); while (x == 0f);
