@@ -1,7 +1,6 @@
 package org.rmsprop4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -197,20 +196,19 @@ final class Baselines implements AutoCloseable {
     private Proc exec(List<String> cmd, long timeoutSeconds) {
         try {
             Path errFile = Files.createTempFile(tmp, "err", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
+            Path outFile = Files.createTempFile(tmp, "out", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile()).redirectOutput(outFile.toFile());
             Process p = pb.start();
             p.getOutputStream().close();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readAllBytes();
-            }
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Proc(-1, "", "", "timed out after " + timeoutSeconds + " s");
             }
+            String out = Files.readString(outFile, StandardCharsets.UTF_8);
             String err = Files.readString(errFile, StandardCharsets.UTF_8);
             Files.deleteIfExists(errFile);
-            return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8), err, null);
+            Files.deleteIfExists(outFile);
+            return new Proc(p.exitValue(), out, err, null);
         } catch (IOException e) {
             return new Proc(-1, "", "", e.getMessage());
         } catch (InterruptedException e) {
