@@ -42,7 +42,7 @@ public final class RmspropLeanKernels {
      * Centered RMSprop with (non-Nesterov) momentum, common case: the generic loop's
      * {@code nz·u + mn·b} with {@code nz = 0, mn = 1} is just {@code b}. Besides saving the neutral operations, the
      * smaller body lets C2 vectorise it: the generic loop exceeds C2's default unrolling budget
-     * ({@code LoopUnrollLimit}) and runs scalar, 13x slower at 1e6 elements (bench/RESULTS.md).
+     * ({@code LoopUnrollLimit}) and runs scalar, 13x slower at 1e6 elements (README, "Speed").
      */
     public static void centeredMomentum(float[] p, float[] g, float[] v, float[] a, float[] b, int off, int len,
                                         float decay, float omd, float epsIn, float epsOut,

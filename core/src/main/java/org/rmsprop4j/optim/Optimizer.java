@@ -41,7 +41,7 @@ public final class Optimizer {
 
     /**
      * Default {@link Builder#parallelThreshold(int)}: runs shorter than this many elements are not
-     * split across threads. Measured on a 2-core AMD EPYC VM (bench/RESULTS.md).
+     * split across threads. Measured on a 2-core AMD EPYC VM (README, "Speed").
      */
     public static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 15;
 
@@ -523,7 +523,7 @@ public final class Optimizer {
         /**
          * Smallest run, in elements, that {@link #threads(int)} splits; shorter runs stay on the
          * calling thread, where a wake-up of the workers would cost more than it saves. Default
-         * {@value Optimizer#DEFAULT_PARALLEL_THRESHOLD} (measured, see bench/RESULTS.md).
+         * {@value Optimizer#DEFAULT_PARALLEL_THRESHOLD} (measured, see README, "Speed").
          */
         public Builder parallelThreshold(int elements) { this.parallelThreshold = elements; return this; }
 

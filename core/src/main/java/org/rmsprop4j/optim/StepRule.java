@@ -78,7 +78,7 @@ abstract class StepRule {
                 } else if (c.centered()) {
                     RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
                 } else if (gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                    // every extra coefficient neutral: the lean loop (1.6x faster in cache, measured; bench/RESULTS.md)
+                    // every extra coefficient neutral: the lean loop (1.6x faster in cache, measured; README, "Speed")
                     RmspropLeanKernels.plain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, (float) lr);
                 } else {
                     RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
@@ -89,7 +89,7 @@ abstract class StepRule {
             float sIn = lrInside() ? (float) lr : 1f, tOut = lrInside() ? 1f : (float) lr;
             float nz = c.nesterov() ? 1f : 0f, mn = c.nesterov() ? m : 1f;
             if (c.centered() && !c.nesterov() && gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                // the generic body is too big for C2 to vectorise (bench/RESULTS.md); the lean one is not
+                // the generic body is too big for C2 to vectorise (README, "Speed"); the lean one is not
                 RmspropLeanKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, decay, omd, epsIn, epsOut,
                         m, sIn, tOut);
             } else if (c.centered()) {
