@@ -269,67 +269,46 @@ public final class Optimizer {
     public boolean step(float[] params, float[] grads) {
         checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
                 params == grads);
-        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
-            for (ParamLayout.Param p : layout.params()) {
-                for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
-                    if (!Float.isFinite(grads[i])) {
-                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
-                        throw new NonFiniteGradientException(p.name(), i - p.offset(), grads[i]);
-                    }
-                }
-            }
-        }
-        clip(grads, null);
-        for (Group g : groups) {
-            double lr = g.scheduledLr();
-            long t = g.step + 1;
-            for (int r = 0; r < g.runOff.length; r++) {
-                if (threads > 1 && g.runLen[r] >= parallelThreshold) {
-                    RunTask rt = runTask;
-                    rt.g = g; rt.pf = params; rt.gf = grads; rt.pd = null; rt.gd = null; rt.lr = lr; rt.t = t;
-                    try {
-                        ChunkPool.shared().run(rt, g.runOff[r], g.runLen[r], threads);
-                    } finally {
-                        rt.g = null; rt.pf = null; rt.gf = null;
-                    }
-                } else {
-                    g.rule.apply(params, grads, g.sf, g.runOff[r], g.runLen[r], lr, t);
-                }
-            }
-        }
-        finishStep();
-        return true;
+        return doStep(params, grads, null, null);
     }
 
     /** One step of every group on float64 parameters; see {@link #step(float[], float[])}. */
     public boolean step(double[] params, double[] grads) {
         checkArrays(Dtype.FLOAT64, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
                 params == grads);
+        return doStep(null, null, params, grads);
+    }
+
+    /** The step for either dtype: exactly one of the pairs (pf, gf) and (pd, gd) is non-null. */
+    private boolean doStep(float[] pf, float[] gf, double[] pd, double[] gd) {
         if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
             for (ParamLayout.Param p : layout.params()) {
                 for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
-                    if (!Double.isFinite(grads[i])) {
+                    double x = gf != null ? gf[i] : gd[i];
+                    if (!Double.isFinite(x)) {
                         if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
-                        throw new NonFiniteGradientException(p.name(), i - p.offset(), grads[i]);
+                        throw new NonFiniteGradientException(p.name(), i - p.offset(), x);
                     }
                 }
             }
         }
-        clip(null, grads);
+        clip(gf, gd);
         for (Group g : groups) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
             for (int r = 0; r < g.runOff.length; r++) {
                 if (threads > 1 && g.runLen[r] >= parallelThreshold) {
                     RunTask rt = runTask;
-                    rt.g = g; rt.pd = params; rt.gd = grads; rt.pf = null; rt.gf = null; rt.lr = lr; rt.t = t;
+                    rt.g = g; rt.pf = pf; rt.gf = gf; rt.pd = pd; rt.gd = gd; rt.lr = lr; rt.t = t;
                     try {
                         ChunkPool.shared().run(rt, g.runOff[r], g.runLen[r], threads);
                     } finally {
-                        rt.g = null; rt.pd = null; rt.gd = null;
+                        rt.g = null; rt.pf = null; rt.gf = null; rt.pd = null; rt.gd = null;
                     }
+                } else if (pf != null) {
+                    g.rule.apply(pf, gf, g.sf, g.runOff[r], g.runLen[r], lr, t);
                 } else {
-                    g.rule.apply(params, grads, g.sd, g.runOff[r], g.runLen[r], lr, t);
+                    g.rule.apply(pd, gd, g.sd, g.runOff[r], g.runLen[r], lr, t);
                 }
             }
         }
@@ -352,20 +331,20 @@ public final class Optimizer {
 
     private void clip(float[] gf, double[] gd) {
         if (clipping instanceof Clipping.ByValue v) {
-            if (gf != null) Clipping.clampInPlace(gf, 0, gf.length, v.limit());
-            else Clipping.clampInPlace(gd, 0, gd.length, v.limit());
+            if (gf != null) ClipOps.clampInPlace(gf, 0, gf.length, v.limit());
+            else ClipOps.clampInPlace(gd, 0, gd.length, v.limit());
         } else if (clipping instanceof Clipping.ByNorm n) {
             for (ParamLayout.Param p : layout.params()) {
-                double ss = gf != null ? Clipping.sumOfSquares(gf, p.offset(), p.length()) : Clipping.sumOfSquares(gd, p.offset(), p.length());
-                double f = Clipping.scaleFor(Math.sqrt(ss), n.maxNorm());
-                if (gf != null) Clipping.scaleInPlace(gf, p.offset(), p.length(), f);
-                else Clipping.scaleInPlace(gd, p.offset(), p.length(), f);
+                double ss = gf != null ? ClipOps.sumOfSquares(gf, p.offset(), p.length()) : ClipOps.sumOfSquares(gd, p.offset(), p.length());
+                double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
+                if (gf != null) ClipOps.scaleInPlace(gf, p.offset(), p.length(), f);
+                else ClipOps.scaleInPlace(gd, p.offset(), p.length(), f);
             }
         } else if (clipping instanceof Clipping.ByGlobalNorm n) {
-            double ss = gf != null ? Clipping.sumOfSquares(gf, 0, gf.length) : Clipping.sumOfSquares(gd, 0, gd.length);
-            double f = Clipping.scaleFor(Math.sqrt(ss), n.maxNorm());
-            if (gf != null) Clipping.scaleInPlace(gf, 0, gf.length, f);
-            else Clipping.scaleInPlace(gd, 0, gd.length, f);
+            double ss = gf != null ? ClipOps.sumOfSquares(gf, 0, gf.length) : ClipOps.sumOfSquares(gd, 0, gd.length);
+            double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
+            if (gf != null) ClipOps.scaleInPlace(gf, 0, gf.length, f);
+            else ClipOps.scaleInPlace(gd, 0, gd.length, f);
         }
     }
 
