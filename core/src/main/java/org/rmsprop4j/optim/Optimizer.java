@@ -51,6 +51,8 @@ public final class Optimizer {
     private final NonFinitePolicy nonFinitePolicy;
     private final Clipping clipping;
     private final List<Group> groups;
+    /** The same groups as an array: the step iterates it by index so that it allocates nothing. */
+    private final Group[] groupArray;
     private final List<String> slots;
     private final float[][] f32;
     private final double[][] f64;
@@ -139,6 +141,7 @@ public final class Optimizer {
         for (ParamLayout.Param p : layout.params()) if (!assigned.contains(p.name())) rest.add(p);
         if (!rest.isEmpty() || gs.isEmpty()) gs.add(0, new Group(DEFAULT_GROUP, spec, b.schedule, rest));
         this.groups = Collections.unmodifiableList(gs);
+        this.groupArray = gs.toArray(new Group[0]);
 
         Set<String> allSlots = new LinkedHashSet<>();
         for (Group g : groups) allSlots.addAll(g.spec.stateSlots());
@@ -293,7 +296,7 @@ public final class Optimizer {
             }
         }
         clip(gf, gd);
-        for (Group g : groups) {
+        for (Group g : groupArray) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
             for (int r = 0; r < g.runOff.length; r++) {
@@ -318,7 +321,7 @@ public final class Optimizer {
 
     private void finishStep() {
         Map<String, Double> lrs = listeners.isEmpty() ? null : new LinkedHashMap<>();
-        for (Group g : groups) {
+        for (Group g : groupArray) {
             if (lrs != null) lrs.put(g.name, g.scheduledLr());
             g.step++;
         }
