@@ -159,6 +159,11 @@ final class BenchCommand implements Callable<Integer> {
         List<Workload> w = new ArrayList<>();
         for (String s : ss) {
             int n = parseCount("--sizes", s);
+            long need = (long) n * ("fp64".equals(dtype) ? 24L : 12L);
+            if (need > Runtime.getRuntime().maxMemory() * 0.8) {
+                throw new CliException("--sizes " + s + " needs about " + need / (1 << 20) + " MiB for parameters, gradients and state, but the JVM may use "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; use a smaller size or RMSPROP4J_JAVA_OPTS=-Xmx<size>");
+            }
             for (int k : threads) w.add(new Workload("single", n, 1, k));
         }
         for (int k : threads) w.add(new Workload("many-small", 1000, 1000, k));

@@ -24,7 +24,14 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            err.println("rmsprop4j: out of memory (the JVM may use at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB); ask for less, or give it more with RMSPROP4J_JAVA_OPTS=-Xmx<size>");
+            code = 2;
+        }
         out.flush();
         err.flush();
         return code;
@@ -45,7 +52,7 @@ public final class Main implements Runnable {
 
     /** Bad input becomes one clear line on stderr and exit code 2, never a stack trace. */
     static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = describe(e);
         boolean userError = e instanceof IllegalArgumentException || e instanceof java.io.IOException
                 || e instanceof java.io.UncheckedIOException || e instanceof CliException;
         cl.getErr().println("rmsprop4j " + cl.getCommandName() + ": " + msg);
@@ -55,6 +62,24 @@ public final class Main implements Runnable {
             return 3;
         }
         return 2;
+    }
+
+    /** A one-line description; file-system errors name the path and the reason, not only the path. */
+    static String describe(Throwable e) {
+        boolean wrapped = e instanceof java.io.UncheckedIOException && e.getCause() != null
+                && String.valueOf(e.getMessage()).equals(e.getCause().toString());
+        Throwable c = wrapped ? e.getCause() : e;
+        if (c instanceof java.nio.file.FileSystemException fse) {
+            String reason = fse.getReason() != null ? fse.getReason()
+                    : c instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : c instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : c instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : c instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : c.getClass().getSimpleName();
+            String where = fse.getOtherFile() == null ? fse.getFile() : fse.getFile() + " -> " + fse.getOtherFile();
+            return "cannot use " + where + ": " + reason;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override public void run() {

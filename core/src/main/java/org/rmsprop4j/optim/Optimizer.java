@@ -36,6 +36,9 @@ import org.rmsprop4j.parallel.ChunkPool;
  */
 public final class Optimizer {
 
+    /** Largest {@link Builder#threads(int)} accepted. */
+    public static final int MAX_THREADS = 256;
+
     /** Name of the group of parameters not assigned to an explicit group. */
     public static final String DEFAULT_GROUP = "default";
 
@@ -53,6 +56,8 @@ public final class Optimizer {
     private final List<Group> groups;
     /** The same groups as an array: the step iterates it by index so that it allocates nothing. */
     private final Group[] groupArray;
+    /** The layout's tensors as an array, for the same reason. */
+    private final ParamLayout.Param[] paramArray;
     private final List<String> slots;
     private final float[][] f32;
     private final double[][] f64;
@@ -142,6 +147,7 @@ public final class Optimizer {
         if (!rest.isEmpty() || gs.isEmpty()) gs.add(0, new Group(DEFAULT_GROUP, spec, b.schedule, rest));
         this.groups = Collections.unmodifiableList(gs);
         this.groupArray = gs.toArray(new Group[0]);
+        this.paramArray = layout.params().toArray(new ParamLayout.Param[0]);
 
         Set<String> allSlots = new LinkedHashSet<>();
         for (Group g : groups) allSlots.addAll(g.spec.stateSlots());
@@ -285,7 +291,7 @@ public final class Optimizer {
     /** The step for either dtype: exactly one of the pairs (pf, gf) and (pd, gd) is non-null. */
     private boolean doStep(float[] pf, float[] gf, double[] pd, double[] gd) {
         if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
-            for (ParamLayout.Param p : layout.params()) {
+            for (ParamLayout.Param p : paramArray) {
                 for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
                     double x = gf != null ? gf[i] : gd[i];
                     if (!Double.isFinite(x)) {
@@ -337,7 +343,7 @@ public final class Optimizer {
             if (gf != null) ClipOps.clampInPlace(gf, 0, gf.length, v.limit());
             else ClipOps.clampInPlace(gd, 0, gd.length, v.limit());
         } else if (clipping instanceof Clipping.ByNorm n) {
-            for (ParamLayout.Param p : layout.params()) {
+            for (ParamLayout.Param p : paramArray) {
                 double ss = gf != null ? ClipOps.sumOfSquares(gf, p.offset(), p.length()) : ClipOps.sumOfSquares(gd, p.offset(), p.length());
                 double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
                 if (gf != null) ClipOps.scaleInPlace(gf, p.offset(), p.length(), f);
@@ -415,6 +421,7 @@ public final class Optimizer {
                     double[] b = sd.buffers().get(key);
                     if (b == null) throw Checks.invalid("state", "no buffer '" + key + "'", "a buffer for every slot " + g.spec.stateSlots() + " of group '" + g.name + "'");
                     if (b.length != p.length()) throw Checks.invalid("length of state buffer '" + key + "'", b.length, String.valueOf(p.length()));
+                    checkValues(key, slot, b);
                 }
             }
         }
@@ -444,6 +451,23 @@ public final class Optimizer {
             }
         }
         steps = maxStep;
+    }
+
+    /** Slots that hold sums or averages of squares, which no step can make negative. */
+    private static final Set<String> SQUARE_SLOTS = Set.of(RmsPropConfig.SQUARE_AVG, AdagradConfig.SUM, AdadeltaConfig.ACC_DELTA,
+            AdamConfig.EXP_AVG_SQ, AdamConfig.MAX_EXP_AVG_SQ);
+
+    /** Refuses values a real state cannot hold: non-finite, out of float range, or a negative square. */
+    private void checkValues(String key, String slot, double[] b) {
+        boolean square = SQUARE_SLOTS.contains(slot);
+        for (int i = 0; i < b.length; i++) {
+            double x = b[i];
+            boolean finite = dtype == Dtype.FLOAT32 ? Float.isFinite((float) x) : Double.isFinite(x);
+            if (!finite || (square && x < 0)) {
+                throw Checks.invalid("state buffer '" + key + "' at index " + i, x,
+                        square ? "a finite " + dtype.label() + " value >= 0" : "a finite " + dtype.label() + " value");
+            }
+        }
     }
 
     private Group group(String name) {
@@ -527,6 +551,7 @@ public final class Optimizer {
             Checks.notNull("nonFinitePolicy", nonFinitePolicy);
             Checks.notNull("clipping", clipping);
             Checks.atLeast("threads", threads, 1);
+            if (threads > MAX_THREADS) throw Checks.invalid("threads", threads, "in 1.." + MAX_THREADS);
             Checks.atLeast("parallelThreshold", parallelThreshold, 1);
             Set<String> names = new LinkedHashSet<>();
             for (GroupDef d : groups) {

@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  *
  * <h2>Guarantees</h2> {@link #save} writes a temporary file in the target's folder, forces it to
  * disk and renames it over the target, so the target is either the old file or the whole new one.
- * {@link #load} reads the whole file, checks the magic, version and checksum before parsing, and
+ * {@link #load} reads the whole file, checks the magic, the checksum and then the version before parsing, and
  * refuses truncated, corrupted or trailing bytes with a message that says which; {@link #loadInto}
  * then applies it with {@link Optimizer#loadStateDict}, which changes nothing unless everything fits.
  */
@@ -151,16 +151,17 @@ public final class StateIO {
             }
             throw new IOException(source + " is truncated: " + bytes.length + " bytes is shorter than any state file");
         }
-        int version = ((bytes[8] & 0xff) << 24) | ((bytes[9] & 0xff) << 16) | ((bytes[10] & 0xff) << 8) | (bytes[11] & 0xff);
-        if (version > StateDict.FORMAT_VERSION || version < 1) {
-            throw new IOException(source + " has state format version " + version + "; this release reads versions 1.."
-                    + StateDict.FORMAT_VERSION);
-        }
         int body = bytes.length - 8;
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, body);
         long stored = 0;
         for (int i = body; i < bytes.length; i++) stored = (stored << 8) | (bytes[i] & 0xff);
+        if (crc.getValue() != stored) throw new IOException(source + " is truncated or corrupted: checksum mismatch");
+        int version = ((bytes[8] & 0xff) << 24) | ((bytes[9] & 0xff) << 16) | ((bytes[10] & 0xff) << 8) | (bytes[11] & 0xff);
+        if (version > StateDict.FORMAT_VERSION || version < 1) {
+            throw new IOException(source + " has state format version " + version + "; this release reads versions 1.."
+                    + StateDict.FORMAT_VERSION);
+        }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body));
             in.skipNBytes(MAGIC.length + 4);
@@ -193,12 +194,8 @@ public final class StateIO {
             if (in.available() != 0) {
                 throw new IOException(source + " is corrupted: " + in.available() + " unexpected bytes before the checksum");
             }
-            if (crc.getValue() != stored) throw new IOException(source + " is corrupted: checksum mismatch");
             return new StateDict(version, kind, dtype, groups, lengths, buffers);
         } catch (EOFException | IllegalArgumentException | java.io.UTFDataFormatException e) {
-            if (crc.getValue() != stored) {
-                throw new IOException(source + " is truncated or corrupted: checksum mismatch", e);
-            }
             throw new IOException(source + " is malformed: " + e.getMessage(), e);
         }
     }

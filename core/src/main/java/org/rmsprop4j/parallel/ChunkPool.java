@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * short time ({@link #SPIN_NS}) before parking, so back-to-back steps do not pay the wake-up.
  *
  * <p>Chunk boundaries are multiples of {@link #ALIGN} elements counted from index 0 of the arrays,
- * so two threads never write the same 64-byte line of a float array. Because every element is
+ * (64 bytes of floats), so chunks cover whole cache lines whenever the array's data starts on a line
+ * boundary (the JVM does not promise it; at worst two threads share the line at an edge, which costs
+ * speed, never correctness). Because every element is
  * computed by exactly the same loop body whichever thread runs it, results are bit-identical to
  * one call over the whole range.
  *

@@ -19,6 +19,14 @@ class InvalidInputTest {
                 .layout(ParamLayout.builder().add("w", 2, 3).add("b", 3).build()).build();
     }
 
+    private static StateDict withBuffer(StateDict sd, String key, int index, double value) {
+        Map<String, double[]> b = new java.util.LinkedHashMap<>(sd.buffers());
+        double[] v = b.get(key).clone();
+        v[index] = value;
+        b.put(key, v);
+        return new StateDict(sd.formatVersion(), sd.kind(), sd.dtype(), sd.groups(), sd.paramLengths(), b);
+    }
+
     private static Arguments row(String what, Executable ex, String regex) { return Arguments.of(what, ex, regex); }
 
     static Stream<Arguments> rows() {
@@ -97,6 +105,14 @@ class InvalidInputTest {
                 row("clip by norm 0", () -> Clipping.byGlobalNorm(0), "maxNorm must be a finite number > 0, got 0\\.0"),
                 row("setting a negative learning rate", () -> twoParams().setLearningRate(-0.1),
                         "learningRate must be a finite number >= 0, got -0\\.1"),
+                row("too many threads", () -> Optimizer.builder(SgdConfig.builder().build()).size(1).threads(100_000).build(),
+                        "threads must be in 1\\.\\.256, got 100000"),
+                row("a NaN in a state buffer", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "w/square_avg", 3, Double.NaN)),
+                        "state buffer 'w/square_avg' at index 3 must be a finite float32 value >= 0, got NaN"),
+                row("a negative mean square", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "b/square_avg", 0, -1)),
+                        "state buffer 'b/square_avg' at index 0 must be a finite float32 value >= 0, got -1\\.0"),
+                row("a value beyond float range", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "b/square_avg", 1, 1e300)),
+                        "state buffer 'b/square_avg' at index 1 must be a finite float32 value >= 0, got 1\\.0E300"),
                 row("unknown group", () -> twoParams().learningRate("head"), "group must be one of \\[default\\], got 'head'"));
     }
 

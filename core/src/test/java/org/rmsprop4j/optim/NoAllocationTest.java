@@ -22,16 +22,25 @@ class NoAllocationTest {
                 AdamConfig.builder().build());
     }
 
+    static List<Object[]> policies() {
+        return List.of(new Object[] {NonFinitePolicy.PROPAGATE, Clipping.none()}, new Object[] {NonFinitePolicy.SKIP, Clipping.byNorm(1)},
+                new Object[] {NonFinitePolicy.THROW, Clipping.byGlobalNorm(1)}, new Object[] {NonFinitePolicy.SKIP, Clipping.byValue(1)});
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        return specs().stream().flatMap(s -> policies().stream().map(p -> org.junit.jupiter.params.provider.Arguments.of(s, p[0], p[1])));
+    }
+
     @ParameterizedTest
-    @MethodSource("specs")
-    void aCompiledStepAllocatesNothing(OptimizerSpec spec) {
+    @MethodSource("cases")
+    void aCompiledStepAllocatesNothing(OptimizerSpec spec, NonFinitePolicy policy, Clipping clipping) {
         var mx = ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
                 "this JVM does not count allocated bytes per thread");
         var counter = (com.sun.management.ThreadMXBean) mx;
         Optimizer f = Optimizer.builder(spec).layout(ParamLayout.builder().add("w").add("b").build())
-                .group("head", List.of("b"), spec).build();
-        Optimizer d = Optimizer.builder(spec).size(3).dtype(Dtype.FLOAT64).build();
+                .group("head", List.of("b"), spec).nonFinitePolicy(policy).clipping(clipping).build();
+        Optimizer d = Optimizer.builder(spec).size(3).dtype(Dtype.FLOAT64).nonFinitePolicy(policy).clipping(clipping).build();
         float[] pf = {1, 2}, gf = {0.1f, -0.2f};
         double[] pd = {1, 2, 3}, gd = {0.1, -0.2, 0.3};
         double best = Double.MAX_VALUE;

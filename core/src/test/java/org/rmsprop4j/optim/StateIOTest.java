@@ -101,12 +101,15 @@ class StateIOTest {
         assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("is not an rmsprop4j state file");
         byte[] bytes = StateIO.toBytes(centeredMomentum(Dtype.FLOAT32).stateDict());
         bytes[11] = 9;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 0, bytes.length - 8);
+        java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).putLong(crc.getValue());
         Files.write(f, bytes);
         assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("has state format version 9; this release reads versions 1..1");
     }
 
     @Test
-    void saveIsAtomicAndLeavesNoTemporaryFiles() throws IOException {
+    void saveReplacesTheTargetAndLeavesNoTemporaryFiles() throws IOException {
         Path file = dir.resolve("s.bin");
         Files.writeString(file, "old contents");
         StateIO.save(centeredMomentum(Dtype.FLOAT32), file);
@@ -114,6 +117,15 @@ class StateIOTest {
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("s.bin");
         }
+    }
+
+    @Test
+    void aFlippedVersionByteIsReportedAsCorruptionNotAsANewerFormat() throws IOException {
+        byte[] bytes = StateIO.toBytes(centeredMomentum(Dtype.FLOAT32).stateDict());
+        bytes[11] = 2;
+        Path f = dir.resolve("v.bin");
+        Files.write(f, bytes);
+        assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("checksum mismatch");
     }
 
     /** Compatibility: a file written by format version 1 (committed) stays loadable. */

@@ -7,9 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import javax.imageio.ImageIO;
 
@@ -85,22 +83,16 @@ public final class Render {
         return write(file, doc.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes bytes atomically (temporary file, then rename). */
+    /** Writes bytes atomically (temporary file beside it, synced, then renamed: core's {@code StateIO.writeAtomically}). */
     public static Path write(Path file, byte[] bytes) {
         try {
-            Path abs = file.toAbsolutePath();
-            Path dir = abs.getParent();
-            if (dir != null) Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            org.rmsprop4j.optim.StateIO.writeAtomically(file, bytes);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+            throw new UncheckedIOException("cannot write " + file + ": " + reason, e);
         }
     }
 
