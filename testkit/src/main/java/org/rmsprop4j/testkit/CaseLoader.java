@@ -26,6 +26,9 @@ public final class CaseLoader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Largest case file read (256 MiB). */
+    public static final long MAX_BYTES = 256L << 20;
+
     private CaseLoader() {}
 
     /** Every {@code *.json} file under the given files and folders (folders recursively), sorted by path. */
@@ -45,7 +48,14 @@ public final class CaseLoader {
 
     public static ConformanceCase load(Path file) throws CaseFormatException {
         if (!Files.exists(file)) throw new CaseFormatException(file + ": no such file");
-        if (!Files.isReadable(file) || Files.isDirectory(file)) throw new CaseFormatException(file + ": not a readable file");
+        if (!Files.isReadable(file) || !Files.isRegularFile(file)) throw new CaseFormatException(file + ": not a readable regular file");
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new CaseFormatException(file + ": " + Files.size(file) + " bytes is more than the " + MAX_BYTES + " a case may have");
+            }
+        } catch (IOException e) {
+            throw new CaseFormatException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
         try {
             return parse(Files.readString(file), file.toString());
         } catch (IOException e) {

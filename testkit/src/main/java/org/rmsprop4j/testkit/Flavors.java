@@ -36,7 +36,13 @@ public final class Flavors {
                     + " cases use pytorch semantics");
         }
         switch (c.optimizer()) {
-            case "rmsprop": spec = rmsprop(c.flavor(), h); break;
+            case "rmsprop":
+                try {
+                    spec = rmsprop(c.flavor(), h);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (from hyper " + c.hyper() + " of flavor " + c.flavor() + ")", e);
+                }
+                break;
             case "sgd":
                 spec = SgdConfig.builder().learningRate(h.num("lr", 0.01)).momentum(h.num("momentum", 0))
                         .dampening(h.num("dampening", 0)).nesterov(h.bool("nesterov", false))
