@@ -283,17 +283,36 @@ public final class Trainer implements AutoCloseable {
             int id = w;
             fs.add(pool.submit(() -> worker.run(id)));
         }
-        worker.run(0);
+        Throwable failure = null;
         try {
-            for (Future<?> f : fs) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing a gradient", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error er) throw er;
-            throw new IllegalStateException(e.getCause());
+            worker.run(0);
+        } catch (RuntimeException | Error e) {
+            failure = e;
         }
+        // Wait for every worker, even when the caller's part failed: they write shared buffers
+        // (chunk gradients, scratch) that the next call would otherwise share with them.
+        boolean interrupted = false;
+        for (Future<?> f : fs) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting; re-asserted below
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    else if (failure != e.getCause()) failure.addSuppressed(e.getCause());
+                    break;
+                } catch (java.util.concurrent.CancellationException e) {
+                    break;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
+        if (failure != null) throw new IllegalStateException(failure);
+        if (interrupted) throw new IllegalStateException("interrupted while computing a gradient");
     }
 
     /** The state of this run as a checkpoint (what {@link #fit} writes). */

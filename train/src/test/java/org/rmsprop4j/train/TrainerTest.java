@@ -151,6 +151,48 @@ class TrainerTest {
         assertThat(probe.threads).hasSize(2); // the caller and one pool thread, both inside accumulate at once
     }
 
+    /** The caller's chunk throws at once; the pool thread's chunk is slow. fit must not return before the slow chunk ends. */
+    static final class FailingCallerProbe implements Model {
+        final Model m;
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailingCallerProbe(Model m) { this.m = m; }
+
+        @Override public String spec() { return m.spec(); }
+        @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
+        @Override public int inputs() { return m.inputs(); }
+        @Override public int classes() { return m.classes(); }
+        @Override public void initialize(double[] p, Rng rng) { m.initialize(p, rng); }
+        @Override public Object newScratch() { return m.newScratch(); }
+        @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
+        @Override public double l2() { return m.l2(); }
+        @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
+
+        @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
+            if (!Thread.currentThread().getName().equals("rmsprop4j-trainer")) throw new IllegalStateException("caller's chunk failed");
+            running.incrementAndGet();
+            try {
+                Thread.sleep(300);
+                return m.accumulate(p, d, rows, from, to, g, s);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void aFailingChunkWaitsForTheOtherWorkersBeforeRethrowing() {
+        FailingCallerProbe probe = new FailingCallerProbe(Models.parse("softmax", 64, 10, 0));
+        Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).build();
+        try (Trainer t = new Trainer(probe, opt, TrainConfig.builder().epochs(1).batchSize(32).chunkSize(16).threads(2).build())) {
+            assertThatThrownBy(() -> t.fit(digits.train(), null, null, null)).hasMessage("caller's chunk failed");
+            assertThat(probe.running.get()).as("a worker still writes the shared gradient buffers after fit threw").isZero();
+        }
+    }
+
     @Test
     void fourEpochsStraightEqualTwoThenResumeTwo(@TempDir Path dir) throws IOException {
         for (Dtype dt : Dtype.values()) {
