@@ -14,6 +14,7 @@ import org.rmsprop4j.optim.NonFinitePolicy;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.train.Checkpoint;
+import org.rmsprop4j.train.IoMessages;
 import org.rmsprop4j.train.MetricsWriter;
 import org.rmsprop4j.train.TrainConfig;
 import org.rmsprop4j.train.Trainer;
@@ -135,6 +136,17 @@ final class TrainCommand implements Callable<Integer> {
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
+        // files first: a folder that cannot take a checkpoint must not cost an epoch to find out
+        if (checkpointDir != null) IoMessages.checkCheckpointFolder(checkpointDir);
+        MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
+        try {
+            return train(out, dt, th, mw);
+        } finally {
+            if (mw != null) mw.close();
+        }
+    }
+
+    private int train(java.io.PrintWriter out, Dtype dt, int th, MetricsWriter mw) throws Exception {
         long t0 = System.nanoTime();
         Dataset.Split split = Datasets.load(data, testFraction, seed);
         Dataset train = split.train(), val = null, test = split.test();
@@ -188,7 +200,6 @@ final class TrainCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && System.console() != null, epochs);
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
-        MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
         if (mw != null) ls.add(mw);
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
@@ -209,7 +220,6 @@ final class TrainCommand implements Callable<Integer> {
                     r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
         } finally {
             progress.close();
-            if (mw != null) mw.close();
         }
         out.flush();
         return 0;

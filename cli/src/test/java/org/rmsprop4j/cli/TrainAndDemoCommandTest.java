@@ -83,6 +83,27 @@ class TrainAndDemoCommandTest {
                         + dir.resolve("missing.csv") + "'");
     }
 
+    @Test
+    void unwritableCheckpointFolderOrMetricsFileIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        // a path under a regular file can never be created, whoever runs the test
+        Path ck = file.resolve("ck");
+        Run r = run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", ck.toString());
+        assertThat(r.out()).doesNotContain("epoch");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("rmsprop4j train: cannot write checkpoints to " + ck + ": ").doesNotContain("Exception");
+        Path m = file.resolve("m.csv");
+        r = run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--metrics", m.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("rmsprop4j train: cannot write metrics to " + m + ": ").doesNotContain("Exception");
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            assertOneLineError(run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", "/proc/x"),
+                    "cannot write checkpoints to /proc/x: no such file or directory");
+            assertOneLineError(run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--metrics", "/proc/x.csv"),
+                    "cannot write metrics to /proc/x.csv: no such file or directory");
+        }
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();

@@ -131,7 +131,7 @@ public final class Trainer implements AutoCloseable {
      * @param validation monitored by early stopping, or {@code null} (then the training loss is monitored)
      * @param test       evaluated after every epoch, or {@code null}
      * @param listener   progress, or {@code null}
-     * @throws IOException when a checkpoint cannot be written
+     * @throws IOException when a checkpoint cannot be written (the folder is checked before the first epoch)
      */
     public Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
         Checks.notNull("train", train);
@@ -148,6 +148,7 @@ public final class Trainer implements AutoCloseable {
         List<EpochMetrics> history = new ArrayList<>();
         boolean stopped = false;
         Path ckpt = config.checkpointDir() == null ? null : config.checkpointDir().resolve(Checkpoint.FILE_NAME);
+        if (ckpt != null) IoMessages.checkCheckpointFolder(config.checkpointDir()); // fail now, not after an epoch
         while (epoch < config.epochs() && !stopped) {
             long t0 = System.nanoTime();
             rng.setState(rngAtEpochStart);

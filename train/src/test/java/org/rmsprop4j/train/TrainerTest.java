@@ -194,6 +194,19 @@ class TrainerTest {
     }
 
     @Test
+    void anUnwritableCheckpointFolderIsRefusedBeforeTheFirstEpoch(@TempDir Path dir) throws IOException {
+        Path ck = Files.writeString(dir.resolve("plain-file"), "x").resolve("ck");
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(ck).build();
+        List<Integer> started = new ArrayList<>();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.fit(digits.train(), null, null, new TrainingListener() {
+                @Override public void epochStarted(int epoch, int batches, int firstBatch) { started.add(epoch); }
+            })).isInstanceOf(IOException.class).hasMessageStartingWith("cannot write checkpoints to " + ck + ": ");
+        }
+        assertThat(started).isEmpty();
+    }
+
+    @Test
     void fourEpochsStraightEqualTwoThenResumeTwo(@TempDir Path dir) throws IOException {
         for (Dtype dt : Dtype.values()) {
             double[] straight = run("mlp:24", dt, 2, 4);
