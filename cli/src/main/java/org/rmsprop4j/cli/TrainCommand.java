@@ -134,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
         }
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
+        if (!(testFraction > 0 && testFraction < 1)) throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
+        if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
+            throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
+        }
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
         // files first: a folder that cannot take a checkpoint must not cost an epoch to find out
@@ -148,10 +152,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(java.io.PrintWriter out, Dtype dt, int th, MetricsWriter mw) throws Exception {
         long t0 = System.nanoTime();
-        Dataset.Split split = Datasets.load(data, testFraction, seed);
+        Dataset.Split split = withOption("--test-fraction", "testFraction", () -> Datasets.load(data, testFraction, seed));
         Dataset train = split.train(), val = null, test = split.test();
         if (valFraction != 0) {
-            Dataset.Split tv = train.split(valFraction, seed + 1);
+            Dataset trainAll = train;
+            Dataset.Split tv = withOption("--val-fraction", "testFraction", () -> trainAll.split(valFraction, seed + 1));
             train = tv.train();
             val = tv.test();
         }
@@ -223,6 +228,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    interface IoSupplier<T> { T get() throws java.io.IOException; }
+
+    /** Runs {@code f}; an IllegalArgumentException about {@code field} is re-worded to name {@code option} instead. */
+    static <T> T withOption(String option, String field, IoSupplier<T> f) throws java.io.IOException {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith(field + " ")) throw new CliException(option + m.substring(field.length()));
+            throw e;
+        }
     }
 
     /** Passes every event to several listeners in order. */

@@ -104,6 +104,17 @@ class TrainAndDemoCommandTest {
         }
     }
 
+    @Test
+    void fractionsAreCheckedNamingTheirOption() {
+        assertOneLineError(run("train", "-d", "iris", "--val-fraction", "1"), "--val-fraction must be in (0, 1), got 1.0");
+        assertOneLineError(run("train", "-d", "iris", "--val-fraction", "-0.5"), "--val-fraction must be in (0, 1), got -0.5");
+        assertOneLineError(run("train", "-d", "iris", "--test-fraction", "1"), "--test-fraction must be in (0, 1), got 1.0");
+        assertOneLineError(run("train", "-d", "iris", "--test-fraction", "0"), "--test-fraction must be in (0, 1), got 0.0");
+        Run tiny = run("train", "-d", "iris", "--val-fraction", "0.001");
+        assertThat(tiny.code()).isEqualTo(2);
+        assertThat(tiny.err()).startsWith("rmsprop4j train: --val-fraction must be a fraction that leaves at least one row");
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();
