@@ -140,17 +140,37 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
+        TrainConfig cfg = trainConfig(th);
+        opt.schedule(1); // its own errors now, before the data is loaded
+        Clipping clipping = clipNorm == null ? null : withOption("--clip-norm", "maxNorm", () -> Clipping.byGlobalNorm(clipNorm));
         // files first: a folder that cannot take a checkpoint must not cost an epoch to find out
         if (checkpointDir != null) IoMessages.checkCheckpointFolder(checkpointDir);
         MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
         try {
-            return train(out, dt, th, mw);
+            return train(out, dt, th, cfg, clipping, mw);
         } finally {
             if (mw != null) mw.close();
         }
     }
 
-    private int train(java.io.PrintWriter out, Dtype dt, int th, MetricsWriter mw) throws Exception {
+    /** TrainConfig names its Java fields in errors; these are the options they come from. */
+    private static final String[][] CONFIG_OPTIONS = {{"epochs", "--epochs"}, {"batchSize", "--batch-size"}, {"threads", "--threads"},
+            {"chunkSize", "--chunk-size"}, {"patience", "--patience"}, {"checkpointEverySteps", "--checkpoint-every-steps"},
+            {"checkpointEveryEpochs", "--checkpoint-every-epochs"}};
+
+    private TrainConfig trainConfig(int th) {
+        try {
+            return TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
+                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
+                    .checkpointEveryEpochs(checkpointEveryEpochs).build();
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            for (String[] f : CONFIG_OPTIONS) if (m.startsWith(f[0] + " ")) throw new CliException(f[1] + m.substring(f[0].length()));
+            throw e;
+        }
+    }
+
+    private int train(java.io.PrintWriter out, Dtype dt, int th, TrainConfig cfg, Clipping clipping, MetricsWriter mw) throws Exception {
         long t0 = System.nanoTime();
         Dataset.Split split = withOption("--test-fraction", "testFraction", () -> Datasets.load(data, testFraction, seed));
         Dataset train = split.train(), val = null, test = split.test();
@@ -181,11 +201,8 @@ final class TrainCommand implements Callable<Integer> {
         Model m = Models.parse(model, train.features(), train.classes(), l2);
         OptimizerSpec os = opt.spec();
         long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
-        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
-                .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
-                .checkpointEveryEpochs(checkpointEveryEpochs).build();
         Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(opt.schedule(batches * epochs));
-        if (clipNorm != null) ob.clipping(Clipping.byGlobalNorm(clipNorm));
+        if (clipping != null) ob.clipping(clipping);
         switch (nonFinite.trim().toLowerCase(Locale.ROOT)) {
             case "propagate": ob.nonFinitePolicy(NonFinitePolicy.PROPAGATE); break;
             case "skip": ob.nonFinitePolicy(NonFinitePolicy.SKIP); break;

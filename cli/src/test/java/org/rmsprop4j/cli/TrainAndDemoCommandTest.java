@@ -115,6 +115,19 @@ class TrainAndDemoCommandTest {
         assertThat(tiny.err()).startsWith("rmsprop4j train: --val-fraction must be a fraction that leaves at least one row");
     }
 
+    @Test
+    void builderErrorsNameTheOptionNotTheJavaField() {
+        assertOneLineError(run("train", "-d", "iris", "--batch-size", "0"), "--batch-size must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--chunk-size", "0"), "--chunk-size must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--epochs", "0"), "--epochs must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--threads", "0"), "--threads must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--checkpoint-every-epochs", "0"), "--checkpoint-every-epochs must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--clip-norm", "0"), "--clip-norm must be a finite number > 0, got 0.0");
+        assertOneLineError(run("train", "-d", "iris", "--schedule", "warmup:0"), "--schedule STEPS must be >= 1, got 0 (in 'warmup:0')");
+        assertOneLineError(run("train", "-d", "iris", "--schedule", "exponential:-1"),
+                "--schedule GAMMA must be a finite number >= 0, got -1.0 (in 'exponential:-1')");
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();
