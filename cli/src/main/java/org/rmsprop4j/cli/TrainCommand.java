@@ -226,7 +226,12 @@ final class TrainCommand implements Callable<Integer> {
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
                 t.resume(resume);
-                out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
+                if (t.stoppedEarly()) {
+                    out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for %d epochs, --patience %d); "
+                            + "no further epochs%n", resume, t.epochsDone(), patience, patience);
+                } else {
+                    out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
+                }
             }
             Trainer.Result r;
             try {

@@ -128,6 +128,19 @@ class TrainAndDemoCommandTest {
                 "--schedule GAMMA must be a finite number >= 0, got -1.0 (in 'exponential:-1')");
     }
 
+    @Test
+    void resumingARunThatStoppedEarlyTrainsNoFurther(@TempDir Path dir) {
+        String[] args = {"train", "-d", "iris", "--optimizer", "sgd", "--lr", "0", "--epochs", "6", "--patience", "1", "--no-progress",
+                "--checkpoint-dir", dir.toString()};
+        Run first = run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("(2 epochs, stopped early");
+        Run again = run(concat(args, "--resume", dir.toString()));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("the run had stopped early after epoch 2").contains("(2 epochs, stopped early")
+                .doesNotContain("epoch 3");
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();

@@ -58,6 +58,7 @@ public final class Trainer implements AutoCloseable {
     private long epochRows;
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int badEpochs;
+    private boolean stopped;
     private int trainRowsSeen = -1;
 
     /**
@@ -111,6 +112,12 @@ public final class Trainer implements AutoCloseable {
     /** Completed epochs. */
     public int epochsDone() { return epoch; }
 
+    /**
+     * Whether early stopping has ended this run: in {@link #fit}, or before it was checkpointed (a
+     * resumed run then trains no further epochs).
+     */
+    public boolean stoppedEarly() { return stopped; }
+
     /** A copy of the parameters (float32 values widened exactly when the dtype is float32). */
     public double[] parameters() { return p64.clone(); }
 
@@ -146,7 +153,6 @@ public final class Trainer implements AutoCloseable {
         int batches = (n + bs - 1) / bs;
         int[] perm = new int[n];
         List<EpochMetrics> history = new ArrayList<>();
-        boolean stopped = false;
         Path ckpt = config.checkpointDir() == null ? null : config.checkpointDir().resolve(Checkpoint.FILE_NAME);
         if (ckpt != null) IoMessages.checkCheckpointFolder(config.checkpointDir()); // fail now, not after an epoch
         while (epoch < config.epochs() && !stopped) {
@@ -352,6 +358,8 @@ public final class Trainer implements AutoCloseable {
         bestLoss = c.bestLoss();
         badEpochs = c.badEpochs();
         trainRowsSeen = c.trainRows();
+        // early stopping ended the checkpointed run at the end of an epoch: a resumed run stays stopped
+        stopped = config.patience() > 0 && badEpochs >= config.patience() && batch == 0;
     }
 
     private void checkData(Dataset d) {

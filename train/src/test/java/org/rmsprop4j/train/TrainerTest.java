@@ -300,6 +300,26 @@ class TrainerTest {
     }
 
     @Test
+    void aRunThatStoppedEarlyStaysStoppedWhenResumed(@TempDir Path dir) throws IOException {
+        Model m = Models.parse("softmax", 64, 10, 0);
+        TrainConfig cfg = TrainConfig.builder().epochs(10).patience(2).seed(1).checkpointDir(dir).build();
+        double[] end;
+        try (Trainer t = new Trainer(m, Optimizer.builder(SgdConfig.builder().learningRate(0.0).build()).layout(m.layout()).build(), cfg)) {
+            assertThat(t.fit(digits.train(), digits.test(), null, null).epochsDone()).isEqualTo(3);
+            end = t.parameters();
+        }
+        try (Trainer t = new Trainer(m, Optimizer.builder(SgdConfig.builder().learningRate(0.0).build()).layout(m.layout()).build(), cfg)) {
+            t.resume(dir);
+            assertThat(t.stoppedEarly()).isTrue();
+            Trainer.Result r = t.fit(digits.train(), digits.test(), null, null);
+            assertThat(r.history()).isEmpty();
+            assertThat(r.epochsDone()).isEqualTo(3);
+            assertThat(r.stoppedEarly()).isTrue();
+            assertSameBits(end, t.parameters());
+        }
+    }
+
+    @Test
     void metricsLinesAreWellFormed() {
         EpochMetrics m = new EpochMetrics(3, 120, 0.5, Double.NaN, 0.25, 0.9, 0.01, 1.2341);
         assertThat(m.csv()).isEqualTo("3,120,0.5,,0.25,0.9,0.01,1.234");
