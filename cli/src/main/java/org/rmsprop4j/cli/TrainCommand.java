@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.rmsprop4j.optim.Clipping;
 import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.LearningRateSchedule;
 import org.rmsprop4j.optim.NonFiniteGradientException;
 import org.rmsprop4j.optim.NonFinitePolicy;
 import org.rmsprop4j.optim.Optimizer;
@@ -201,7 +202,9 @@ final class TrainCommand implements Callable<Integer> {
         Model m = Models.parse(model, train.features(), train.classes(), l2);
         OptimizerSpec os = opt.spec();
         long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
-        Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(opt.schedule(batches * epochs));
+        LearningRateSchedule schedule = opt.schedule(batches * epochs);
+        cfg = cfg.toBuilder().schedule(schedule).build(); // checkpointed, and compared on --resume
+        Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(schedule);
         if (clipping != null) ob.clipping(clipping);
         switch (nonFinite.trim().toLowerCase(Locale.ROOT)) {
             case "propagate": ob.nonFinitePolicy(NonFinitePolicy.PROPAGATE); break;

@@ -141,6 +141,31 @@ class TrainAndDemoCommandTest {
                 .doesNotContain("epoch 3");
     }
 
+    @Test
+    void resumingWithOtherOptimizerOptionsIsRefused(@TempDir Path dir) {
+        String[] common = {"train", "-d", "iris", "--no-progress", "--lr", "0.01", "--checkpoint-dir", dir.toString()};
+        Run first = run(concat(common, "--epochs", "2"));
+        assertThat(first.code()).as(first.err()).isZero();
+        String[] resume = {"train", "-d", "iris", "--no-progress", "--epochs", "3", "--resume", dir.toString()};
+        assertOneLineError(run(concat(resume, "--lr", "0.5")),
+                "cannot resume: learningRate is 0.01 in the checkpoint, 0.5 now; repeat the options the run was started with");
+        assertOneLineError(run(concat(resume, "--lr", "0.01", "--decay", "0.9")),
+                "cannot resume: decay is 0.99 in the checkpoint, 0.9 now; repeat the options the run was started with");
+        assertThat(run(concat(resume, "--lr", "0.01", "--preset", "keras")).err()).startsWith("rmsprop4j train: cannot resume: ");
+        assertThat(run(concat(resume, "--lr", "0.01", "--schedule", "warmup:5")).err())
+                .startsWith("rmsprop4j train: cannot resume: schedule is constant in the checkpoint, warmup(5, constant) now");
+        Run same = run(concat(resume, "--lr", "0.01"));
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).contains("resumed from");
+
+        Path cos = dir.resolve("cos");
+        String[] cosine = {"train", "-d", "iris", "--no-progress", "--schedule", "cosine", "--checkpoint-dir", cos.toString()};
+        assertThat(run(concat(cosine, "--epochs", "2")).code()).isZero();
+        // a cosine schedule spans the whole run: another --epochs is another schedule
+        assertThat(run(concat(cosine, "--epochs", "4", "--resume", cos.toString())).err())
+                .startsWith("rmsprop4j train: cannot resume: schedule is cosine(4, 0.0) in the checkpoint, cosine(8, 0.0) now");
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();

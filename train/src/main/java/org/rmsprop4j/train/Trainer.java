@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.rmsprop4j.optim.Checks;
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.StateDict;
 import org.rmsprop4j.train.data.Dataset;
 import org.rmsprop4j.train.model.Model;
 
@@ -325,13 +328,54 @@ public final class Trainer implements AutoCloseable {
     /** The state of this run as a checkpoint (what {@link #fit} writes). */
     public Checkpoint checkpoint(int trainRows) {
         return new Checkpoint(model.spec(), optimizer.dtype(), config.seed(), config.batchSize(), config.chunkSize(), trainRows,
-                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, p64, optimizer.stateDict());
+                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, settings(), p64, optimizer.stateDict());
+    }
+
+    /** What must match on resume besides the optimizer's hyper-parameters (which its state holds). */
+    private Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (config.schedule() != null) s.put("schedule", config.schedule());
+        s.put("clipping", String.valueOf(optimizer.clipping()));
+        return s;
+    }
+
+    /**
+     * Refuses a checkpoint made with other optimizer settings: every group's hyper-parameters (as
+     * saved in its optimizer state), the schedule and the clipping. Settings the checkpoint does not
+     * record (older files) or this trainer does not know (no schedule in its config) are not compared.
+     */
+    private void checkSameSettings(Checkpoint c) {
+        StateDict sd = c.optimizerState();
+        if (!sd.kind().equals(optimizer.spec().kind())) throw cannotResume("the optimizer", sd.kind(), optimizer.spec().kind());
+        List<String> groups = optimizer.groupNames();
+        for (StateDict.GroupState g : sd.groups()) {
+            if (!groups.contains(g.name())) continue; // the optimizer's loadStateDict names the mismatch
+            String where = groups.size() == 1 ? "" : " of group '" + g.name() + "'";
+            Map<String, Object> now = optimizer.groupSpec(g.name()).hyperParameters();
+            for (Map.Entry<String, String> e : g.hyperParameters().entrySet()) {
+                if (!now.containsKey(e.getKey())) continue;
+                String is = String.valueOf(now.get(e.getKey()));
+                if (!is.equals(e.getValue())) throw cannotResume(e.getKey() + where, e.getValue(), is);
+            }
+        }
+        Map<String, String> now = settings();
+        for (Map.Entry<String, String> e : c.settings().entrySet()) {
+            String is = now.get(e.getKey());
+            if (is != null && !is.equals(e.getValue())) throw cannotResume(e.getKey(), e.getValue(), is);
+        }
+    }
+
+    private static IllegalArgumentException cannotResume(String what, String saved, String now) {
+        return new IllegalArgumentException("cannot resume: " + what + " is " + saved + " in the checkpoint, " + now
+                + " now; repeat the options the run was started with");
     }
 
     /**
      * Continues from a checkpoint file (or a folder holding one). Everything is checked first: model
-     * spec, parameter count, dtype, seed, batch and chunk size must match this trainer, otherwise
-     * the run would not be the same; the training data's row count is checked by {@link #fit}.
+     * spec, parameter count, dtype, seed, batch and chunk size, the optimizer family and every group's
+     * hyper-parameters, the schedule (when {@link TrainConfig#schedule()} is given) and the clipping
+     * must match this trainer, otherwise the run would silently mix two configurations; the training
+     * data's row count is checked by {@link #fit}.
      *
      * @throws IOException              for a missing or damaged file
      * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
@@ -345,6 +389,7 @@ public final class Trainer implements AutoCloseable {
         if (c.seed() != config.seed()) throw Checks.invalid("seed of checkpoint " + src, c.seed(), config.seed() + " (this run's --seed)");
         if (c.batchSize() != config.batchSize()) throw Checks.invalid("batch size of checkpoint " + src, c.batchSize(), config.batchSize() + " (this run's batch size)");
         if (c.chunkSize() != config.chunkSize()) throw Checks.invalid("chunk size of checkpoint " + src, c.chunkSize(), String.valueOf(config.chunkSize()));
+        checkSameSettings(c);
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
         System.arraycopy(p, 0, p64, 0, p.length);

@@ -288,6 +288,45 @@ class TrainerTest {
     }
 
     @Test
+    void resumingWithOtherOptimizerSettingsIsRefusedNamingTheSetting(@TempDir Path dir) throws IOException {
+        org.rmsprop4j.optim.LearningRateSchedule cos = Schedules.cosine(200, 1e-4);
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(50).seed(7).checkpointDir(dir).schedule(cos).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().epochs(1).build(), cos)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        OptimizerSpec fast = RmsPropPreset.PYTORCH.config().toBuilder().learningRate(0.5).momentum(0.5).centered(true).build();
+        try (Trainer t = trainer("softmax", digits, fast, Dtype.FLOAT32, cfg, cos)) {
+            double[] before = t.parameters();
+            assertThatThrownBy(() -> t.resume(dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot resume: learningRate is 0.003 in the checkpoint, 0.5 now; repeat the options the run was started with");
+            assertSameBits(before, t.parameters());
+            assertThat(t.epochsDone()).isZero();
+        }
+        OptimizerSpec keras = RmsPropPreset.KERAS.config().toBuilder().learningRate(0.003).momentum(0.5).centered(true).build();
+        try (Trainer t = trainer("softmax", digits, keras, Dtype.FLOAT32, cfg, cos)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: ").hasMessageContaining(" in the checkpoint, ");
+        }
+        org.rmsprop4j.optim.LearningRateSchedule longer = Schedules.cosine(400, 1e-4);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().schedule(longer).build(), longer)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessage("cannot resume: schedule is cosine(200, 1.0E-4) in the checkpoint, "
+                    + "cosine(400, 1.0E-4) now; repeat the options the run was started with");
+        }
+        Model m = Models.parse("softmax", 64, 10, 0);
+        Optimizer clipped = Optimizer.builder(RMS).layout(m.layout()).schedule(cos).clipping(org.rmsprop4j.optim.Clipping.byGlobalNorm(1)).build();
+        try (Trainer t = new Trainer(m, clipped, cfg)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: clipping is ");
+        }
+        Optimizer sgd = Optimizer.builder(SgdConfig.builder().learningRate(0.003).build()).layout(m.layout()).schedule(cos).build();
+        try (Trainer t = new Trainer(m, sgd, cfg)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: the optimizer is rmsprop in the checkpoint, sgd now");
+        }
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg, cos)) {
+            t.resume(dir); // the same settings (and a longer run) resume
+            assertThat(t.epochsDone()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void earlyStoppingStopsWhenTheMonitoredLossStopsFalling() throws IOException {
         Dataset.Split sp = digits;
         Model m = Models.parse("softmax", 64, 10, 0);
