@@ -230,8 +230,8 @@ final class TrainCommand implements Callable<Integer> {
             if (resume != null) {
                 t.resume(resume);
                 if (t.stoppedEarly()) {
-                    out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for %d epochs, --patience %d); "
-                            + "no further epochs%n", resume, t.epochsDone(), patience, patience);
+                    out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for --patience %d epochs); "
+                            + "no further epochs%n", resume, t.epochsDone(), patience);
                 } else {
                     out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
                 }
