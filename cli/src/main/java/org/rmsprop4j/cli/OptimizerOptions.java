@@ -163,6 +163,14 @@ final class OptimizerOptions {
             }
         } catch (NumberFormatException e) {
             throw new CliException("--schedule must be " + accepted + ", got '" + schedule + "' (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) {
+            // Schedules names its Java parameters; name the part of the option instead
+            String m = String.valueOf(e.getMessage());
+            String[][] fields = {{"warmupSteps", "STEPS"}, {"stepSize", "STEPS"}, {"gamma", "GAMMA"}, {"decay", "DECAY"}};
+            for (String[] f : fields) {
+                if (m.startsWith(f[0] + " ")) throw new CliException("--schedule " + f[1] + m.substring(f[0].length()) + " (in '" + schedule + "')");
+            }
+            throw new CliException("--schedule '" + schedule + "': " + m);
         }
         throw new CliException("--schedule must be " + accepted + ", got '" + schedule + "'");
     }

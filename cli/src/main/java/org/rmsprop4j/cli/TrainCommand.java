@@ -9,11 +9,13 @@ import java.util.concurrent.Callable;
 
 import org.rmsprop4j.optim.Clipping;
 import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.LearningRateSchedule;
 import org.rmsprop4j.optim.NonFiniteGradientException;
 import org.rmsprop4j.optim.NonFinitePolicy;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.train.Checkpoint;
+import org.rmsprop4j.train.IoMessages;
 import org.rmsprop4j.train.MetricsWriter;
 import org.rmsprop4j.train.TrainConfig;
 import org.rmsprop4j.train.Trainer;
@@ -133,13 +135,49 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
         }
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
+        if (!(testFraction > 0 && testFraction < 1)) throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
+        if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
+            throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
+        }
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
+        TrainConfig cfg = trainConfig(th);
+        opt.schedule(1); // its own errors now, before the data is loaded
+        Clipping clipping = clipNorm == null ? null : withOption("--clip-norm", "maxNorm", () -> Clipping.byGlobalNorm(clipNorm));
+        // files first: a folder that cannot take a checkpoint must not cost an epoch to find out
+        if (checkpointDir != null) IoMessages.checkCheckpointFolder(checkpointDir);
+        MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
+        try {
+            return train(out, dt, th, cfg, clipping, mw);
+        } finally {
+            if (mw != null) mw.close();
+        }
+    }
+
+    /** TrainConfig names its Java fields in errors; these are the options they come from. */
+    private static final String[][] CONFIG_OPTIONS = {{"epochs", "--epochs"}, {"batchSize", "--batch-size"}, {"threads", "--threads"},
+            {"chunkSize", "--chunk-size"}, {"patience", "--patience"}, {"checkpointEverySteps", "--checkpoint-every-steps"},
+            {"checkpointEveryEpochs", "--checkpoint-every-epochs"}};
+
+    private TrainConfig trainConfig(int th) {
+        try {
+            return TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
+                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
+                    .checkpointEveryEpochs(checkpointEveryEpochs).build();
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            for (String[] f : CONFIG_OPTIONS) if (m.startsWith(f[0] + " ")) throw new CliException(f[1] + m.substring(f[0].length()));
+            throw e;
+        }
+    }
+
+    private int train(java.io.PrintWriter out, Dtype dt, int th, TrainConfig cfg, Clipping clipping, MetricsWriter mw) throws Exception {
         long t0 = System.nanoTime();
-        Dataset.Split split = Datasets.load(data, testFraction, seed);
+        Dataset.Split split = withOption("--test-fraction", "testFraction", () -> Datasets.load(data, testFraction, seed));
         Dataset train = split.train(), val = null, test = split.test();
         if (valFraction != 0) {
-            Dataset.Split tv = train.split(valFraction, seed + 1);
+            Dataset trainAll = train;
+            Dataset.Split tv = withOption("--val-fraction", "testFraction", () -> trainAll.split(valFraction, seed + 1));
             train = tv.train();
             val = tv.test();
         }
@@ -164,11 +202,10 @@ final class TrainCommand implements Callable<Integer> {
         Model m = Models.parse(model, train.features(), train.classes(), l2);
         OptimizerSpec os = opt.spec();
         long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
-        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
-                .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
-                .checkpointEveryEpochs(checkpointEveryEpochs).build();
-        Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(opt.schedule(batches * epochs));
-        if (clipNorm != null) ob.clipping(Clipping.byGlobalNorm(clipNorm));
+        LearningRateSchedule schedule = opt.schedule(batches * epochs);
+        cfg = cfg.toBuilder().schedule(schedule).build(); // checkpointed, and compared on --resume
+        Optimizer.Builder ob = Optimizer.builder(os).layout(m.layout()).dtype(dt).schedule(schedule);
+        if (clipping != null) ob.clipping(clipping);
         switch (nonFinite.trim().toLowerCase(Locale.ROOT)) {
             case "propagate": ob.nonFinitePolicy(NonFinitePolicy.PROPAGATE); break;
             case "skip": ob.nonFinitePolicy(NonFinitePolicy.SKIP); break;
@@ -188,12 +225,16 @@ final class TrainCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && System.console() != null, epochs);
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
-        MetricsWriter mw = metrics == null ? null : new MetricsWriter(metrics, resume != null);
         if (mw != null) ls.add(mw);
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
                 t.resume(resume);
-                out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
+                if (t.stoppedEarly()) {
+                    out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for --patience %d epochs); "
+                            + "no further epochs%n", resume, t.epochsDone(), patience);
+                } else {
+                    out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", resume, t.epochsDone() + 1, t.steps());
+                }
             }
             Trainer.Result r;
             try {
@@ -209,10 +250,22 @@ final class TrainCommand implements Callable<Integer> {
                     r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
         } finally {
             progress.close();
-            if (mw != null) mw.close();
         }
         out.flush();
         return 0;
+    }
+
+    interface IoSupplier<T> { T get() throws java.io.IOException; }
+
+    /** Runs {@code f}; an IllegalArgumentException about {@code field} is re-worded to name {@code option} instead. */
+    static <T> T withOption(String option, String field, IoSupplier<T> f) throws java.io.IOException {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith(field + " ")) throw new CliException(option + m.substring(field.length()));
+            throw e;
+        }
     }
 
     /** Passes every event to several listeners in order. */

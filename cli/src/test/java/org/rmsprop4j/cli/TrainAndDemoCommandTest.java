@@ -83,6 +83,89 @@ class TrainAndDemoCommandTest {
                         + dir.resolve("missing.csv") + "'");
     }
 
+    @Test
+    void unwritableCheckpointFolderOrMetricsFileIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        // a path under a regular file can never be created, whoever runs the test
+        Path ck = file.resolve("ck");
+        Run r = run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", ck.toString());
+        assertThat(r.out()).doesNotContain("epoch");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("rmsprop4j train: cannot write checkpoints to " + ck + ": ").doesNotContain("Exception");
+        Path m = file.resolve("m.csv");
+        r = run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--metrics", m.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("rmsprop4j train: cannot write metrics to " + m + ": ").doesNotContain("Exception");
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            assertOneLineError(run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", "/proc/x"),
+                    "cannot write checkpoints to /proc/x: no such file or directory");
+            assertOneLineError(run("train", "-d", "iris", "--epochs", "1", "--no-progress", "--metrics", "/proc/x.csv"),
+                    "cannot write metrics to /proc/x.csv: no such file or directory");
+        }
+    }
+
+    @Test
+    void fractionsAreCheckedNamingTheirOption() {
+        assertOneLineError(run("train", "-d", "iris", "--val-fraction", "1"), "--val-fraction must be in (0, 1), got 1.0");
+        assertOneLineError(run("train", "-d", "iris", "--val-fraction", "-0.5"), "--val-fraction must be in (0, 1), got -0.5");
+        assertOneLineError(run("train", "-d", "iris", "--test-fraction", "1"), "--test-fraction must be in (0, 1), got 1.0");
+        assertOneLineError(run("train", "-d", "iris", "--test-fraction", "0"), "--test-fraction must be in (0, 1), got 0.0");
+        Run tiny = run("train", "-d", "iris", "--val-fraction", "0.001");
+        assertThat(tiny.code()).isEqualTo(2);
+        assertThat(tiny.err()).startsWith("rmsprop4j train: --val-fraction must be a fraction that leaves at least one row");
+    }
+
+    @Test
+    void builderErrorsNameTheOptionNotTheJavaField() {
+        assertOneLineError(run("train", "-d", "iris", "--batch-size", "0"), "--batch-size must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--chunk-size", "0"), "--chunk-size must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--epochs", "0"), "--epochs must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--threads", "0"), "--threads must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--checkpoint-every-epochs", "0"), "--checkpoint-every-epochs must be >= 1, got 0");
+        assertOneLineError(run("train", "-d", "iris", "--clip-norm", "0"), "--clip-norm must be a finite number > 0, got 0.0");
+        assertOneLineError(run("train", "-d", "iris", "--schedule", "warmup:0"), "--schedule STEPS must be >= 1, got 0 (in 'warmup:0')");
+        assertOneLineError(run("train", "-d", "iris", "--schedule", "exponential:-1"),
+                "--schedule GAMMA must be a finite number >= 0, got -1.0 (in 'exponential:-1')");
+    }
+
+    @Test
+    void resumingARunThatStoppedEarlyTrainsNoFurther(@TempDir Path dir) {
+        String[] args = {"train", "-d", "iris", "--optimizer", "sgd", "--lr", "0", "--epochs", "6", "--patience", "1", "--no-progress",
+                "--checkpoint-dir", dir.toString()};
+        Run first = run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("(2 epochs, stopped early");
+        Run again = run(concat(args, "--resume", dir.toString()));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("the run had stopped early after epoch 2").contains("(2 epochs, stopped early")
+                .doesNotContain("epoch 3");
+    }
+
+    @Test
+    void resumingWithOtherOptimizerOptionsIsRefused(@TempDir Path dir) {
+        String[] common = {"train", "-d", "iris", "--no-progress", "--lr", "0.01", "--checkpoint-dir", dir.toString()};
+        Run first = run(concat(common, "--epochs", "2"));
+        assertThat(first.code()).as(first.err()).isZero();
+        String[] resume = {"train", "-d", "iris", "--no-progress", "--epochs", "3", "--resume", dir.toString()};
+        assertOneLineError(run(concat(resume, "--lr", "0.5")),
+                "cannot resume: learningRate is 0.01 in the checkpoint, 0.5 now; repeat the options the run was started with");
+        assertOneLineError(run(concat(resume, "--lr", "0.01", "--decay", "0.9")),
+                "cannot resume: decay is 0.99 in the checkpoint, 0.9 now; repeat the options the run was started with");
+        assertThat(run(concat(resume, "--lr", "0.01", "--preset", "keras")).err()).startsWith("rmsprop4j train: cannot resume: ");
+        assertThat(run(concat(resume, "--lr", "0.01", "--schedule", "warmup:5")).err())
+                .startsWith("rmsprop4j train: cannot resume: schedule is constant in the checkpoint, warmup(5, constant) now");
+        Run same = run(concat(resume, "--lr", "0.01"));
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).contains("resumed from");
+
+        Path cos = dir.resolve("cos");
+        String[] cosine = {"train", "-d", "iris", "--no-progress", "--schedule", "cosine", "--checkpoint-dir", cos.toString()};
+        assertThat(run(concat(cosine, "--epochs", "2")).code()).isZero();
+        // a cosine schedule spans the whole run: another --epochs is another schedule
+        assertThat(run(concat(cosine, "--epochs", "4", "--resume", cos.toString())).err())
+                .startsWith("rmsprop4j train: cannot resume: schedule is cosine(4, 0.0) in the checkpoint, cosine(8, 0.0) now");
+    }
+
     static String result(Run r) {
         Matcher m = Pattern.compile("test accuracy \\S+  test loss \\S+").matcher(r.out());
         assertThat(m.find()).as(r.out() + r.err()).isTrue();

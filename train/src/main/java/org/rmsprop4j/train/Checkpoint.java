@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 import org.rmsprop4j.optim.Dtype;
@@ -32,18 +35,26 @@ import org.rmsprop4j.optim.StateIO;
  * {@code double}); {@code int} length and the optimizer state in {@link StateIO}'s format; finally the
  * {@code long} CRC-32 of every byte before it. Written with {@link StateIO#writeAtomically}: the
  * file is either the old one or the whole new one.
+ *
+ * <h2>Version 2</h2> As version 1, with after the {@code int} epochs without improvement: {@code int} count and
+ * that many {@code UTF} name, {@code UTF} value pairs: the run's {@link #settings()} that must match on
+ * resume but are not in the optimizer state (the schedule, the clipping). Version 1 files are read
+ * with no settings.
  */
 public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize, int chunkSize, int trainRows,
                          int epoch, int batch, long steps, long rngState, double epochLossSum, long epochRows,
-                         double bestLoss, int badEpochs, double[] params, StateDict optimizerState) {
+                         double bestLoss, int badEpochs, Map<String, String> settings, double[] params, StateDict optimizerState) {
     /** File name inside a checkpoint folder. */
     public static final String FILE_NAME = "checkpoint.bin";
     /** The format version this release writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest format version this release reads. */
+    public static final int OLDEST_VERSION = 1;
     private static final byte[] MAGIC = "RMS4JCK\n".getBytes(StandardCharsets.US_ASCII);
 
     public Checkpoint {
         params = params.clone();
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     @Override public double[] params() { return params.clone(); }
@@ -69,6 +80,11 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             out.writeLong(epochRows);
             out.writeDouble(bestLoss);
             out.writeInt(badEpochs);
+            out.writeInt(settings.size());
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
             out.writeInt(params.length);
             for (double v : params) {
                 if (dtype == Dtype.FLOAT32) out.writeFloat((float) v);
@@ -110,7 +126,9 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
         }
         if (b.length < MAGIC.length + 4 + 8) throw new IOException(source + " is truncated: " + b.length + " bytes");
         int version = ((b[8] & 0xff) << 24) | ((b[9] & 0xff) << 16) | ((b[10] & 0xff) << 8) | (b[11] & 0xff);
-        if (version != VERSION) throw new IOException(source + " has checkpoint version " + version + "; this release reads version " + VERSION);
+        if (version < OLDEST_VERSION || version > VERSION) {
+            throw new IOException(source + " has checkpoint version " + version + "; this release reads versions " + OLDEST_VERSION + " to " + VERSION);
+        }
         int body = b.length - 8;
         CRC32 crc = new CRC32();
         crc.update(b, 0, body);
@@ -129,6 +147,12 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             long epochRows = in.readLong();
             double best = in.readDouble();
             int bad = in.readInt();
+            Map<String, String> settings = new LinkedHashMap<>();
+            if (version >= 2) {
+                int count = in.readInt();
+                if (count < 0 || count > in.available()) throw new EOFException("settings count " + count);
+                for (int i = 0; i < count; i++) settings.put(in.readUTF(), in.readUTF());
+            }
             int n = in.readInt();
             if (n < 0 || (long) n * (dtype == Dtype.FLOAT32 ? 4 : 8) > in.available()) throw new EOFException("parameter count " + n);
             double[] p = new double[n];
@@ -138,7 +162,7 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             StateDict sd = StateIO.fromBytes(in.readNBytes(len), source + " (optimizer state)");
             if (in.available() != 0) throw new IOException(source + " is malformed: " + in.available() + " unexpected bytes before the checksum");
             if (epoch < 0 || batch < 0 || steps < 0) throw new IOException(source + " is malformed: negative position");
-            return new Checkpoint(spec, dtype, seed, batchSize, chunkSize, rows, epoch, batch, steps, rng, lossSum, epochRows, best, bad, p, sd);
+            return new Checkpoint(spec, dtype, seed, batchSize, chunkSize, rows, epoch, batch, steps, rng, lossSum, epochRows, best, bad, settings, p, sd);
         } catch (EOFException | IllegalArgumentException e) {
             throw new IOException(source + " is malformed: " + e.getMessage(), e);
         }

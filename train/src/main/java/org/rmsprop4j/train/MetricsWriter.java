@@ -19,18 +19,26 @@ public final class MetricsWriter implements TrainingListener, Closeable {
     private final BufferedWriter out;
     private final boolean csv;
 
-    /** Opens {@code file}; creates its folder when needed. */
+    /**
+     * Opens {@code file}; creates its folder when needed.
+     *
+     * @throws IOException "cannot write metrics to FILE: REASON"
+     */
     public MetricsWriter(Path file, boolean append) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
         csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
-        boolean existed = Files.exists(file) && Files.size(file) > 0;
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-        if (csv && !(append && existed)) {
-            out.write(EpochMetrics.CSV_HEADER);
-            out.newLine();
-            out.flush();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            boolean existed = Files.exists(file) && Files.size(file) > 0;
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+            if (csv && !(append && existed)) {
+                out.write(EpochMetrics.CSV_HEADER);
+                out.newLine();
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot write metrics to " + file + ": " + IoMessages.reason(e), e);
         }
     }
 

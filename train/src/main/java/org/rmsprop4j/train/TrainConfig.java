@@ -3,6 +3,8 @@ package org.rmsprop4j.train;
 import java.nio.file.Path;
 
 import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.optim.LearningRateSchedule;
+import org.rmsprop4j.optim.Optimizer;
 
 /**
  * How a {@link Trainer} runs: epochs, batch size, seed, threads and the fixed chunk size that makes
@@ -19,9 +21,12 @@ import org.rmsprop4j.optim.Checks;
  * @param checkpointDir         folder for {@code checkpoint.bin}, or {@code null} for none
  * @param checkpointEverySteps  also write a checkpoint every this many steps; 0 = only at epoch ends
  * @param checkpointEveryEpochs write a checkpoint every this many epochs (and after the last); {@code >= 1}
+ * @param schedule              the optimizer's learning-rate schedule as its {@code toString()} (for a schedule over the
+ *                              whole run, such as cosine, it shows the run's length), saved in checkpoints and compared on
+ *                              resume; {@code null} when not given (the {@link Optimizer} does not expose it)
  */
 public record TrainConfig(int epochs, int batchSize, long seed, int threads, int chunkSize, int patience,
-                          Path checkpointDir, long checkpointEverySteps, int checkpointEveryEpochs) {
+                          Path checkpointDir, long checkpointEverySteps, int checkpointEveryEpochs, String schedule) {
     public TrainConfig {
         Checks.atLeast("epochs", epochs, 1);
         Checks.atLeast("batchSize", batchSize, 1);
@@ -38,7 +43,7 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
     public Builder toBuilder() {
         return new Builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(threads).chunkSize(chunkSize)
                 .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
-                .checkpointEveryEpochs(checkpointEveryEpochs);
+                .checkpointEveryEpochs(checkpointEveryEpochs).scheduleDescription(schedule);
     }
 
     /** Collects values; {@link #build()} validates. Defaults: 10 epochs, batch 64, seed 42, 1 thread, chunks of 16. */
@@ -52,6 +57,7 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
         private Path checkpointDir;
         private long checkpointEverySteps = 0;
         private int checkpointEveryEpochs = 1;
+        private String schedule;
 
         private Builder() {}
 
@@ -64,10 +70,13 @@ public record TrainConfig(int epochs, int batchSize, long seed, int threads, int
         public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
         public Builder checkpointEverySteps(long v) { checkpointEverySteps = v; return this; }
         public Builder checkpointEveryEpochs(int v) { checkpointEveryEpochs = v; return this; }
+        /** The schedule the optimizer was built with, so that a resume with another one is refused. */
+        public Builder schedule(LearningRateSchedule v) { schedule = v == null ? null : v.toString(); return this; }
+        private Builder scheduleDescription(String v) { schedule = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(epochs, batchSize, seed, threads, chunkSize, patience, checkpointDir, checkpointEverySteps,
-                    checkpointEveryEpochs);
+                    checkpointEveryEpochs, schedule);
         }
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.rmsprop4j.optim.Checks;
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.StateDict;
 import org.rmsprop4j.train.data.Dataset;
 import org.rmsprop4j.train.model.Model;
 
@@ -58,6 +61,7 @@ public final class Trainer implements AutoCloseable {
     private long epochRows;
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int badEpochs;
+    private boolean stopped;
     private int trainRowsSeen = -1;
 
     /**
@@ -111,6 +115,12 @@ public final class Trainer implements AutoCloseable {
     /** Completed epochs. */
     public int epochsDone() { return epoch; }
 
+    /**
+     * Whether early stopping has ended this run: in {@link #fit}, or before it was checkpointed (a
+     * resumed run then trains no further epochs).
+     */
+    public boolean stoppedEarly() { return stopped; }
+
     /** A copy of the parameters (float32 values widened exactly when the dtype is float32). */
     public double[] parameters() { return p64.clone(); }
 
@@ -131,7 +141,7 @@ public final class Trainer implements AutoCloseable {
      * @param validation monitored by early stopping, or {@code null} (then the training loss is monitored)
      * @param test       evaluated after every epoch, or {@code null}
      * @param listener   progress, or {@code null}
-     * @throws IOException when a checkpoint cannot be written
+     * @throws IOException when a checkpoint cannot be written (the folder is checked before the first epoch)
      */
     public Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
         Checks.notNull("train", train);
@@ -146,8 +156,8 @@ public final class Trainer implements AutoCloseable {
         int batches = (n + bs - 1) / bs;
         int[] perm = new int[n];
         List<EpochMetrics> history = new ArrayList<>();
-        boolean stopped = false;
         Path ckpt = config.checkpointDir() == null ? null : config.checkpointDir().resolve(Checkpoint.FILE_NAME);
+        if (ckpt != null) IoMessages.checkCheckpointFolder(config.checkpointDir()); // fail now, not after an epoch
         while (epoch < config.epochs() && !stopped) {
             long t0 = System.nanoTime();
             rng.setState(rngAtEpochStart);
@@ -283,29 +293,89 @@ public final class Trainer implements AutoCloseable {
             int id = w;
             fs.add(pool.submit(() -> worker.run(id)));
         }
-        worker.run(0);
+        Throwable failure = null;
         try {
-            for (Future<?> f : fs) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing a gradient", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error er) throw er;
-            throw new IllegalStateException(e.getCause());
+            worker.run(0);
+        } catch (RuntimeException | Error e) {
+            failure = e;
         }
+        // Wait for every worker, even when the caller's part failed: they write shared buffers
+        // (chunk gradients, scratch) that the next call would otherwise share with them.
+        boolean interrupted = false;
+        for (Future<?> f : fs) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting; re-asserted below
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    else if (failure != e.getCause()) failure.addSuppressed(e.getCause());
+                    break;
+                } catch (java.util.concurrent.CancellationException e) {
+                    break;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
+        if (failure != null) throw new IllegalStateException(failure);
+        if (interrupted) throw new IllegalStateException("interrupted while computing a gradient");
     }
 
     /** The state of this run as a checkpoint (what {@link #fit} writes). */
     public Checkpoint checkpoint(int trainRows) {
         return new Checkpoint(model.spec(), optimizer.dtype(), config.seed(), config.batchSize(), config.chunkSize(), trainRows,
-                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, p64, optimizer.stateDict());
+                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, settings(), p64, optimizer.stateDict());
+    }
+
+    /** What must match on resume besides the optimizer's hyper-parameters (which its state holds). */
+    private Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (config.schedule() != null) s.put("schedule", config.schedule());
+        s.put("clipping", String.valueOf(optimizer.clipping()));
+        return s;
+    }
+
+    /**
+     * Refuses a checkpoint made with other optimizer settings: every group's hyper-parameters (as
+     * saved in its optimizer state), the schedule and the clipping. Settings the checkpoint does not
+     * record (older files) or this trainer does not know (no schedule in its config) are not compared.
+     */
+    private void checkSameSettings(Checkpoint c) {
+        StateDict sd = c.optimizerState();
+        if (!sd.kind().equals(optimizer.spec().kind())) throw cannotResume("the optimizer", sd.kind(), optimizer.spec().kind());
+        List<String> groups = optimizer.groupNames();
+        for (StateDict.GroupState g : sd.groups()) {
+            if (!groups.contains(g.name())) continue; // the optimizer's loadStateDict names the mismatch
+            String where = groups.size() == 1 ? "" : " of group '" + g.name() + "'";
+            Map<String, Object> now = optimizer.groupSpec(g.name()).hyperParameters();
+            for (Map.Entry<String, String> e : g.hyperParameters().entrySet()) {
+                if (!now.containsKey(e.getKey())) continue;
+                String is = String.valueOf(now.get(e.getKey()));
+                if (!is.equals(e.getValue())) throw cannotResume(e.getKey() + where, e.getValue(), is);
+            }
+        }
+        Map<String, String> now = settings();
+        for (Map.Entry<String, String> e : c.settings().entrySet()) {
+            String is = now.get(e.getKey());
+            if (is != null && !is.equals(e.getValue())) throw cannotResume(e.getKey(), e.getValue(), is);
+        }
+    }
+
+    private static IllegalArgumentException cannotResume(String what, String saved, String now) {
+        return new IllegalArgumentException("cannot resume: " + what + " is " + saved + " in the checkpoint, " + now
+                + " now; repeat the options the run was started with");
     }
 
     /**
      * Continues from a checkpoint file (or a folder holding one). Everything is checked first: model
-     * spec, parameter count, dtype, seed, batch and chunk size must match this trainer, otherwise
-     * the run would not be the same; the training data's row count is checked by {@link #fit}.
+     * spec, parameter count, dtype, seed, batch and chunk size, the optimizer family and every group's
+     * hyper-parameters, the schedule (when {@link TrainConfig#schedule()} is given) and the clipping
+     * must match this trainer, otherwise the run would silently mix two configurations; the training
+     * data's row count is checked by {@link #fit}.
      *
      * @throws IOException              for a missing or damaged file
      * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
@@ -319,6 +389,7 @@ public final class Trainer implements AutoCloseable {
         if (c.seed() != config.seed()) throw Checks.invalid("seed of checkpoint " + src, c.seed(), config.seed() + " (this run's --seed)");
         if (c.batchSize() != config.batchSize()) throw Checks.invalid("batch size of checkpoint " + src, c.batchSize(), config.batchSize() + " (this run's batch size)");
         if (c.chunkSize() != config.chunkSize()) throw Checks.invalid("chunk size of checkpoint " + src, c.chunkSize(), String.valueOf(config.chunkSize()));
+        checkSameSettings(c);
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
         System.arraycopy(p, 0, p64, 0, p.length);
@@ -332,6 +403,8 @@ public final class Trainer implements AutoCloseable {
         bestLoss = c.bestLoss();
         badEpochs = c.badEpochs();
         trainRowsSeen = c.trainRows();
+        // early stopping ended the checkpointed run at the end of an epoch: a resumed run stays stopped
+        stopped = config.patience() > 0 && badEpochs >= config.patience() && batch == 0;
     }
 
     private void checkData(Dataset d) {

@@ -49,6 +49,12 @@ class CheckpointCompatibilityTest {
         assertThat(c.batch()).isEqualTo(1);
         assertThat(c.params()).hasSize(4 * 3 + 3 + 3 * 3 + 3);
         assertThat(c.optimizerState().kind()).isEqualTo("rmsprop");
+        assertThat(c.settings()).as("version 1 records no settings").isEmpty();
+        Checkpoint again = Checkpoint.fromBytes(new Checkpoint(c.modelSpec(), c.dtype(), c.seed(), c.batchSize(), c.chunkSize(), c.trainRows(),
+                c.epoch(), c.batch(), c.steps(), c.rngState(), c.epochLossSum(), c.epochRows(), c.bestLoss(), c.badEpochs(),
+                java.util.Map.of("schedule", "cosine(10, 0.0)"), c.params(), c.optimizerState()).toBytes(), "v2");
+        assertThat(again.settings()).containsExactly(java.util.Map.entry("schedule", "cosine(10, 0.0)"));
+        assertThat(again.optimizerState()).isEqualTo(c.optimizerState());
 
         Dataset.Split sp = Datasets.load("iris", 0.2, 42).standardized();
         double[] straight;

@@ -151,6 +151,61 @@ class TrainerTest {
         assertThat(probe.threads).hasSize(2); // the caller and one pool thread, both inside accumulate at once
     }
 
+    /** The caller's chunk throws at once; the pool thread's chunk is slow. fit must not return before the slow chunk ends. */
+    static final class FailingCallerProbe implements Model {
+        final Model m;
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailingCallerProbe(Model m) { this.m = m; }
+
+        @Override public String spec() { return m.spec(); }
+        @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
+        @Override public int inputs() { return m.inputs(); }
+        @Override public int classes() { return m.classes(); }
+        @Override public void initialize(double[] p, Rng rng) { m.initialize(p, rng); }
+        @Override public Object newScratch() { return m.newScratch(); }
+        @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
+        @Override public double l2() { return m.l2(); }
+        @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
+
+        @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
+            if (!Thread.currentThread().getName().equals("rmsprop4j-trainer")) throw new IllegalStateException("caller's chunk failed");
+            running.incrementAndGet();
+            try {
+                Thread.sleep(300);
+                return m.accumulate(p, d, rows, from, to, g, s);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void aFailingChunkWaitsForTheOtherWorkersBeforeRethrowing() {
+        FailingCallerProbe probe = new FailingCallerProbe(Models.parse("softmax", 64, 10, 0));
+        Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).build();
+        try (Trainer t = new Trainer(probe, opt, TrainConfig.builder().epochs(1).batchSize(32).chunkSize(16).threads(2).build())) {
+            assertThatThrownBy(() -> t.fit(digits.train(), null, null, null)).hasMessage("caller's chunk failed");
+            assertThat(probe.running.get()).as("a worker still writes the shared gradient buffers after fit threw").isZero();
+        }
+    }
+
+    @Test
+    void anUnwritableCheckpointFolderIsRefusedBeforeTheFirstEpoch(@TempDir Path dir) throws IOException {
+        Path ck = Files.writeString(dir.resolve("plain-file"), "x").resolve("ck");
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(ck).build();
+        List<Integer> started = new ArrayList<>();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.fit(digits.train(), null, null, new TrainingListener() {
+                @Override public void epochStarted(int epoch, int batches, int firstBatch) { started.add(epoch); }
+            })).isInstanceOf(IOException.class).hasMessageStartingWith("cannot write checkpoints to " + ck + ": ");
+        }
+        assertThat(started).isEmpty();
+    }
+
     @Test
     void fourEpochsStraightEqualTwoThenResumeTwo(@TempDir Path dir) throws IOException {
         for (Dtype dt : Dtype.values()) {
@@ -233,6 +288,45 @@ class TrainerTest {
     }
 
     @Test
+    void resumingWithOtherOptimizerSettingsIsRefusedNamingTheSetting(@TempDir Path dir) throws IOException {
+        org.rmsprop4j.optim.LearningRateSchedule cos = Schedules.cosine(200, 1e-4);
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(50).seed(7).checkpointDir(dir).schedule(cos).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().epochs(1).build(), cos)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        OptimizerSpec fast = RmsPropPreset.PYTORCH.config().toBuilder().learningRate(0.5).momentum(0.5).centered(true).build();
+        try (Trainer t = trainer("softmax", digits, fast, Dtype.FLOAT32, cfg, cos)) {
+            double[] before = t.parameters();
+            assertThatThrownBy(() -> t.resume(dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot resume: learningRate is 0.003 in the checkpoint, 0.5 now; repeat the options the run was started with");
+            assertSameBits(before, t.parameters());
+            assertThat(t.epochsDone()).isZero();
+        }
+        OptimizerSpec keras = RmsPropPreset.KERAS.config().toBuilder().learningRate(0.003).momentum(0.5).centered(true).build();
+        try (Trainer t = trainer("softmax", digits, keras, Dtype.FLOAT32, cfg, cos)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: ").hasMessageContaining(" in the checkpoint, ");
+        }
+        org.rmsprop4j.optim.LearningRateSchedule longer = Schedules.cosine(400, 1e-4);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().schedule(longer).build(), longer)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessage("cannot resume: schedule is cosine(200, 1.0E-4) in the checkpoint, "
+                    + "cosine(400, 1.0E-4) now; repeat the options the run was started with");
+        }
+        Model m = Models.parse("softmax", 64, 10, 0);
+        Optimizer clipped = Optimizer.builder(RMS).layout(m.layout()).schedule(cos).clipping(org.rmsprop4j.optim.Clipping.byGlobalNorm(1)).build();
+        try (Trainer t = new Trainer(m, clipped, cfg)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: clipping is ");
+        }
+        Optimizer sgd = Optimizer.builder(SgdConfig.builder().learningRate(0.003).build()).layout(m.layout()).schedule(cos).build();
+        try (Trainer t = new Trainer(m, sgd, cfg)) {
+            assertThatThrownBy(() -> t.resume(dir)).hasMessageStartingWith("cannot resume: the optimizer is rmsprop in the checkpoint, sgd now");
+        }
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg, cos)) {
+            t.resume(dir); // the same settings (and a longer run) resume
+            assertThat(t.epochsDone()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void earlyStoppingStopsWhenTheMonitoredLossStopsFalling() throws IOException {
         Dataset.Split sp = digits;
         Model m = Models.parse("softmax", 64, 10, 0);
@@ -241,6 +335,26 @@ class TrainerTest {
             Trainer.Result r = t.fit(sp.train(), sp.test(), sp.test(), null);
             assertThat(r.stoppedEarly()).isTrue();
             assertThat(r.epochsDone()).isEqualTo(3); // epoch 1 sets the best; 2 and 3 do not improve on it
+        }
+    }
+
+    @Test
+    void aRunThatStoppedEarlyStaysStoppedWhenResumed(@TempDir Path dir) throws IOException {
+        Model m = Models.parse("softmax", 64, 10, 0);
+        TrainConfig cfg = TrainConfig.builder().epochs(10).patience(2).seed(1).checkpointDir(dir).build();
+        double[] end;
+        try (Trainer t = new Trainer(m, Optimizer.builder(SgdConfig.builder().learningRate(0.0).build()).layout(m.layout()).build(), cfg)) {
+            assertThat(t.fit(digits.train(), digits.test(), null, null).epochsDone()).isEqualTo(3);
+            end = t.parameters();
+        }
+        try (Trainer t = new Trainer(m, Optimizer.builder(SgdConfig.builder().learningRate(0.0).build()).layout(m.layout()).build(), cfg)) {
+            t.resume(dir);
+            assertThat(t.stoppedEarly()).isTrue();
+            Trainer.Result r = t.fit(digits.train(), digits.test(), null, null);
+            assertThat(r.history()).isEmpty();
+            assertThat(r.epochsDone()).isEqualTo(3);
+            assertThat(r.stoppedEarly()).isTrue();
+            assertSameBits(end, t.parameters());
         }
     }
 

@@ -29,6 +29,9 @@ import java.util.zip.ZipException;
  * number or is out of range, a row count that disagrees with the header, or a damaged gzip stream.
  */
 public final class CsvLoader {
+    /** The longest line accepted, in characters; a longer one (say {@code /dev/zero}) is refused instead of filling the heap. */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+
     private CsvLoader() {}
 
     /** Reads {@code file}. */
@@ -56,7 +59,8 @@ public final class CsvLoader {
         float[] x = new float[1024];
         int[] y = new int[64];
         int rows = 0, maxLabel = -1;
-        while ((line = r.readLine()) != null) {
+        StringBuilder buf = new StringBuilder();
+        while ((line = readLine(r, buf, lineNo + 1, source)) != null) {
             lineNo++;
             if (line.isBlank()) continue;
             String[] f = line.split(",", -1);
@@ -129,6 +133,25 @@ public final class CsvLoader {
             classNames = Dataset.numberedClasses(maxLabel + 1);
         }
         return new Dataset(source, features, classNames, Arrays.copyOf(x, rows * features), Arrays.copyOf(y, rows));
+    }
+
+    /** As {@link BufferedReader#readLine()} (a line ends at LF, CR or CR LF), but refuses a line longer than {@link #MAX_LINE_CHARS}. */
+    private static String readLine(BufferedReader r, StringBuilder buf, int lineNo, String source) throws IOException {
+        buf.setLength(0);
+        int c;
+        while ((c = r.read()) >= 0) {
+            if (c == '\n') return buf.toString();
+            if (c == '\r') {
+                r.mark(1);
+                if (r.read() != '\n') r.reset();
+                return buf.toString();
+            }
+            if (buf.length() == MAX_LINE_CHARS) {
+                throw new MalformedDataException(source, "line " + lineNo, "the line is longer than " + MAX_LINE_CHARS + " characters");
+            }
+            buf.append((char) c);
+        }
+        return buf.length() == 0 ? null : buf.toString();
     }
 
     private static boolean allNumbers(String[] f) {

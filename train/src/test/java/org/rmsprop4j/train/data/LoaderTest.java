@@ -64,6 +64,20 @@ class LoaderTest {
     }
 
     @Test
+    void aHugeLineIsRefusedInsteadOfFillingTheHeap() throws IOException {
+        String ok = "1,2,0\n3,4,1\r\n5,6,1\r7,8,0";
+        assertThat(csv(ok).size()).isEqualTo(4);
+        String huge = "1,2,0\n" + "1".repeat(CsvLoader.MAX_LINE_CHARS + 10) + ",0\n";
+        assertThatThrownBy(() -> csv(huge)).isInstanceOf(MalformedDataException.class)
+                .hasMessage("t.csv line 2: the line is longer than 1048576 characters");
+        // an endless stream without a line end (as /dev/zero) ends with the same refusal
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override public int read() { return '0'; }
+        };
+        assertThatThrownBy(() -> CsvLoader.load(endless, "zero")).hasMessage("zero line 1: the line is longer than 1048576 characters");
+    }
+
+    @Test
     void truncatedGzipIsRefused() throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
