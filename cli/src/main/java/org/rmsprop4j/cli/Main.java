@@ -70,14 +70,8 @@ public final class Main implements Runnable {
                 && String.valueOf(e.getMessage()).equals(e.getCause().toString());
         Throwable c = wrapped ? e.getCause() : e;
         if (c instanceof java.nio.file.FileSystemException fse) {
-            String reason = fse.getReason() != null ? fse.getReason()
-                    : c instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : c instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : c instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
-                    : c instanceof java.nio.file.NotDirectoryException ? "not a directory"
-                    : c.getClass().getSimpleName();
             String where = fse.getOtherFile() == null ? fse.getFile() : fse.getFile() + " -> " + fse.getOtherFile();
-            return "cannot use " + where + ": " + reason;
+            return "cannot use " + where + ": " + org.rmsprop4j.optim.IoErrors.reason(fse);
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -1,30 +1,14 @@
 package org.rmsprop4j.train;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
-/** Short, human reasons for file errors, whose own messages are often just the path. */
+import org.rmsprop4j.optim.IoErrors;
+
+/** Early checks of the folders and files a training run writes. */
 public final class IoMessages {
     private IoMessages() {}
-
-    /** Why {@code e} happened, in a few words: "no such file or directory", "permission denied", ... */
-    public static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) return "no such file or directory";
-        if (e instanceof AccessDeniedException) return "permission denied";
-        if (e instanceof FileAlreadyExistsException) return "a file of that name is in the way";
-        if (e instanceof NotDirectoryException) return "not a folder";
-        if (e instanceof FileSystemException fe) {
-            String r = fe.getReason();
-            return r != null ? r : e.getClass().getSimpleName();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
 
     /**
      * Creates the checkpoint folder {@code dir} when needed and checks that a file can be written in
@@ -38,7 +22,7 @@ public final class IoMessages {
             Path probe = Files.createTempFile(dir, ".probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IOException("cannot write checkpoints to " + dir + ": " + reason(e), e);
+            throw new IOException("cannot write checkpoints to " + dir + ": " + IoErrors.reason(e), e);
         }
     }
 }

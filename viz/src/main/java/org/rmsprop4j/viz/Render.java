@@ -89,10 +89,7 @@ public final class Render {
             org.rmsprop4j.optim.StateIO.writeAtomically(file, bytes);
             return file;
         } catch (IOException e) {
-            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
-            throw new UncheckedIOException("cannot write " + file + ": " + reason, e);
+            throw new UncheckedIOException("cannot write " + file + ": " + org.rmsprop4j.optim.IoErrors.reason(e), e);
         }
     }
 
