@@ -128,14 +128,35 @@ public final class StateIO {
                 }
             }
             out.flush();
-            CRC32 crc = new CRC32();
-            crc.update(bos.toByteArray());
-            out.writeLong(crc.getValue());
-            out.flush();
-            return bos.toByteArray();
+            return withChecksum(bos.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code body} followed by its CRC-32 as a big-endian {@code long}: the trailer of every rmsprop4j file. */
+    public static byte[] withChecksum(byte[] body) {
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        byte[] out = Arrays.copyOf(body, body.length + 8);
+        java.nio.ByteBuffer.wrap(out, body.length, 8).putLong(crc.getValue());
+        return out;
+    }
+
+    /**
+     * Checks the trailer written by {@link #withChecksum}; returns the length of the body before it.
+     *
+     * @throws IOException "{@code source} is truncated or corrupted: checksum mismatch"
+     */
+    public static int checkChecksum(byte[] bytes, String source) throws IOException {
+        int body = bytes.length - 8;
+        if (body < 0) throw new IOException(source + " is truncated: " + bytes.length + " bytes");
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, body);
+        if (crc.getValue() != java.nio.ByteBuffer.wrap(bytes, body, 8).getLong()) {
+            throw new IOException(source + " is truncated or corrupted: checksum mismatch");
+        }
+        return body;
     }
 
     /**
@@ -151,12 +172,7 @@ public final class StateIO {
             }
             throw new IOException(source + " is truncated: " + bytes.length + " bytes is shorter than any state file");
         }
-        int body = bytes.length - 8;
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, body);
-        long stored = 0;
-        for (int i = body; i < bytes.length; i++) stored = (stored << 8) | (bytes[i] & 0xff);
-        if (crc.getValue() != stored) throw new IOException(source + " is truncated or corrupted: checksum mismatch");
+        int body = checkChecksum(bytes, source);
         int version = ((bytes[8] & 0xff) << 24) | ((bytes[9] & 0xff) << 16) | ((bytes[10] & 0xff) << 8) | (bytes[11] & 0xff);
         if (version > StateDict.FORMAT_VERSION || version < 1) {
             throw new IOException(source + " has state format version " + version + "; this release reads versions 1.."

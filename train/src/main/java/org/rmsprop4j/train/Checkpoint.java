@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.StateDict;
@@ -94,11 +93,7 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             out.writeInt(st.length);
             out.write(st);
             out.flush();
-            CRC32 crc = new CRC32();
-            crc.update(bos.toByteArray());
-            out.writeLong(crc.getValue());
-            out.flush();
-            return bos.toByteArray();
+            return StateIO.withChecksum(bos.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,16 +120,11 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             throw new IOException(source + " is not an rmsprop4j checkpoint (wrong magic bytes)");
         }
         if (b.length < MAGIC.length + 4 + 8) throw new IOException(source + " is truncated: " + b.length + " bytes");
+        int body = StateIO.checkChecksum(b, source);
         int version = ((b[8] & 0xff) << 24) | ((b[9] & 0xff) << 16) | ((b[10] & 0xff) << 8) | (b[11] & 0xff);
         if (version < OLDEST_VERSION || version > VERSION) {
             throw new IOException(source + " has checkpoint version " + version + "; this release reads versions " + OLDEST_VERSION + " to " + VERSION);
         }
-        int body = b.length - 8;
-        CRC32 crc = new CRC32();
-        crc.update(b, 0, body);
-        long stored = 0;
-        for (int i = body; i < b.length; i++) stored = (stored << 8) | (b[i] & 0xff);
-        if (crc.getValue() != stored) throw new IOException(source + " is damaged or truncated: checksum mismatch");
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, 0, body));
             in.skipNBytes(MAGIC.length + 4);

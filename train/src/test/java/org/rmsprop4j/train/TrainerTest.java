@@ -112,13 +112,11 @@ class TrainerTest {
         }
     }
 
-    /** Passes everything to a model, but holds each gradient call until two different threads have made one. */
-    static final class TwoThreadProbe implements Model {
+    /** Passes every call to a model; probes override {@code accumulate}. */
+    abstract static class DelegatingModel implements Model {
         final Model m;
-        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final java.util.concurrent.CountDownLatch two = new java.util.concurrent.CountDownLatch(2);
 
-        TwoThreadProbe(Model m) { this.m = m; }
+        DelegatingModel(Model m) { this.m = m; }
 
         @Override public String spec() { return m.spec(); }
         @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
@@ -129,6 +127,18 @@ class TrainerTest {
         @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
         @Override public double l2() { return m.l2(); }
         @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
+        @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
+            return m.accumulate(p, d, rows, from, to, g, s);
+        }
+    }
+
+    /** Passes everything to a model, but holds each gradient call until two different threads have made one. */
+    static final class TwoThreadProbe extends DelegatingModel {
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.CountDownLatch two = new java.util.concurrent.CountDownLatch(2);
+
+        TwoThreadProbe(Model m) { super(m); }
+
 
         @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
             if (threads.add(Thread.currentThread().getName())) two.countDown();
@@ -152,21 +162,11 @@ class TrainerTest {
     }
 
     /** The caller's chunk throws at once; the pool thread's chunk is slow. fit must not return before the slow chunk ends. */
-    static final class FailingCallerProbe implements Model {
-        final Model m;
+    static final class FailingCallerProbe extends DelegatingModel {
         final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
-        FailingCallerProbe(Model m) { this.m = m; }
+        FailingCallerProbe(Model m) { super(m); }
 
-        @Override public String spec() { return m.spec(); }
-        @Override public org.rmsprop4j.optim.ParamLayout layout() { return m.layout(); }
-        @Override public int inputs() { return m.inputs(); }
-        @Override public int classes() { return m.classes(); }
-        @Override public void initialize(double[] p, Rng rng) { m.initialize(p, rng); }
-        @Override public Object newScratch() { return m.newScratch(); }
-        @Override public double[] evaluate(double[] p, Dataset d, int[] rows, int from, int to, Object s) { return m.evaluate(p, d, rows, from, to, s); }
-        @Override public double l2() { return m.l2(); }
-        @Override public double addPenalty(double[] p, double[] g) { return m.addPenalty(p, g); }
 
         @Override public double accumulate(double[] p, Dataset d, int[] rows, int from, int to, double[] g, Object s) {
             if (!Thread.currentThread().getName().equals("rmsprop4j-trainer")) throw new IllegalStateException("caller's chunk failed");
@@ -274,7 +274,7 @@ class TrainerTest {
         Files.write(f, flipped);
         try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
             double[] before = t.parameters();
-            assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IOException.class).hasMessageEndingWith("is damaged or truncated: checksum mismatch");
+            assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IOException.class).hasMessageEndingWith("is truncated or corrupted: checksum mismatch");
             assertSameBits(before, t.parameters());
         }
         Files.write(f, java.util.Arrays.copyOf(good, good.length - 100));
