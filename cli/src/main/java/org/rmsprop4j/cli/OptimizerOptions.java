@@ -1,19 +1,16 @@
 package org.rmsprop4j.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-import org.rmsprop4j.optim.AdadeltaConfig;
-import org.rmsprop4j.optim.AdagradConfig;
-import org.rmsprop4j.optim.AdamConfig;
-import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.LearningRateSchedule;
 import org.rmsprop4j.optim.OptimizerSpec;
-import org.rmsprop4j.optim.RmsPropConfig;
-import org.rmsprop4j.optim.RmsPropPreset;
+import org.rmsprop4j.optim.OptimizerSpecs;
 import org.rmsprop4j.optim.Schedules;
-import org.rmsprop4j.optim.SgdConfig;
+import org.rmsprop4j.optim.SettingException;
 
 import picocli.CommandLine.Option;
 
@@ -66,84 +63,44 @@ final class OptimizerOptions {
                     + "inverse-time:DECAY, warmup:STEPS (then constant) (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    /** The validated spec. */
+    /** The validated spec, through the library's one parser; errors name this command's options. */
     OptimizerSpec spec() {
         String o = optimizer.trim().toLowerCase(Locale.ROOT);
-        List<String> unused = new ArrayList<>();
-        OptimizerSpec s;
-        switch (o) {
-            case "rmsprop": {
-                RmsPropConfig.Builder b = RmsPropPreset.byName(preset == null ? "pytorch" : preset).config().toBuilder();
-                if (lr != null) b.learningRate(lr);
-                if (decay != null) b.decay(decay);
-                if (eps != null) b.eps(eps);
-                if (epsInside != null) b.epsPlacement(epsInside ? EpsPlacement.INSIDE : EpsPlacement.OUTSIDE);
-                if (momentum != null) b.momentum(momentum);
-                if (nesterov != null) b.nesterov(nesterov);
-                if (centered != null) b.centered(centered);
-                if (weightDecay != null) b.weightDecay(weightDecay);
-                unused(unused, "--beta1", beta1, "--beta2", beta2);
-                s = build(unused, o, b::build);
-                break;
-            }
-            case "sgd": {
-                SgdConfig.Builder b = SgdConfig.builder();
-                if (lr != null) b.learningRate(lr);
-                if (momentum != null) b.momentum(momentum);
-                if (nesterov != null) b.nesterov(nesterov);
-                if (weightDecay != null) b.weightDecay(weightDecay);
-                unused(unused, "--preset", preset, "--decay", decay, "--eps", eps, "--eps-inside", epsInside, "--centered", centered,
-                        "--beta1", beta1, "--beta2", beta2);
-                s = build(unused, o, b::build);
-                break;
-            }
-            case "adagrad": {
-                AdagradConfig.Builder b = AdagradConfig.builder();
-                if (lr != null) b.learningRate(lr);
-                if (eps != null) b.eps(eps);
-                if (weightDecay != null) b.weightDecay(weightDecay);
-                unused(unused, "--preset", preset, "--decay", decay, "--eps-inside", epsInside, "--momentum", momentum, "--nesterov", nesterov,
-                        "--centered", centered, "--beta1", beta1, "--beta2", beta2);
-                s = build(unused, o, b::build);
-                break;
-            }
-            case "adadelta": {
-                AdadeltaConfig.Builder b = AdadeltaConfig.builder();
-                if (lr != null) b.learningRate(lr);
-                if (decay != null) b.rho(decay);
-                if (eps != null) b.eps(eps);
-                if (weightDecay != null) b.weightDecay(weightDecay);
-                unused(unused, "--preset", preset, "--eps-inside", epsInside, "--momentum", momentum, "--nesterov", nesterov,
-                        "--centered", centered, "--beta1", beta1, "--beta2", beta2);
-                s = build(unused, o, b::build);
-                break;
-            }
-            case "adam":
-            case "adamw": {
-                AdamConfig.Builder b = o.equals("adamw") ? AdamConfig.adamW() : AdamConfig.builder();
-                if (lr != null) b.learningRate(lr);
-                if (beta1 != null) b.beta1(beta1);
-                if (beta2 != null) b.beta2(beta2);
-                if (eps != null) b.eps(eps);
-                if (weightDecay != null) b.weightDecay(weightDecay);
-                unused(unused, "--preset", preset, "--decay", decay, "--eps-inside", epsInside, "--momentum", momentum, "--nesterov", nesterov,
-                        "--centered", centered);
-                s = build(unused, o, b::build);
-                break;
-            }
-            default:
-                throw new CliException("--optimizer must be one of rmsprop, sgd, adagrad, adadelta, adam, adamw, got '" + optimizer + "'");
+        if (!OptimizerSpecs.KEYS.containsKey(o)) {
+            throw new CliException("--optimizer must be one of " + String.join(", ", OptimizerSpecs.kinds()) + ", got '" + optimizer + "'");
         }
-        return s;
-    }
-
-    private static void unused(List<String> unused, Object... nameValue) {
-        for (int i = 0; i < nameValue.length; i += 2) if (nameValue[i + 1] != null) unused.add((String) nameValue[i]);
-    }
-
-    private static OptimizerSpec build(List<String> unused, String o, java.util.function.Supplier<OptimizerSpec> f) {
+        Map<String, String> flagOf = new LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> unused = new ArrayList<>();
+        put(o, settings, flagOf, unused, "--preset", "preset", preset);
+        put(o, settings, flagOf, unused, "--lr", "lr", lr);
+        put(o, settings, flagOf, unused, "--decay", o.equals("adadelta") ? "rho" : "decay", decay);
+        put(o, settings, flagOf, unused, "--eps", "eps", eps);
+        put(o, settings, flagOf, unused, "--eps-inside", "eps_inside", epsInside);
+        put(o, settings, flagOf, unused, "--momentum", "momentum", momentum);
+        put(o, settings, flagOf, unused, "--nesterov", "nesterov", nesterov);
+        put(o, settings, flagOf, unused, "--centered", "centered", centered);
+        put(o, settings, flagOf, unused, "--weight-decay", "weight_decay", weightDecay);
+        put(o, settings, flagOf, unused, "--beta1", "beta1", beta1);
+        put(o, settings, flagOf, unused, "--beta2", "beta2", beta2);
         if (!unused.isEmpty()) throw new CliException(String.join(", ", unused) + " does not apply to --optimizer " + o);
-        return f.get();
+        try {
+            return OptimizerSpecs.fromSettings(o, settings);
+        } catch (SettingException e) {
+            String flag = flagOf.getOrDefault(e.key(), e.key());
+            throw new CliException(flag + " " + e.detail());
+        }
+    }
+
+    private static void put(String kind, Map<String, String> settings, Map<String, String> flagOf, List<String> unused,
+                            String flag, String key, Object value) {
+        if (value == null) return;
+        if (!OptimizerSpecs.keys(kind).contains(key)) {
+            unused.add(flag);
+            return;
+        }
+        settings.put(key, value instanceof Double d ? String.valueOf(d) : String.valueOf(value));
+        flagOf.put(key, flag);
     }
 
     /** The schedule; {@code totalSteps} is the run's length (for cosine). */
@@ -166,7 +123,7 @@ final class OptimizerOptions {
         } catch (IllegalArgumentException e) {
             // Schedules names its Java parameters; name the part of the option instead
             String m = String.valueOf(e.getMessage());
-            String[][] fields = {{"warmupSteps", "STEPS"}, {"stepSize", "STEPS"}, {"gamma", "GAMMA"}, {"decay", "DECAY"}};
+            String[][] fields = {{"steps", "STEPS"}, {"stepSize", "STEPS"}, {"gamma", "GAMMA"}, {"decay", "DECAY"}};
             for (String[] f : fields) {
                 if (m.startsWith(f[0] + " ")) throw new CliException("--schedule " + f[1] + m.substring(f[0].length()) + " (in '" + schedule + "')");
             }

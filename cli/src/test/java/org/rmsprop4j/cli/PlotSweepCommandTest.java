@@ -59,7 +59,7 @@ class PlotSweepCommandTest {
         assertError(run("plot", "--steps", "0", "--opt", "rmsprop", "--out", o), "--steps must be in [1, 100000]", "got 0");
         assertError(run("plot", "--steps", "100000000", "--opt", "rmsprop", "--out", o), "--steps must be in [1, 100000]", "got 100000000");
         assertError(run("plot", "--opt", "rmsprop", "--out", dir.resolve("x.jpg").toString()), "--out must end in .png, .svg, .gif or .html", "x.jpg");
-        assertError(run("plot", "--opt", "rmsprop:lrr=1", "--out", o), "--opt key for rmsprop must be one of", "'lrr'");
+        assertError(run("plot", "--opt", "rmsprop:lrr=1", "--out", o), "--opt lrr is not a setting of rmsprop; accepted: preset, lr", "(in 'rmsprop:lrr=1')");
         assertError(run("plot", "--opt", "rmsprop", "--panel", "dots", "--out", o), "--panel must be loss or squares", "'dots'");
         assertError(run("plot", "--opt", "rmsprop", "--frames", "1", "--out", o), "--frames must be in [2, 500]", "got 1");
         assertError(run("plot", "--opt", "rmsprop", "--size", "10x10", "--out", o), "--size must be WIDTHxHEIGHT", "'10x10'");

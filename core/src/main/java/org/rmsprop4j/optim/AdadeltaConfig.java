@@ -1,9 +1,17 @@
 package org.rmsprop4j.optim;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.rmsprop4j.transform.AddDecayedWeights;
+import org.rmsprop4j.internal.Texts;
+import org.rmsprop4j.transform.Chain;
+import org.rmsprop4j.transform.Scale;
+import org.rmsprop4j.transform.ScaleByAdadelta;
+import org.rmsprop4j.transform.ScaleByLearningRate;
 
 /**
  * Adadelta (Zeiler 2012) as {@code torch.optim.Adadelta} (PyTorch 1.13).
@@ -41,7 +49,34 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
 
     @Override public AdadeltaConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-    @Override public List<String> stateSlots() { return List.of(SQUARE_AVG, ACC_DELTA); }
+    /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code adadelta}, {@code lr}. */
+    @Override public Chain chain() {
+        Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (maximize) b.add("scale", new Scale(-1));
+        if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
+        return b.add("adadelta", new ScaleByAdadelta(rho, eps)).add("lr", new ScaleByLearningRate()).build();
+    }
+
+    @Override public String squaredGradientSlot() { return SQUARE_AVG; }
+
+    /** {@code η·√(Δ_{t−1} + ε)/√(ν_t + ε)}. */
+    @Override public double effectiveStep(long t, double lr, SlotValues after, SlotValues before) {
+        return lr * Math.sqrt(before.get(ACC_DELTA) + eps) / Math.sqrt(after.get(SQUARE_AVG) + eps);
+    }
+
+    @Override public String decayKnob() { return "rho"; }
+
+    @Override public AdadeltaConfig withDecay(double d) { return toBuilder().rho(d).build(); }
+
+    @Override public String describe() {
+        List<String> p = new ArrayList<>();
+        p.add("lr " + Texts.num(learningRate));
+        p.add("ρ " + Texts.num(rho));
+        p.add("ε " + Texts.num(eps));
+        if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
+        if (maximize) p.add("maximize");
+        return kind() + ": " + String.join(", ", p);
+    }
 
     @Override public Map<String, Object> hyperParameters() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,9 +1,17 @@
 package org.rmsprop4j.optim;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.rmsprop4j.transform.AddDecayedWeights;
+import org.rmsprop4j.internal.Texts;
+import org.rmsprop4j.transform.Chain;
+import org.rmsprop4j.transform.Scale;
+import org.rmsprop4j.transform.ScaleByAdagrad;
+import org.rmsprop4j.transform.ScaleByLearningRate;
 
 /**
  * AdaGrad (Duchi, Hazan &amp; Singer 2011) as {@code torch.optim.Adagrad} (PyTorch 1.13).
@@ -41,7 +49,36 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
 
     @Override public AdagradConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-    @Override public List<String> stateSlots() { return List.of(SUM); }
+    /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code adagrad}, {@code lr}; lrDecay is the group's schedule ({@link #impliedSchedule()}). */
+    @Override public Chain chain() {
+        Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (maximize) b.add("scale", new Scale(-1));
+        if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
+        return b.add("adagrad", new ScaleByAdagrad(eps, initialAccumulator)).add("lr", new ScaleByLearningRate()).build();
+    }
+
+    /** PyTorch's {@code lr / (1 + (t−1)·lr_decay)}: inverse-time decay. */
+    @Override public Schedule impliedSchedule() { return lrDecay > 0 ? Schedules.inverseTime(lrDecay) : null; }
+
+    @Override public String squaredGradientSlot() { return SUM; }
+
+    @Override public boolean squaredGradientIsSum() { return true; }
+
+    /** {@code η_t/(√s + ε)}. */
+    @Override public double effectiveStep(long t, double lr, SlotValues after, SlotValues before) {
+        return lr / (Math.sqrt(after.get(SUM)) + eps);
+    }
+
+    @Override public String describe() {
+        List<String> p = new ArrayList<>();
+        p.add("lr " + Texts.num(learningRate));
+        p.add("ε " + Texts.num(eps));
+        if (initialAccumulator != 0) p.add("s₀ " + Texts.num(initialAccumulator));
+        if (lrDecay > 0) p.add("lr-decay " + Texts.num(lrDecay));
+        if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
+        if (maximize) p.add("maximize");
+        return kind() + ": " + String.join(", ", p);
+    }
 
     @Override public Map<String, Object> hyperParameters() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -6,6 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.rmsprop4j.transform.AddDecayedWeights;
+import org.rmsprop4j.internal.Texts;
+import org.rmsprop4j.transform.Chain;
+import org.rmsprop4j.transform.DecoupledWeightDecay;
+import org.rmsprop4j.transform.Scale;
+import org.rmsprop4j.transform.ScaleByAdam;
+import org.rmsprop4j.transform.ScaleByLearningRate;
+
 /**
  * Adam (Kingma &amp; Ba 2015) and AdamW (Loshchilov &amp; Hutter 2019) as {@code torch.optim.Adam} and
  * {@code torch.optim.AdamW} (PyTorch 1.13), with AMSGrad.
@@ -52,10 +60,40 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
 
     @Override public AdamConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-    @Override public List<String> stateSlots() {
-        List<String> s = new ArrayList<>(List.of(EXP_AVG, EXP_AVG_SQ));
-        if (amsgrad) s.add(MAX_EXP_AVG_SQ);
-        return Collections.unmodifiableList(s);
+    /** {@code scale}(−1 if maximize), {@code weight_decay} (L2 unless decoupled), {@code adam}, {@code lr}, {@code weight_decay} (decoupled). */
+    @Override public Chain chain() {
+        Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (maximize) b.add("scale", new Scale(-1));
+        if (weightDecay > 0 && !decoupled) b.add("weight_decay", new AddDecayedWeights(weightDecay));
+        b.add("adam", new ScaleByAdam(beta1, beta2, eps, amsgrad)).add("lr", new ScaleByLearningRate());
+        if (weightDecay > 0 && decoupled) b.add("weight_decay", new DecoupledWeightDecay(weightDecay));
+        return b.build();
+    }
+
+    @Override public String squaredGradientSlot() { return EXP_AVG_SQ; }
+
+    @Override public String momentumSlot() { return EXP_AVG; }
+
+    /** {@code (η/(1−β1ᵗ))/(√v̄/√(1−β2ᵗ) + ε)}. */
+    @Override public double effectiveStep(long t, double lr, SlotValues after, SlotValues before) {
+        double v = amsgrad ? after.get(MAX_EXP_AVG_SQ) : after.get(EXP_AVG_SQ);
+        double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+        return (lr / bc1) / (Math.sqrt(v) / Math.sqrt(bc2) + eps);
+    }
+
+    @Override public String decayKnob() { return "beta2"; }
+
+    @Override public AdamConfig withDecay(double d) { return toBuilder().beta2(d).build(); }
+
+    @Override public String describe() {
+        List<String> p = new ArrayList<>();
+        p.add("lr " + Texts.num(learningRate));
+        p.add("β " + Texts.num(beta1) + "/" + Texts.num(beta2));
+        p.add("ε " + Texts.num(eps));
+        if (amsgrad) p.add("amsgrad");
+        if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
+        if (maximize) p.add("maximize");
+        return kind() + ": " + String.join(", ", p);
     }
 
     @Override public Map<String, Object> hyperParameters() {

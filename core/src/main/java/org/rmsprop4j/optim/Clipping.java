@@ -12,21 +12,36 @@ public sealed interface Clipping {
     static Clipping none() { return None.INSTANCE; }
 
     /** Clamp every element to {@code [-limit, limit]}. */
-    static Clipping byValue(double limit) { return new ByValue(Checks.positive("limit", limit)); }
+    static Clipping byValue(double limit) { return new ByValue(limit); }
 
     /** Rescale each parameter tensor whose norm exceeds {@code maxNorm} to that norm. */
-    static Clipping byNorm(double maxNorm) { return new ByNorm(Checks.positive("maxNorm", maxNorm)); }
+    static Clipping byNorm(double maxNorm) { return new ByNorm(maxNorm); }
 
     /** Rescale all gradients together when their joint norm exceeds {@code maxNorm}. */
-    static Clipping byGlobalNorm(double maxNorm) { return new ByGlobalNorm(Checks.positive("maxNorm", maxNorm)); }
+    static Clipping byGlobalNorm(double maxNorm) { return new ByGlobalNorm(maxNorm); }
 
     record None() implements Clipping {
         static final None INSTANCE = new None();
     }
 
-    record ByValue(double limit) implements Clipping {}
+    /** @param limit finite and {@code > 0} */
+    record ByValue(double limit) implements Clipping {
+        public ByValue {
+            Checks.positive("limit", limit);
+        }
+    }
 
-    record ByNorm(double maxNorm) implements Clipping {}
+    /** @param maxNorm finite and {@code > 0} */
+    record ByNorm(double maxNorm) implements Clipping {
+        public ByNorm {
+            Checks.positive("maxNorm", maxNorm);
+        }
+    }
 
-    record ByGlobalNorm(double maxNorm) implements Clipping {}
+    /** @param maxNorm finite and {@code > 0} */
+    record ByGlobalNorm(double maxNorm) implements Clipping {
+        public ByGlobalNorm {
+            Checks.positive("maxNorm", maxNorm);
+        }
+    }
 }

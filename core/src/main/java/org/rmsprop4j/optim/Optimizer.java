@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.rmsprop4j.parallel.ChunkPool;
+import org.rmsprop4j.transform.Chain;
 
 /**
  * An optimizer over one flat parameter array: a {@link ParamLayout} of named tensors, split into
@@ -32,7 +33,14 @@ import org.rmsprop4j.parallel.ChunkPool;
  *
  * <h2>Groups</h2>
  * Parameters not named by any {@link Builder#group group} form the group {@code "default"} with
- * the builder's spec and schedule. Every group must use the same optimizer family.
+ * the builder's spec and schedule. Groups may run different specs (different chains).
+ *
+ * <h2>Chains and fused kernels</h2>
+ * Every spec is a {@link Chain} of transforms ({@link OptimizerSpec#chain()}). A chain whose shape
+ * a fused kernel covers (every library family and preset) runs as that one pass per run; any other
+ * chain runs member by member, allocation-free and split across threads the same way
+ * ({@link Builder#fused(boolean)} turns fusion off, for tests and comparisons). State buffers are
+ * named {@code transform/param/slot} either way, so the two paths share state files.
  */
 public final class Optimizer {
 
@@ -53,6 +61,7 @@ public final class Optimizer {
     private final Dtype dtype;
     private final NonFinitePolicy nonFinitePolicy;
     private final Clipping clipping;
+    private final boolean fused;
     private final List<Group> groups;
     /** The same groups as an array: the step iterates it by index so that it allocates nothing. */
     private final Group[] groupArray;
@@ -61,13 +70,16 @@ public final class Optimizer {
     private final List<String> slots;
     private final float[][] f32;
     private final double[][] f64;
+    /** The update buffer of groups that run unfused (null when every group is fused). */
+    private final float[] uf;
+    private final double[] ud;
     private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
     private final int threads;
     private final int parallelThreshold;
     private final RunTask runTask = new RunTask();
     private long steps;
 
-    /** One run of one group, reused every step so that a parallel step allocates nothing. */
+    /** One run of one fused group, reused every step so that a parallel step allocates nothing. */
     private static final class RunTask implements ChunkPool.RangeTask {
         Group g;
         float[] pf, gf;
@@ -84,22 +96,40 @@ public final class Optimizer {
     private static final class Group {
         final String name;
         final OptimizerSpec spec;
+        final Chain chain;
+        /** The fused kernel's rule, or null when the chain runs member by member. */
         final StepRule rule;
+        final ChainRunner runner;
+        /** The schedule in force: the explicit one, else the spec's implied one, else constant. */
         final LearningRateSchedule schedule;
+        /** The schedule the builder was given for this group (null: none), for {@link #copy()}. */
+        final LearningRateSchedule explicitSchedule;
         final List<ParamLayout.Param> params;
-        final int[] runOff;
-        final int[] runLen;
+        final GroupContext ctx;
+        /** Slot ids of this group's chain ({@code transform/slot}), in chain order. */
+        final List<String> slots;
         float[][] sf;
         double[][] sd;
         double baseLr;
         long step;
 
-        Group(String name, OptimizerSpec spec, LearningRateSchedule schedule, List<ParamLayout.Param> params) {
+        Group(String name, OptimizerSpec spec, LearningRateSchedule explicit, List<ParamLayout.Param> params, boolean fused) {
             this.name = name;
             this.spec = spec;
-            this.rule = StepRule.of(spec);
-            this.schedule = schedule;
+            this.chain = Checks.notNull("chain of the spec of group '" + name + "'", spec.chain());
+            OptimizerSpec lowered = fused ? Lowering.lower(chain) : null;
+            this.rule = lowered == null ? null : StepRule.of(lowered);
+            this.runner = lowered == null ? new ChainRunner(chain) : null;
+            this.explicitSchedule = explicit;
+            Schedule implied = spec.impliedSchedule();
+            if (implied != null && explicit != null && !Schedules.isConstant(explicit)) {
+                throw Checks.invalid("schedule of group '" + name + "'", describe(explicit),
+                        "constant, since its spec already decays the learning rate (" + implied.describe()
+                                + "); set the spec's decay to 0 or use only the schedule, so that the two do not stack");
+            }
+            this.schedule = implied != null ? implied : explicit != null ? explicit : Schedules.constant();
             this.params = List.copyOf(params);
+            this.slots = chain.slots();
             this.baseLr = spec.learningRate();
             List<ParamLayout.Param> sorted = new ArrayList<>(params);
             sorted.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
@@ -110,11 +140,37 @@ public final class Optimizer {
                 if (last != null && last[0] + last[1] == p.offset()) last[1] += p.length();
                 else runs.add(new int[] {p.offset(), p.length()});
             }
-            runOff = runs.stream().mapToInt(r -> r[0]).toArray();
-            runLen = runs.stream().mapToInt(r -> r[1]).toArray();
+            this.ctx = new GroupContext(params.stream().mapToInt(ParamLayout.Param::offset).toArray(),
+                    params.stream().mapToInt(ParamLayout.Param::length).toArray(),
+                    runs.stream().mapToInt(r -> r[0]).toArray(), runs.stream().mapToInt(r -> r[1]).toArray());
         }
 
         double scheduledLr() { return schedule.learningRate(baseLr, step); }
+
+        /** The slot id for {@code slot}: itself when it is one, else the one slot whose last part it is. */
+        String resolve(String slot) {
+            if (slots.contains(slot)) return slot;
+            String found = null;
+            for (String s : slots) {
+                if (s.endsWith("/" + slot)) {
+                    if (found != null) throw Checks.invalid("slot", "'" + slot + "'", "one of " + slots + " (it is ambiguous)");
+                    found = s;
+                }
+            }
+            if (found == null) throw Checks.invalid("slot", "'" + slot + "'", "one of " + slots + " for group '" + name + "'");
+            return found;
+        }
+    }
+
+    private static String describe(LearningRateSchedule s) {
+        String d = s.describe();
+        return d != null ? d : String.valueOf(s);
+    }
+
+    /** The state-dict key of slot id {@code transform/slot} for parameter {@code param}: {@code transform/param/slot}. */
+    static String key(String slotId, String param) {
+        int slash = slotId.lastIndexOf('/');
+        return slash < 0 ? param + "/" + slotId : slotId.substring(0, slash) + "/" + param + slotId.substring(slash);
     }
 
     private Optimizer(Builder b) {
@@ -123,6 +179,7 @@ public final class Optimizer {
         this.dtype = b.dtype;
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.clipping = b.clipping;
+        this.fused = b.fused;
         this.threads = b.threads;
         this.parallelThreshold = b.parallelThreshold;
         List<Group> gs = new ArrayList<>();
@@ -140,29 +197,34 @@ public final class Optimizer {
                 ps.add(p);
                 assigned.add(n);
             }
-            gs.add(new Group(d.name, d.spec, d.schedule == null ? b.schedule : d.schedule, ps));
+            gs.add(new Group(d.name, d.spec, d.schedule == null ? b.schedule : d.schedule, ps, fused));
         }
         List<ParamLayout.Param> rest = new ArrayList<>();
         for (ParamLayout.Param p : layout.params()) if (!assigned.contains(p.name())) rest.add(p);
-        if (!rest.isEmpty() || gs.isEmpty()) gs.add(0, new Group(DEFAULT_GROUP, spec, b.schedule, rest));
+        if (!rest.isEmpty() || gs.isEmpty()) gs.add(0, new Group(DEFAULT_GROUP, spec, b.schedule, rest, fused));
         this.groups = Collections.unmodifiableList(gs);
         this.groupArray = gs.toArray(new Group[0]);
         this.paramArray = layout.params().toArray(new ParamLayout.Param[0]);
 
         Set<String> allSlots = new LinkedHashSet<>();
-        for (Group g : groups) allSlots.addAll(g.spec.stateSlots());
+        boolean anyUnfused = false;
+        for (Group g : groups) {
+            allSlots.addAll(g.slots);
+            anyUnfused |= g.rule == null;
+        }
         this.slots = List.copyOf(allSlots);
         int n = layout.size();
         this.f32 = dtype == Dtype.FLOAT32 ? new float[slots.size()][n] : null;
         this.f64 = dtype == Dtype.FLOAT64 ? new double[slots.size()][n] : null;
+        this.uf = anyUnfused && dtype == Dtype.FLOAT32 ? new float[n] : null;
+        this.ud = anyUnfused && dtype == Dtype.FLOAT64 ? new double[n] : null;
         for (Group g : groups) {
-            List<String> gsl = g.spec.stateSlots();
             if (dtype == Dtype.FLOAT32) {
-                g.sf = new float[gsl.size()][];
-                for (int i = 0; i < gsl.size(); i++) g.sf[i] = f32[slots.indexOf(gsl.get(i))];
+                g.sf = new float[g.slots.size()][];
+                for (int i = 0; i < g.slots.size(); i++) g.sf[i] = f32[slots.indexOf(g.slots.get(i))];
             } else {
-                g.sd = new double[gsl.size()][];
-                for (int i = 0; i < gsl.size(); i++) g.sd[i] = f64[slots.indexOf(gsl.get(i))];
+                g.sd = new double[g.slots.size()][];
+                for (int i = 0; i < g.slots.size(); i++) g.sd[i] = f64[slots.indexOf(g.slots.get(i))];
             }
         }
         resetState();
@@ -179,10 +241,13 @@ public final class Optimizer {
     /** A new optimizer with the same configuration and fresh state (Tribuo's {@code copy()}). */
     public Optimizer copy() {
         Builder b = new Builder(spec).layout(layout).dtype(dtype).nonFinitePolicy(nonFinitePolicy).clipping(clipping)
-                .threads(threads).parallelThreshold(parallelThreshold);
+                .threads(threads).parallelThreshold(parallelThreshold).fused(fused);
         for (Group g : groups) {
-            if (g.name.equals(DEFAULT_GROUP)) b.schedule(g.schedule);
-            else b.group(g.name, g.params.stream().map(ParamLayout.Param::name).toList(), g.spec, g.schedule);
+            if (g.name.equals(DEFAULT_GROUP)) {
+                if (g.explicitSchedule != null) b.schedule(g.explicitSchedule);
+            } else {
+                b.group(g.name, g.params.stream().map(ParamLayout.Param::name).toList(), g.spec, g.explicitSchedule);
+            }
         }
         return b.build();
     }
@@ -192,9 +257,8 @@ public final class Optimizer {
         for (Group g : groups) {
             g.step = 0;
             g.baseLr = g.spec.learningRate();
-            List<String> gsl = g.spec.stateSlots();
-            for (int s = 0; s < gsl.size(); s++) {
-                double init = g.rule.initialValue(gsl.get(s));
+            for (int s = 0; s < g.slots.size(); s++) {
+                double init = g.chain.initialValue(g.slots.get(s));
                 for (ParamLayout.Param p : g.params) {
                     if (dtype == Dtype.FLOAT32) Arrays.fill(g.sf[s], p.offset(), p.offset() + p.length(), (float) init);
                     else Arrays.fill(g.sd[s], p.offset(), p.offset() + p.length(), init);
@@ -229,8 +293,17 @@ public final class Optimizer {
     /** The configuration of a group. */
     public OptimizerSpec groupSpec(String group) { return group(group).spec; }
 
+    /** The schedule a group runs (its own, its spec's implied decay, or constant). */
+    public LearningRateSchedule groupSchedule(String group) { return group(group).schedule; }
+
+    /** True if the group runs as one fused kernel; false if its chain runs member by member. */
+    public boolean isFused(String group) { return group(group).rule != null; }
+
     /** Parameter names of a group. */
     public List<String> groupParams(String group) { return group(group).params.stream().map(ParamLayout.Param::name).toList(); }
+
+    /** The state slot ids ({@code transform/slot}) of a group, in chain order. */
+    public List<String> slots(String group) { return group(group).slots; }
 
     /** The base learning rate of a group (before its schedule). */
     public double learningRate(String group) { return group(group).baseLr; }
@@ -250,12 +323,15 @@ public final class Optimizer {
         group(group).baseLr = lr;
     }
 
-    /** A copy of the state buffer {@code slot} of parameter {@code param}, widened to double (exact). */
+    /**
+     * A copy of the state buffer {@code slot} of parameter {@code param}, widened to double (exact).
+     * {@code slot} is a slot id ({@code rms/square_avg}) or, when only one slot of the parameter's
+     * group has that name, the bare name ({@code square_avg}).
+     */
     public double[] state(String param, String slot) {
         ParamLayout.Param p = layout.param(param);
         Group g = groupOf(p.name());
-        int s = g.spec.stateSlots().indexOf(slot);
-        if (s < 0) throw Checks.invalid("slot", "'" + slot + "'", "one of " + g.spec.stateSlots() + " for parameter '" + param + "'");
+        int s = g.slots.indexOf(g.resolve(slot));
         double[] out = new double[p.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = dtype == Dtype.FLOAT32 ? g.sf[s][p.offset() + i] : g.sd[s][p.offset() + i];
@@ -305,19 +381,26 @@ public final class Optimizer {
         for (Group g : groupArray) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
-            for (int r = 0; r < g.runOff.length; r++) {
-                if (threads > 1 && g.runLen[r] >= parallelThreshold) {
+            if (g.rule == null) {
+                g.ctx.step = t;
+                g.ctx.lr = lr;
+                g.runner.step(pf, gf, uf, g.sf, pd, gd, ud, g.sd, g.ctx, threads, parallelThreshold);
+                continue;
+            }
+            int[] runOff = g.ctx.runOff, runLen = g.ctx.runLen;
+            for (int r = 0; r < runOff.length; r++) {
+                if (threads > 1 && runLen[r] >= parallelThreshold) {
                     RunTask rt = runTask;
                     rt.g = g; rt.pf = pf; rt.gf = gf; rt.pd = pd; rt.gd = gd; rt.lr = lr; rt.t = t;
                     try {
-                        ChunkPool.shared().run(rt, g.runOff[r], g.runLen[r], threads);
+                        ChunkPool.shared().run(rt, runOff[r], runLen[r], threads);
                     } finally {
                         rt.g = null; rt.pf = null; rt.gf = null; rt.pd = null; rt.gd = null;
                     }
                 } else if (pf != null) {
-                    g.rule.apply(pf, gf, g.sf, g.runOff[r], g.runLen[r], lr, t);
+                    g.rule.apply(pf, gf, g.sf, runOff[r], runLen[r], lr, t);
                 } else {
-                    g.rule.apply(pd, gd, g.sd, g.runOff[r], g.runLen[r], lr, t);
+                    g.rule.apply(pd, gd, g.sd, runOff[r], runLen[r], lr, t);
                 }
             }
         }
@@ -369,16 +452,28 @@ public final class Optimizer {
         if (gl != layout.size()) throw Checks.invalid("grads.length", gl, "the layout size " + layout.size() + " (same as params)");
     }
 
-    /** A deep snapshot of the state, keyed by group and parameter name. */
+    /**
+     * A deep snapshot of the state, keyed by group and by {@code transform/param/slot}, with each
+     * group's step, base learning rate and schedule.
+     *
+     * @throws IllegalStateException when a group's schedule cannot be saved (a lambda: use a
+     *                               {@link Schedule}, or implement {@link Schedule.Custom})
+     */
     public StateDict stateDict() {
         List<StateDict.GroupState> gs = new ArrayList<>();
         Map<String, double[]> buffers = new LinkedHashMap<>();
         for (Group g : groups) {
+            String schedule = g.schedule.describe();
+            if (schedule == null) {
+                throw new IllegalStateException("the schedule of group '" + g.name + "' (" + g.schedule + ") cannot be saved: "
+                        + "it has no description, so a resume could not check it; use a Schedule from Schedules or implement "
+                        + "Schedule.Custom with a name and its parameters");
+            }
             Map<String, String> hyper = new LinkedHashMap<>();
             g.spec.hyperParameters().forEach((k, v) -> hyper.put(k, String.valueOf(v)));
-            gs.add(new StateDict.GroupState(g.name, g.step, g.baseLr, hyper));
+            gs.add(new StateDict.GroupState(g.name, g.step, g.baseLr, hyper, schedule));
             for (ParamLayout.Param p : g.params) {
-                for (String slot : g.spec.stateSlots()) buffers.put(p.name() + "/" + slot, state(p.name(), slot));
+                for (String slot : g.slots) buffers.put(key(slot, p.name()), state(p.name(), slot));
             }
         }
         Map<String, Integer> lengths = new LinkedHashMap<>();
@@ -388,9 +483,12 @@ public final class Optimizer {
 
     /**
      * Restores state saved by {@link #stateDict()}: buffers, step counts and base learning rates.
-     * Everything is checked before anything is changed: family, dtype, group names, parameter names
-     * and lengths, and the exact set of buffers this optimizer keeps. Hyper-parameters are not
-     * taken from the snapshot; the configuration stays the one this optimizer was built with.
+     * Everything is checked before anything is changed: family, dtype, group names, schedules (by
+     * their descriptions, when the state records them), parameter names and lengths, the exact set
+     * of buffers this optimizer keeps and their values. Format 1 states (keys {@code param/slot})
+     * are read by matching each slot name to the one slot of that name in the parameter's group.
+     * Hyper-parameters are not taken from the snapshot; the configuration stays the one this
+     * optimizer was built with.
      *
      * @throws IllegalArgumentException naming the first mismatch; the optimizer is then unchanged
      */
@@ -404,6 +502,14 @@ public final class Optimizer {
         List<String> want = groupNames();
         List<String> got = sd.groups().stream().map(StateDict.GroupState::name).toList();
         if (!new LinkedHashSet<>(want).equals(new LinkedHashSet<>(got))) throw Checks.invalid("state groups", got, "the groups " + want);
+        for (StateDict.GroupState gsd : sd.groups()) {
+            Group g = group(gsd.name());
+            String mine = g.schedule.describe();
+            if (gsd.schedule() != null && mine != null && !gsd.schedule().equals(mine)) {
+                throw Checks.invalid("schedule of group '" + g.name + "' in state", "'" + gsd.schedule() + "'",
+                        "'" + mine + "' (this optimizer's schedule)");
+            }
+        }
         for (ParamLayout.Param p : layout.params()) {
             Integer len = sd.paramLengths().get(p.name());
             if (len == null) throw Checks.invalid("state", "no parameter '" + p.name() + "'", "a state holding every parameter of the layout " + layout.names());
@@ -412,25 +518,28 @@ public final class Optimizer {
         for (String n : sd.paramLengths().keySet()) {
             if (!layout.contains(n)) throw Checks.invalid("state", "parameter '" + n + "'", "only parameters of the layout " + layout.names());
         }
+        boolean v1 = sd.formatVersion() == 1;
+        Map<String, double[]> found = new LinkedHashMap<>();
         Set<String> expected = new LinkedHashSet<>();
         for (Group g : groups) {
             for (ParamLayout.Param p : g.params) {
-                for (String slot : g.spec.stateSlots()) {
-                    String key = p.name() + "/" + slot;
-                    expected.add(key);
-                    double[] b = sd.buffers().get(key);
-                    if (b == null) throw Checks.invalid("state", "no buffer '" + key + "'", "a buffer for every slot " + g.spec.stateSlots() + " of group '" + g.name + "'");
-                    if (b.length != p.length()) throw Checks.invalid("length of state buffer '" + key + "'", b.length, String.valueOf(p.length()));
-                    checkValues(key, slot, b);
+                for (String slot : g.slots) {
+                    String k = v1 ? p.name() + slot.substring(slot.lastIndexOf('/')) : key(slot, p.name());
+                    if (v1 && g.slots.stream().filter(x -> x.endsWith(slot.substring(slot.lastIndexOf('/')))).count() > 1) {
+                        throw Checks.invalid("state", "format 1 (keys param/slot)", "format " + StateDict.FORMAT_VERSION
+                                + " for group '" + g.name + "', whose chain has two slots named '" + slot.substring(slot.lastIndexOf('/') + 1) + "'");
+                    }
+                    expected.add(k);
+                    double[] b = sd.bufferView(k);
+                    if (b == null) throw Checks.invalid("state", "no buffer '" + k + "'", "a buffer for every slot " + g.slots + " of group '" + g.name + "'");
+                    if (b.length != p.length()) throw Checks.invalid("length of state buffer '" + k + "'", b.length, String.valueOf(p.length()));
+                    checkValues(k, g.chain.nonNegative(slot), b);
+                    found.put(key(slot, p.name()), b);
                 }
             }
         }
-        for (String k : sd.buffers().keySet()) {
+        for (String k : sd.bufferKeys()) {
             if (!expected.contains(k)) throw Checks.invalid("state", "buffer '" + k + "'", "only the buffers this optimizer keeps " + expected);
-        }
-        for (StateDict.GroupState gsd : sd.groups()) {
-            if (gsd.step() < 0) throw Checks.invalid("step of group '" + gsd.name() + "'", gsd.step(), ">= 0");
-            Checks.nonNegative("learning rate of group '" + gsd.name() + "'", gsd.learningRate());
         }
         // all checked: apply
         long maxStep = 0;
@@ -439,10 +548,9 @@ public final class Optimizer {
             g.step = gsd.step();
             g.baseLr = gsd.learningRate();
             maxStep = Math.max(maxStep, g.step);
-            List<String> gsl = g.spec.stateSlots();
             for (ParamLayout.Param p : g.params) {
-                for (int s = 0; s < gsl.size(); s++) {
-                    double[] b = sd.buffers().get(p.name() + "/" + gsl.get(s));
+                for (int s = 0; s < g.slots.size(); s++) {
+                    double[] b = found.get(key(g.slots.get(s), p.name()));
                     for (int i = 0; i < b.length; i++) {
                         if (dtype == Dtype.FLOAT32) g.sf[s][p.offset() + i] = (float) b[i];
                         else g.sd[s][p.offset() + i] = b[i];
@@ -453,13 +561,8 @@ public final class Optimizer {
         steps = maxStep;
     }
 
-    /** Slots that hold sums or averages of squares, which no step can make negative. */
-    private static final Set<String> SQUARE_SLOTS = Set.of(RmsPropConfig.SQUARE_AVG, AdagradConfig.SUM, AdadeltaConfig.ACC_DELTA,
-            AdamConfig.EXP_AVG_SQ, AdamConfig.MAX_EXP_AVG_SQ);
-
     /** Refuses values a real state cannot hold: non-finite, out of float range, or a negative square. */
-    private void checkValues(String key, String slot, double[] b) {
-        boolean square = SQUARE_SLOTS.contains(slot);
+    private void checkValues(String key, boolean square, double[] b) {
         for (int i = 0; i < b.length; i++) {
             double x = b[i];
             boolean finite = dtype == Dtype.FLOAT32 ? Float.isFinite((float) x) : Double.isFinite(x);
@@ -491,11 +594,12 @@ public final class Optimizer {
         private final OptimizerSpec spec;
         private ParamLayout layout;
         private Dtype dtype = Dtype.FLOAT32;
-        private LearningRateSchedule schedule = Schedules.constant();
+        private LearningRateSchedule schedule;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.PROPAGATE;
         private Clipping clipping = Clipping.none();
         private int threads = 1;
         private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
+        private boolean fused = true;
         private final List<GroupDef> groups = new ArrayList<>();
 
         private Builder(OptimizerSpec spec) { this.spec = Checks.notNull("spec", spec); }
@@ -511,8 +615,12 @@ public final class Optimizer {
 
         public Builder dtype(Dtype dtype) { this.dtype = dtype; return this; }
 
-        /** Schedule of the default group, and of explicit groups that name none. */
-        public Builder schedule(LearningRateSchedule schedule) { this.schedule = schedule; return this; }
+        /**
+         * Schedule of the default group, and of explicit groups that name none. Default: the spec's
+         * {@linkplain OptimizerSpec#impliedSchedule() implied} one, else constant. A non-constant
+         * schedule on top of a spec that implies one (RMSprop's {@code lrDecay}) is refused.
+         */
+        public Builder schedule(LearningRateSchedule schedule) { this.schedule = Checks.notNull("schedule", schedule); return this; }
 
         public Builder nonFinitePolicy(NonFinitePolicy policy) { this.nonFinitePolicy = policy; return this; }
 
@@ -533,7 +641,13 @@ public final class Optimizer {
          */
         public Builder parallelThreshold(int elements) { this.parallelThreshold = elements; return this; }
 
-        /** A group of named parameters with its own configuration (same family as the default spec). */
+        /**
+         * Whether chains a fused kernel covers run as that kernel (default true). False runs every
+         * chain member by member: slower, and different in the last bits (see {@code ChainParityTest}).
+         */
+        public Builder fused(boolean fused) { this.fused = fused; return this; }
+
+        /** A group of named parameters with its own configuration. */
         public Builder group(String name, List<String> params, OptimizerSpec groupSpec) {
             return group(name, params, groupSpec, null);
         }
@@ -547,7 +661,6 @@ public final class Optimizer {
         public Optimizer build() {
             Checks.notNull("layout", layout);
             Checks.notNull("dtype", dtype);
-            Checks.notNull("schedule", schedule);
             Checks.notNull("nonFinitePolicy", nonFinitePolicy);
             Checks.notNull("clipping", clipping);
             Checks.atLeast("threads", threads, 1);
@@ -561,9 +674,6 @@ public final class Optimizer {
                 if (!names.add(d.name)) throw Checks.invalid("group name", "'" + d.name + "'", "unique (it is used twice)");
                 Checks.notNull("params of group '" + d.name + "'", d.params);
                 Checks.notNull("spec of group '" + d.name + "'", d.spec);
-                if (!d.spec.getClass().equals(spec.getClass()) || !d.spec.kind().equals(spec.kind())) {
-                    throw Checks.invalid("spec of group '" + d.name + "'", d.spec.kind(), "the same optimizer family as the default spec (" + spec.kind() + ")");
-                }
             }
             return new Optimizer(this);
         }

@@ -13,10 +13,25 @@ import java.util.Map;
  */
 public final class ParamLayout {
 
-    /** One named tensor of the layout. */
+    /**
+     * One named tensor of the layout.
+     *
+     * @param name   non-empty, without {@code '/'} (state keys use it as a separator)
+     * @param shape  dimensions {@code >= 0}, row-major; empty for a scalar
+     * @param offset first element in the flat array, {@code >= 0}
+     * @param length the product of the dimensions
+     */
     public record Param(String name, int[] shape, int offset, int length) {
         public Param {
+            if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {
+                throw Checks.invalid("parameter name", name == null ? null : "'" + name + "'", "a non-empty name without '/'");
+            }
+            Checks.notNull("shape of '" + name + "'", shape);
             shape = shape.clone();
+            long product = elements(name, shape);
+            if (offset < 0) throw Checks.invalid("offset of '" + name + "'", offset, ">= 0");
+            if (length != product) throw Checks.invalid("length of '" + name + "'", length, "the product of its shape " + Arrays.toString(shape) + ", " + product);
+            if ((long) offset + length > MAX_SIZE) throw Checks.invalid("end of '" + name + "'", (long) offset + length, "at most " + MAX_SIZE);
         }
 
         @Override public int[] shape() { return shape.clone(); }
@@ -29,6 +44,25 @@ public final class ParamLayout {
         @Override public int hashCode() { return name.hashCode() * 31 + Arrays.hashCode(shape); }
 
         @Override public String toString() { return name + Arrays.toString(shape) + "@" + offset; }
+    }
+
+    /** Most elements a layout holds (the largest Java array, less a margin). */
+    public static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
+    /** The element count of {@code shape}, refusing negative dimensions and products past {@link #MAX_SIZE} (no wrap-around). */
+    static long elements(String name, int[] shape) {
+        long len = 1;
+        for (int d : shape) {
+            if (d < 0) throw Checks.invalid("shape of '" + name + "'", Arrays.toString(shape), "dimensions >= 0");
+            if (d != 0 && len > MAX_SIZE / d) {
+                boolean zero = false;
+                for (int e : shape) zero |= e == 0;
+                if (zero) return 0;
+                throw Checks.invalid("shape of '" + name + "'", Arrays.toString(shape), "at most " + MAX_SIZE + " elements in all");
+            }
+            len *= d;
+        }
+        return len;
     }
 
     private final List<Param> params;
@@ -90,13 +124,10 @@ public final class ParamLayout {
             if (seen.put(name, Boolean.TRUE) != null) {
                 throw Checks.invalid("parameter name", "'" + name + "'", "unique within the layout (it was added twice)");
             }
-            long len = 1;
-            for (int d : shape) {
-                if (d < 0) throw Checks.invalid("shape of '" + name + "'", Arrays.toString(shape), "dimensions >= 0");
-                len *= d;
-            }
-            if (offset + len > Integer.MAX_VALUE - 8) {
-                throw Checks.invalid("size of layout", offset + len, "at most " + (Integer.MAX_VALUE - 8) + " elements");
+            Checks.notNull("shape of '" + name + "'", shape);
+            long len = elements(name, shape);
+            if (offset + len > MAX_SIZE) {
+                throw Checks.invalid("size of layout", offset + len, "at most " + MAX_SIZE + " elements");
             }
             params.add(new Param(name, shape, (int) offset, (int) len));
             offset += len;

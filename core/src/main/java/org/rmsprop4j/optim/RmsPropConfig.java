@@ -6,6 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.rmsprop4j.transform.AddDecayedWeights;
+import org.rmsprop4j.internal.Texts;
+import org.rmsprop4j.transform.Chain;
+import org.rmsprop4j.transform.ClipByValue;
+import org.rmsprop4j.transform.DecoupledWeightDecay;
+import org.rmsprop4j.transform.Scale;
+import org.rmsprop4j.transform.ScaleByLearningRate;
+import org.rmsprop4j.transform.ScaleByRms;
+import org.rmsprop4j.transform.ScaleByStddev;
+import org.rmsprop4j.transform.Trace;
+
 /**
  * RMSprop (Tieleman &amp; Hinton 2012, lecture 6e; centered variant: Graves 2013, eqs. 38–45) with every
  * point on which frameworks disagree as an explicit knob. Each framework's choice is a
@@ -102,12 +113,70 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
 
     @Override public RmsPropConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-    @Override public List<String> stateSlots() {
-        List<String> slots = new ArrayList<>(3);
-        slots.add(SQUARE_AVG);
-        if (centered) slots.add(GRAD_AVG);
-        if (momentum > 0) slots.add(MOMENTUM_BUFFER);
-        return Collections.unmodifiableList(slots);
+    /**
+     * The chain this configuration means. Members, in order, present only when their knob is not neutral:
+     * {@code scale} (gradientScale, −1 if maximize), {@code weight_decay} (L2), {@code clip} (clipGradient),
+     * {@code rms} ({@link ScaleByRms}, or {@link ScaleByStddev} when centered), then {@code lr} and
+     * {@code momentum} in the order of {@link #momentumStyle()}, then {@code weight_decay} (decoupled). State
+     * buffers are therefore {@code rms/<param>/square_avg}, {@code rms/<param>/grad_avg},
+     * {@code momentum/<param>/momentum_buffer}. The optimizer runs it as one fused kernel.
+     */
+    @Override public Chain chain() {
+        Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        double s = maximize ? -gradientScale : gradientScale;
+        if (s != 1.0) b.add("scale", new Scale(s));
+        if (weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2) b.add("weight_decay", new AddDecayedWeights(weightDecay));
+        if (clipGradient != Double.POSITIVE_INFINITY) b.add("clip", new ClipByValue(clipGradient));
+        b.add("rms", centered ? new ScaleByStddev(decay, eps, epsPlacement, initialMeanSquare, biasCorrection)
+                : new ScaleByRms(decay, eps, epsPlacement, initialMeanSquare, biasCorrection));
+        if (momentum > 0 && momentumStyle == MomentumStyle.LR_OUTSIDE) {
+            b.add("momentum", Trace.of(momentum, nesterov)).add("lr", new ScaleByLearningRate());
+        } else {
+            b.add("lr", new ScaleByLearningRate());
+            if (momentum > 0) b.add("momentum", Trace.of(momentum, nesterov));
+        }
+        if (weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED) b.add("weight_decay", new DecoupledWeightDecay(weightDecay));
+        return b.build();
+    }
+
+    /** Inverse-time decay of η when {@link #lrDecay()} is above 0 (it is the group's schedule then). */
+    @Override public Schedule impliedSchedule() { return lrDecay > 0 ? Schedules.inverseTime(lrDecay) : null; }
+
+    @Override public String squaredGradientSlot() { return SQUARE_AVG; }
+
+    @Override public String momentumSlot() { return momentum > 0 ? MOMENTUM_BUFFER : null; }
+
+    /** {@code η_t/(√ν̂ + ε)} (ε outside) or {@code η_t/√(ν̂ + ε)} (inside); centered: ν̂ − μ̂², clamped at 0. */
+    @Override public double effectiveStep(long t, double lr, SlotValues after, SlotValues before) {
+        double bc = biasCorrection ? 1 - Math.pow(decay, t) : 1.0;
+        double v = after.get(SQUARE_AVG) / bc;
+        if (centered) {
+            double mu = after.get(GRAD_AVG) / bc;
+            v = Math.max(v - mu * mu, 0);
+        }
+        return lr / (epsPlacement == EpsPlacement.INSIDE ? Math.sqrt(v + eps) : Math.sqrt(v) + eps);
+    }
+
+    @Override public String decayKnob() { return "decay"; }
+
+    @Override public RmsPropConfig withDecay(double d) { return toBuilder().decay(d).build(); }
+
+    @Override public String describe() {
+        java.util.List<String> p = new ArrayList<>();
+        p.add("lr " + Texts.num(learningRate));
+        p.add("ρ " + Texts.num(decay));
+        p.add("ε " + Texts.num(eps) + (epsPlacement == EpsPlacement.INSIDE ? " in √" : " out"));
+        if (initialMeanSquare != 0) p.add("ν₀ " + Texts.num(initialMeanSquare));
+        if (centered) p.add("centered");
+        if (momentum > 0) p.add("mom " + Texts.num(momentum) + (momentumStyle == MomentumStyle.LR_INSIDE ? " (lr in)" : ""));
+        if (nesterov) p.add("nesterov");
+        if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay) + " " + weightDecayStyle.toString().toLowerCase(java.util.Locale.ROOT));
+        if (biasCorrection) p.add("bias-corr");
+        if (maximize) p.add("maximize");
+        if (lrDecay > 0) p.add("lr-decay " + Texts.num(lrDecay));
+        if (gradientScale != 1) p.add("scale " + Texts.num(gradientScale));
+        if (clipGradient != Double.POSITIVE_INFINITY) p.add("clip " + Texts.num(clipGradient));
+        return kind() + ": " + String.join(", ", p);
     }
 
     @Override public Map<String, Object> hyperParameters() {

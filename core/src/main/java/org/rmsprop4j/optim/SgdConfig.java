@@ -1,9 +1,17 @@
 package org.rmsprop4j.optim;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.rmsprop4j.transform.AddDecayedWeights;
+import org.rmsprop4j.internal.Texts;
+import org.rmsprop4j.transform.Chain;
+import org.rmsprop4j.transform.Scale;
+import org.rmsprop4j.transform.ScaleByLearningRate;
+import org.rmsprop4j.transform.Trace;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening and Nesterov, as
@@ -47,8 +55,29 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
 
     @Override public SgdConfig withLearningRate(double lr) { return toBuilder().learningRate(lr).build(); }
 
-    @Override public List<String> stateSlots() {
-        return momentum > 0 ? List.of(MOMENTUM_BUFFER) : List.of();
+    /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code momentum} (with dampening, Nesterov), {@code lr}. */
+    @Override public Chain chain() {
+        Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (maximize) b.add("scale", new Scale(-1));
+        if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
+        if (momentum > 0) b.add("momentum", new Trace(momentum, dampening, nesterov));
+        return b.add("lr", new ScaleByLearningRate()).build();
+    }
+
+    @Override public String momentumSlot() { return momentum > 0 ? MOMENTUM_BUFFER : null; }
+
+    /** η. */
+    @Override public double effectiveStep(long t, double lr, SlotValues after, SlotValues before) { return lr; }
+
+    @Override public String describe() {
+        List<String> p = new ArrayList<>();
+        p.add("lr " + Texts.num(learningRate));
+        if (momentum > 0) p.add("momentum " + Texts.num(momentum));
+        if (dampening > 0) p.add("dampening " + Texts.num(dampening));
+        if (nesterov) p.add("nesterov");
+        if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
+        if (maximize) p.add("maximize");
+        return kind() + ": " + String.join(", ", p);
     }
 
     @Override public Map<String, Object> hyperParameters() {

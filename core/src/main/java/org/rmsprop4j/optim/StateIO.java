@@ -24,14 +24,16 @@ import java.util.zip.CRC32;
 /**
  * Saves and loads a {@link StateDict} as a binary file.
  *
- * <h2>File format, version 1</h2> Big-endian, in this order: the 8 magic bytes {@code "RMS4JSD\n"};
+ * <h2>File format, version 2</h2> Big-endian, in this order: the 8 magic bytes {@code "RMS4JSD\n"};
  * {@code int} format version; {@code UTF} kind; {@code UTF} dtype; {@code int} group count, then per
  * group {@code UTF} name, {@code long} step, {@code double} learning rate, {@code int} n and n pairs
- * of {@code UTF} hyper-parameter name and value; {@code int} parameter count, then per parameter
+ * of {@code UTF} hyper-parameter name and value, and (version 2) a {@code boolean} and, if true, the
+ * {@code UTF} schedule description; {@code int} parameter count, then per parameter
  * {@code UTF} name and {@code int} length; {@code int} buffer count, then per buffer {@code UTF} key,
  * {@code int} length and the values as {@code float} (float32) or {@code double} (float64); finally
  * the {@code long} CRC-32 of every byte before it. ({@code UTF} is Java's modified UTF-8 with a
- * 2-byte length.)
+ * 2-byte length.) Version 1 is version 2 without the schedule, with buffer keys {@code param/slot}
+ * instead of {@code transform/param/slot}; it is still read (see {@link Optimizer#loadStateDict}).
  *
  * <h2>Guarantees</h2> {@link #save} writes a temporary file in the target's folder, forces it to
  * disk and renames it over the target, so the target is either the old file or the whole new one.
@@ -81,9 +83,31 @@ public final class StateIO {
         }
     }
 
-    /** Reads a state file; refuses a damaged one. Does not touch any optimizer. */
+    /** Largest state file {@link #load} reads: 2 GiB less a little, the most a Java array holds. */
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+    /**
+     * Reads a state file; refuses a damaged one, and anything that is not a regular file or is too
+     * large to be one (a device such as {@code /dev/zero}, a folder) before reading it. Does not
+     * touch any optimizer.
+     */
     public static StateDict load(Path file) throws IOException {
-        return fromBytes(Files.readAllBytes(file), file.toString());
+        return fromBytes(readRegularFile(file, MAX_FILE_BYTES, "state file"), file.toString());
+    }
+
+    /**
+     * The bytes of {@code file}, after checking that it is a regular file of at most {@code maxBytes}:
+     * a device, pipe or folder is refused before a byte is read, so that {@code /dev/zero} cannot
+     * run the reader out of memory.
+     *
+     * @param what what the file should be, for the message ({@code "state file"})
+     */
+    public static byte[] readRegularFile(Path file, long maxBytes, String what) throws IOException {
+        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such " + what);
+        if (!Files.isRegularFile(file)) throw new IOException(file + " is not a regular file (a " + what + " is expected)");
+        long size = Files.size(file);
+        if (size > maxBytes) throw new IOException(file + " is " + size + " bytes, larger than any " + what + " (at most " + maxBytes + ")");
+        return Files.readAllBytes(file);
     }
 
     /** Reads {@code file} and loads it into {@code optimizer}; on any error the optimizer is unchanged. */
@@ -109,6 +133,10 @@ public final class StateIO {
                 for (var e : g.hyperParameters().entrySet()) {
                     out.writeUTF(e.getKey());
                     out.writeUTF(e.getValue());
+                }
+                if (state.formatVersion() >= 2) {
+                    out.writeBoolean(g.schedule() != null);
+                    if (g.schedule() != null) out.writeUTF(g.schedule());
                 }
             }
             out.writeInt(state.paramLengths().size());
@@ -192,7 +220,8 @@ public final class StateIO {
                 int nh = count(in.readInt(), "hyper-parameters", source);
                 Map<String, String> hyper = new LinkedHashMap<>();
                 for (int h = 0; h < nh; h++) hyper.put(in.readUTF(), in.readUTF());
-                groups.add(new StateDict.GroupState(name, step, lr, hyper));
+                String schedule = version >= 2 && in.readBoolean() ? in.readUTF() : null;
+                groups.add(new StateDict.GroupState(name, step, lr, hyper, schedule));
             }
             int np = count(in.readInt(), "parameters", source);
             Map<String, Integer> lengths = new LinkedHashMap<>();

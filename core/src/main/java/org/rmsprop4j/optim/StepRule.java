@@ -10,12 +10,11 @@ import org.rmsprop4j.kernel.SgdKernels;
 /**
  * Turns a spec into kernel calls: computes the per-step coefficients once (in double, then
  * narrowed for float32 as PyTorch narrows Python scalars) and calls the one fused loop that fits.
- * Slot arrays come in the order of {@link OptimizerSpec#stateSlots()}.
+ * Slot arrays come in the order of the spec's chain's slots ({@link OptimizerSpec#stateSlots()}).
+ * The learning rate handed in is the group's, schedule applied (a config's {@code lrDecay} is part of
+ * that schedule, {@link OptimizerSpec#impliedSchedule()}), so the rules ignore {@code lrDecay}.
  */
 abstract class StepRule {
-
-    /** Value a fresh state slot is filled with. */
-    double initialValue(String slot) { return 0.0; }
 
     /**
      * One step over {@code [off, off+len)}.
@@ -43,16 +42,10 @@ abstract class StepRule {
 
         Rms(RmsPropConfig c) {
             this.c = c;
-            var slots = c.stateSlots();
-            avgSlot = slots.indexOf(RmsPropConfig.GRAD_AVG);
-            bufSlot = slots.indexOf(RmsPropConfig.MOMENTUM_BUFFER);
+            // the chain's slot order: square_avg, then grad_avg when centered, then the momentum buffer
+            avgSlot = c.centered() ? 1 : -1;
+            bufSlot = c.centered() ? 2 : 1;
         }
-
-        @Override double initialValue(String slot) {
-            return RmsPropConfig.SQUARE_AVG.equals(slot) ? c.initialMeanSquare() : 0.0;
-        }
-
-        private double lrAt(double lr, long t) { return c.lrDecay() == 0 ? lr : lr / (1 + c.lrDecay() * (t - 1)); }
 
         private double bc(long t) { return c.biasCorrection() ? 1 - Math.pow(c.decay(), t) : 1.0; }
 
@@ -67,7 +60,7 @@ abstract class StepRule {
         private double dwd() { return c.weightDecayStyle() == WeightDecayStyle.DECOUPLED ? c.weightDecay() : 0.0; }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr0, long t) {
-            double lr = lrAt(lr0, t);
+            double lr = lr0;
             float gs = (float) gs();
             float l2 = (float) l2(), clip = (float) c.clipGradient(), dwd = (float) dwd(), dlr = (float) lr;
             float decay = (float) c.decay(), omd = (float) (1 - c.decay()), bc = (float) bc(t);
@@ -104,7 +97,7 @@ abstract class StepRule {
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr0, long t) {
-            double lr = lrAt(lr0, t);
+            double lr = lr0;
             double gs = gs();
             double l2 = l2(), clip = c.clipGradient(), dwd = dwd(), decay = c.decay(), omd = 1 - c.decay(), bc = bc(t);
             double epsIn = inside() ? c.eps() : 0, epsOut = inside() ? 0 : c.eps();
@@ -171,17 +164,13 @@ abstract class StepRule {
 
         Adagrad(AdagradConfig c) { this.c = c; }
 
-        @Override double initialValue(String slot) { return c.initialAccumulator(); }
-
-        private double clr(double lr, long t) { return lr / (1 + (t - 1) * c.lrDecay()); }
-
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             AdagradKernels.step(p, g, s[0], off, len, c.maximize() ? -1f : 1f, (float) c.weightDecay(), (float) c.eps(),
-                    (float) clr(lr, t));
+                    (float) lr);
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
-            AdagradKernels.step(p, g, s[0], off, len, c.maximize() ? -1 : 1, c.weightDecay(), c.eps(), clr(lr, t));
+            AdagradKernels.step(p, g, s[0], off, len, c.maximize() ? -1 : 1, c.weightDecay(), c.eps(), lr);
         }
     }
 

@@ -62,7 +62,7 @@ class EquivalenceTest {
 
     @Test
     void zeroMomentumIsNoBuffer() {
-        assertThat(RmsPropConfig.builder().momentum(0).build().stateSlots()).containsExactly(RmsPropConfig.SQUARE_AVG);
+        assertThat(RmsPropConfig.builder().momentum(0).build().stateSlots()).containsExactly("rms/" + RmsPropConfig.SQUARE_AVG);
         assertThat(SgdConfig.builder().build().stateSlots()).isEmpty();
     }
 }

@@ -85,7 +85,7 @@ class InvalidInputTest {
                     Optimizer withMomentum = Optimizer.builder(RmsPropConfig.builder().momentum(0.9).build())
                             .layout(twoParams().layout()).build();
                     withMomentum.loadStateDict(twoParams().stateDict());
-                }, "state must be a buffer for every slot \\[square_avg, momentum_buffer\\] of group 'default', got no buffer 'w/momentum_buffer'"),
+                }, "state must be a buffer for every slot \\[rms/square_avg, momentum/momentum_buffer\\] of group 'default', got no buffer 'momentum/w/momentum_buffer'"),
                 row("unknown parameter in a group", () -> Optimizer.builder(RmsPropConfig.builder().build()).layout(twoParams().layout())
                         .group("head", List.of("x"), RmsPropConfig.builder().build()).build(),
                         "parameter name must be one of \\[w, b\\], got 'x'"),
@@ -93,9 +93,10 @@ class InvalidInputTest {
                         .group("a", List.of("w"), RmsPropConfig.builder().build())
                         .group("c", List.of("w"), RmsPropConfig.builder().build()).build(),
                         "groups must be each parameter in at most one group, got parameter 'w' in groups 'a' and 'c'"),
-                row("a group of another family", () -> Optimizer.builder(RmsPropConfig.builder().build()).layout(twoParams().layout())
-                        .group("a", List.of("w"), SgdConfig.builder().build()).build(),
-                        "spec of group 'a' must be the same optimizer family as the default spec \\(rmsprop\\), got sgd"),
+                row("a schedule stacked on the spec's lrDecay", () -> Optimizer.builder(RmsPropConfig.builder().lrDecay(0.1).build())
+                        .size(1).schedule(Schedules.cosine(10, 0)).build(),
+                        "schedule of group 'default' must be constant, since its spec already decays the learning rate "
+                                + "\\(inverseTime\\(decay=0\\.1\\)\\).*got cosine\\(period=10, minLr=0\\.0\\)"),
                 row("duplicate parameter name", () -> ParamLayout.builder().add("w", 2).add("w", 3),
                         "parameter name must be unique within the layout .*got 'w'"),
                 row("negative dimension", () -> ParamLayout.builder().add("w", 2, -1),
@@ -107,12 +108,12 @@ class InvalidInputTest {
                         "learningRate must be a finite number >= 0, got -0\\.1"),
                 row("too many threads", () -> Optimizer.builder(SgdConfig.builder().build()).size(1).threads(100_000).build(),
                         "threads must be in 1\\.\\.256, got 100000"),
-                row("a NaN in a state buffer", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "w/square_avg", 3, Double.NaN)),
-                        "state buffer 'w/square_avg' at index 3 must be a finite float32 value >= 0, got NaN"),
-                row("a negative mean square", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "b/square_avg", 0, -1)),
-                        "state buffer 'b/square_avg' at index 0 must be a finite float32 value >= 0, got -1\\.0"),
-                row("a value beyond float range", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "b/square_avg", 1, 1e300)),
-                        "state buffer 'b/square_avg' at index 1 must be a finite float32 value >= 0, got 1\\.0E300"),
+                row("a NaN in a state buffer", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "rms/w/square_avg", 3, Double.NaN)),
+                        "state buffer 'rms/w/square_avg' at index 3 must be a finite float32 value >= 0, got NaN"),
+                row("a negative mean square", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "rms/b/square_avg", 0, -1)),
+                        "state buffer 'rms/b/square_avg' at index 0 must be a finite float32 value >= 0, got -1\\.0"),
+                row("a value beyond float range", () -> twoParams().loadStateDict(withBuffer(twoParams().stateDict(), "rms/b/square_avg", 1, 1e300)),
+                        "state buffer 'rms/b/square_avg' at index 1 must be a finite float32 value >= 0, got 1\\.0E300"),
                 row("unknown group", () -> twoParams().learningRate("head"), "group must be one of \\[default\\], got 'head'"));
     }
 
@@ -129,9 +130,9 @@ class InvalidInputTest {
         opt.step(p, g);
         StateDict before = opt.stateDict();
         Map<String, double[]> bad = new java.util.LinkedHashMap<>(before.buffers());
-        bad.put("b/square_avg", new double[2]);
-        StateDict broken = new StateDict(1, "rmsprop", Dtype.FLOAT32, before.groups(), before.paramLengths(), bad);
-        assertThatThrownBy(() -> opt.loadStateDict(broken)).hasMessageContaining("b/square_avg");
+        bad.put("rms/b/square_avg", new double[2]);
+        StateDict broken = new StateDict(StateDict.FORMAT_VERSION, "rmsprop", Dtype.FLOAT32, before.groups(), before.paramLengths(), bad);
+        assertThatThrownBy(() -> opt.loadStateDict(broken)).hasMessageContaining("rms/b/square_avg");
         org.assertj.core.api.Assertions.assertThat(opt.stateDict()).isEqualTo(before);
     }
 }

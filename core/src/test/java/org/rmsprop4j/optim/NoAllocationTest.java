@@ -19,7 +19,17 @@ class NoAllocationTest {
     static List<OptimizerSpec> specs() {
         return List.of(RmsPropPreset.PYTORCH.config(), RmsPropConfig.builder().centered(true).momentum(0.9).build(),
                 RmsPropPreset.KERAS.config().toBuilder().weightDecay(0.01).build(), SgdConfig.builder().momentum(0.9).build(),
-                AdamConfig.builder().build());
+                AdamConfig.builder().build(),
+                // chains no kernel covers: they run member by member and must not allocate either
+                org.rmsprop4j.transform.Chain.builder("custom").learningRate(0.01)
+                        .add("clip", new org.rmsprop4j.transform.ClipByGlobalNorm(1.0))
+                        .add("rms", org.rmsprop4j.transform.ScaleByRms.of(0.9, 1e-8, EpsPlacement.INSIDE))
+                        .add("lr", new org.rmsprop4j.transform.ScaleByLearningRate())
+                        .add("momentum", org.rmsprop4j.transform.Trace.of(0.9, true))
+                        .add("ema", new org.rmsprop4j.transform.ParameterEma(0.99)).build(),
+                org.rmsprop4j.transform.Chain.builder("wrapped").learningRate(0.01)
+                        .add("finite", new org.rmsprop4j.transform.ApplyIfFinite(new org.rmsprop4j.transform.Lookahead(5, 0.5,
+                                new org.rmsprop4j.transform.MultiSteps(2, RmsPropPreset.KERAS.config().chain())))).build());
     }
 
     static List<Object[]> policies() {

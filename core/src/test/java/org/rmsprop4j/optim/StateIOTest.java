@@ -105,7 +105,7 @@ class StateIOTest {
         crc.update(bytes, 0, bytes.length - 8);
         java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).putLong(crc.getValue());
         Files.write(f, bytes);
-        assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("has state format version 9; this release reads versions 1..1");
+        assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("has state format version 9; this release reads versions 1..2");
     }
 
     @Test
@@ -122,7 +122,7 @@ class StateIOTest {
     @Test
     void aFlippedVersionByteIsReportedAsCorruptionNotAsANewerFormat() throws IOException {
         byte[] bytes = StateIO.toBytes(centeredMomentum(Dtype.FLOAT32).stateDict());
-        bytes[11] = 2;
+        bytes[11] = 1;
         Path f = dir.resolve("v.bin");
         Files.write(f, bytes);
         assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("checksum mismatch");

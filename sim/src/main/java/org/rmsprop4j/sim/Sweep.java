@@ -2,10 +2,7 @@ package org.rmsprop4j.sim;
 
 import java.util.function.IntConsumer;
 
-import org.rmsprop4j.optim.AdadeltaConfig;
-import org.rmsprop4j.optim.AdamConfig;
 import org.rmsprop4j.optim.OptimizerSpec;
-import org.rmsprop4j.optim.RmsPropConfig;
 
 /**
  * Final loss over a grid of learning rate × decay for one optimizer on one surface: one
@@ -66,14 +63,8 @@ public final class Sweep {
         return new Sweep(surface, start, steps, base, lrs.clone(), decays.clone(), fl, rs);
     }
 
-    /** {@code spec} with its decay knob set to {@code decay}. */
-    public static OptimizerSpec withDecay(OptimizerSpec spec, double decay) {
-        if (spec instanceof RmsPropConfig c) return c.toBuilder().decay(decay).build();
-        if (spec instanceof AdamConfig c) return c.toBuilder().beta2(decay).build();
-        if (spec instanceof AdadeltaConfig c) return c.toBuilder().rho(decay).build();
-        throw new IllegalArgumentException("optimizer must be one with a decay of squared gradients (rmsprop: decay, adam: beta2, "
-                + "adadelta: rho), got " + spec.kind());
-    }
+    /** {@code spec} with its decay knob set to {@code decay} ({@link OptimizerSpec#withDecay}). */
+    public static OptimizerSpec withDecay(OptimizerSpec spec, double decay) { return spec.withDecay(decay); }
 
     private static void checkGrid(String name, double[] v) {
         if (v == null || v.length < 1 || v.length > MAX_GRID) {

@@ -3,13 +3,9 @@ package org.rmsprop4j.sim;
 import java.util.List;
 import java.util.Objects;
 
-import org.rmsprop4j.optim.AdadeltaConfig;
-import org.rmsprop4j.optim.AdagradConfig;
-import org.rmsprop4j.optim.AdamConfig;
-import org.rmsprop4j.optim.EpsPlacement;
+import org.rmsprop4j.optim.LearningRateSchedule;
 import org.rmsprop4j.optim.OptimizerSpec;
-import org.rmsprop4j.optim.RmsPropConfig;
-import org.rmsprop4j.optim.SgdConfig;
+import org.rmsprop4j.optim.Schedules;
 
 /**
  * The record of one optimizer run on a {@link Surface}: immutable, produced only by
@@ -40,6 +36,8 @@ public final class Trajectory {
     private final List<String> slots;
     private final double[][] state;
     private final double[] eff;
+    /** The schedule the simulator's optimizer ran: the spec's implied one (RMSprop's lrDecay) or constant. */
+    private final LearningRateSchedule schedule;
     private final StopReason stopReason;
     private final String stopMessage;
 
@@ -49,6 +47,7 @@ public final class Trajectory {
         this.label = label;
         this.surface = surface;
         this.spec = spec;
+        this.schedule = spec.impliedSchedule() != null ? spec.impliedSchedule() : Schedules.constant();
         this.requestedSteps = requestedSteps;
         this.frames = frames;
         this.x = x;
@@ -100,11 +99,19 @@ public final class Trajectory {
     /** The optimizer's state slot names (as {@link OptimizerSpec#stateSlots()}). */
     public List<String> slots() { return slots; }
 
-    public boolean hasSlot(String slot) { return slots.contains(slot); }
+    /** True if the optimizer keeps {@code slot}: a slot id ({@code rms/square_avg}) or the bare name of one. */
+    public boolean hasSlot(String slot) { return indexOf(slot) >= 0; }
 
-    /** State slot {@code slot} for {@code axis} after {@code k} steps. */
-    public double state(String slot, int k, int axis) {
+    private int indexOf(String slot) {
         int s = slots.indexOf(slot);
+        if (s >= 0 || slot == null) return s;
+        for (int i = 0; i < slots.size(); i++) if (slots.get(i).endsWith("/" + slot)) return i;
+        return -1;
+    }
+
+    /** State slot {@code slot} (a slot id or the bare name of one) for {@code axis} after {@code k} steps. */
+    public double state(String slot, int k, int axis) {
+        int s = indexOf(slot);
         if (s < 0) throw new IllegalArgumentException("slot must be one of " + slots + " for " + spec.kind() + ", got '" + slot + "'");
         checkAxis(axis);
         return state[s][2 * check(k) + axis];
@@ -120,21 +127,19 @@ public final class Trajectory {
         return slot == null ? Double.NaN : state(slot, k, axis);
     }
 
-    /** The slot {@link #squaredGradientAccumulator} reads, or null when the optimizer keeps none. */
+    /** The slot {@link #squaredGradientAccumulator} reads (the spec's {@link OptimizerSpec#squaredGradientSlot()}), or null. */
     public String accumulatorSlot() {
-        if (spec instanceof RmsPropConfig) return RmsPropConfig.SQUARE_AVG;
-        if (spec instanceof AdagradConfig) return AdagradConfig.SUM;
-        if (spec instanceof AdamConfig) return AdamConfig.EXP_AVG_SQ;
-        if (spec instanceof AdadeltaConfig) return AdadeltaConfig.SQUARE_AVG;
-        return null;
+        String slot = spec.squaredGradientSlot();
+        return slot != null && hasSlot(slot) ? slot : null;
     }
+
+    /** True if the accumulator is a sum (AdaGrad) rather than a decayed mean. */
+    public boolean accumulatorIsSum() { return spec.squaredGradientIsSum(); }
 
     /** The momentum buffer (Adam: first moment) for {@code axis} after {@code k} steps, or NaN when there is none. */
     public double momentum(int k, int axis) {
-        for (String s : List.of(RmsPropConfig.MOMENTUM_BUFFER, AdamConfig.EXP_AVG)) {
-            if (slots.contains(s)) return state(s, k, axis);
-        }
-        return Double.NaN;
+        String slot = spec.momentumSlot();
+        return slot != null && hasSlot(slot) ? state(slot, k, axis) : Double.NaN;
     }
 
     /** The effective step size of step {@code k} for {@code axis}; see the class comment. NaN at frame 0. */
@@ -153,32 +158,8 @@ public final class Trajectory {
 
     private double computeEffective(int k, int a) {
         if (k == 0) return Double.NaN;
-        if (spec instanceof SgdConfig c) return c.learningRate();
-        if (spec instanceof RmsPropConfig c) {
-            double lr = c.lrDecay() == 0 ? c.learningRate() : c.learningRate() / (1 + c.lrDecay() * (k - 1));
-            double bc = c.biasCorrection() ? 1 - Math.pow(c.decay(), k) : 1.0;
-            double v = state(RmsPropConfig.SQUARE_AVG, k, a) / bc;
-            if (c.centered()) {
-                double mu = state(RmsPropConfig.GRAD_AVG, k, a) / bc;
-                v = Math.max(v - mu * mu, 0);
-            }
-            double d = c.epsPlacement() == EpsPlacement.INSIDE ? Math.sqrt(v + c.eps()) : Math.sqrt(v) + c.eps();
-            return lr / d;
-        }
-        if (spec instanceof AdagradConfig c) {
-            double lr = c.learningRate() / (1 + (k - 1) * c.lrDecay());
-            return lr / (Math.sqrt(state(AdagradConfig.SUM, k, a)) + c.eps());
-        }
-        if (spec instanceof AdamConfig c) {
-            double v = c.amsgrad() ? state(AdamConfig.MAX_EXP_AVG_SQ, k, a) : state(AdamConfig.EXP_AVG_SQ, k, a);
-            double bc1 = 1 - Math.pow(c.beta1(), k), bc2 = 1 - Math.pow(c.beta2(), k);
-            return (c.learningRate() / bc1) / (Math.sqrt(v) / Math.sqrt(bc2) + c.eps());
-        }
-        if (spec instanceof AdadeltaConfig c) {
-            double acc = state(AdadeltaConfig.ACC_DELTA, k - 1, a);
-            return c.learningRate() * Math.sqrt(acc + c.eps()) / Math.sqrt(state(AdadeltaConfig.SQUARE_AVG, k, a) + c.eps());
-        }
-        return Double.NaN;
+        double lr = schedule.learningRate(spec.learningRate(), k - 1);
+        return spec.effectiveStep(k, lr, slot -> state(slot, k, a), slot -> state(slot, k - 1, a));
     }
 
     private int check(int k) {

@@ -33,11 +33,13 @@ class SpecParserTest {
 
     @Test
     void refusesWithTheArgumentTheValueAndWhatIsAccepted() {
-        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprob")).hasMessageContaining("--opt kind must be one of adadelta, adagrad, adam")
+        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprob")).hasMessageContaining("--opt kind must be one of rmsprop, sgd, adagrad, adadelta, adam, adamw")
                 .hasMessageContaining("got 'rmsprob'");
-        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lrr=1")).hasMessageContaining("--opt key for rmsprop must be one of")
-                .hasMessageContaining("got 'lrr'");
-        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lr=abc")).hasMessageContaining("--opt lr must be a finite number, got 'abc'");
+        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lrr=1")).hasMessageContaining("--opt lrr is not a setting of rmsprop; accepted: preset, lr,")
+                .hasMessageContaining("(in 'rmsprop:lrr=1')");
+        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lr=-1")).hasMessage("--opt lr must be a finite number >= 0, got -1.0 (in 'rmsprop:lr=-1')");
+        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lr=0x1p3")).hasMessageContaining("--opt lr must be a finite decimal number, got '0x1p3'");
+        assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:lr=abc")).hasMessageContaining("--opt lr must be a finite decimal number, got 'abc'");
         assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:decay=1.5")).hasMessageContaining("--opt decay must be in [0.0, 1.0), got 1.5");
         assertThatThrownBy(() -> SpecParser.parse("--opt", "rmsprop:preset=torch")).hasMessageContaining("preset must be one of pytorch, keras");
         assertThatThrownBy(() -> SpecParser.parse("--opt", "sgd:nesterov=yes")).hasMessageContaining("nesterov must be true or false, got 'yes'");

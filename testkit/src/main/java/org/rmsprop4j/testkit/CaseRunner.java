@@ -69,10 +69,10 @@ public final class CaseRunner {
             }
             for (var pe : c.finalState().entrySet()) {
                 for (var se : pe.getValue().entrySet()) {
-                    Flavors.SlotRef ref = Flavors.slot(c.flavor(), se.getKey());
+                    org.rmsprop4j.optim.Flavors.SlotRef ref = Flavors.slot(c.flavor(), se.getKey());
                     String at = "final_state." + pe.getKey() + "." + se.getKey();
                     if (ref == null) return CaseResult.failure(c.name(), at + " is not a state slot of flavor " + c.flavor());
-                    if (!spec.stateSlots().contains(ref.slot())) {
+                    if (spec.stateSlots().stream().noneMatch(x -> x.equals(ref.slot()) || x.endsWith("/" + ref.slot()))) {
                         if (ref.optional()) continue;
                         return CaseResult.failure(c.name(), at + " (our " + ref.slot() + ") is not kept by this configuration (it keeps "
                                 + spec.stateSlots() + ")");

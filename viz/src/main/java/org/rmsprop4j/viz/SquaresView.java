@@ -7,7 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.util.List;
 
-import org.rmsprop4j.optim.AdagradConfig;
 import org.rmsprop4j.sim.Trajectory;
 
 /**
@@ -52,7 +51,7 @@ final class SquaresView {
             if (r >= rows) break;
             int k = Math.min(step, t.frames() - 1);
             double y = top + r * rowH;
-            boolean adagrad = t.spec() instanceof AdagradConfig;
+            boolean adagrad = t.accumulatorIsSum();
             g.setColor(colors.get(i));
             g.setFont(Text.font(Font.BOLD, (float) (13 * u)));
             Text.left(g, Text.fit(g, t.label() + (adagrad ? "  (sum of g²)" : "  (decayed mean of g²)"), box.getWidth()),
