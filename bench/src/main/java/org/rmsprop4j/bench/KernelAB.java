@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.rmsprop4j.kernel.RmspropKernels;
-import org.rmsprop4j.kernel.RmspropLeanKernels;
+import org.rmsprop4j.kernel.RmspropKernelsF32;
 
 /**
  * Interleaved A/B timing of the generic and the lean plain RMSprop loop on the same arrays: on a
@@ -27,13 +27,13 @@ public final class KernelAB {
             for (int k = 0; k < rounds; k++) {
                 long t0 = System.nanoTime();
                 for (int j = 0; j < inner; j++) {
-                    if (f64) RmspropKernels.plain(pd, gd, vd, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01);
-                    else RmspropKernels.plain(p, g, v, 0, n, 1f, 0f, Float.POSITIVE_INFINITY, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f);
+                    if (f64) RmspropKernels.step(pd, gd, vd, null, null, 0, n, 1, 0, Double.MAX_VALUE, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01, 0, 1, 1, 0, 1);
+                    else RmspropKernelsF32.step(p, g, v, null, null, 0, n, 1f, 0f, Float.MAX_VALUE, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f, 0f, 1f, 1f, 0f, 1f);
                 }
                 long t1 = System.nanoTime();
                 for (int j = 0; j < inner; j++) {
-                    if (f64) RmspropLeanKernels.plain(pd, gd, vd, 0, n, 0.99, 0.01, 0, 1e-8, 0.01);
-                    else RmspropLeanKernels.plain(p, g, v, 0, n, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+                    if (f64) RmspropKernels.step(pd, gd, vd, null, null, 0, n, 1, 0, Double.POSITIVE_INFINITY, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01, 0, 1, 1, 0, 1);
+                    else RmspropKernelsF32.step(p, g, v, null, null, 0, n, 1f, 0f, Float.POSITIVE_INFINITY, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f, 0f, 1f, 1f, 0f, 1f);
                 }
                 long t2 = System.nanoTime();
                 ta[k] = (double) (t1 - t0) / inner / n;

@@ -16,10 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rmsprop4j.kernel.RmspropKernels;
-import org.rmsprop4j.kernel.RmspropLeanKernels;
+import org.rmsprop4j.kernel.RmspropKernelsF32;
 
 /**
- * The plain RMSprop loop itself, generic (all coefficients, neutral values) against the lean
+ * The plain RMSprop loop itself, generic (all coefficients, neutral values; clip = MAX_VALUE keeps the kernel from choosing the lean loop) against the lean
  * loop for the common case, fp32 and fp64: does dropping the neutral operations pay?
  */
 @State(Scope.Thread)
@@ -49,21 +49,21 @@ public class KernelBench {
 
     @Benchmark
     public void genericFp32() {
-        RmspropKernels.plain(pf, gf, vf, 0, size, 1f, 0f, Float.POSITIVE_INFINITY, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f);
+        RmspropKernelsF32.step(pf, gf, vf, null, null, 0, size, 1f, 0f, Float.MAX_VALUE, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f, 0f, 1f, 1f, 0f, 1f);
     }
 
     @Benchmark
     public void leanFp32() {
-        RmspropLeanKernels.plain(pf, gf, vf, 0, size, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+        RmspropKernelsF32.step(pf, gf, vf, null, null, 0, size, 1f, 0f, Float.POSITIVE_INFINITY, 0f, 0.01f, 0.99f, 0.01f, 1f, 0f, 1e-8f, 0.01f, 0f, 1f, 1f, 0f, 1f);
     }
 
     @Benchmark
     public void genericFp64() {
-        RmspropKernels.plain(pd, gd, vd, 0, size, 1, 0, Double.POSITIVE_INFINITY, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01);
+        RmspropKernels.step(pd, gd, vd, null, null, 0, size, 1, 0, Double.MAX_VALUE, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01, 0, 1, 1, 0, 1);
     }
 
     @Benchmark
     public void leanFp64() {
-        RmspropLeanKernels.plain(pd, gd, vd, 0, size, 0.99, 0.01, 0, 1e-8, 0.01);
+        RmspropKernels.step(pd, gd, vd, null, null, 0, size, 1, 0, Double.POSITIVE_INFINITY, 0, 0.01, 0.99, 0.01, 1, 0, 1e-8, 0.01, 0, 1, 1, 0, 1);
     }
 }

@@ -1,30 +1,13 @@
 package org.rmsprop4j.kernel;
 
 /**
- * Adam / AdamW loops (PyTorch 1.13 order): {@code p ← p·keep} (AdamW: {@code keep = 1 − lr·λ}, else 1);
+ * Adam / AdamW loops, float64; the float32 class ({@code AdamKernelsF32}) is generated from this file at build time (PyTorch 1.13 order): {@code p ← p·keep} (AdamW: {@code keep = 1 − lr·λ}, else 1);
  * {@code g ← gs·g + l2·p}; {@code m ← b1·m + omb1·g; v ← b2·v + (omb2·g)·g};
  * {@code d = sqrt(v)/bc2sqrt + eps} (AMSGrad: {@code vmax ← max(vmax, v)} and {@code sqrt(vmax)});
  * {@code p ← p − (stepSize·m)/d} with {@code stepSize = lr/(1 − b1^t)}.
  */
 public final class AdamKernels {
     private AdamKernels() {}
-
-    public static void step(float[] p, float[] g, float[] m, float[] v, int off, int len,
-                            float keep, float gs, float l2, float b1, float omb1, float b2, float omb2,
-                            float bc2sqrt, float eps, float stepSize) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float pi = p[i] * keep;
-            float gi = Math.fma(l2, pi, gs * g[i]);
-            float mi = b1 * m[i];
-            mi = Math.fma(omb1, gi, mi);
-            m[i] = mi;
-            float vi = b2 * v[i];
-            vi = Math.fma(omb2 * gi, gi, vi);
-            v[i] = vi;
-            float d = (float) Math.sqrt(vi) / bc2sqrt + eps;
-            p[i] = pi - (stepSize * mi) / d;
-        }
-    }
 
     public static void step(double[] p, double[] g, double[] m, double[] v, int off, int len,
                             double keep, double gs, double l2, double b1, double omb1, double b2, double omb2,
@@ -39,25 +22,6 @@ public final class AdamKernels {
             vi = Math.fma(omb2 * gi, gi, vi);
             v[i] = vi;
             double d = Math.sqrt(vi) / bc2sqrt + eps;
-            p[i] = pi - (stepSize * mi) / d;
-        }
-    }
-
-    public static void amsgrad(float[] p, float[] g, float[] m, float[] v, float[] vmax, int off, int len,
-                               float keep, float gs, float l2, float b1, float omb1, float b2, float omb2,
-                               float bc2sqrt, float eps, float stepSize) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float pi = p[i] * keep;
-            float gi = Math.fma(l2, pi, gs * g[i]);
-            float mi = b1 * m[i];
-            mi = Math.fma(omb1, gi, mi);
-            m[i] = mi;
-            float vi = b2 * v[i];
-            vi = Math.fma(omb2 * gi, gi, vi);
-            v[i] = vi;
-            float vm = Math.max(vmax[i], vi);
-            vmax[i] = vm;
-            float d = (float) Math.sqrt(vm) / bc2sqrt + eps;
             p[i] = pi - (stepSize * mi) / d;
         }
     }

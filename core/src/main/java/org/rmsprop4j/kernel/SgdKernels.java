@@ -1,7 +1,7 @@
 package org.rmsprop4j.kernel;
 
 /**
- * SGD loops (PyTorch 1.13 {@code torch.optim.SGD} order). {@code g ← gs·g + l2·p}. Without momentum
+ * SGD loops, float64; the float32 class ({@code SgdKernelsF32}) is generated from this file at build time (PyTorch 1.13 {@code torch.optim.SGD} order). {@code g ← gs·g + l2·p}. Without momentum
  * {@code p ← p − lr·g}. With momentum {@code b ← keep·b + c·g} ({@code keep = m, c = 1 − dampening};
  * on the very first step {@code keep = 0, c = 1}, which copies {@code g} as PyTorch does), then
  * {@code p ← p − lr·(nz·g + mn·b)} with {@code nz = 1, mn = m} for Nesterov and {@code nz = 0, mn = 1}
@@ -10,31 +10,11 @@ package org.rmsprop4j.kernel;
 public final class SgdKernels {
     private SgdKernels() {}
 
-    public static void plain(float[] p, float[] g, int off, int len, float gs, float l2, float lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
-            p[i] = Math.fma(-lr, gi, pi);
-        }
-    }
-
     public static void plain(double[] p, double[] g, int off, int len, double gs, double l2, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
             double gi = Math.fma(l2, pi, gs * g[i]);
             p[i] = Math.fma(-lr, gi, pi);
-        }
-    }
-
-    public static void momentum(float[] p, float[] g, float[] b, int off, int len, float gs, float l2,
-                                float keep, float c, float nz, float mn, float lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float pi = p[i];
-            float gi = Math.fma(l2, pi, gs * g[i]);
-            float bi = keep * b[i];
-            bi = Math.fma(c, gi, bi);
-            b[i] = bi;
-            p[i] = Math.fma(-lr, Math.fma(mn, bi, nz * gi), pi);
         }
     }
 

@@ -1,11 +1,15 @@
 package org.rmsprop4j.optim;
 
 import org.rmsprop4j.kernel.AdadeltaKernels;
+import org.rmsprop4j.kernel.AdadeltaKernelsF32;
 import org.rmsprop4j.kernel.AdagradKernels;
+import org.rmsprop4j.kernel.AdagradKernelsF32;
 import org.rmsprop4j.kernel.AdamKernels;
+import org.rmsprop4j.kernel.AdamKernelsF32;
 import org.rmsprop4j.kernel.RmspropKernels;
-import org.rmsprop4j.kernel.RmspropLeanKernels;
+import org.rmsprop4j.kernel.RmspropKernelsF32;
 import org.rmsprop4j.kernel.SgdKernels;
+import org.rmsprop4j.kernel.SgdKernelsF32;
 
 /**
  * Turns a spec into kernel calls: computes the per-step coefficients once (in double, then
@@ -59,75 +63,24 @@ abstract class StepRule {
 
         private double dwd() { return c.weightDecayStyle() == WeightDecayStyle.DECOUPLED ? c.weightDecay() : 0.0; }
 
-        @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr0, long t) {
-            double lr = lr0;
-            float gs = (float) gs();
-            float l2 = (float) l2(), clip = (float) c.clipGradient(), dwd = (float) dwd(), dlr = (float) lr;
-            float decay = (float) c.decay(), omd = (float) (1 - c.decay()), bc = (float) bc(t);
-            float epsIn = inside() ? (float) c.eps() : 0f, epsOut = inside() ? 0f : (float) c.eps();
-            if (c.momentum() == 0) {
-                if (c.centered() && gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                    RmspropLeanKernels.centered(p, g, s[0], s[avgSlot], off, len, decay, omd, epsIn, epsOut, (float) lr);
-                } else if (c.centered()) {
-                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
-                } else if (gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                    // every extra coefficient neutral: the lean loop (1.6x faster in cache, measured; README, "Speed")
-                    RmspropLeanKernels.plain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, (float) lr);
-                } else {
-                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc, epsIn, epsOut, (float) lr);
-                }
-                return;
-            }
+        @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
+            boolean mom = c.momentum() > 0;
             float m = (float) c.momentum();
-            float sIn = lrInside() ? (float) lr : 1f, tOut = lrInside() ? 1f : (float) lr;
-            float nz = c.nesterov() ? 1f : 0f, mn = c.nesterov() ? m : 1f;
-            if (c.centered() && !c.nesterov() && gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                // the generic body is too big for C2 to vectorise (README, "Speed"); the lean one is not
-                RmspropLeanKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, decay, omd, epsIn, epsOut,
-                        m, sIn, tOut);
-            } else if (c.centered()) {
-                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc,
-                        epsIn, epsOut, m, sIn, tOut, nz, mn);
-            } else if (!c.nesterov() && gs == 1f && l2 == 0f && clip == Float.POSITIVE_INFINITY && dwd == 0f && bc == 1f) {
-                RmspropLeanKernels.momentum(p, g, s[0], s[bufSlot], off, len, decay, omd, epsIn, epsOut, m, sIn, tOut);
-            } else {
-                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, clip, dwd, dlr, decay, omd, bc,
-                        epsIn, epsOut, m, sIn, tOut, nz, mn);
-            }
+            RmspropKernelsF32.step(p, g, s[0], c.centered() ? s[avgSlot] : null, mom ? s[bufSlot] : null, off, len,
+                    (float) gs(), (float) l2(), (float) c.clipGradient(), (float) dwd(), (float) lr,
+                    (float) c.decay(), (float) (1 - c.decay()), (float) bc(t),
+                    inside() ? (float) c.eps() : 0f, inside() ? 0f : (float) c.eps(), (float) lr,
+                    m, mom && lrInside() ? (float) lr : 1f, mom && !lrInside() ? (float) lr : 1f,
+                    c.nesterov() ? 1f : 0f, c.nesterov() ? m : 1f);
         }
 
-        @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr0, long t) {
-            double lr = lr0;
-            double gs = gs();
-            double l2 = l2(), clip = c.clipGradient(), dwd = dwd(), decay = c.decay(), omd = 1 - c.decay(), bc = bc(t);
-            double epsIn = inside() ? c.eps() : 0, epsOut = inside() ? 0 : c.eps();
-            if (c.momentum() == 0) {
-                if (c.centered() && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
-                    RmspropLeanKernels.centered(p, g, s[0], s[avgSlot], off, len, decay, omd, epsIn, epsOut, lr);
-                } else if (c.centered()) {
-                    RmspropKernels.centered(p, g, s[0], s[avgSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
-                } else if (gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
-                    RmspropLeanKernels.plain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
-                } else {
-                    RmspropKernels.plain(p, g, s[0], off, len, gs, l2, clip, dwd, lr, decay, omd, bc, epsIn, epsOut, lr);
-                }
-                return;
-            }
+        @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
+            boolean mom = c.momentum() > 0;
             double m = c.momentum();
-            double sIn = lrInside() ? lr : 1, tOut = lrInside() ? 1 : lr;
-            double nz = c.nesterov() ? 1 : 0, mn = c.nesterov() ? m : 1;
-            if (c.centered() && !c.nesterov() && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
-                RmspropLeanKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, decay, omd, epsIn, epsOut,
-                        m, sIn, tOut);
-            } else if (c.centered()) {
-                RmspropKernels.centeredMomentum(p, g, s[0], s[avgSlot], s[bufSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc,
-                        epsIn, epsOut, m, sIn, tOut, nz, mn);
-            } else if (!c.nesterov() && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && bc == 1) {
-                RmspropLeanKernels.momentum(p, g, s[0], s[bufSlot], off, len, decay, omd, epsIn, epsOut, m, sIn, tOut);
-            } else {
-                RmspropKernels.momentum(p, g, s[0], s[bufSlot], off, len, gs, l2, clip, dwd, lr, decay, omd, bc,
-                        epsIn, epsOut, m, sIn, tOut, nz, mn);
-            }
+            RmspropKernels.step(p, g, s[0], c.centered() ? s[avgSlot] : null, mom ? s[bufSlot] : null, off, len,
+                    gs(), l2(), c.clipGradient(), dwd(), lr, c.decay(), 1 - c.decay(), bc(t),
+                    inside() ? c.eps() : 0, inside() ? 0 : c.eps(), lr,
+                    m, mom && lrInside() ? lr : 1, mom && !lrInside() ? lr : 1, c.nesterov() ? 1 : 0, c.nesterov() ? m : 1);
         }
     }
 
@@ -139,12 +92,12 @@ abstract class StepRule {
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             float gs = c.maximize() ? -1f : 1f, l2 = (float) c.weightDecay();
             if (c.momentum() == 0) {
-                SgdKernels.plain(p, g, off, len, gs, l2, (float) lr);
+                SgdKernelsF32.plain(p, g, off, len, gs, l2, (float) lr);
                 return;
             }
             float m = (float) c.momentum();
             float keep = t == 1 ? 0f : m, cg = t == 1 ? 1f : (float) (1 - c.dampening());
-            SgdKernels.momentum(p, g, s[0], off, len, gs, l2, keep, cg, c.nesterov() ? 1f : 0f, c.nesterov() ? m : 1f, (float) lr);
+            SgdKernelsF32.momentum(p, g, s[0], off, len, gs, l2, keep, cg, c.nesterov() ? 1f : 0f, c.nesterov() ? m : 1f, (float) lr);
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
@@ -165,7 +118,7 @@ abstract class StepRule {
         Adagrad(AdagradConfig c) { this.c = c; }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
-            AdagradKernels.step(p, g, s[0], off, len, c.maximize() ? -1f : 1f, (float) c.weightDecay(), (float) c.eps(),
+            AdagradKernelsF32.step(p, g, s[0], off, len, c.maximize() ? -1f : 1f, (float) c.weightDecay(), (float) c.eps(),
                     (float) lr);
         }
 
@@ -180,7 +133,7 @@ abstract class StepRule {
         Adadelta(AdadeltaConfig c) { this.c = c; }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
-            AdadeltaKernels.step(p, g, s[0], s[1], off, len, c.maximize() ? -1f : 1f, (float) c.weightDecay(),
+            AdadeltaKernelsF32.step(p, g, s[0], s[1], off, len, c.maximize() ? -1f : 1f, (float) c.weightDecay(),
                     (float) c.rho(), (float) (1 - c.rho()), (float) c.eps(), (float) lr);
         }
 
@@ -202,10 +155,10 @@ abstract class StepRule {
             double bc1 = 1 - Math.pow(c.beta1(), t), bc2 = 1 - Math.pow(c.beta2(), t);
             float stepSize = (float) (lr / bc1), bc2sqrt = (float) Math.sqrt(bc2);
             if (c.amsgrad()) {
-                AdamKernels.amsgrad(p, g, s[0], s[1], s[2], off, len, keep, gs, l2, (float) c.beta1(), (float) (1 - c.beta1()),
+                AdamKernelsF32.amsgrad(p, g, s[0], s[1], s[2], off, len, keep, gs, l2, (float) c.beta1(), (float) (1 - c.beta1()),
                         (float) c.beta2(), (float) (1 - c.beta2()), bc2sqrt, (float) c.eps(), stepSize);
             } else {
-                AdamKernels.step(p, g, s[0], s[1], off, len, keep, gs, l2, (float) c.beta1(), (float) (1 - c.beta1()),
+                AdamKernelsF32.step(p, g, s[0], s[1], off, len, keep, gs, l2, (float) c.beta1(), (float) (1 - c.beta1()),
                         (float) c.beta2(), (float) (1 - c.beta2()), bc2sqrt, (float) c.eps(), stepSize);
             }
         }

@@ -37,6 +37,23 @@ class KernelArchitectureTest {
         }
     }
 
+    /** Every float64 kernel source has its generated float32 class, and the generated code holds no {@code double}. */
+    @Test
+    void float32KernelsAreGeneratedFromEveryFloat64Source() throws IOException {
+        Path generated = Path.of("target/generated-sources/kernels/org/rmsprop4j/kernel");
+        for (Path f : sources("kernel")) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith("Kernels.java")) continue;
+            Path g = generated.resolve(name.replace("Kernels.java", "KernelsF32.java"));
+            assertThat(g).as("generated from " + name).exists();
+            String code = code(g);
+            assertThat(code).doesNotContainPattern("\\bdouble\\b").contains("float[] p");
+            var m = Pattern.compile("->|::|\\bnew\\b|for\\s*\\([^;)]*:").matcher(code);
+            assertThat(m.find()).as(g + " holds forbidden code").isFalse();
+            assertThat(code(f)).as(name + " is the float64 source").doesNotContainPattern("\\bfloat\\b");
+        }
+    }
+
     @Test
     void coreImportsOnlyTheJdk() throws IOException {
         try (Stream<Path> s = Files.walk(SRC)) {

@@ -24,6 +24,25 @@ class ExamplesTest {
         assertThat(end).as("the neuron learns").isLessThan(start / 10);
     }
 
+    /** Each tagged region of the example appears in the README verbatim (dedented), so the README cannot drift. */
+    @Test
+    void theReadmeQuotesTheExampleAsItIs() throws Exception {
+        String src = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java/org/rmsprop4j/examples/CustomTransform.java"));
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        var m = java.util.regex.Pattern.compile("// tag::(\\w+)\\[\\]\n(.*?)\n\\s*// end::\\1\\[\\]", java.util.regex.Pattern.DOTALL).matcher(src);
+        int regions = 0;
+        while (m.find()) {
+            String[] lines = m.group(2).split("\n");
+            int indent = Integer.MAX_VALUE;
+            for (String l : lines) if (!l.isBlank()) indent = Math.min(indent, l.length() - l.stripLeading().length());
+            StringBuilder b = new StringBuilder();
+            for (String l : lines) b.append(l.length() >= indent ? l.substring(indent) : l.strip()).append('\n');
+            assertThat(readme).as("README quotes region " + m.group(1)).contains("```java\n" + b + "```");
+            regions++;
+        }
+        assertThat(regions).isEqualTo(3);
+    }
+
     @Test
     void theCustomTransformRefusesBadSettings() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CustomTransform.SpikeClip(1.0, 3))
