@@ -108,7 +108,7 @@ def tf1_step(p, g, s, h, lr, dt):
 
 
 # --- Optax optax.rmsprop = scale_by_rms|scale_by_stddev, scale_by_lr, trace -
-OPTAX = dict(learning_rate=0.001, decay=0.9, eps=1e-8, initial_scale=0.0,
+OPTAX = dict(learning_rate=0.01, decay=0.9, eps=1e-8, initial_scale=0.0,
              eps_in_sqrt=True, centered=False, momentum=None, nesterov=False,
              bias_correction=False)
 

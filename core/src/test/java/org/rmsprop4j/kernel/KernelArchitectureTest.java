@@ -54,6 +54,16 @@ class KernelArchitectureTest {
         }
     }
 
+    /** The module exports the API packages only: kernels, the pool and the shared helpers stay internal. */
+    @Test
+    void theModuleExportsOnlyTheApi() {
+        var module = java.lang.module.ModuleFinder.of(Path.of("target/classes")).find("org.rmsprop4j.core");
+        assertThat(module).isPresent();
+        assertThat(module.get().descriptor().exports()).extracting(e -> e.source() + (e.isQualified() ? " to " + e.targets() : ""))
+                .containsExactlyInAnyOrder("org.rmsprop4j.optim", "org.rmsprop4j.transform");
+        assertThat(module.get().descriptor().requires()).extracting(r -> r.name()).containsExactly("java.base");
+    }
+
     @Test
     void coreImportsOnlyTheJdk() throws IOException {
         try (Stream<Path> s = Files.walk(SRC)) {
