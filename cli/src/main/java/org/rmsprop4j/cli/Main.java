@@ -71,7 +71,7 @@ public final class Main implements Runnable {
         Throwable c = wrapped ? e.getCause() : e;
         if (c instanceof java.nio.file.FileSystemException fse) {
             String where = fse.getOtherFile() == null ? fse.getFile() : fse.getFile() + " -> " + fse.getOtherFile();
-            return "cannot use " + where + ": " + org.rmsprop4j.optim.IoErrors.reason(fse);
+            return "cannot use " + where + ": " + org.rmsprop4j.internal.IoErrors.reason(fse);
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -1,5 +1,6 @@
 package org.rmsprop4j.optim;
 
+import org.rmsprop4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

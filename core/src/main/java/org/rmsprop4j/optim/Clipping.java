@@ -1,5 +1,7 @@
 package org.rmsprop4j.optim;
 
+import org.rmsprop4j.internal.Checks;
+
 /**
  * Gradient clipping, applied to the gradient array in place before a step (as PyTorch's
  * {@code clip_grad_value_} / {@code clip_grad_norm_}). Norms are Euclidean and accumulated in double.

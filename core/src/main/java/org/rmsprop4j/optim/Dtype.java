@@ -1,5 +1,7 @@
 package org.rmsprop4j.optim;
 
+import org.rmsprop4j.internal.Checks;
+
 /** Storage type of parameters, gradients and optimizer state. */
 public enum Dtype {
     FLOAT32("float32"), FLOAT64("float64");

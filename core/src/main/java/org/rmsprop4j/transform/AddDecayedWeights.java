@@ -2,7 +2,7 @@ package org.rmsprop4j.transform;
 
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Coupled L2 weight decay: {@code u ← u + λ·θ} (one fused multiply-add, as PyTorch's

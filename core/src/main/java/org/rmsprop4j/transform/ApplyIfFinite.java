@@ -3,7 +3,7 @@ package org.rmsprop4j.transform;
 import java.util.List;
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Runs {@code inner} only when the whole group's update is finite; otherwise the update becomes 0

@@ -2,7 +2,7 @@ package org.rmsprop4j.transform;
 
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Rescales the whole group's update when its joint Euclidean norm exceeds {@code maxNorm} (Optax

@@ -2,7 +2,7 @@ package org.rmsprop4j.transform;
 
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * {@code u ← min(max(u, −c), c)} element by element (Optax {@code clip}, MXNet {@code clip_gradient}).

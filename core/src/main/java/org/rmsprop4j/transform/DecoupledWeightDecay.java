@@ -2,7 +2,7 @@ package org.rmsprop4j.transform;
 
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Decoupled weight decay scaled by the step's learning rate: {@code u ← u + (λ·η_t)·θ}, so that the

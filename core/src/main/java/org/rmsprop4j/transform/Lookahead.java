@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Lookahead (Zhang et al. 2019): {@code inner} moves the fast weights every step; every k-th step

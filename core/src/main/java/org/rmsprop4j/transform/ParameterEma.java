@@ -3,7 +3,7 @@ package org.rmsprop4j.transform;
 import java.util.List;
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * An exponential moving average of the parameters after each step (Polyak averaging; timm's

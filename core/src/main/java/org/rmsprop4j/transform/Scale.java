@@ -2,7 +2,7 @@ package org.rmsprop4j.transform;
 
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * {@code u ← s·u}: a constant factor (MXNet's {@code rescale_grad}; {@code −1} maximizes, as

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * AdaGrad's scaling (Duchi et al.; PyTorch's placement of ε): {@code s ← s + u²} (slot {@code "sum"},

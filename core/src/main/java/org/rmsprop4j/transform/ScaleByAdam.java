@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Adam's scaling (Kingma &amp; Ba; Optax {@code scale_by_adam}, with PyTorch's placement of ε):

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.rmsprop4j.optim.IoErrors;
+import org.rmsprop4j.internal.IoErrors;
 
 /** Early checks of the folders and files a training run writes. */
 public final class IoMessages {

@@ -38,7 +38,7 @@ public final class MetricsWriter implements TrainingListener, Closeable {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new IOException("cannot write metrics to " + file + ": " + org.rmsprop4j.optim.IoErrors.reason(e), e);
+            throw new IOException("cannot write metrics to " + file + ": " + org.rmsprop4j.internal.IoErrors.reason(e), e);
         }
     }
 

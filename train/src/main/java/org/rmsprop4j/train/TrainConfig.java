@@ -2,7 +2,7 @@ package org.rmsprop4j.train;
 
 import java.nio.file.Path;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.LearningRateSchedule;
 import org.rmsprop4j.optim.Optimizer;
 

@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.StateDict;

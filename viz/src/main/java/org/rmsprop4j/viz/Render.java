@@ -89,7 +89,7 @@ public final class Render {
             org.rmsprop4j.optim.StateIO.writeAtomically(file, bytes);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + org.rmsprop4j.optim.IoErrors.reason(e), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + org.rmsprop4j.internal.IoErrors.reason(e), e);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * The data sets shipped inside this jar (see {@code org/rmsprop4j/data/README.md} for origin and

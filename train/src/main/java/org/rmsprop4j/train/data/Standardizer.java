@@ -1,6 +1,6 @@
 package org.rmsprop4j.train.data;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Per-feature standardisation {@code (x − mean) / std}, fitted on one data set (the training part)

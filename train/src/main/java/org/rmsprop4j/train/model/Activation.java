@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /** Hidden-layer non-linearities, with the derivative expressed through the output {@code a = act(z)}. */
 public enum Activation {

@@ -3,7 +3,7 @@ package org.rmsprop4j.train.model;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.ParamLayout;
 import org.rmsprop4j.train.Rng;
 import org.rmsprop4j.train.data.Dataset;

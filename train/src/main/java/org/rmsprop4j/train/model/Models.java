@@ -2,7 +2,7 @@ package org.rmsprop4j.train.model;
 
 import java.util.Locale;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Builds a {@link Model} from a short spec, as the command line takes it.

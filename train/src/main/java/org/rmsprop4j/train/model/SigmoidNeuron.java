@@ -1,6 +1,6 @@
 package org.rmsprop4j.train.model;
 
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.ParamLayout;
 
 /**

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.rmsprop4j.optim.AdagradConfig;
 import org.rmsprop4j.optim.AdamConfig;
-import org.rmsprop4j.optim.Checks;
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.OptimizerSpec;

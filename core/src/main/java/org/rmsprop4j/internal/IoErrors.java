@@ -1,4 +1,4 @@
-package org.rmsprop4j.optim;
+package org.rmsprop4j.internal;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

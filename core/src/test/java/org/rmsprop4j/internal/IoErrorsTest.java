@@ -1,4 +1,4 @@
-package org.rmsprop4j.optim;
+package org.rmsprop4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rmsprop4j.optim.StateIO;
 
 class IoErrorsTest {
 

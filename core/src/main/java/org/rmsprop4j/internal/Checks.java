@@ -1,4 +1,4 @@
-package org.rmsprop4j.optim;
+package org.rmsprop4j.internal;
 
 /**
  * Argument checks with one message format: {@code "<name> must be <accepted>, got <value>"}.
