@@ -141,7 +141,25 @@ class StateIOTest {
         assertThat(b.learningRate("head")).isEqualTo(0.003);
     }
 
-    /** Writes the committed compatibility file; run by hand only when the format version changes. */
+    /** Compatibility: a file written by format version 2 (committed, transform-qualified keys and schedules) stays loadable. */
+    @Test
+    void aVersion2FileStaysLoadable() throws Exception {
+        Path v2 = Path.of(StateIOTest.class.getResource("/statedict-v2.bin").toURI());
+        StateDict sd = StateIO.load(v2);
+        assertThat(sd.formatVersion()).isEqualTo(2);
+        assertThat(sd.bufferKeys()).contains("rms/w/square_avg", "rms/w/grad_avg", "momentum/w/momentum_buffer");
+        assertThat(sd.groups()).extracting(StateDict.GroupState::schedule).containsOnly("constant");
+        Optimizer b = centeredMomentum(Dtype.FLOAT32);
+        b.loadStateDict(sd);
+        assertThat(b.steps()).isEqualTo(3);
+        assertThat(b.state("w", RmsPropConfig.SQUARE_AVG)[0]).isGreaterThan(0);
+        Optimizer a = centeredMomentum(Dtype.FLOAT32);
+        float[] p = new float[17];
+        for (int t = 0; t < 3; t++) a.step(p, grads(t));
+        assertThat(b.stateDict()).isEqualTo(a.stateDict());
+    }
+
+    /** Writes the committed compatibility file of the current version; run by hand when the format version changes. */
     public static void main(String[] args) throws IOException {
         Optimizer a = centeredMomentum(Dtype.FLOAT32);
         float[] p = new float[17];
