@@ -41,46 +41,48 @@ abstract class StepRule {
 
     private static final class Rms extends StepRule {
         private final RmsPropConfig c;
-        private final int avgSlot;
-        private final int bufSlot;
+        private final boolean centered, mom, lrInside, biasCorrection;
+        // every coefficient that does not change from step to step, computed once (the 2-parameter step is
+        // dominated by this fixed cost), in double and narrowed once for float32 as PyTorch narrows Python scalars
+        private final double gs, l2, clip, dwd, decay, omd, epsIn, epsOut, m, nz, mn;
+        private final float gsF, l2F, clipF, dwdF, decayF, omdF, epsInF, epsOutF, mF, nzF, mnF;
 
         Rms(RmsPropConfig c) {
             this.c = c;
-            // the chain's slot order: square_avg, then grad_avg when centered, then the momentum buffer
-            avgSlot = c.centered() ? 1 : -1;
-            bufSlot = c.centered() ? 2 : 1;
+            centered = c.centered();
+            mom = c.momentum() > 0;
+            lrInside = c.momentumStyle() == MomentumStyle.LR_INSIDE;
+            biasCorrection = c.biasCorrection();
+            boolean inside = c.epsPlacement() == EpsPlacement.INSIDE;
+            gs = c.maximize() ? -c.gradientScale() : c.gradientScale();
+            l2 = c.weightDecayStyle() == WeightDecayStyle.L2 ? c.weightDecay() : 0.0;
+            clip = c.clipGradient();
+            dwd = c.weightDecayStyle() == WeightDecayStyle.DECOUPLED ? c.weightDecay() : 0.0;
+            decay = c.decay();
+            omd = 1 - c.decay();
+            epsIn = inside ? c.eps() : 0;
+            epsOut = inside ? 0 : c.eps();
+            m = c.momentum();
+            nz = c.nesterov() ? 1 : 0;
+            mn = c.nesterov() ? m : 1;
+            gsF = (float) gs; l2F = (float) l2; clipF = (float) clip; dwdF = (float) dwd; decayF = (float) decay; omdF = (float) omd;
+            epsInF = (float) epsIn; epsOutF = (float) epsOut; mF = (float) m; nzF = (float) nz; mnF = (float) mn;
         }
 
-        private double bc(long t) { return c.biasCorrection() ? 1 - Math.pow(c.decay(), t) : 1.0; }
+        private double bc(long t) { return biasCorrection ? 1 - Math.pow(decay, t) : 1.0; }
 
-        private boolean inside() { return c.epsPlacement() == EpsPlacement.INSIDE; }
-
-        private boolean lrInside() { return c.momentumStyle() == MomentumStyle.LR_INSIDE; }
-
-        private double gs() { return c.maximize() ? -c.gradientScale() : c.gradientScale(); }
-
-        private double l2() { return c.weightDecayStyle() == WeightDecayStyle.L2 ? c.weightDecay() : 0.0; }
-
-        private double dwd() { return c.weightDecayStyle() == WeightDecayStyle.DECOUPLED ? c.weightDecay() : 0.0; }
-
+        // the chain's slot order: square_avg, then grad_avg when centered, then the momentum buffer
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
-            boolean mom = c.momentum() > 0;
-            float m = (float) c.momentum();
-            RmspropKernelsF32.step(p, g, s[0], c.centered() ? s[avgSlot] : null, mom ? s[bufSlot] : null, off, len,
-                    (float) gs(), (float) l2(), (float) c.clipGradient(), (float) dwd(), (float) lr,
-                    (float) c.decay(), (float) (1 - c.decay()), (float) bc(t),
-                    inside() ? (float) c.eps() : 0f, inside() ? 0f : (float) c.eps(), (float) lr,
-                    m, mom && lrInside() ? (float) lr : 1f, mom && !lrInside() ? (float) lr : 1f,
-                    c.nesterov() ? 1f : 0f, c.nesterov() ? m : 1f);
+            float lrF = (float) lr;
+            RmspropKernelsF32.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
+                    gsF, l2F, clipF, dwdF, lrF, decayF, omdF, biasCorrection ? (float) bc(t) : 1f, epsInF, epsOutF, lrF,
+                    mF, mom && lrInside ? lrF : 1f, mom && !lrInside ? lrF : 1f, nzF, mnF);
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
-            boolean mom = c.momentum() > 0;
-            double m = c.momentum();
-            RmspropKernels.step(p, g, s[0], c.centered() ? s[avgSlot] : null, mom ? s[bufSlot] : null, off, len,
-                    gs(), l2(), c.clipGradient(), dwd(), lr, c.decay(), 1 - c.decay(), bc(t),
-                    inside() ? c.eps() : 0, inside() ? 0 : c.eps(), lr,
-                    m, mom && lrInside() ? lr : 1, mom && !lrInside() ? lr : 1, c.nesterov() ? 1 : 0, c.nesterov() ? m : 1);
+            RmspropKernels.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
+                    gs, l2, clip, dwd, lr, decay, omd, bc(t), epsIn, epsOut, lr,
+                    m, mom && lrInside ? lr : 1, mom && !lrInside ? lr : 1, nz, mn);
         }
     }
 
