@@ -11,7 +11,6 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.rmsprop4j.sim.Surface;
@@ -23,53 +22,24 @@ import org.rmsprop4j.sim.Trajectory;
  * surface and reused for every frame.
  */
 final class SurfaceView {
-    private static final int HEAT = 220;
+    private static final int HEAT = LossMap.REFERENCE;
     private static final int CONTOUR = 140;
-    private static final int LEVELS = 14;
 
     final Surface surface;
+    final LossMap map;
     final BufferedImage heat;
     final List<Path2D.Double> contours = new ArrayList<>();
 
     SurfaceView(Surface surface) {
         this.surface = surface;
         Surface.Domain d = surface.domain();
-        double[] zHeat = grid(surface, HEAT);
-        double[] sorted = zHeat.clone();
-        Arrays.sort(sorted);
-        double lo = sorted[(int) (0.002 * (sorted.length - 1))], hi = sorted[sorted.length - 1];
-        if (!(hi > lo)) hi = lo + 1;
+        map = LossMap.of(surface, HEAT);
         heat = new BufferedImage(HEAT, HEAT, BufferedImage.TYPE_INT_RGB);
         for (int j = 0; j < HEAT; j++) {
-            for (int i = 0; i < HEAT; i++) heat.setRGB(i, HEAT - 1 - j, Palette.ramp((zHeat[j * HEAT + i] - lo) / (hi - lo)));
+            for (int i = 0; i < HEAT; i++) heat.setRGB(i, HEAT - 1 - j, map.color(map.value(i, j)));
         }
-        double[] z = grid(surface, CONTOUR);
-        for (int l = 1; l <= LEVELS; l++) {
-            double level = lo + (hi - lo) * l / (LEVELS + 1.0);
-            contours.add(marchingSquares(z, CONTOUR, level, d));
-        }
-    }
-
-    /** log10 of the loss above the surface's minimum, at the centres of an n×n grid (row-major, y upwards). */
-    private static double[] grid(Surface s, int n) {
-        Surface.Domain d = s.domain();
-        double[] f = new double[n * n];
-        double max = -Double.MAX_VALUE;
-        for (int j = 0; j < n; j++) {
-            double y = d.yMin() + (j + 0.5) * d.height() / n;
-            for (int i = 0; i < n; i++) {
-                double x = d.xMin() + (i + 0.5) * d.width() / n;
-                double v = s.value(x, y) - s.minValue();
-                f[j * n + i] = v;
-                if (Double.isFinite(v)) max = Math.max(max, v);
-            }
-        }
-        double floor = Math.max(1e-12, 1e-7 * max);
-        for (int k = 0; k < f.length; k++) {
-            double v = Double.isFinite(f[k]) ? f[k] : max;
-            f[k] = Math.log10(Math.max(v, 0) + floor);
-        }
-        return f;
+        double[] z = LossMap.of(surface, CONTOUR).values();
+        for (double level : map.levels()) contours.add(marchingSquares(z, CONTOUR, level, d));
     }
 
     /** Contour segments of one level in data coordinates (marching squares, linear interpolation). */

@@ -28,6 +28,25 @@ public final class SweepFigure implements Drawing {
         this.title = title == null ? "Final loss over learning rate × decay: " + sweep.base().kind() + " on " + sweep.surface().title() : title;
     }
 
+    /**
+     * The best cell: the lowest final loss among the runs that completed, as {@code {i, j}} (learning
+     * rate index, decay index; the first one on ties), or null when every run diverged.
+     */
+    public static int[] best(Sweep sweep) {
+        int[] b = null;
+        double bl = Double.POSITIVE_INFINITY;
+        int nl = sweep.learningRates().length, nd = sweep.decays().length;
+        for (int i = 0; i < nl; i++) {
+            for (int j = 0; j < nd; j++) {
+                if (!sweep.diverged(i, j) && sweep.finalLoss(i, j) < bl) {
+                    bl = sweep.finalLoss(i, j);
+                    b = new int[] {i, j};
+                }
+            }
+        }
+        return b;
+    }
+
     @Override public int width() { return WIDTH; }
 
     @Override public int height() { return HEIGHT; }
