@@ -13,8 +13,10 @@ import org.rmsprop4j.sim.Trajectory;
 public final class RaceMarks {
     private RaceMarks() {}
 
-    /** Two paths coincide when every pair of frames is closer than this fraction of the domain's larger side (about a pixel). */
+    /** Two frames coincide when they are closer than this fraction of the domain's larger side (about a pixel). */
     public static final double PATH_TOLERANCE = 2e-3;
+    /** A path hides under an earlier one when at least this fraction of its frames coincide with that one's. */
+    public static final double PATH_OVERLAP = 0.5;
     /** Two log-scale chart lines coincide when every pair of points differs by less than this many decades. */
     public static final double LOG_TOLERANCE = 2e-3;
 
@@ -26,8 +28,10 @@ public final class RaceMarks {
     }
 
     /**
-     * For each trajectory, the index of the first earlier one whose path it coincides with (same
-     * number of frames, every frame within {@link #PATH_TOLERANCE} of the domain), or −1.
+     * For each trajectory, the index of the first earlier one whose path it overlaps: at least
+     * {@link #PATH_OVERLAP} of its frames lie within {@link #PATH_TOLERANCE} of the domain of the
+     * other's frame at the same step (frames past the other's end count as apart), or −1.
+     * Renderers draw such a path dashed over the other and say so in the legend.
      */
     public static int[] samePathAs(List<Trajectory> ts) {
         int[] out = new int[ts.size()];
@@ -38,12 +42,11 @@ public final class RaceMarks {
             double tol = PATH_TOLERANCE * Math.max(d.width(), d.height());
             for (int j = 0; j < i && out[i] < 0; j++) {
                 Trajectory b = ts.get(j);
-                if (b.frames() != a.frames()) continue;
-                boolean same = true;
-                for (int k = 0; k < a.frames() && same; k++) {
-                    same = Math.abs(a.x(k) - b.x(k)) <= tol && Math.abs(a.y(k) - b.y(k)) <= tol;
+                int close = 0, common = Math.min(a.frames(), b.frames());
+                for (int k = 0; k < common; k++) {
+                    if (Math.abs(a.x(k) - b.x(k)) <= tol && Math.abs(a.y(k) - b.y(k)) <= tol) close++;
                 }
-                if (same) out[i] = j;
+                if (close >= PATH_OVERLAP * a.frames()) out[i] = j;
             }
         }
         return out;

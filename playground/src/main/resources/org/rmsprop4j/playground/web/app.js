@@ -301,10 +301,12 @@
     ctx.save(); ctx.translate(g.x0 - 38, g.y0 + g.ph / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(s.yLabel, 0, 0); ctx.restore();
 
     const start = state.start || s.start;
-    if (race && race.surface === state.surface) drawRuns(ctx, g);
-    // start marker (draggable)
+    const current = race && race.surface === state.surface;
+    if (current) drawPaths(ctx, g);
+    // start marker (draggable), under the balls as in the figures
     ctx.fillStyle = '#fff'; ctx.strokeStyle = '#222'; ctx.lineWidth = 2;
     ctx.beginPath(); ctx.arc(g.px(start[0]), g.py(start[1]), 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    if (current) drawBalls(ctx, g);
   }
 
   function drawKey(ctx, g, mp) {
@@ -339,7 +341,7 @@
     ctx.fillStyle = '#222'; ctx.fill();
   }
 
-  function drawRuns(ctx, g) {
+  function drawPaths(ctx, g) {
     const runs = race.runs;
     ctx.save();
     ctx.beginPath(); ctx.rect(g.x0, g.y0, g.pw, g.ph); ctx.clip();
@@ -358,6 +360,10 @@
       ctx.setLineDash([]);
     });
     ctx.restore();
+  }
+
+  function drawBalls(ctx, g) {
+    const runs = race.runs;
     const showSq = $('showSquares').checked, showAr = $('showArrows').checked;
     runs.forEach((run, i) => {
       const color = COLORS[i % COLORS.length];
@@ -506,23 +512,46 @@
     if (!(hi > 0)) hi = hiAll;
     const clipped = race.runs.filter((r, i) => r.leftDomainAt !== null && lossLines[i].some((v) => v !== null && v > hi * 1.0001));
     $('lossNote').textContent = clipped.length ? 'Off the top of the chart after leaving the map: ' + clipped.map((r) => r.label).join(', ') : '';
+    // uPlot's own log axis cannot go below about 1e-16, and losses here reach 1e-30: plot log10 of the
+    // values on a linear axis and label the ticks as powers of ten.
+    const decades = (lines) => {
+      let a = Infinity, b = -Infinity;
+      for (const l of lines) for (const v of l) if (v !== null) { a = Math.min(a, v); b = Math.max(b, v); }
+      if (!(a <= b)) return [-1, 1];
+      let lo10 = Math.floor(Math.log10(a)), hi10 = Math.ceil(Math.log10(b));
+      if (hi10 <= lo10) { lo10 -= 1; hi10 += 1; }
+      return [lo10, hi10];
+    };
+    const pow10 = (e) => (e === 0 ? '1' : e === 1 ? '10' : '1e' + e);
     const mk = (el, title, lines, range) => {
+      const r = range || decades(lines);
+      const every = Math.max(1, Math.ceil((r[1] - r[0]) / 6));
+      const logLines = lines.map((l) => l.map((v) => (v === null ? null : Math.log10(v))));
       const same = sameLogLines(lines);
-      const series = [{ label: 'step' }].concat(race.runs.map((r, i) => ({
-        label: r.label + (same[i] !== null ? ' (= ' + race.runs[same[i]].label + ')' : ''),
+      const series = [{ label: 'step' }].concat(race.runs.map((run, i) => ({
+        label: run.label + (same[i] !== null ? ' (= ' + race.runs[same[i]].label + ')' : ''),
         stroke: COLORS[i % COLORS.length], width: 2, dash: same[i] !== null ? [6, 5] : undefined, spanGaps: false,
-        value: (u, v) => num(v)
+        value: (u, v) => (v === null || v === undefined ? '–' : num(Math.pow(10, v)))
       })));
       const opts = {
         width: 420, height: 260, series, legend: { live: true },
-        scales: { x: { time: false }, y: { distr: 3, range: range } },
-        axes: [{ label: 'step' }, { values: (u, vals) => vals.map((v) => num(v)), size: 60 }],
+        scales: { x: { time: false }, y: { range: () => r } },
+        axes: [{ label: 'step' }, {
+          size: 56,
+          splits: () => { const out = []; for (let e = Math.ceil(r[0] / every) * every; e <= r[1]; e += every) out.push(e); return out; },
+          values: (u, vals) => vals.map((v) => pow10(Math.round(v)))
+        }],
         plugins: [cursorLine()]
       };
-      charts.push(new uPlot(opts, [xs].concat(lines), el));
+      charts.push(new uPlot(opts, [xs].concat(logLines), el));
     };
     $('lossChart').innerHTML = ''; $('effX').innerHTML = ''; $('effY').innerHTML = '';
-    const lr = Number.isFinite(lo) && Number.isFinite(hi) ? (u) => [Math.pow(10, Math.floor(Math.log10(lo))), Math.pow(10, Math.ceil(Math.log10(hi)))] : undefined;
+    let lr;
+    if (Number.isFinite(lo) && Number.isFinite(hi)) {
+      let lo10 = Math.floor(Math.log10(lo)), hi10 = Math.ceil(Math.log10(hi));
+      if (hi10 <= lo10) { lo10 -= 1; hi10 += 1; }
+      lr = [lo10, hi10];
+    }
     mk($('lossChart'), 'loss', lossLines, lr);
     $('effXTitle').textContent = 'Effective step, ' + s.xLabel + ' (log scale)';
     $('effYTitle').textContent = 'Effective step, ' + s.yLabel + ' (log scale)';
@@ -574,7 +603,7 @@
         const note = document.createElement('div');
         note.className = 'note';
         const bits = [run.settings];
-        if (run.samePathAs !== null) bits.push('path coincides with ' + race.runs[run.samePathAs].label + ' (dashed)');
+        if (run.samePathAs !== null) bits.push('path overlaps ' + race.runs[run.samePathAs].label + '\'s for most steps (drawn dashed)');
         if (run.leftDomainAt !== null) bits.push('left the map at step ' + run.leftDomainAt);
         if (run.stop !== 'completed') bits.push(run.stopMessage);
         note.textContent = bits.join(' · ');
@@ -842,7 +871,16 @@
       return;
     }
     $('surface').addEventListener('change', () => { state.surface = $('surface').value; state.start = null; changed(true); });
-    $('steps').addEventListener('change', () => { state.steps = parseInt($('steps').value, 10) || 1; changed(true); });
+    $('steps').addEventListener('change', () => {
+      const v = $('steps').value.trim();
+      const max = optInfo ? optInfo.maxSteps : 10000;
+      if (!/^[0-9]+$/.test(v) || +v < 1 || +v > max) {
+        if (v !== '') status('steps must be a whole number in [1, ' + max + '], got \'' + v + '\'', true);
+        return;
+      }
+      state.steps = +v;
+      changed(true);
+    });
     $('start').addEventListener('change', () => {
       const xy = $('start').value.split(',').map(Number);
       state.start = xy.length === 2 && xy.every(Number.isFinite) ? xy : null;
