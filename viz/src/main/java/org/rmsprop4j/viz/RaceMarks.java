@@ -13,10 +13,10 @@ import org.rmsprop4j.sim.Trajectory;
 public final class RaceMarks {
     private RaceMarks() {}
 
-    /** Two frames coincide when they are closer than this fraction of the domain's larger side (about a pixel). */
+    /** Width of the band around a path, as a fraction of the domain's larger side (about a pixel at slide size). */
     public static final double PATH_TOLERANCE = 2e-3;
-    /** A path hides under an earlier one when at least this fraction of its frames coincide with that one's. */
-    public static final double PATH_OVERLAP = 0.5;
+    /** A path hides under an earlier one when at least this fraction of its drawn length lies in that one's band. */
+    public static final double PATH_OVERLAP = 0.9;
     /** Two log-scale chart lines coincide when every pair of points differs by less than this many decades. */
     public static final double LOG_TOLERANCE = 2e-3;
 
@@ -28,28 +28,68 @@ public final class RaceMarks {
     }
 
     /**
-     * For each trajectory, the index of the first earlier one whose path it overlaps: at least
-     * {@link #PATH_OVERLAP} of its frames lie within {@link #PATH_TOLERANCE} of the domain of the
-     * other's frame at the same step (frames past the other's end count as apart), or −1.
-     * Renderers draw such a path dashed over the other and say so in the legend.
+     * For each trajectory, the index of the first earlier one whose drawn path hides it: at least
+     * {@link #PATH_OVERLAP} of its length inside the domain lies within {@link #PATH_TOLERANCE}
+     * (of the domain's larger side) of the earlier path, or −1. This is what the eye sees, not a
+     * step-by-step comparison: two runs that differ only in speed along the same line hide each
+     * other too. Renderers draw such a path dashed over the other and say so in the legend.
      */
     public static int[] samePathAs(List<Trajectory> ts) {
         int[] out = new int[ts.size()];
+        java.util.Arrays.fill(out, -1);
+        if (ts.isEmpty()) return out;
+        Surface.Domain d = ts.get(0).surface().domain();
+        double cell = PATH_TOLERANCE * Math.max(d.width(), d.height());
+        int nx = (int) Math.ceil(d.width() / cell) + 1, ny = (int) Math.ceil(d.height() / cell) + 1;
+        boolean[][] bands = new boolean[ts.size()][];
         for (int i = 0; i < ts.size(); i++) {
-            out[i] = -1;
             Trajectory a = ts.get(i);
-            Surface.Domain d = a.surface().domain();
-            double tol = PATH_TOLERANCE * Math.max(d.width(), d.height());
             for (int j = 0; j < i && out[i] < 0; j++) {
-                Trajectory b = ts.get(j);
-                int close = 0, common = Math.min(a.frames(), b.frames());
-                for (int k = 0; k < common; k++) {
-                    if (Math.abs(a.x(k) - b.x(k)) <= tol && Math.abs(a.y(k) - b.y(k)) <= tol) close++;
-                }
-                if (close >= PATH_OVERLAP * a.frames()) out[i] = j;
+                if (bands[j] == null) bands[j] = band(ts.get(j), d, cell, nx, ny);
+                if (covered(a, bands[j], d, cell, nx, ny) >= PATH_OVERLAP) out[i] = j;
             }
         }
         return out;
+    }
+
+    /** The grid cells (of side {@code cell}) the path of {@code t} passes through, grown by one cell on every side. */
+    private static boolean[] band(Trajectory t, Surface.Domain d, double cell, int nx, int ny) {
+        boolean[] grid = new boolean[nx * ny];
+        walk(t, d, cell, (cx, cy) -> {
+            for (int ox = -1; ox <= 1; ox++) {
+                for (int oy = -1; oy <= 1; oy++) {
+                    int x = cx + ox, y = cy + oy;
+                    if (x >= 0 && y >= 0 && x < nx && y < ny) grid[y * nx + x] = true;
+                }
+            }
+        });
+        return grid;
+    }
+
+    /** The fraction of the visible samples of {@code t}'s path that fall in {@code band}; 0 if none is visible. */
+    private static double covered(Trajectory t, boolean[] band, Surface.Domain d, double cell, int nx, int ny) {
+        int[] n = new int[2];
+        walk(t, d, cell, (cx, cy) -> {
+            n[0]++;
+            if (cx >= 0 && cy >= 0 && cx < nx && cy < ny && band[cy * nx + cx]) n[1]++;
+        });
+        return n[0] == 0 ? 0 : n[1] / (double) n[0];
+    }
+
+    private interface CellVisitor {
+        void visit(int cx, int cy);
+    }
+
+    /** Visits the cell of every sample, half a cell apart (at most 4,000 per segment), of the path's segments inside the domain. */
+    private static void walk(Trajectory t, Surface.Domain d, double cell, CellVisitor v) {
+        for (int k = 0; k < t.frames(); k++) {
+            double x0 = k == 0 ? t.x(0) : t.x(k - 1), y0 = k == 0 ? t.y(0) : t.y(k - 1), x1 = t.x(k), y1 = t.y(k);
+            int n = (int) Math.min(4000, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / (cell / 2)));
+            for (int s = k == 0 ? 0 : 1; s <= n; s++) {
+                double f = n == 0 ? 1 : s / (double) n, x = x0 + f * (x1 - x0), y = y0 + f * (y1 - y0);
+                if (d.contains(x, y)) v.visit((int) ((x - d.xMin()) / cell), (int) ((y - d.yMin()) / cell));
+            }
+        }
     }
 
     /**
