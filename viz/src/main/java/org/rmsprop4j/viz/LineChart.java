@@ -69,6 +69,18 @@ final class LineChart {
         return this;
     }
 
+    /**
+     * The dash pattern of the {@code dup}-th (1-based) of {@code dups} duplicates of a line: one dash
+     * of length {@code dash} per period of {@code (dups + 1)·dash}, at offset {@code dup·dash}, so the
+     * duplicates and the original (visible in the first slot) take turns along the line. The offset
+     * is written into the pattern (a hair-thin first dash, then a gap) rather than as a dash phase,
+     * which the SVG writer drops.
+     */
+    static float[] duplicateDash(float dash, int dup, int dups) {
+        float hair = 0.01f, period = dash * (dups + 1);
+        return new float[] {hair, dash * dup - hair, dash, Math.max(0f, period - dash * dup - dash)};
+    }
+
     void draw(Graphics2D g, Rectangle2D box, double u) {
         Rectangle2D area = new Rectangle2D.Double(box.getMinX() + 64 * u, box.getMinY() + 26 * u,
                 box.getWidth() - 74 * u, box.getHeight() - 26 * u - 46 * u);
@@ -125,9 +137,8 @@ final class LineChart {
                 pen = true;
             }
             g.setColor(s.color);
-            float dash = (float) (7 * u), period = dash * (s.dups + 1);
             g.setStroke(s.dashed()
-                    ? new BasicStroke((float) (2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {dash, period - dash}, period - dash * s.dup)
+                    ? new BasicStroke((float) (2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, duplicateDash((float) (7 * u), s.dup, s.dups), 0f)
                     : new BasicStroke((float) (2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(p);
         }

@@ -107,10 +107,10 @@ public final class RaceFigure implements Drawing {
     }
 
     /**
-     * Smallest text scale: below it text would be smaller than about 10 px (12.5 px × 0.8), so
-     * small figures keep readable text and give the drawing less room instead.
+     * Smallest text scale: the smallest text of a figure is 11.5 px at slide size, so no text is
+     * smaller than 10 px; small figures keep readable text and give the drawing less room instead.
      */
-    static final double MIN_TEXT_SCALE = 0.8;
+    static final double MIN_TEXT_SCALE = 0.875;
 
     /** Domains wider than this (width / height) put the map across the figure, legend and panel below it. */
     static final double WIDE = 1.4;
@@ -128,14 +128,10 @@ public final class RaceFigure implements Drawing {
         double top = 72 * u;
         Surface.Domain d = s.domain();
         double aspect = d.width() / d.height();
-        double keyW = 62 * u;
-        Rectangle2D area, lower;
+        Rectangle2D area = mapArea(), lower;
         double legendBottom;
         if (aspect > WIDE) {
             // equal x and y scales: a wide domain gets a wide map, with the legend and the panel below it
-            double availW = width - 66 * u - keyW - 14 * u, availH = (height - top) * 0.56 - 40 * u;
-            double w = Math.min(availW, availH * aspect);
-            area = new Rectangle2D.Double(66 * u, top + 6 * u, w, w / aspect);
             view.draw(g, area, race.trajectories(), colors, step, u);
             view.drawKey(g, keyBar(area, u), u);
             double below = area.getMaxY() + 52 * u, half = width / 2.0;
@@ -143,9 +139,6 @@ public final class RaceFigure implements Drawing {
             lower = new Rectangle2D.Double(half - (panel == Panel.LOSS ? 8 * u : 0), below - 6 * u,
                     half - 14 * u + (panel == Panel.LOSS ? 8 * u : 0), height - below - 4 * u);
         } else {
-            double boxW = width * 0.6 - 84 * u - keyW + 40 * u, boxH = height - top - 58 * u;
-            double w = Math.min(boxW, boxH * aspect);
-            area = new Rectangle2D.Double(66 * u, top + 6 * u, w, w / aspect);
             view.draw(g, area, race.trajectories(), colors, step, u);
             Rectangle2D bar = keyBar(area, u);
             view.drawKey(g, bar, u);
@@ -159,6 +152,17 @@ public final class RaceFigure implements Drawing {
         } else {
             lossChart(race, colors, step, u).draw(g, lower, u);
         }
+    }
+
+    /** Where the map goes: the largest rectangle with the domain's aspect (equal x and y scales) that the layout allows. */
+    Rectangle2D mapArea() {
+        double u = unit(), top = 72 * u, keyW = 62 * u;
+        Surface.Domain d = race.surface().domain();
+        double aspect = d.width() / d.height();
+        double availW = aspect > WIDE ? width - 66 * u - keyW - 14 * u : width * 0.6 - 84 * u - keyW + 40 * u;
+        double availH = aspect > WIDE ? (height - top) * 0.56 - 40 * u : height - top - 58 * u;
+        double w = Math.min(availW, availH * aspect);
+        return new Rectangle2D.Double(66 * u, top + 6 * u, w, w / aspect);
     }
 
     /** The colour key's bar, right of the map. */

@@ -109,9 +109,9 @@ final class SurfaceView {
             g.setStroke(new BasicStroke((float) (4.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.setColor(new Color(255, 255, 255, 170));
             g.draw(path);
-            float dash = (float) (7 * u), period = same[i] >= 0 ? dash * (count[same[i]] + 1) : 0;
             g.setStroke(same[i] >= 0 // each duplicate's dashes in their own place, the original visible between them
-                    ? new BasicStroke((float) (2.2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {dash, period - dash}, period - dash * index[i])
+                    ? new BasicStroke((float) (2.2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+                            LineChart.duplicateDash((float) (7 * u), index[i], count[same[i]]), 0f)
                     : new BasicStroke((float) (2.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.setColor(colors.get(i));
             g.draw(path);
