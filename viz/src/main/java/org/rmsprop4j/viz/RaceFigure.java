@@ -174,7 +174,7 @@ public final class RaceFigure implements Drawing {
     private double legend(Graphics2D g, double x, double y, double w, double u) {
         double rowH = 38 * u;
         List<Trajectory> ts = race.trajectories();
-        int[] same = RaceMarks.samePathAs(ts);
+        int[] same = view.samePathAs(ts);
         for (int i = 0; i < ts.size(); i++) {
             Trajectory t = ts.get(i);
             double ry = y + i * rowH;

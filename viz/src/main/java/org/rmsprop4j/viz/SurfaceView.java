@@ -67,6 +67,18 @@ final class SurfaceView {
         return p;
     }
 
+    private List<Trajectory> sameFor;
+    private int[] sameCache;
+
+    /** {@link RaceMarks#samePathAs}, computed once for the trajectories every frame of an animation shares. */
+    synchronized int[] samePathAs(List<Trajectory> ts) {
+        if (ts != sameFor) {
+            sameCache = RaceMarks.samePathAs(ts);
+            sameFor = ts;
+        }
+        return sameCache.clone();
+    }
+
     /** Maps data coordinates to the pixels of {@code area}. */
     static AffineTransform toPixels(Surface.Domain d, Rectangle2D area) {
         AffineTransform t = new AffineTransform();
@@ -93,7 +105,7 @@ final class SurfaceView {
         // minima
         for (Surface.Point m : surface.minima()) star(g, t, m.x(), m.y(), 8 * u);
         // paths; one that overlaps an earlier path is drawn dashed over it (RaceMarks.samePathAs)
-        int[] same = RaceMarks.samePathAs(ts);
+        int[] same = samePathAs(ts);
         int[] count = new int[ts.size()], index = new int[ts.size()];
         for (int i = 0; i < same.length; i++) if (same[i] >= 0) index[i] = ++count[same[i]];
         for (int i = 0; i < ts.size(); i++) {

@@ -341,8 +341,22 @@
     ctx.fillStyle = '#222'; ctx.fill();
   }
 
+  // The k-th of n duplicates of a line: one dash per period of (n + 1) dashes, at offset k dashes, so the
+  // duplicates and the original take turns along the line (viz LineChart.duplicateDash).
+  function duplicateDash(dash, k, n) {
+    const period = dash * (n + 1);
+    return [0.01, dash * k - 0.01, dash, Math.max(0, period - dash * k - dash)];
+  }
+
+  function duplicates(same) {
+    const count = same.map(() => 0), index = same.map(() => 0);
+    same.forEach((j, i) => { if (j !== null) index[i] = ++count[j]; });
+    return same.map((j, i) => (j === null ? null : duplicateDash(7, index[i], count[j])));
+  }
+
   function drawPaths(ctx, g) {
     const runs = race.runs;
+    const dashes = duplicates(runs.map((r) => r.samePathAs));
     ctx.save();
     ctx.beginPath(); ctx.rect(g.x0, g.y0, g.pw, g.ph); ctx.clip();
     runs.forEach((run, i) => {
@@ -355,7 +369,7 @@
       ctx.lineJoin = 'round'; ctx.lineCap = 'round';
       ctx.strokeStyle = 'rgba(255,255,255,0.67)'; ctx.lineWidth = 4.2; ctx.stroke();
       ctx.strokeStyle = COLORS[i % COLORS.length]; ctx.lineWidth = 2.2;
-      if (run.samePathAs !== null) ctx.setLineDash([6, 5]); // drawn over the run it coincides with
+      if (dashes[i]) ctx.setLineDash(dashes[i]); // drawn over the run it coincides with
       ctx.stroke();
       ctx.setLineDash([]);
     });
@@ -527,10 +541,10 @@
       const r = range || decades(lines);
       const every = Math.max(1, Math.ceil((r[1] - r[0]) / 6));
       const logLines = lines.map((l) => l.map((v) => (v === null ? null : Math.log10(v))));
-      const same = sameLogLines(lines);
+      const same = sameLogLines(lines), dashes = duplicates(same);
       const series = [{ label: 'step' }].concat(race.runs.map((run, i) => ({
         label: run.label + (same[i] !== null ? ' (= ' + race.runs[same[i]].label + ')' : ''),
-        stroke: COLORS[i % COLORS.length], width: 2, dash: same[i] !== null ? [6, 5] : undefined, spanGaps: false,
+        stroke: COLORS[i % COLORS.length], width: 2, dash: dashes[i] || undefined, spanGaps: false,
         value: (u, v) => (v === null || v === undefined ? '–' : num(Math.pow(10, v)))
       })));
       const opts = {
