@@ -68,6 +68,7 @@ final class Api {
 
     static {
         JsonFactory f = JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER) // a race answer is mostly doubles
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(100).build()).build();
         MAPPER = new ObjectMapper(f);
     }
