@@ -452,14 +452,14 @@
     });
   }
 
-  function pair(a, b) { return a === null || a === undefined ? '–' : num(a) + ', ' + num(b); }
+  function pair(a, b) { return a === null || a === undefined ? '–' : num(a) + '<br>' + num(b); }
 
   function inspector() {
     const t = $('inspector');
     $('inspstep').textContent = race ? step + ' of ' + race.steps : '';
     if (!race) { t.innerHTML = ''; return; }
     const s = surfaces[state.surface];
-    const head = '<tr><th>optimizer</th><th>' + s.xLabel + ', ' + s.yLabel + '</th><th>loss</th><th>g</th><th>mean square</th><th>buffer</th><th>effective step</th></tr>';
+    const head = '<tr><th>optimizer</th><th>' + s.xLabel + '<br>' + s.yLabel + '</th><th>loss</th><th>g</th><th>mean square</th><th>buffer</th><th>effective step</th></tr>';
     const rows = race.runs.map((run, i) => {
       const k = Math.min(step, run.x.length - 1), kn = Math.min(k + 1, run.x.length - 1);
       const ended = step > run.x.length - 1 || (run.stop !== 'completed' && step >= run.x.length - 1);
@@ -919,6 +919,11 @@
       try { await navigator.clipboard.writeText(location.href); status('link copied'); } catch (e) { status('the link is the address: ' + location.href); }
     });
     $('swRun').addEventListener('click', runSweep);
+    (() => {
+      const c = $('sweepCanvas'), ctx = c.getContext('2d');
+      ctx.fillStyle = '#777'; ctx.font = '14px sans-serif';
+      ctx.fillText('Run a sweep: the final loss of the optimizer above for every learning rate × decay, from this race\'s start and steps.', 20, 40);
+    })();
     const map = $('map');
     let dragging = false;
     map.addEventListener('pointerdown', (ev) => { dragging = true; map.setPointerCapture(ev.pointerId); onMapPointer(ev, false); });
