@@ -81,14 +81,16 @@ public final class AnimatedGif {
 
     /**
      * One palette for the whole animation, built from the first and last frames: colours far
-     * apart first, then the most frequent ones, 255 in all; index 255 is transparent. Frames after the first mark unchanged pixels transparent, so a frame costs
-     * only what moved.
+     * apart first, then the most frequent ones, 255 in all; index 255 is transparent. Colours not in
+     * the palette are ordered-dithered (see {@link #indexed}). Frames after the first mark unchanged
+     * pixels transparent, so a frame costs only what moved.
      */
     private static final class Quantizer {
         static final int TRANSPARENT = 255;
         final int[] palette = new int[256];
         int size;
         final Map<Integer, Byte> nearest = new HashMap<>();
+        final Map<Integer, Byte> exactIndex = new HashMap<>();
         final IndexColorModel model;
 
         Quantizer(BufferedImage first, BufferedImage last) {
@@ -116,6 +118,7 @@ public final class AnimatedGif {
                 b[i] = (byte) c;
             }
             model = new IndexColorModel(8, 256, r, g, b, TRANSPARENT);
+            for (int i = 0; i < size; i++) exactIndex.putIfAbsent(palette[i], (byte) i);
         }
 
         private int distanceToPalette(int c) {
@@ -141,15 +144,41 @@ public final class AnimatedGif {
             return (byte) best;
         }
 
+        /** 4×4 Bayer matrix: thresholds 0..15 spread evenly over every 4×4 block. */
+        private static final int[] BAYER = {0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5};
+        /** Amplitude of the ordered dither, in levels per channel: about the spacing of the palette's shades. */
+        static final int DITHER = 14;
+
+        /**
+         * The frame as palette indices. A colour that is in the palette is used as it is (lines,
+         * text, flat areas stay crisp); any other colour (the smooth shading of the surface) is
+         * ordered-dithered: nudged by a fixed per-position threshold before the nearest palette
+         * colour is taken, so a smooth ramp becomes a fine even pattern instead of false contour
+         * bands. The pattern depends only on the position, so a pixel that did not change between
+         * frames maps to the same index (and is sent as transparent).
+         */
         BufferedImage indexed(int[] rgb, int[] prev, int w, int h) {
             BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, model);
             byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
             for (int i = 0; i < rgb.length; i++) {
                 int c = rgb[i] & 0xffffff;
-                data[i] = prev != null && (prev[i] & 0xffffff) == c ? (byte) TRANSPARENT : index(c);
+                if (prev != null && (prev[i] & 0xffffff) == c) {
+                    data[i] = (byte) TRANSPARENT;
+                    continue;
+                }
+                Byte exact = exactIndex.get(c);
+                data[i] = exact != null ? exact : index(dithered(c, i % w, i / w));
             }
             return img;
         }
+
+        private static int dithered(int c, int x, int y) {
+            int off = (BAYER[(y & 3) * 4 + (x & 3)] * 2 - 15) * DITHER / 32; // -DITHER/2 .. +DITHER/2
+            int r = clamp(((c >> 16) & 255) + off), g = clamp(((c >> 8) & 255) + off), b = clamp((c & 255) + off);
+            return (r << 16) | (g << 8) | b;
+        }
+
+        private static int clamp(int v) { return v < 0 ? 0 : Math.min(v, 255); }
     }
 
     /** Encodes and writes atomically to {@code file}. */

@@ -45,15 +45,15 @@ public final class Charts {
                     String name = a == 0 ? race.surface().xLabel() : race.surface().yLabel();
                     LineChart c = new LineChart("Effective step for " + name + " (log scale)", "step", "step size", true);
                     c.xMax = race.steps();
-                    for (int i = 0; i < race.trajectories().size(); i++) {
-                        Trajectory t = race.trajectories().get(i);
-                        double[] xs = new double[t.frames()], ys = new double[t.frames()];
-                        for (int k = 0; k < t.frames(); k++) {
-                            xs[k] = k;
-                            ys[k] = t.effectiveStep(k, a);
-                        }
-                        c.add(new LineChart.Series(t.label(), cs.get(i), xs, ys, false));
+                    List<String> labels = new ArrayList<>();
+                    List<double[]> lines = new ArrayList<>();
+                    for (Trajectory t : race.trajectories()) {
+                        double[] ys = new double[t.frames()];
+                        for (int k = 0; k < t.frames(); k++) ys[k] = t.effectiveStep(k, a);
+                        labels.add(t.label());
+                        lines.add(ys);
                     }
+                    c.addAll(labels, cs, lines, race.steps()); // coinciding lines dashed and named
                     c.draw(g, new Rectangle2D.Double(box.getMinX() + a * half, box.getMinY(), half - 8 * u, box.getHeight()), u);
                 }
             }

@@ -17,8 +17,33 @@ import java.util.List;
  */
 final class LineChart {
 
-    /** One line. */
-    record Series(String label, Color color, double[] x, double[] y, boolean dashed) {}
+    /**
+     * One line. A line that coincides with an earlier one is the {@code dup}-th (1-based) of
+     * {@code dups} duplicates of that line and is drawn dashed, each duplicate's dashes in their
+     * own place along the line so that every one of them, and the original, stays visible.
+     */
+    record Series(String label, Color color, double[] x, double[] y, int dup, int dups) {
+        boolean dashed() { return dup > 0; }
+    }
+
+    /**
+     * Series for {@code lines} (y values against their index) with the coincidences of
+     * {@link RaceMarks#sameLogLineAs} marked as duplicates; {@code notes} receives one line naming them.
+     */
+    void addAll(List<String> labels, List<Color> colors, List<double[]> full, int upTo) {
+        int[] same = RaceMarks.sameLogLineAs(full);
+        int[] count = new int[full.size()], index = new int[full.size()];
+        for (int i = 0; i < same.length; i++) if (same[i] >= 0) index[i] = ++count[same[i]];
+        List<String> dashedNames = new ArrayList<>();
+        for (int i = 0; i < full.size(); i++) {
+            int n = Math.min(upTo, full.get(i).length - 1) + 1;
+            double[] xs = new double[n], ys = java.util.Arrays.copyOf(full.get(i), n);
+            for (int k = 0; k < n; k++) xs[k] = k;
+            add(new Series(labels.get(i), colors.get(i), xs, ys, same[i] >= 0 ? index[i] : 0, same[i] >= 0 ? count[same[i]] : 0));
+            if (same[i] >= 0) dashedNames.add(labels.get(i) + " = " + labels.get(same[i]));
+        }
+        if (!dashedNames.isEmpty()) notes.add("dashed, same line: " + String.join(", ", dashedNames));
+    }
 
     final String title;
     final String xTitle;
@@ -29,6 +54,8 @@ final class LineChart {
     double marker = Double.NaN;
     /** When both are set, the y range is fixed (animations: the axis must not rescale between frames). */
     double yLo = Double.NaN, yHi = Double.NaN;
+    /** Short notes printed in the top right corner of the plot area (lines off the chart, coinciding lines). */
+    final List<String> notes = new ArrayList<>();
 
     LineChart(String title, String xTitle, String yTitle, boolean logY) {
         this.title = title;
@@ -40,6 +67,18 @@ final class LineChart {
     LineChart add(Series s) {
         series.add(s);
         return this;
+    }
+
+    /**
+     * The dash pattern of the {@code dup}-th (1-based) of {@code dups} duplicates of a line: one dash
+     * of length {@code dash} per period of {@code (dups + 1)·dash}, at offset {@code dup·dash}, so the
+     * duplicates and the original (visible in the first slot) take turns along the line. The offset
+     * is written into the pattern (a hair-thin first dash, then a gap) rather than as a dash phase,
+     * which the SVG writer drops.
+     */
+    static float[] duplicateDash(float dash, int dup, int dups) {
+        float hair = 0.01f, period = dash * (dups + 1);
+        return new float[] {hair, dash * dup - hair, dash, Math.max(0f, period - dash * dup - dash)};
     }
 
     void draw(Graphics2D g, Rectangle2D box, double u) {
@@ -62,7 +101,7 @@ final class LineChart {
         }
         if (!(y0 <= y1)) { y0 = logY ? 1e-3 : 0; y1 = 1; }
         if (logY) {
-            y0 = Math.max(y0, y1 * 1e-14); // keep twelve-ish decades readable
+            // every decade the runs reach stays on the chart: no lower cut-off
             y0 = Math.pow(10, Math.floor(Math.log10(y0)));
             y1 = Math.pow(10, Math.ceil(Math.log10(y1)));
             if (y1 <= y0) y1 = y0 * 10;
@@ -98,10 +137,24 @@ final class LineChart {
                 pen = true;
             }
             g.setColor(s.color);
-            g.setStroke(s.dashed
-                    ? new BasicStroke((float) (2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {(float) (7 * u), (float) (4 * u)}, 0f)
+            g.setStroke(s.dashed()
+                    ? new BasicStroke((float) (2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, duplicateDash((float) (7 * u), s.dup, s.dups), 0f)
                     : new BasicStroke((float) (2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(p);
+        }
+        if (!notes.isEmpty()) {
+            g.setFont(Text.font(Font.PLAIN, (float) (11.5 * u)));
+            var fm = g.getFontMetrics();
+            double ny = area.getMinY() + 4 * u;
+            for (String n : notes) {
+                String t = Text.fit(g, n, area.getWidth() - 12 * u);
+                double tw = fm.stringWidth(t);
+                g.setColor(new Color(255, 255, 255, 215));
+                g.fill(new Rectangle2D.Double(area.getMaxX() - tw - 8 * u, ny, tw + 6 * u, fm.getHeight()));
+                g.setColor(Palette.INK);
+                Text.right(g, t, area.getMaxX() - 5 * u, ny + fm.getAscent());
+                ny += fm.getHeight();
+            }
         }
         g.setClip(old);
     }

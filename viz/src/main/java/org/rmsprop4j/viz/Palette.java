@@ -48,6 +48,13 @@ public final class Palette {
         return (r << 16) | (g << 8) | b;
     }
 
+    /** The surface ramp's stops as {@code 0xRRGGBB}, low to high (linear interpolation between them in sRGB). */
+    static int[] rampStops() {
+        int[] out = new int[RAMP.length];
+        for (int i = 0; i < RAMP.length; i++) out[i] = ramp(i / (double) (RAMP.length - 1));
+        return out;
+    }
+
     private static final int[] VIRIDIS = {0x440154, 0x3b528b, 0x21918c, 0x5ec962, 0xfde725};
 
     /** A viridis-like sequential colour at {@code t} in [0, 1] (dark purple to yellow), for sweeps. */

@@ -18,23 +18,26 @@ final class Plot {
         Shape oldClip = g.getClip();
         g.setFont(Text.font(Font.PLAIN, (float) (12.5 * u)));
         var fm = g.getFontMetrics();
+        // as many ticks as fit without their labels touching (labels of up to 5 characters across, one line up)
+        int nx = Math.max(2, Math.min(6, (int) (area.getWidth() / (fm.stringWidth("00000") + 6 * u))));
+        int ny = Math.max(2, Math.min(6, (int) (area.getHeight() / (2.2 * fm.getHeight()))));
         if (grid) {
             g.setColor(new Color(0, 0, 0, 28));
             g.setStroke(new BasicStroke((float) (1 * u)));
-            for (double v : sx.ticks(6)) g.draw(new Line2D.Double(sx.map(v), area.getMinY(), sx.map(v), area.getMaxY()));
-            for (double v : sy.ticks(6)) g.draw(new Line2D.Double(area.getMinX(), sy.map(v), area.getMaxX(), sy.map(v)));
+            for (double v : sx.ticks(nx)) g.draw(new Line2D.Double(sx.map(v), area.getMinY(), sx.map(v), area.getMaxY()));
+            for (double v : sy.ticks(ny)) g.draw(new Line2D.Double(area.getMinX(), sy.map(v), area.getMaxX(), sy.map(v)));
         }
         g.setColor(Palette.INK);
         g.setStroke(new BasicStroke((float) (1.2 * u)));
         g.draw(area);
         double tl = 5 * u;
-        for (double v : sx.ticks(6)) {
+        for (double v : sx.ticks(nx)) {
             double px = sx.map(v);
             if (px < area.getMinX() - 0.5 || px > area.getMaxX() + 0.5) continue;
             g.draw(new Line2D.Double(px, area.getMaxY(), px, area.getMaxY() + tl));
             Text.centre(g, sx.label(v), px, area.getMaxY() + tl + fm.getAscent() + 1 * u);
         }
-        for (double v : sy.ticks(6)) {
+        for (double v : sy.ticks(ny)) {
             double py = sy.map(v);
             if (py < area.getMinY() - 0.5 || py > area.getMaxY() + 0.5) continue;
             g.draw(new Line2D.Double(area.getMinX() - tl, py, area.getMinX(), py));

@@ -45,7 +45,9 @@ final class Scale {
             return out;
         }
         double step = nice((d1 - d0) / Math.max(1, target));
-        for (double v = Math.ceil(d0 / step - 1e-9) * step; v <= d1 + step * 1e-9; v += step) out.add(Math.abs(v) < step * 1e-9 ? 0.0 : v);
+        // i / (1/step) rather than i * step: 9 / 10 is the double nearest 0.9, 9 * 0.1 is not
+        double inv = step < 1 ? Math.rint(1 / step) : 0;
+        for (long i = (long) Math.ceil(d0 / step - 1e-9); i * step <= d1 + step * 1e-9; i++) out.add(i == 0 ? 0.0 : inv > 0 ? i / inv : i * step);
         return out;
     }
 

@@ -2,6 +2,7 @@ package org.rmsprop4j.viz;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
@@ -11,7 +12,6 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.rmsprop4j.sim.Surface;
@@ -23,53 +23,24 @@ import org.rmsprop4j.sim.Trajectory;
  * surface and reused for every frame.
  */
 final class SurfaceView {
-    private static final int HEAT = 220;
+    private static final int HEAT = LossMap.REFERENCE;
     private static final int CONTOUR = 140;
-    private static final int LEVELS = 14;
 
     final Surface surface;
+    final LossMap map;
     final BufferedImage heat;
     final List<Path2D.Double> contours = new ArrayList<>();
 
     SurfaceView(Surface surface) {
         this.surface = surface;
         Surface.Domain d = surface.domain();
-        double[] zHeat = grid(surface, HEAT);
-        double[] sorted = zHeat.clone();
-        Arrays.sort(sorted);
-        double lo = sorted[(int) (0.002 * (sorted.length - 1))], hi = sorted[sorted.length - 1];
-        if (!(hi > lo)) hi = lo + 1;
+        map = LossMap.of(surface, HEAT);
         heat = new BufferedImage(HEAT, HEAT, BufferedImage.TYPE_INT_RGB);
         for (int j = 0; j < HEAT; j++) {
-            for (int i = 0; i < HEAT; i++) heat.setRGB(i, HEAT - 1 - j, Palette.ramp((zHeat[j * HEAT + i] - lo) / (hi - lo)));
+            for (int i = 0; i < HEAT; i++) heat.setRGB(i, HEAT - 1 - j, map.color(map.value(i, j)));
         }
-        double[] z = grid(surface, CONTOUR);
-        for (int l = 1; l <= LEVELS; l++) {
-            double level = lo + (hi - lo) * l / (LEVELS + 1.0);
-            contours.add(marchingSquares(z, CONTOUR, level, d));
-        }
-    }
-
-    /** log10 of the loss above the surface's minimum, at the centres of an n×n grid (row-major, y upwards). */
-    private static double[] grid(Surface s, int n) {
-        Surface.Domain d = s.domain();
-        double[] f = new double[n * n];
-        double max = -Double.MAX_VALUE;
-        for (int j = 0; j < n; j++) {
-            double y = d.yMin() + (j + 0.5) * d.height() / n;
-            for (int i = 0; i < n; i++) {
-                double x = d.xMin() + (i + 0.5) * d.width() / n;
-                double v = s.value(x, y) - s.minValue();
-                f[j * n + i] = v;
-                if (Double.isFinite(v)) max = Math.max(max, v);
-            }
-        }
-        double floor = Math.max(1e-12, 1e-7 * max);
-        for (int k = 0; k < f.length; k++) {
-            double v = Double.isFinite(f[k]) ? f[k] : max;
-            f[k] = Math.log10(Math.max(v, 0) + floor);
-        }
-        return f;
+        double[] z = LossMap.of(surface, CONTOUR).values();
+        for (double level : map.levels()) contours.add(marchingSquares(z, CONTOUR, level, d));
     }
 
     /** Contour segments of one level in data coordinates (marching squares, linear interpolation). */
@@ -94,6 +65,18 @@ final class SurfaceView {
             }
         }
         return p;
+    }
+
+    private List<Trajectory> sameFor;
+    private int[] sameCache;
+
+    /** {@link RaceMarks#samePathAs}, computed once for the trajectories every frame of an animation shares. */
+    synchronized int[] samePathAs(List<Trajectory> ts) {
+        if (ts != sameFor) {
+            sameCache = RaceMarks.samePathAs(ts);
+            sameFor = ts;
+        }
+        return sameCache.clone();
     }
 
     /** Maps data coordinates to the pixels of {@code area}. */
@@ -121,7 +104,10 @@ final class SurfaceView {
         for (Path2D.Double c : contours) g.draw(t.createTransformedShape(c));
         // minima
         for (Surface.Point m : surface.minima()) star(g, t, m.x(), m.y(), 8 * u);
-        // paths
+        // paths; one that overlaps an earlier path is drawn dashed over it (RaceMarks.samePathAs)
+        int[] same = samePathAs(ts);
+        int[] count = new int[ts.size()], index = new int[ts.size()];
+        for (int i = 0; i < same.length; i++) if (same[i] >= 0) index[i] = ++count[same[i]];
         for (int i = 0; i < ts.size(); i++) {
             Trajectory tr = ts.get(i);
             int last = Math.min(step, tr.frames() - 1);
@@ -135,7 +121,10 @@ final class SurfaceView {
             g.setStroke(new BasicStroke((float) (4.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.setColor(new Color(255, 255, 255, 170));
             g.draw(path);
-            g.setStroke(new BasicStroke((float) (2.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setStroke(same[i] >= 0 // each duplicate's dashes in their own place, the original visible between them
+                    ? new BasicStroke((float) (2.2 * u), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+                            LineChart.duplicateDash((float) (7 * u), index[i], count[same[i]]), 0f)
+                    : new BasicStroke((float) (2.2 * u), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.setColor(colors.get(i));
             g.draw(path);
         }
@@ -155,6 +144,10 @@ final class SurfaceView {
             int last = Math.min(step, tr.frames() - 1);
             double[] p = new double[2];
             t.transform(new double[] {tr.x(last), tr.y(last)}, 0, p, 0, 1);
+            if (!d.contains(tr.x(last), tr.y(last))) { // off the map: a pointer at the edge, towards the run
+                outside(g, area, p[0], p[1], colors.get(i), u);
+                continue;
+            }
             double r = 6.5 * u;
             g.setColor(colors.get(i));
             g.fill(new Ellipse2D.Double(p[0] - r, p[1] - r, 2 * r, 2 * r));
@@ -173,6 +166,51 @@ final class SurfaceView {
         Scale sx = new Scale(d.xMin(), d.xMax(), area.getMinX(), area.getMaxX(), false);
         Scale sy = new Scale(d.yMin(), d.yMax(), area.getMaxY(), area.getMinY(), false);
         Plot.axes(g, area, sx, sy, surface.xLabel(), surface.yLabel(), u, false);
+    }
+
+    /** A triangle on the edge of {@code area} pointing towards the point {@code (px, py)} outside it. */
+    private static void outside(Graphics2D g, Rectangle2D area, double px, double py, Color c, double u) {
+        double cx = Math.max(area.getMinX(), Math.min(area.getMaxX(), px)), cy = Math.max(area.getMinY(), Math.min(area.getMaxY(), py));
+        double a = Math.atan2(py - cy, px - cx);
+        Path2D.Double tri = new Path2D.Double();
+        tri.moveTo(cx + 12 * u * Math.cos(a), cy + 12 * u * Math.sin(a));
+        tri.lineTo(cx + 10 * u * Math.cos(a + 2.4), cy + 10 * u * Math.sin(a + 2.4));
+        tri.lineTo(cx + 10 * u * Math.cos(a - 2.4), cy + 10 * u * Math.sin(a - 2.4));
+        tri.closePath();
+        Shape clip = g.getClip();
+        g.setClip(null);
+        g.setColor(c);
+        g.fill(tri);
+        g.setColor(Color.WHITE);
+        g.setStroke(new BasicStroke((float) (1.5 * u)));
+        g.draw(tri);
+        g.setClip(clip);
+    }
+
+    /**
+     * The colour key of the shading: the ramp in {@code bar} (high loss at the top) with ticks at
+     * whole decades of loss (above the minimum), from the same {@link LossMap} as the map.
+     */
+    void drawKey(Graphics2D g, Rectangle2D bar, double u) {
+        int n = (int) Math.max(2, Math.round(bar.getHeight()));
+        for (int p = 0; p < n; p++) {
+            g.setColor(new Color(map.color(map.hi() - (map.hi() - map.lo()) * p / (n - 1.0))));
+            g.fill(new Rectangle2D.Double(bar.getMinX(), bar.getMinY() + p * bar.getHeight() / n, bar.getWidth(), bar.getHeight() / n + 0.7));
+        }
+        g.setColor(Palette.INK);
+        g.setStroke(new BasicStroke((float) (1 * u)));
+        g.draw(bar);
+        g.setFont(Text.font(Font.PLAIN, (float) (11.5 * u)));
+        var fm = g.getFontMetrics();
+        Text.left(g, surface.minValue() == 0 ? "loss" : "loss − min", bar.getMinX() - 4 * u, bar.getMinY() - 7 * u);
+        int lo = (int) Math.ceil(map.lo() - 1e-9), hi = (int) Math.floor(map.hi() + 1e-9);
+        int every = Math.max(1, (int) Math.ceil((hi - lo + 1) / Math.max(2.0, bar.getHeight() / (22 * u))));
+        for (int e = lo; e <= hi; e++) {
+            if (Math.floorMod(e, every) != 0) continue;
+            double py = bar.getMaxY() - bar.getHeight() * (e - map.lo()) / (map.hi() - map.lo());
+            g.draw(new Line2D.Double(bar.getMaxX(), py, bar.getMaxX() + 3 * u, py));
+            Text.left(g, e == 0 ? "1" : e == 1 ? "10" : "1e" + e, bar.getMaxX() + 5 * u, py + fm.getAscent() / 2.0 - 1.5 * u);
+        }
     }
 
     private static void star(Graphics2D g, AffineTransform t, double x, double y, double r) {

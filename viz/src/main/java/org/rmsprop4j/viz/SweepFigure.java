@@ -6,6 +6,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.rmsprop4j.sim.Sweep;
 
@@ -26,6 +28,25 @@ public final class SweepFigure implements Drawing {
     public SweepFigure(Sweep sweep, String title) {
         this.sweep = sweep;
         this.title = title == null ? "Final loss over learning rate × decay: " + sweep.base().kind() + " on " + sweep.surface().title() : title;
+    }
+
+    /**
+     * The best cell: the lowest final loss among the runs that completed, as {@code {i, j}} (learning
+     * rate index, decay index; the first one on ties), or null when every run diverged.
+     */
+    public static int[] best(Sweep sweep) {
+        int[] b = null;
+        double bl = Double.POSITIVE_INFINITY;
+        int nl = sweep.learningRates().length, nd = sweep.decays().length;
+        for (int i = 0; i < nl; i++) {
+            for (int j = 0; j < nd; j++) {
+                if (!sweep.diverged(i, j) && sweep.finalLoss(i, j) < bl) {
+                    bl = sweep.finalLoss(i, j);
+                    b = new int[] {i, j};
+                }
+            }
+        }
+        return b;
     }
 
     @Override public int width() { return WIDTH; }
@@ -73,21 +94,29 @@ public final class SweepFigure implements Drawing {
                 }
             }
         }
-        // axes: labels at up to 7 cells per axis
+        int[] best = best(sweep);
+        if (best != null) { // the best cell: outlined white on black
+            Rectangle2D cell = new Rectangle2D.Double(area.getMinX() + best[0] * cw, area.getMaxY() - (best[1] + 1) * ch, cw, ch);
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(3.5f));
+            g.draw(inset(cell, 2));
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1.5f));
+            g.draw(inset(cell, 2));
+        }
+        // axes: ticks at round values (powers of ten on a geometric axis), placed between the cells they fall in
         g.setColor(Palette.INK);
         g.setStroke(new BasicStroke(1.2f));
         g.draw(area);
         g.setFont(Text.font(Font.PLAIN, 12.5f));
-        int stepX = Math.max(1, (int) Math.ceil(nx / 7.0)), stepY = Math.max(1, (int) Math.ceil(ny / 9.0));
-        for (int i = 0; i < nx; i += stepX) {
-            double px = area.getMinX() + (i + 0.5) * cw;
-            g.draw(new Line2D.Double(px, area.getMaxY(), px, area.getMaxY() + 5));
-            Text.centre(g, Text.num(lrs[i]), px, area.getMaxY() + 20);
+        for (double[] t : axisTicks(lrs, area.getMinX(), cw)) {
+            g.draw(new Line2D.Double(t[1], area.getMaxY(), t[1], area.getMaxY() + 5));
+            Text.centre(g, Text.num(t[0]), t[1], area.getMaxY() + 20);
         }
-        for (int j = 0; j < ny; j += stepY) {
-            double py = area.getMaxY() - (j + 0.5) * ch;
+        for (double[] t : axisTicks(ds, 0, ch)) {
+            double py = area.getMaxY() - t[1];
             g.draw(new Line2D.Double(area.getMinX() - 5, py, area.getMinX(), py));
-            Text.right(g, Text.num(ds[j]), area.getMinX() - 8, py + 4);
+            Text.right(g, Text.num(t[0]), area.getMinX() - 8, py + 4);
         }
         g.setFont(Text.font(Font.PLAIN, 14f));
         Text.centre(g, "learning rate", area.getCenterX(), area.getMaxY() + 42);
@@ -122,5 +151,44 @@ public final class SweepFigure implements Drawing {
         g.draw(new Line2D.Double(bar.getMinX() + 6, ly + 14, bar.getMinX() + 18, ly + 4));
         g.setColor(Palette.INK);
         Text.left(g, "diverged", bar.getMaxX() + 7, ly + 14);
+        if (best != null) {
+            double by = ly + 30;
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1.5f));
+            g.draw(new Rectangle2D.Double(bar.getMinX() + 1, by + 1, 22, 16));
+            Text.left(g, "best:", bar.getMaxX() + 7, by + 14);
+            g.setFont(Text.font(Font.PLAIN, 12f));
+            Text.left(g, "lr " + Text.num(lrs[best[0]]) + ", " + (sweep.base().kind().equals("adam") ? "β2 " : "ρ ") + Text.num(ds[best[1]]),
+                    bar.getMinX(), by + 34);
+            Text.left(g, "final loss " + Text.num(sweep.finalLoss(best[0], best[1])), bar.getMinX(), by + 50);
+        }
+    }
+
+    private static Rectangle2D inset(Rectangle2D r, double d) {
+        return new Rectangle2D.Double(r.getMinX() + d, r.getMinY() + d, Math.max(1, r.getWidth() - 2 * d), Math.max(1, r.getHeight() - 2 * d));
+    }
+
+    /**
+     * Round tick values for an axis of cells holding {@code v} (monotonic): powers of ten (or a
+     * 1-2-5 fallback within a decade) when the values are geometric, nice linear steps otherwise.
+     * Each tick is {@code {value, pixel}}, the pixel interpolated between cell centres from
+     * {@code origin} with cells {@code size} wide.
+     */
+    static List<double[]> axisTicks(double[] v, double origin, double size) {
+        List<double[]> out = new ArrayList<>();
+        int n = v.length;
+        if (n == 1) {
+            out.add(new double[] {v[0], origin + size / 2});
+            return out;
+        }
+        double lo = Math.min(v[0], v[n - 1]), hi = Math.max(v[0], v[n - 1]);
+        boolean geometric = v[0] > 0 && v[n - 1] > 0 && n > 2 && Math.abs(Math.log(v[1] / v[0]) - Math.log(v[n - 1] / v[n - 2])) < 1e-6;
+        Scale sc = new Scale(lo, hi, 0, 1, geometric);
+        for (double t : sc.ticks(6)) {
+            double f = geometric ? Math.log(t / v[0]) / Math.log(v[n - 1] / v[0]) : (t - v[0]) / (v[n - 1] - v[0]);
+            if (f < -1e-9 || f > 1 + 1e-9) continue;
+            out.add(new double[] {t, origin + (0.5 + f * (n - 1)) * size});
+        }
+        return out;
     }
 }
