@@ -134,7 +134,7 @@ class ApiTest {
             unknown surface           | /api/race   | {"surface":"mars","optimizers":["adam"]}                                   | 400 | surface must be one of; 'mars'
             surface not a string      | /api/race   | {"surface":3,"optimizers":["adam"]}                                        | 400 | surface must be one of
             unknown optimizer kind    | /api/race   | {"surface":"beale","optimizers":["lion:lr=1"]}                             | 400 | kind must be one of; lion
-            unknown optimizer key     | /api/race   | {"surface":"beale","optimizers":["adam:lrr=1"]}                            | 400 | key for adam must be one of; lrr
+            unknown optimizer key     | /api/race   | {"surface":"beale","optimizers":["adam:lrr=1"]}                            | 400 | lrr is not a setting of adam; accepted: lr
             bad optimizer value       | /api/race   | {"surface":"beale","optimizers":["rmsprop:decay=1.5"]}                     | 400 | decay; 1.5
             unknown preset            | /api/race   | {"surface":"beale","optimizers":["rmsprop:preset=torch"]}                  | 400 | preset; torch
             no optimizers             | /api/race   | {"surface":"beale","optimizers":[]}                                        | 400 | optimizers must be an array of 1..8
