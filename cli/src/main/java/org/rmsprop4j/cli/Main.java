@@ -46,6 +46,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("train", new TrainCommand());
         cl.addSubcommand("plot", new PlotCommand());
         cl.addSubcommand("sweep", new SweepCommand());
+        cl.addSubcommand("state", new StateCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
         return cl;
     }
