@@ -210,6 +210,21 @@ class Rmsprop4jUpdaterTest {
     }
 
     @Test
+    void computationGraphTrainsAndItsJsonRoundTrips() {
+        var conf = new NeuralNetConfiguration.Builder().seed(123).updater(Rmsprop4jUpdater.of(RmsPropPreset.OPTAX.config().withLearningRate(0.01)))
+                .graphBuilder().addInputs("in")
+                .addLayer("hidden", new DenseLayer.Builder().nIn(4).nOut(16).activation(Activation.TANH).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX).build(), "hidden")
+                .setOutputs("out").build();
+        assertThat(org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson())).isEqualTo(conf);
+        var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        graph.init();
+        double before = graph.score(train);
+        for (int i = 0; i < 50; i++) graph.fit(train);
+        assertThat(graph.score(train)).isLessThan(before / 2);
+    }
+
+    @Test
     void badConfigurationsAreRefused() {
         assertThatThrownBy(() -> Rmsprop4jUpdater.of(RmsPropConfig.builder().weightDecay(0.1).build()))
                 .hasMessageContaining("weightDecay must be 0 in a DL4J updater").hasMessageContaining("0.1");
