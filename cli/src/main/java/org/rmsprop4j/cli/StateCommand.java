@@ -139,6 +139,13 @@ final class StateCommand implements Runnable {
             if (like != null && isCheckpoint(like)) {
                 Checkpoint ck = Checkpoint.load(like);
                 StateDict sd = StateTensors.toStateDict(st, ck.optimizerState(), in.toString());
+                for (int i = 0; i < sd.groups().size(); i++) {
+                    long had = ck.optimizerState().groups().get(i).step(), got = sd.groups().get(i).step();
+                    if (had != got) {
+                        throw new CliException(in + " gives group '" + sd.groups().get(i).name() + "' " + got + " steps, but the checkpoint " + like
+                                + " is at " + had + "; a checkpoint's optimizer steps must match its position in the run");
+                    }
+                }
                 double[] p = StateTensors.params(st, sd.paramLengths(), ck.dtype(), in.toString());
                 Checkpoint next = new Checkpoint(ck.modelSpec(), ck.dtype(), ck.seed(), ck.batchSize(), ck.chunkSize(), ck.trainRows(), ck.epoch(),
                         ck.batch(), ck.steps(), ck.rngState(), ck.epochLossSum(), ck.epochRows(), ck.bestLoss(), ck.badEpochs(), ck.settings(), p, sd);

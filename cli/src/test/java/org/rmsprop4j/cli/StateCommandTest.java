@@ -86,6 +86,16 @@ class StateCommandTest {
         assertThat(r.err().strip()).startsWith("rmsprop4j import: ").contains("has no tensor '" + dropped + "'").doesNotContain("\n");
         assertThat(out).doesNotExist();
 
+        // a step count that contradicts the checkpoint's position is refused
+        Path moved = dir.resolve("moved.safetensors");
+        var meta = new LinkedHashMap<>(full.metadata());
+        meta.put("group.default.step", "999");
+        new SafeTensors(full.tensors(), meta).write(moved);
+        Run m = run("state", "import", moved.toString(), "--like", ck.toString(), "--out", out.toString());
+        assertThat(m.code()).isEqualTo(2);
+        assertThat(m.err()).contains("gives group 'default' 999 steps, but the checkpoint");
+        assertThat(out).doesNotExist();
+
         Files.write(dir.resolve("junk.safetensors"), new byte[] {1, 0, 0, 0, 0, 0, 0, 0, '{'});
         Run j = run("state", "show", dir.resolve("junk.safetensors").toString());
         assertThat(j.code()).isEqualTo(2);
