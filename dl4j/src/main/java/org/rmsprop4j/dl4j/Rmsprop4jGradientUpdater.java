@@ -51,7 +51,7 @@ public final class Rmsprop4jGradientUpdater implements GradientUpdater<Rmsprop4j
 
     @Override public Rmsprop4jUpdater getConfig() { return config; }
 
-    /** The rmsprop4j optimizer of this block (for its state), or {@code null} before the first step or view. */
+    /** {@return the rmsprop4j optimizer of this block (for its state), or {@code null} before the first step or view} */
     public Optimizer optimizer() { return optimizer; }
 
     @Override public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {

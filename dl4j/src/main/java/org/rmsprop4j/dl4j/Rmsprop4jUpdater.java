@@ -40,8 +40,11 @@ import org.rmsprop4j.optim.RmsPropPreset;
 public final class Rmsprop4jUpdater implements IUpdater {
     private static final long serialVersionUID = 1L;
 
+    /** The optimizer family ({@code rmsprop}, {@code sgd}, ...). */
     @JsonProperty("kind") private String kind;
+    /** Every hyper-parameter of the family by its rmsprop4j name. */
     @JsonProperty("hyperParameters") private Map<String, String> hyperParameters;
+    /** The learning-rate schedule, or {@code null}. */
     @JsonProperty("learningRateSchedule") private ISchedule learningRateSchedule;
 
     @JsonIgnore private transient OptimizerSpec spec;
@@ -61,26 +64,41 @@ public final class Rmsprop4jUpdater implements IUpdater {
         this.spec = spec;
     }
 
-    /** An updater running {@code spec}, for example {@code RmsPropPreset.DL4J.config()}. */
+    /**
+     * An updater running {@code spec}.
+     *
+     * @param spec any rmsprop4j configuration without weight decay, for example {@code RmsPropPreset.DL4J.config()}
+     * @return the updater
+     */
     public static Rmsprop4jUpdater of(OptimizerSpec spec) {
         if (spec == null) throw new IllegalArgumentException("spec must not be null");
         return new Rmsprop4jUpdater(spec, null);
     }
 
-    /** An updater running {@code preset}'s configuration. */
+    /**
+     * An updater running {@code preset}'s configuration.
+     *
+     * @param preset the preset
+     * @return the updater
+     */
     public static Rmsprop4jUpdater of(RmsPropPreset preset) { return of(preset.config()); }
 
-    /** The same configuration with its learning rate given each iteration by an ND4J schedule. */
+    /**
+     * The same configuration with its learning rate given each iteration by an ND4J schedule.
+     *
+     * @param schedule the schedule ({@code valueAt(iteration, epoch)}), or {@code null} for the base rate
+     * @return a new updater
+     */
     public Rmsprop4jUpdater withSchedule(ISchedule schedule) { return new Rmsprop4jUpdater(spec(), schedule == null ? null : schedule.clone()); }
 
-    /** The configuration this updater runs. */
+    /** {@return the configuration this updater runs} */
     @JsonIgnore
     public OptimizerSpec spec() {
         if (spec == null) spec = Specs.fromStrings(kind, hyperParameters == null ? Map.of() : hyperParameters);
         return spec;
     }
 
-    /** The learning-rate schedule, or {@code null} for the configuration's constant base rate. */
+    /** {@return the learning-rate schedule, or {@code null} for the configuration's constant base rate} */
     @JsonIgnore
     public ISchedule schedule() { return learningRateSchedule; }
 

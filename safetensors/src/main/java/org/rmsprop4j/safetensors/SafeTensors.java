@@ -69,7 +69,13 @@ public final class SafeTensors {
      * @param data  the tensor's bytes, exactly {@code elements() * itemSize} of them
      */
     public record Tensor(String dtype, long[] shape, byte[] data) {
-        /** Validates the dtype and that the byte count matches dtype and shape. */
+        /**
+         * Validates the dtype and that the byte count matches dtype and shape.
+         *
+         * @param dtype the format's dtype name
+         * @param shape dimensions, each {@code >= 0}
+         * @param data  the tensor's bytes
+         */
         public Tensor {
             Objects.requireNonNull(dtype, "dtype");
             Integer size = DTYPE_BYTES.get(dtype);
@@ -82,28 +88,42 @@ public final class SafeTensors {
             }
         }
 
-        /** A float32 tensor holding {@code values} rounded to float (exact for values that came from floats). */
+        /**
+         * A float32 tensor holding {@code values} rounded to float (exact for values that came from floats).
+         *
+         * @param values the elements, in row-major order
+         * @param shape  dimensions; none for a vector of {@code values.length}
+         * @return the tensor
+         */
         public static Tensor f32(double[] values, long... shape) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (double v : values) b.putFloat((float) v);
             return new Tensor("F32", shape.length == 0 ? new long[] {values.length} : shape, b.array());
         }
 
-        /** A float64 tensor holding {@code values} bit for bit. */
+        /**
+         * A float64 tensor holding {@code values} bit for bit.
+         *
+         * @param values the elements, in row-major order
+         * @param shape  dimensions; none for a vector of {@code values.length}
+         * @return the tensor
+         */
         public static Tensor f64(double[] values, long... shape) {
             ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
             for (double v : values) b.putDouble(v);
             return new Tensor("F64", shape.length == 0 ? new long[] {values.length} : shape, b.array());
         }
 
+        /** {@return a copy of the dimensions} */
         @Override public long[] shape() { return shape.clone(); }
 
-        /** The number of elements (the product of the shape). */
+        /** {@return the number of elements (the product of the shape)} */
         public long elements() { return elementsOf(shape); }
 
         /**
          * The values as doubles; only for {@code F32} and {@code F64} (both exact).
          *
+         * @return the elements in row-major order
          * @throws IllegalArgumentException for any other dtype
          */
         public double[] toDoubles() {
@@ -151,16 +171,21 @@ public final class SafeTensors {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** Tensors by name, in file order. */
+    /** {@return the tensors by name, in file order} */
     public Map<String, Tensor> tensors() { return tensors; }
 
-    /** The header's metadata (empty when the file has none). */
+    /** {@return the header's metadata (empty when the file has none)} */
     public Map<String, String> metadata() { return metadata; }
 
-    /** The tensor named {@code name}, or {@code null}. */
+    /**
+     * The tensor named {@code name}.
+     *
+     * @param name a tensor name
+     * @return the tensor, or {@code null} when the file has none of that name
+     */
     public Tensor tensor(String name) { return tensors.get(name); }
 
-    /** The file form: header padded with spaces to a multiple of 8 bytes, tensors in order, back to back. */
+    /** {@return the file form: header padded with spaces to a multiple of 8 bytes, tensors in order, back to back} */
     public byte[] toBytes() {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
@@ -196,10 +221,21 @@ public final class SafeTensors {
         return b.array();
     }
 
-    /** Writes the file atomically: {@code file} is afterwards either as it was or the whole new file. */
+    /**
+     * Writes the file atomically: {@code file} is afterwards either as it was or the whole new file.
+     *
+     * @param file where to write
+     * @throws IOException when it cannot be written (the file is then unchanged)
+     */
     public void write(Path file) throws IOException { StateIO.writeAtomically(file, toBytes()); }
 
-    /** Reads and checks {@code file} (see {@link #parse}). */
+    /**
+     * Reads and checks {@code file} (see {@link #parse}).
+     *
+     * @param file a safetensors file
+     * @return its tensors and metadata
+     * @throws IOException when it cannot be read or is not valid safetensors, naming the file and the problem
+     */
     public static SafeTensors read(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no safetensors file");
         long size = Files.size(file);
@@ -210,6 +246,9 @@ public final class SafeTensors {
     /**
      * Parses and checks the file form; {@code source} names it in messages.
      *
+     * @param b      the whole file
+     * @param source names the file in messages
+     * @return its tensors and metadata
      * @throws IOException naming the source and the first problem found
      */
     public static SafeTensors parse(byte[] b, String source) throws IOException {

@@ -57,7 +57,12 @@ public final class StateTensors {
 
     private StateTensors() {}
 
-    /** The optimizer's state as a safetensors file in its own dtype. */
+    /**
+     * The optimizer's state as a safetensors file in its own dtype.
+     *
+     * @param optimizer the optimizer whose state to take
+     * @return the file
+     */
     public static SafeTensors of(Optimizer optimizer) { return of(optimizer.stateDict(), optimizer.dtype(), Map.of(), Map.of()); }
 
     /**
@@ -111,13 +116,21 @@ public final class StateTensors {
         return new SafeTensors(tensors, meta);
     }
 
-    /** Writes the optimizer's state to {@code file} atomically. */
+    /**
+     * Writes the optimizer's state to {@code file} atomically.
+     *
+     * @param optimizer the optimizer whose state to write
+     * @param file      where to write
+     * @throws IOException when it cannot be written (the file is then unchanged)
+     */
     public static void save(Optimizer optimizer, Path file) throws IOException { of(optimizer).write(file); }
 
     /**
      * Loads a safetensors file (ours, or another tool's with the same tensor names) into the optimizer.
      * Everything is read and checked first; on any error the optimizer is unchanged.
      *
+     * @param optimizer the optimizer to load into
+     * @param file      a safetensors file
      * @throws IOException              when the file is unreadable or not valid safetensors
      * @throws IllegalArgumentException when its tensors do not fit the optimizer (names, lengths, dtype, values)
      */
@@ -129,6 +142,7 @@ public final class StateTensors {
     /**
      * The state held by {@code file}.
      *
+     * @param file     the parsed file
      * @param template the structure to fill (kind, dtype, groups, parameters and the buffers expected),
      *                 usually the target optimizer's own {@code stateDict()}; {@code null} to take the
      *                 structure from the file's metadata (files written by us)
@@ -226,6 +240,11 @@ public final class StateTensors {
      * The parameters held by {@code file} (tensors named by parameter name), concatenated in the order of
      * {@code lengths}.
      *
+     * @param file    the parsed file
+     * @param lengths parameter names and element counts, in layout order
+     * @param dtype   the element type the values must fit
+     * @param source  names the file in messages
+     * @return the parameters, concatenated
      * @throws IOException naming the missing parameter, or a dtype or length that does not fit
      */
     public static double[] params(SafeTensors file, Map<String, Integer> lengths, Dtype dtype, String source) throws IOException {

@@ -75,13 +75,23 @@ public final class TribuoOptimiser implements StochasticGradientOptimiser {
         postConfig();
     }
 
-    /** An optimiser running {@code spec} (any rmsprop4j configuration, for example {@code RmsPropPreset.GRAVES.config()}). */
+    /**
+     * An optimiser running {@code spec}.
+     *
+     * @param spec any rmsprop4j configuration, for example {@code RmsPropPreset.GRAVES.config()}
+     * @return the optimiser, with no state until Tribuo initialises it
+     */
     public static TribuoOptimiser of(OptimizerSpec spec) {
         if (spec == null) throw new IllegalArgumentException("spec must not be null");
         return new TribuoOptimiser(spec);
     }
 
-    /** An optimiser running {@code preset}'s configuration. */
+    /**
+     * An optimiser running {@code preset}'s configuration.
+     *
+     * @param preset the preset
+     * @return the optimiser
+     */
     public static TribuoOptimiser of(RmsPropPreset preset) { return of(preset.config()); }
 
     /** Rebuilds the configuration from the configured strings (called by OLCUT and the constructors). */
@@ -91,12 +101,14 @@ public final class TribuoOptimiser implements StochasticGradientOptimiser {
         readsParams = wd instanceof Number n && n.doubleValue() != 0;
     }
 
-    /** The configuration this optimiser runs. */
+    /** {@return the configuration this optimiser runs} */
     public OptimizerSpec spec() { return spec; }
 
     /**
-     * The rmsprop4j optimizer of the current training run (for its state: {@code stateDict()},
-     * {@code StateIO.save}), or {@code null} before {@link #initialise} and after {@link #reset}.
+     * The rmsprop4j optimizer of the current training run, for its state ({@code stateDict()},
+     * {@code StateIO.save}, {@code StateTensors.save}).
+     *
+     * @return the optimizer, or {@code null} before {@link #initialise} and after {@link #reset}
      */
     public Optimizer optimizer() { return optimizer; }
 
