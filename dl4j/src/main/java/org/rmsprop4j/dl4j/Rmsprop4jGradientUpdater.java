@@ -137,7 +137,9 @@ public final class Rmsprop4jGradientUpdater implements GradientUpdater<Rmsprop4j
             throw new IllegalArgumentException("gradient data type must be the state's (" + optimizer.dtype().label() + "), got " + gradient.dataType());
         }
         if (stateIsNewer || optimizer.steps() != iteration) readState(iteration);
-        if (config.schedule() != null) optimizer.setLearningRate(config.schedule().valueAt(iteration, epoch));
+        // the schedule's rate, or the configuration's (DL4J's setLearningRate changes the configuration in place)
+        double lr = config.getLearningRate(iteration, epoch);
+        if (optimizer.learningRate(Optimizer.DEFAULT_GROUP) != lr) optimizer.setLearningRate(lr);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray flat = Nd4j.toFlattened('c', gradient);
             INDArray update;

@@ -224,6 +224,19 @@ class Rmsprop4jUpdaterTest {
         assertThat(graph.score(train)).isLessThan(before / 2);
     }
 
+    /** DL4J's setLearningRate reaches the running optimizer: at rate 0 the parameters stay. */
+    @Test
+    void dl4jSetLearningRateReachesTheOptimizer() {
+        MultiLayerNetwork net = fit(Rmsprop4jUpdater.of(RmsPropPreset.DL4J.config().withLearningRate(0.01)), DataType.FLOAT, 3);
+        net.setLearningRate(0.0);
+        INDArray before = net.params().dup();
+        for (int i = 0; i < 3; i++) net.fit(train);
+        assertThat(net.params()).isEqualTo(before);
+        net.setLearningRate(0.01);
+        net.fit(train);
+        assertThat(net.params()).isNotEqualTo(before);
+    }
+
     @Test
     void badConfigurationsAreRefused() {
         assertThatThrownBy(() -> Rmsprop4jUpdater.of(RmsPropConfig.builder().weightDecay(0.1).build()))
