@@ -182,6 +182,31 @@ class StateTensorsTest {
         assertThat(Files.readAllBytes(f)).isEqualTo(bytes);
     }
 
+    /** Random damage to a valid file: every outcome is a valid file or an IOException, never another failure. */
+    @Test
+    void damagedFilesNeverFailOtherwise() throws IOException {
+        byte[] good = StateTensors.of(trained(Dtype.FLOAT32, 2)).toBytes();
+        Random r = new Random(3);
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] b = good.clone();
+            int hits = 1 + r.nextInt(4);
+            for (int h = 0; h < hits; h++) {
+                int at = r.nextInt(Math.min(b.length, 8 + 200 + r.nextInt(b.length)));
+                b[at] = (byte) (r.nextBoolean() ? r.nextInt(256) : "{}[]\",:0123456789-e. ".charAt(r.nextInt(20)));
+            }
+            if (r.nextInt(10) == 0) b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
+            try {
+                SafeTensors st = SafeTensors.parse(b, "damaged");
+                StateTensors.toStateDict(st, null, "damaged");
+            } catch (IOException e) {
+                refused++;
+                assertThat(e.getMessage()).startsWith("damaged ");
+            }
+        }
+        assertThat(refused).isGreaterThan(1000);
+    }
+
     @Test
     void invalidUtf8HeaderIsRefused() {
         byte[] h = {'{', '"', (byte) 0xC3, '"', ':', '1', '}'};
