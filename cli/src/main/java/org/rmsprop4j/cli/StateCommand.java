@@ -26,9 +26,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code rmsprop4j state export|import|show}: optimizer state and checkpoints as safetensors files. */
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"Converts optimizer state files and training checkpoints to and from safetensors, which other tools read",
-                "(Python's safetensors, PyTorch, NumPy, ...): one tensor per param/slot (w/square_avg), a checkpoint's parameters",
-                "as tensors named by the parameter (w), the optimizer's spec, step counts, schedule and clipping in __metadata__."},
+        description = {"Converts optimizer state files and training checkpoints to and from safetensors, which other tools read "
+                + "(Python's safetensors, PyTorch, NumPy, ...): one tensor per param/slot (w/square_avg), a checkpoint's parameters "
+                + "as tensors named by the parameter (w), the optimizer's spec, step counts, schedule and clipping in __metadata__."},
         subcommands = {StateCommand.Export.class, StateCommand.Import.class, StateCommand.Show.class})
 final class StateCommand implements Runnable {
 
@@ -112,11 +112,12 @@ final class StateCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Reads a safetensors file back into an rmsprop4j state file, or into a copy of a checkpoint.",
-                    "Without --like the file must carry our metadata (files written by 'state export').",
-                    "With --like, the structure (optimizer, groups, parameters, buffers) comes from that state file or checkpoint",
-                    "and the safetensors file needs only the tensors: one per param/slot (and, for a checkpoint, one per parameter).",
-                    "Step counts come from the metadata 'group.NAME.step' or 'step' when present, else from --like.",
+            description = {"Reads a safetensors file back into an rmsprop4j state file, or into a copy of a checkpoint. "
+                    + "Without --like the file must carry our metadata (files written by 'state export'). "
+                    + "With --like, the structure (optimizer, groups, parameters, buffers) comes from that state file or checkpoint "
+                    + "and the safetensors file needs only the tensors: one per param/slot (and, for a checkpoint, one per parameter). "
+                    + "Step counts come from the metadata 'group.NAME.step' or 'step' when present, else from --like "
+                    + "(into a checkpoint they must equal the checkpoint's).",
                     "Example: rmsprop4j state import edited.safetensors --like runs/ck --out runs/ck2/checkpoint.bin"})
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The safetensors file to read.")
