@@ -47,6 +47,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("plot", new PlotCommand());
         cl.addSubcommand("sweep", new SweepCommand());
         cl.addSubcommand("serve", new ServeCommand());
+        cl.addSubcommand("state", new StateCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
         return cl;
     }

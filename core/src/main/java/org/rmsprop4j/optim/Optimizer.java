@@ -169,6 +169,8 @@ public final class Optimizer {
     }
 
     /** The state-dict key of slot id {@code transform/slot} for parameter {@code param}: {@code transform/param/slot}. */
+    public static String stateKey(String slotId, String param) { return key(slotId, param); }
+
     static String key(String slotId, String param) {
         int slash = slotId.lastIndexOf('/');
         return slash < 0 ? param + "/" + slotId : slotId.substring(0, slash) + "/" + param + slotId.substring(slash);

@@ -21,7 +21,7 @@ import org.rmsprop4j.sim.Trajectory;
  * A race drawn at one step: the title and settings on top, the loss surface with every path up to
  * that step on the left, and on the right a legend (label, settings, current loss) above either the
  * loss curves or the "squares" of accumulated squared gradients. Immutable; {@link #atStep(int)}
- * gives the figure at another step and {@link #animationFrames(int)} the frames of a GIF.
+ * gives the figure at another step and {@link #animationFrames(int, IntConsumer)} the frames of a GIF.
  */
 public final class RaceFigure implements Drawing {
 
