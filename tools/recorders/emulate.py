@@ -74,9 +74,18 @@ def fma64(a, b, c):
 class Arith:
     """One precision: every method rounds once to it."""
 
-    def __init__(self, dtype, sqrt=None):
+    def __init__(self, dtype, sqrt=None, rsqrt=None):
         self.dt = np.float32 if dtype == "float32" else np.float64
         self._sqrt = sqrt
+        self._rsqrt = rsqrt
+
+    def rsqrt(self, x):
+        """1/sqrt(x): the given primitive (XLA's), else correctly rounded."""
+        x = self.fl(x)
+        if self._rsqrt is not None:
+            return np.asarray(self._rsqrt(x), self.dt)
+        with np.errstate(all="ignore"):
+            return (1 / np.sqrt(x.astype(np.longdouble))).astype(self.dt)
 
     def c(self, x):  # a scalar narrowed to the working precision
         return self.dt(x)
@@ -178,8 +187,9 @@ class PyTorchRmsprop:
 class PyTorchOther:
     """torch.optim SGD, Adagrad, Adadelta, Adam, AdamW (for-loop / foreach; not fused)."""
 
-    def __init__(self, version):
+    def __init__(self, version, foreach=False):
         self.v2 = version == 2
+        self.foreach = foreach
 
     def init(self, c, A, P):
         o = c["optimizer"]
@@ -219,10 +229,19 @@ class PyTorchOther:
             elif o == "adagrad":
                 if wd != 0:
                     g = A.fma(A.c(wd), p, g)
-                clr = lr / (1 + (t - 1) * H(c, "lr_decay", 0))
                 s["sum"] = A.fma(g, g, s["sum"])                          # addcmul_(g, g, value=1)
                 std = A.fl(A.sqrt(s["sum"]) + A.c(H(c, "eps", 1e-10)))
-                P[n] = A.fl(p + A.fl(A.fl(A.c(-clr) * g) / std))
+                if self.foreach and not self.v2:
+                    # 1.13 foreach: minus_clr = -lr / (1 + (step - 1) * lr_decay) with step a float32
+                    # tensor, so every operation is a float32 one, and Tensor.__rtruediv__ is
+                    # reciprocal() * other; then (g * minus_clr) / std, then add
+                    f = np.float32
+                    x = f(f(f(t) - f(1)) * f(H(c, "lr_decay", 0)))
+                    mclr = f(f(f(1) / f(f(1) + x)) * f(-lr))
+                    P[n] = A.fl(p + A.fl(A.fl(g * A.c(mclr)) / std))
+                else:
+                    clr = lr / (1 + (t - 1) * H(c, "lr_decay", 0))      # Python floats (step.item())
+                    P[n] = A.fl(p + A.fl(A.fl(A.c(-clr) * g) / std))
             elif o == "adadelta":
                 rho, eps = H(c, "rho", 0.9), H(c, "eps", 1e-6)
                 if wd != 0:
@@ -345,7 +364,11 @@ class TF1:
 
 
 class Optax:
-    """optax.rmsprop under jax.jit on CPU."""
+    """optax.rmsprop under jax.jit on CPU (XLA fuses the step into one loop; LLVM contracts a·b + c
+    into FMAs where one expression feeds the other)."""
+
+    def __init__(self, variant=None):
+        self.v = variant or {}
 
     def init(self, c, A, P):
         S = {}
@@ -358,33 +381,44 @@ class Optax:
         return S
 
     def step(self, c, A, P, G, S, lr, t):
+        v = self.v
         d = H(c, "decay", 0.9)
         eps = A.c(H(c, "eps", 1e-8))
         mom = H(c, "momentum", None)
         lrv = A.c(lr)
         for n in P:
             p, g, s = P[n], G[n], S[n]
-            nu = A.fl(A.fl(A.c(1 - d) * A.fl(g * g)) + A.fl(A.c(d) * s["nu"]))
+            nu = A.fma(A.c(1 - d), A.fl(g * g), A.fl(A.c(d) * s["nu"]))      # (1-d)*g**2 + d*nu, contracted
             s["nu"] = nu
+            mu = None
             if H(c, "centered", False):
-                mu = A.fl(A.fl(A.c(1 - d) * g) + A.fl(A.c(d) * s["mu"]))
+                mu = A.fma(A.c(1 - d), g, A.fl(A.c(d) * s["mu"]))            # (1-d)*g + d*mu, contracted
                 s["mu"] = mu
-            nuh, muh = nu, s.get("mu")
+            nuh, muh = nu, mu
             if H(c, "bias_correction", False):
-                bc = A.fl(A.c(1) - A.c(np.float32(d) ** np.float32(t)) if A.dt == np.float32 else 1 - d ** t)
+                bc = A.fl(A.c(1) - A.fl(A.c(d) ** A.c(t)))                   # 1 - decay**count
                 nuh = A.fl(nu / bc)
                 if muh is not None:
                     muh = A.fl(muh / bc)
-            var = A.fl(nuh - A.fl(muh * muh)) if muh is not None else nuh
-            if H(c, "eps_in_sqrt", True):
-                r = A.fl(A.c(1) / A.sqrt(A.fl(var + eps)))
+            if muh is not None:
+                var = A.fma(-muh, muh, nuh) if v.get("fma_var", True) else A.fl(nuh - A.fl(muh * muh))
             else:
-                r = A.fl(A.c(1) / A.fl(A.sqrt(var) + eps))
-            u = A.fl(A.fl(r * g) * A.c(-lrv))
-            if mom is not None:
-                tr = A.fl(u + A.fl(A.c(mom) * s["trace"]))
-                s["trace"] = tr
-                u = A.fl(u + A.fl(A.c(mom) * tr)) if H(c, "nesterov", False) else tr
+                var = nuh
+            if H(c, "eps_in_sqrt", True):
+                r = A.rsqrt(A.fl(var + eps))                                 # lax.rsqrt(n + eps)
+            else:
+                r = A.fl(A.c(1) / A.fl(A.sqrt(var) + eps))                   # 1 / (sqrt(n) + eps)
+            u = A.fl(r * g)                                                  # scaling * updates
+            if mom is None:
+                P[n] = A.fma(A.c(-lrv), u, p) if v.get("fma_p", True) else A.fl(p + A.fl(A.c(-lrv) * u))
+                continue
+            u = A.fl(A.c(-lrv) * u)                                          # -lr * u
+            tr = A.fma(A.c(mom), s["trace"], u)                              # u + m * trace, contracted
+            s["trace"] = tr
+            if H(c, "nesterov", False):
+                u = A.fma(A.c(mom), tr, u)                                   # u + m * new trace
+            else:
+                u = tr
             P[n] = A.fl(p + u)
 
     def final(self, S):
@@ -533,6 +567,9 @@ class Tribuo:
 
 # ---------------------------------------------------------------------------- replay
 
+XLA_RSQRT = None
+
+
 def to_arr(v, dt):
     return np.array([float(x) for x in v], dtype=np.float64).astype(dt)
 
@@ -556,12 +593,26 @@ def ulps(a, b):
     return int(d.max())
 
 
+def xla_rsqrt():
+    """XLA's CPU rsqrt (jax.jit(jax.lax.rsqrt)), for both precisions; None without JAX."""
+    try:
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        f = jax.jit(jax.lax.rsqrt)
+    except Exception:  # noqa: BLE001
+        return None
+
+    def r(x):
+        return np.asarray(f(x)) if x.size else x.copy()
+    return r
+
+
 def profile_for(case, path, mkl):
     fw = os.path.basename(os.path.dirname(path))
     src = case.get("source", "")
     v2 = src.startswith("torch 2")
     if case["optimizer"] != "rmsprop":
-        return PyTorchOther(2 if v2 else 1), (mkl if v2 else None)
+        return PyTorchOther(2 if v2 else 1, "foreach=True" in src), (mkl if v2 else None)
     fl = case.get("flavor", "pytorch")
     if fl == "pytorch":
         return PyTorchRmsprop(2 if v2 else 1), (mkl if v2 else None)
@@ -572,7 +623,7 @@ def profile_for(case, path, mkl):
 def replay(path, mkl=None):
     c = json.load(open(path))
     prof, sq = profile_for(c, path, mkl)
-    A = Arith(c["dtype"], sq)
+    A = Arith(c["dtype"], sq, XLA_RSQRT if isinstance(prof, Optax) else None)
     names = [p["name"] for p in c["params"]]
     P = {p["name"]: to_arr(p["value"], A.dt).reshape(-1) for p in c["params"]}
     S = prof.init(c, A, P)
@@ -617,6 +668,7 @@ def replay(path, mkl=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="*")
+    ap.add_argument("--no-xla", action="store_true", help="use a correctly rounded rsqrt for Optax even when JAX is importable")
     ap.add_argument("--mkl", help="libtorch_cpu.so of the PyTorch 2.13 wheel (exports MKL's vsSqrt/vdSqrt)")
     args = ap.parse_args()
     paths = args.paths or [os.path.join(RES, "golden", "pytorch"), os.path.join(RES, "recorded")]
@@ -624,6 +676,8 @@ def main():
     for p in paths:
         files += sorted(glob.glob(os.path.join(p, "**", "*.json"), recursive=True)) if os.path.isdir(p) else [p]
     mkl = mkl_sqrt(args.mkl) if args.mkl else None
+    global XLA_RSQRT
+    XLA_RSQRT = xla_rsqrt() if not args.no_xla else None
     bad = 0
     for f in files:
         name, worst, differ, total, where = replay(f, mkl)
