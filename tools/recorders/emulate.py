@@ -284,6 +284,93 @@ class PyTorchOther:
         return S
 
 
+class PyTorchFused:
+    """torch.optim Adam/AdamW/SGD/Adagrad with fused=True on CPU (aten/src/ATen/native/cpu/Fused*Kernel.cpp).
+
+    One C++ loop per tensor with IEEE sqrt (not MKL's). The kernels are written twice, as a
+    `Vectorized<float>` body over the first n - n % 8 elements and a scalar tail loop over the last
+    n % 8, and GCC contracts the two differently (`a*b + c*d` fuses the second product in the
+    vector body and the first in the tail): the arithmetic depends on the element's index."""
+
+    LANES = 8
+
+    def __init__(self, variant=None):
+        self.v = variant or {}
+
+    init = PyTorchOther.init
+
+    @staticmethod
+    def pick(vec, tail, n):
+        k = n - n % PyTorchFused.LANES
+        out = np.array(tail, copy=True)
+        out[:k] = np.asarray(vec)[:k]
+        return out
+
+    def step(self, c, A, P, G, S, lr, t):
+        o = c["optimizer"]
+        v = self.v
+        for n in P:
+            p, g, s = P[n], G[n], S[n]
+            N = p.size
+            if H(c, "maximize", False):
+                g = -g
+            wd = H(c, "weight_decay", 0.01 if o == "adamw" else 0)
+            if o == "sgd":
+                if wd != 0:
+                    g = A.fma(p, A.c(wd), g)                                  # grad += param * wd
+                m = H(c, "momentum", 0)
+                if m != 0:
+                    if "momentum_buffer" not in s:
+                        s["momentum_buffer"] = g.copy()                     # is_first_step: buf = grad
+                    else:                                                   # buf*m + grad*(1-dampening)
+                        b = s["momentum_buffer"]
+                        cd = A.c(1 - H(c, "dampening", 0))
+                        s["momentum_buffer"] = self.pick(A.fma(g, cd, A.fl(b * A.c(m))),   # vector body
+                                                         A.fma(b, A.c(m), A.fl(g * cd)), N)  # scalar tail
+                    if H(c, "nesterov", False):
+                        g = A.fma(s["momentum_buffer"], A.c(m), g)
+                    else:
+                        g = s["momentum_buffer"]
+                P[n] = A.fma(g, A.c(-lr), p)                                  # param += grad * (-lr)
+            elif o == "adagrad":
+                if wd != 0:
+                    g = A.fma(p, A.c(wd), g)
+                clr = lr / (1 + (t - 1) * H(c, "lr_decay", 0))
+                s["sum"] = A.fma(g, g, s["sum"])
+                std = A.fl(np.sqrt(s["sum"]) + A.c(H(c, "eps", 1e-10)))
+                P[n] = A.fl(p - A.fl(A.fl(A.c(clr) * g) / std))
+            else:
+                b1, b2 = H(c, "betas", [0.9, 0.999])
+                eps = H(c, "eps", 1e-8)
+                bc1 = 1 - b1 ** t
+                step_size = lr / bc1
+                bc2s = math.sqrt(1 - b2 ** t)
+                if wd != 0:
+                    if o == "adamw":
+                        p = A.fl(p * A.c(1 - lr * wd))
+                    else:
+                        g = A.fma(p, A.c(wd), g)
+                w = A.c(1 - b1)
+                m = s["exp_avg"]                                            # lerp(exp_avg, grad, 1-beta1)
+                m = A.fma(w, A.fl(g - m), m) if abs(1 - b1) < 0.5 else A.fma(-A.fl(A.c(1) - w), A.fl(g - m), g)
+                s["exp_avg"] = m
+                cb2 = A.c(1 - b2)
+                vs = s["exp_avg_sq"]
+                forms = {"fma(c*g,g,v*b2)": lambda: A.fma(A.fl(cb2 * g), g, A.fl(vs * A.c(b2))),
+                         "fma(v,b2,(c*g)*g)": lambda: A.fma(vs, A.c(b2), A.fl(A.fl(cb2 * g) * g)),
+                         "nofma": lambda: A.fl(A.fl(vs * A.c(b2)) + A.fl(A.fl(cb2 * g) * g))}
+                vv = self.pick(forms[v.get("adam_vec", "fma(c*g,g,v*b2)")](), forms[v.get("adam_tail", "fma(v,b2,(c*g)*g)")](), N)
+                s["exp_avg_sq"] = vv
+                if H(c, "amsgrad", False):
+                    s["max_exp_avg_sq"] = np.maximum(s["max_exp_avg_sq"], vv)
+                    vv = s["max_exp_avg_sq"]
+                denom = A.fl(A.fl(np.sqrt(vv) / A.c(bc2s)) + A.c(eps))
+                P[n] = A.fl(p - A.fl(A.fl(A.c(step_size) * m) / denom))
+
+    def final(self, S):
+        return S
+
+
 class Keras:
     """Keras 3 keras.optimizers.RMSprop, TensorFlow backend (eager)."""
 
@@ -611,6 +698,8 @@ def profile_for(case, path, mkl):
     fw = os.path.basename(os.path.dirname(path))
     src = case.get("source", "")
     v2 = src.startswith("torch 2")
+    if "fused=True" in src:
+        return PyTorchFused(), None
     if case["optimizer"] != "rmsprop":
         return PyTorchOther(2 if v2 else 1, "foreach=True" in src), (mkl if v2 else None)
     fl = case.get("flavor", "pytorch")
