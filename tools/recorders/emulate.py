@@ -9,10 +9,13 @@ exactly, see `fma`) and prints the worst error in ULP over every parameter after
 every final-state slot, and the number of values that differ. `docs/arithmetic.md` explains each
 profile and the evidence.
 
-`--mkl LIB`: the PyTorch 2.13 wheel computes `sqrt` with Intel MKL's VML (`vsSqrt`/`vdSqrt`),
-which is not correctly rounded; give the path of the wheel's `libtorch_cpu.so` (it exports
-`vsSqrt`/`vdSqrt`) to use MKL's square root for the pytorch2 and timm cases. Without it those
-cases use the IEEE square root and the report shows the residual.
+The PyTorch 2.13 wheel computes `sqrt` with Intel MKL's VML (`vsSqrt`/`vdSqrt`), which is not
+correctly rounded. For float32 the emulator reproduces MKL's kernel exactly (the CPU's `rsqrtps`
+estimate from `rsqrtps-amd-epyc.hex`, then a refinement, see `mkl_sqrt_f32`). For float64,
+`--mkl LIB` (the wheel's `libtorch_cpu.so`, which exports `vdSqrt`) takes MKL's own function;
+without it the float64 pytorch2/timm cases use the IEEE root and the report shows the residual.
+`--ieee-sqrt` uses the IEEE root for all of them. `--no-xla`: Optax with a correctly rounded rsqrt
+instead of XLA's (JAX importable).
 """
 import argparse
 import ctypes
@@ -102,6 +105,52 @@ class Arith:
             return self._sqrt(x)
         with np.errstate(invalid="ignore"):
             return np.sqrt(x)
+
+
+_RSQRTPS = None
+
+
+def rsqrtps(x, table=os.path.join(os.path.dirname(os.path.abspath(__file__)), "rsqrtps-amd-epyc.hex")):
+    """The SSE rsqrtps estimate of this machine's CPU (AMD EPYC, Zen 4) for normal float32 x > 0,
+    from its 8192-entry table (exponent parity and the top 12 mantissa bits decide it)."""
+    global _RSQRTPS
+    if _RSQRTPS is None:
+        vals = []
+        for line in open(table):
+            if not line.startswith("#"):
+                vals += [int(v, 16) for v in line.split()]
+        _RSQRTPS = np.array(vals, dtype=np.int64)
+        assert _RSQRTPS.size == 8192
+    b = np.asarray(x, np.float32).view(np.uint32).astype(np.int64)
+    e = (b >> 23) & 0xFF
+    odd = (e - 127) & 1
+    r = 0x3F000000 + (_RSQRTPS[((odd << 23) | (b & 0x7FFFFF)) >> 11] << 11)
+    k = (e - 127 - odd) // 2
+    return (r - (k << 23)).astype(np.uint32).view(np.float32)
+
+
+def mkl_sqrt_f32(x):
+    """MKL VML vsSqrt as the PyTorch 2.13 wheel runs it on this CPU (kernel
+    mkl_vml_kernel_sSqrt_EXHAynn, SSE, no FMA): the rsqrtps estimate r, then
+    s = x·r, h = r·0.5, e = 0.5 − s·h, s = s·e + s, h = h·e + h, d = x − s·s, result d·h + s,
+    every operation rounded to float32. Zeros, subnormals, negatives, infinities, NaN and
+    x >= 0x7f7ff001 take MKL's special path (IEEE results for all we could check)."""
+    f = np.float32
+    x = np.asarray(x, f)
+    bits = x.view(np.uint32).astype(np.int64)
+    fast = (bits >= 0x00800000) & (bits < 0x7F7FF001)
+    xs = np.where(fast, x, f(1))
+    r = rsqrtps(xs)
+    h0 = f(0.5)
+    s = (xs * r).astype(f)
+    h = (r * h0).astype(f)
+    e = (h0 - (s * h).astype(f)).astype(f)
+    s = ((s * e).astype(f) + s).astype(f)
+    h = ((h * e).astype(f) + h).astype(f)
+    d = (xs - (s * s).astype(f)).astype(f)
+    y = ((d * h).astype(f) + s).astype(f)
+    with np.errstate(invalid="ignore"):
+        return np.where(fast, y, np.sqrt(x)).astype(f)
 
 
 def mkl_sqrt(lib_path):
@@ -655,6 +704,7 @@ class Tribuo:
 # ---------------------------------------------------------------------------- replay
 
 XLA_RSQRT = None
+USE_MKL_MODEL = True
 
 
 def to_arr(v, dt):
@@ -694,10 +744,24 @@ def xla_rsqrt():
     return r
 
 
+def torch2_sqrt(lib_sqrt):
+    """PyTorch 2.13's sqrt: float32 by the model of MKL's kernel; float64 by the library's vdSqrt
+    when given (--mkl), else IEEE."""
+    def f(x):
+        if x.dtype == np.float32:
+            return mkl_sqrt_f32(x)
+        if lib_sqrt is not None:
+            return lib_sqrt(x)
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(x)
+    return f
+
+
 def profile_for(case, path, mkl):
     fw = os.path.basename(os.path.dirname(path))
     src = case.get("source", "")
     v2 = src.startswith("torch 2")
+    mkl = torch2_sqrt(mkl) if USE_MKL_MODEL else mkl
     if "fused=True" in src:
         return PyTorchFused(), None
     if case["optimizer"] != "rmsprop":
@@ -758,6 +822,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--no-xla", action="store_true", help="use a correctly rounded rsqrt for Optax even when JAX is importable")
+    ap.add_argument("--ieee-sqrt", action="store_true", help="PyTorch 2.13 and timm with an IEEE sqrt instead of MKL's (to see the residual)")
     ap.add_argument("--mkl", help="libtorch_cpu.so of the PyTorch 2.13 wheel (exports MKL's vsSqrt/vdSqrt)")
     args = ap.parse_args()
     paths = args.paths or [os.path.join(RES, "golden", "pytorch"), os.path.join(RES, "recorded")]
@@ -765,8 +830,9 @@ def main():
     for p in paths:
         files += sorted(glob.glob(os.path.join(p, "**", "*.json"), recursive=True)) if os.path.isdir(p) else [p]
     mkl = mkl_sqrt(args.mkl) if args.mkl else None
-    global XLA_RSQRT
+    global XLA_RSQRT, USE_MKL_MODEL
     XLA_RSQRT = xla_rsqrt() if not args.no_xla else None
+    USE_MKL_MODEL = not args.ieee_sqrt
     bad = 0
     for f in files:
         name, worst, differ, total, where = replay(f, mkl)
