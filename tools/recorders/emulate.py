@@ -14,8 +14,9 @@ correctly rounded. For float32 the emulator reproduces MKL's kernel exactly (the
 estimate from `rsqrtps-amd-epyc.hex`, then a refinement, see `mkl_sqrt_f32`). For float64,
 `--mkl LIB` (the wheel's `libtorch_cpu.so`, which exports `vdSqrt`) takes MKL's own function;
 without it the float64 pytorch2/timm cases use the IEEE root and the report shows the residual.
-`--ieee-sqrt` uses the IEEE root for all of them. `--no-xla`: Optax with a correctly rounded rsqrt
-instead of XLA's (JAX importable).
+`--ieee-sqrt` uses the IEEE root for all of them. Optax's `rsqrt` is XLA's: modelled exactly for
+float32 (the same `rsqrtps` table, one Newton step); for float64 taken from JAX when importable
+(`--no-jax` refuses). `--no-xla`: a correctly rounded rsqrt for all Optax cases.
 """
 import argparse
 import ctypes
@@ -151,6 +152,25 @@ def mkl_sqrt_f32(x):
     y = ((d * h).astype(f) + s).astype(f)
     with np.errstate(invalid="ignore"):
         return np.where(fast, y, np.sqrt(x)).astype(f)
+
+
+def xla_rsqrt_f32(x):
+    """XLA's CPU float32 rsqrt (LLVM's x86 lowering): the rsqrtss estimate y0 (the same table as
+    rsqrtps), then one Newton step with FMAs: y = fma(fl(−0.5·y0), fma(y0, fl(x·y0), −1), y0).
+    Non-normal inputs return the estimate itself: +inf for zero and subnormals (XLA runs with
+    denormals treated as zero), 0 for +inf, NaN for negatives and NaN."""
+    f = np.float32
+    x = np.asarray(x, f)
+    bits = x.view(np.uint32).astype(np.int64)
+    normal = (bits >= 0x00800000) & (bits < 0x7F800000)
+    mag = bits & 0x7FFFFFFF
+    xs = np.where(normal, x, f(1))
+    y0 = rsqrtps(xs)
+    y = fma32((y0 * f(-0.5)).astype(f), fma32(y0, (xs * y0).astype(f), f(-1)), y0)
+    with np.errstate(all="ignore"):
+        other = np.where(mag < 0x00800000, np.copysign(f(np.inf), x),
+                         np.where(x < 0, f(np.nan), np.where(np.isinf(x), f(0), f(np.nan))))
+    return np.where(normal, y, other).astype(f)
 
 
 def mkl_sqrt(lib_path):
@@ -730,17 +750,26 @@ def ulps(a, b):
     return int(d.max())
 
 
-def xla_rsqrt():
-    """XLA's CPU rsqrt (jax.jit(jax.lax.rsqrt)), for both precisions; None without JAX."""
-    try:
-        import jax
-        jax.config.update("jax_enable_x64", True)
-        f = jax.jit(jax.lax.rsqrt)
-    except Exception:  # noqa: BLE001
-        return None
+def xla_rsqrt(use_jax=True):
+    """XLA's CPU rsqrt: float32 by its model (xla_rsqrt_f32); float64 (vrsqrt14pd and two Newton
+    steps, whose 20-bit-indexed estimate is not tabulated here) from jax.jit(jax.lax.rsqrt) when JAX
+    is importable, else correctly rounded."""
+    f = None
+    if use_jax:
+        try:
+            import jax
+            jax.config.update("jax_enable_x64", True)
+            f = jax.jit(jax.lax.rsqrt)
+        except Exception:  # noqa: BLE001
+            f = None
 
     def r(x):
-        return np.asarray(f(x)) if x.size else x.copy()
+        if x.dtype == np.float32:
+            return xla_rsqrt_f32(x)
+        if f is None or not x.size:
+            with np.errstate(all="ignore"):
+                return (1 / np.sqrt(x.astype(np.longdouble))).astype(x.dtype)
+        return np.asarray(f(x))
     return r
 
 
@@ -821,6 +850,7 @@ def replay(path, mkl=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="*")
+    ap.add_argument("--no-jax", action="store_true", help="do not import JAX (float64 Optax cases then use a correctly rounded rsqrt)")
     ap.add_argument("--no-xla", action="store_true", help="use a correctly rounded rsqrt for Optax even when JAX is importable")
     ap.add_argument("--ieee-sqrt", action="store_true", help="PyTorch 2.13 and timm with an IEEE sqrt instead of MKL's (to see the residual)")
     ap.add_argument("--mkl", help="libtorch_cpu.so of the PyTorch 2.13 wheel (exports MKL's vsSqrt/vdSqrt)")
@@ -831,7 +861,7 @@ def main():
         files += sorted(glob.glob(os.path.join(p, "**", "*.json"), recursive=True)) if os.path.isdir(p) else [p]
     mkl = mkl_sqrt(args.mkl) if args.mkl else None
     global XLA_RSQRT, USE_MKL_MODEL
-    XLA_RSQRT = xla_rsqrt() if not args.no_xla else None
+    XLA_RSQRT = xla_rsqrt(use_jax=not args.no_jax) if not args.no_xla else None
     USE_MKL_MODEL = not args.ieee_sqrt
     bad = 0
     for f in files:
