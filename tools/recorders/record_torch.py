@@ -134,6 +134,17 @@ def main(out):
         sk = plan.case(f"rmsprop-special-centered-momentum-foreach-{sfx}", "rmsprop", "pytorch", dt,
                        dict(hy, alpha=0.95, momentum=0.9, centered=True, weight_decay=0.01), 12)
         written.append(plan.write(run(sk, "foreach"), out))
+    # lerp weights >= 0.5 take lerp's other branch (end - (end - self)*(1 - w))
+    for dt, sfx in (("float32", "f32"), ("float64", "f64")):
+        sk = plan.case(f"rmsprop-centered-low-alpha-{sfx}", "rmsprop", "pytorch", dt,
+                       dict(hy, alpha=0.3, centered=True, momentum=0.5), 13)
+        written.append(plan.write(run(sk), out))
+        sk = plan.case(f"adam-low-beta1-{sfx}", "adam", "pytorch", dt,
+                       {"lr": 0.01, "betas": [0.2, 0.9], "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False, "maximize": False}, 14)
+        written.append(plan.write(run(sk), out))
+        if TORCH2:
+            sk["name"] = f"adam-low-beta1-fused-{sfx}"
+            written.append(plan.write(run(sk, "fused"), out))
     # a real state dict holds 'step' (a tensor since 1.12): kept in final_state here only
     sk = skeleton(goldens["rmsprop-momentum-f32"])
     sk["name"] = "rmsprop-state-step-f32"
