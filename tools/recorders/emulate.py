@@ -357,11 +357,10 @@ class PyTorchFused:
     """torch.optim Adam/AdamW/SGD/Adagrad with fused=True on CPU (aten/src/ATen/native/cpu/Fused*Kernel.cpp).
 
     One C++ loop per tensor with IEEE sqrt (not MKL's). The kernels are written twice, as a
-    `Vectorized<float>` body over the first n - n % 8 elements and a scalar tail loop over the last
-    n % 8, and GCC contracts the two differently (`a*b + c*d` fuses the second product in the
-    vector body and the first in the tail): the arithmetic depends on the element's index."""
-
-    LANES = 8
+    `Vectorized` body over the first n - n % L elements (L = 8 floats or 4 doubles: 256-bit
+    vectors) and a scalar tail loop over the last n % L, and GCC contracts the two differently
+    (`a*b + c*d` fuses the second product in the vector body and the first in the tail): the
+    arithmetic depends on the element's index."""
 
     def __init__(self, variant=None):
         self.v = variant or {}
@@ -370,7 +369,8 @@ class PyTorchFused:
 
     @staticmethod
     def pick(vec, tail, n):
-        k = n - n % PyTorchFused.LANES
+        lanes = 8 if np.asarray(tail).dtype == np.float32 else 4
+        k = n - n % lanes
         out = np.array(tail, copy=True)
         out[:k] = np.asarray(vec)[:k]
         return out
