@@ -10,11 +10,10 @@ every final-state slot, and the number of values that differ. `docs/arithmetic.m
 profile and the evidence.
 
 The PyTorch 2.13 wheel computes `sqrt` with Intel MKL's VML (`vsSqrt`/`vdSqrt`), which is not
-correctly rounded. For float32 the emulator reproduces MKL's kernel exactly (the CPU's `rsqrtps`
-estimate from `rsqrtps-amd-epyc.hex`, then a refinement, see `mkl_sqrt_f32`). For float64,
-`--mkl LIB` (the wheel's `libtorch_cpu.so`, which exports `vdSqrt`) takes MKL's own function;
-without it the float64 pytorch2/timm cases use the IEEE root and the report shows the residual.
-`--ieee-sqrt` uses the IEEE root for all of them. Optax's `rsqrt` is XLA's: modelled exactly for
+correctly rounded. The emulator reproduces MKL's float32 and float64 kernels exactly (the CPU's
+`rsqrtps` estimate from `rsqrtps-amd-epyc.hex`, then a refinement: `mkl_sqrt_f32`,
+`mkl_sqrt_f64`). `--mkl LIB` (the wheel's `libtorch_cpu.so`, which exports `vsSqrt`/`vdSqrt`)
+takes MKL's own functions instead; `--ieee-sqrt` uses the IEEE root (to see the residual). Optax's `rsqrt` is XLA's: modelled exactly for
 float32 (the same `rsqrtps` table, one Newton step); for float64 taken from JAX when importable
 (`--no-jax` refuses). `--no-xla`: a correctly rounded rsqrt for all Optax cases.
 """
@@ -152,6 +151,50 @@ def mkl_sqrt_f32(x):
     y = ((d * h).astype(f) + s).astype(f)
     with np.errstate(invalid="ignore"):
         return np.where(fast, y, np.sqrt(x)).astype(f)
+
+
+_MASK_HI = np.uint64(0xFFFFFFFFF8000000)
+
+
+def rsqrtps_f64(x):
+    """The rsqrtps estimate for a double x (normal, > 0), as MKL's float64 kernel forms it: the
+    table entry for the parity of x's exponent and its top 12 mantissa bits, scaled exactly by
+    the power of two, as a double."""
+    b = np.asarray(x, np.float64).view(np.int64)
+    e = (b >> 52) & 0x7FF
+    odd = (e - 1023) & 1
+    top12 = (b >> 40) & 0xFFF
+    rsqrtps(np.float32(1))  # loads the table
+    r = 0x3F000000 + (_RSQRTPS[(odd << 12) | top12] << 11)        # float32 bits of the estimate in (0.5, 1]
+    k = (e - 1023 - odd) // 2
+    return np.asarray(r, np.uint32).view(np.float32).astype(np.float64) * np.ldexp(1.0, -k)
+
+
+def mkl_sqrt_f64(x):
+    """MKL VML vdSqrt as the PyTorch 2.13 wheel runs it on this CPU (kernel
+    mkl_vml_kernel_dSqrt_EXHAynn, SSE2, no FMA), every operation rounded to float64:
+    y0 = the rsqrtps estimate; t = y0·y0; x = xh + xl (xh: x with the low 27 mantissa bits
+    cleared); e = (1 − t·xh) − t·xl; P = ((((e·A + B)·e + C)·e + D)·e) with the series
+    coefficients of (1−e)^(−1/2) (A ≈ 35/128, B ≈ 5/16, C ≈ 3/8, D ≈ 1/2, MKL's own values);
+    sqrt(x) = xh·y0 + (xl·y0 + (P·y0)·x), for normal x below 2^1022; the others (zeros,
+    subnormals, negatives, infinities, NaN, x >= 2^1022) take MKL's special path: IEEE results."""
+    x = np.asarray(x, np.float64)
+    bits = x.view(np.int64)
+    fast = (bits >= 0x0010000000000000) & (bits < 0x7FD0000000000000)
+    xs = np.where(fast, x, 1.0)
+    y0 = rsqrtps_f64(xs)
+    t = y0 * y0
+    xh = (xs.view(np.uint64) & _MASK_HI).view(np.float64)
+    xl = xs - xh
+    e = (1.0 - t * xh) - t * xl
+    A = np.uint64(0x3FD1800032338CBB).view(np.float64)
+    B = np.uint64(0x3FD40000B13001D9).view(np.float64)
+    C = np.uint64(0x3FD80000000000F6).view(np.float64)
+    D = np.uint64(0x3FDFFFFFFFFFFE71).view(np.float64)
+    P = (((e * A + B) * e + C) * e + D) * e
+    y = xh * y0 + (xl * y0 + (P * y0) * xs)
+    with np.errstate(invalid="ignore"):
+        return np.where(fast, y, np.sqrt(x))
 
 
 def xla_rsqrt_f32(x):
@@ -774,15 +817,12 @@ def xla_rsqrt(use_jax=True):
 
 
 def torch2_sqrt(lib_sqrt):
-    """PyTorch 2.13's sqrt: float32 by the model of MKL's kernel; float64 by the library's vdSqrt
-    when given (--mkl), else IEEE."""
+    """PyTorch 2.13's sqrt: the models of MKL's float32 and float64 kernels, or the library's own
+    vsSqrt/vdSqrt when given (--mkl)."""
     def f(x):
-        if x.dtype == np.float32:
-            return mkl_sqrt_f32(x)
         if lib_sqrt is not None:
             return lib_sqrt(x)
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(x)
+        return mkl_sqrt_f32(x) if x.dtype == np.float32 else mkl_sqrt_f64(x)
     return f
 
 
