@@ -483,8 +483,32 @@ class PyTorchFused:
         return S
 
 
+def eigen_rsqrt(x):
+    """TensorFlow's CPU Rsqrt kernel (Eigen, AVX without FMA) over one tensor. float32: the first
+    n − n mod 8 elements (8-float packets) take the rsqrtps estimate y0, then
+    y0 − (0.5·y0)·(y0·(x·y0) − 1), every operation rounded; the last n mod 8 (scalar tail) take
+    1/sqrt(x) (two IEEE operations). float64: 1/sqrt(x) everywhere."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        if x.dtype == np.float64:
+            return 1.0 / np.sqrt(x)
+        f = np.float32
+        bits = x.view(np.uint32).astype(np.int64)
+        normal = (bits >= 0x00800000) & (bits < 0x7F800000)
+        xs = np.where(normal, x, f(1))
+        y0 = rsqrtps(xs)
+        y = (y0 - ((f(0.5) * y0).astype(f) * ((y0 * (xs * y0).astype(f)).astype(f) - f(1)).astype(f)).astype(f)).astype(f)
+        scalar = (f(1) / np.sqrt(x)).astype(f)
+        packet = normal & (np.arange(x.size) < x.size - x.size % 8)
+        return np.where(packet, y, scalar).astype(f)
+
+
 class Keras:
-    """Keras 3 keras.optimizers.RMSprop, TensorFlow backend (eager)."""
+    """Keras 3 keras.optimizers.RMSprop, TensorFlow backend (eager, or graph=True: inside
+    tf.function, where Grappler's arithmetic optimizer rewrites the graph)."""
+
+    def __init__(self, graph=False):
+        self.graph = graph
 
     def init(self, c, A, P):
         S = {}
@@ -512,10 +536,16 @@ class Keras:
             if H(c, "centered", False):
                 ag = A.fl(A.fl(A.c(rho) * s["average_gradient"]) + A.fl(A.c(1 - rho) * g))
                 s["average_gradient"] = ag
-                den = A.fl(A.fl(v - A.fl(ag * ag)) + A.c(eps))
+                if self.graph:                                        # Grappler: (eps − ḡ²) + v
+                    den = A.fl(A.fl(A.c(eps) - A.fl(ag * ag)) + v)
+                else:
+                    den = A.fl(A.fl(v - A.fl(ag * ag)) + A.c(eps))
             else:
                 den = A.fl(v + A.c(eps))
-            inc = A.fl(A.fl(lrv * g) / A.sqrt(den))
+            if self.graph:                                            # Grappler: x / sqrt(y) -> x * rsqrt(y)
+                inc = A.fl(A.fl(g * lrv) * eigen_rsqrt(den))
+            else:
+                inc = A.fl(A.fl(lrv * g) / A.sqrt(den))
             if mom > 0:
                 b = A.fl(A.fl(A.c(mom) * s["momentum"]) + inc)
                 s["momentum"] = b
@@ -838,7 +868,7 @@ def profile_for(case, path, mkl):
     fl = case.get("flavor", "pytorch")
     if fl == "pytorch":
         return PyTorchRmsprop(2 if v2 else 1), (mkl if v2 else None)
-    return {"keras": (Keras(), None), "tf1": (TF1(), None), "optax": (Optax(), None), "tfjs": (TFJS(), None),
+    return {"keras": (Keras("tf.function" in src), None), "tf1": (TF1(), None), "optax": (Optax(), None), "tfjs": (TFJS(), None),
             "timm": (Timm(), mkl), "dl4j": (DL4J(), None), "tribuo": (Tribuo(), None)}[fl]
 
 

@@ -4,6 +4,7 @@
 
 FRAMEWORK is one of
   keras      Keras 3 keras.optimizers.RMSprop, TensorFlow backend, eager apply_gradients
+  keras-graph the same cases with apply_gradients in tf.function (what model.fit runs on CPU)
   keras-jax  the same cases with KERAS_BACKEND=jax (written under their own names only to compare)
   tf1        tf.compat.v1.train.RMSPropOptimizer (eager apply_gradients on resource variables)
   optax      optax.rmsprop, update + apply_updates under jax.jit, the float32 cases (x64 off)
@@ -39,7 +40,9 @@ def names(c):
 
 
 # ------------------------------------------------------------------ Keras 3
-def record_keras(cases, backend):
+def record_keras(cases, backend, graph=False):
+    """graph=True: apply_gradients inside tf.function, as model.fit runs the train step on a
+    CPU-only machine (Keras 3 turns XLA off there: jit_compile "auto" resolves to False)."""
     os.environ["KERAS_BACKEND"] = backend
     import keras
     out = []
@@ -48,12 +51,16 @@ def record_keras(cases, backend):
         h = dict(c["hyper"])
         opt = keras.optimizers.RMSprop(**h)
         opt.build(vs)
+        apply = lambda gs: opt.apply_gradients(zip(gs, vs))  # noqa: E731
+        if graph:
+            import tensorflow as tf
+            apply = tf.function(apply, jit_compile=False)
         expects = []
         for st in c["steps"]:
             if "lr" in st:
                 opt.learning_rate = st["lr"]
             gs = [keras.ops.convert_to_tensor(g, dtype=c["dtype"]) for g in grads_of(c, st)]
-            opt.apply_gradients(zip(gs, vs))
+            apply(gs)
             expects.append({n: np.array(keras.ops.convert_to_numpy(v.value)) for n, v in zip(names(c), vs)})
         final = {}
         for i, n in enumerate(names(c)):
@@ -70,10 +77,13 @@ def record_keras(cases, backend):
         else:
             import jax
             extra = f", JAX {jax.__version__}"
-        src = f"keras {keras.__version__} keras.optimizers.RMSprop, backend {backend}{extra}, CPU, eager optimizer.apply_gradients"
+        how = "optimizer.apply_gradients inside tf.function (graph mode, as model.fit on CPU)" if graph else "eager optimizer.apply_gradients"
+        src = f"keras {keras.__version__} keras.optimizers.RMSprop, backend {backend}{extra}, CPU, {how}"
         r = plan.finish(c, src, expects, final)
         if backend != "tensorflow":
             r["name"] = r["name"] + "-" + backend
+        if graph:
+            r["name"] = r["name"].replace("keras-", "keras-graph-", 1)
         out.append(r)
     return out
 
@@ -194,6 +204,8 @@ def record_timm(cases):
 def main(fw, outdir):
     if fw == "keras":
         res = record_keras(plan.plan_keras(), "tensorflow")
+    elif fw == "keras-graph":
+        res = record_keras(plan.plan_keras(), "tensorflow", graph=True)
     elif fw == "keras-jax":
         res = record_keras(plan.plan_keras(), "jax")
     elif fw == "tf1":
