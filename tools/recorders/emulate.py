@@ -557,6 +557,53 @@ class Keras:
         return S
 
 
+class KerasXLA:
+    """Keras 3 RMSprop compiled by XLA (JAX backend under jax.jit, as model.fit runs it; TF's
+    jit_compile=True gives the same bits): FMAs contracted, x/sqrt(y) as x*rsqrt(y)."""
+
+    def __init__(self, variant=None):
+        self.v = variant or {}
+
+    init = Keras.init
+    final = Keras.final
+
+    def step(self, c, A, P, G, S, lr, t):
+        v_ = self.v
+        rho = H(c, "rho", 0.9)
+        eps = H(c, "epsilon", 1e-7)
+        mom = H(c, "momentum", 0)
+        wd = H(c, "weight_decay", None)
+        lrv = A.c(np.float32(lr))
+        for n in P:
+            p, g, s = P[n], G[n], S[n]
+            if wd:                                                    # p − p·wd·lr: XLA hoists the scalar wd·lr
+                p = A.fma(-p, A.fl(A.c(wd) * lrv), p)
+            g2 = A.fl(g * g)
+            if v_.get("v", "first") == "first":
+                v = A.fma(A.c(rho), s["velocity"], A.fl(A.c(1 - rho) * g2))
+            else:
+                v = A.fma(A.c(1 - rho), g2, A.fl(A.c(rho) * s["velocity"]))
+            s["velocity"] = v
+            if H(c, "centered", False):
+                if v_.get("v", "first") == "first":
+                    ag = A.fma(A.c(rho), s["average_gradient"], A.fl(A.c(1 - rho) * g))
+                else:
+                    ag = A.fma(A.c(1 - rho), g, A.fl(A.c(rho) * s["average_gradient"]))
+                s["average_gradient"] = ag
+                den = A.fl(A.fma(-ag, ag, v) + A.c(eps)) if v_.get("den", "fma") == "fma" else A.fl(A.fl(v - A.fl(ag * ag)) + A.c(eps))
+            else:
+                den = A.fl(v + A.c(eps))
+            lg = A.fl(lrv * g)
+            r = A.rsqrt(den)
+            if mom > 0:
+                inc = A.fl(lg * r)
+                b = A.fma(A.c(mom), s["momentum"], inc) if v_.get("mom", "fma") == "fma" else A.fl(A.fl(A.c(mom) * s["momentum"]) + inc)
+                s["momentum"] = b
+                P[n] = A.fl(p - b)
+            else:
+                P[n] = A.fma(-lg, r, p) if v_.get("p", "fma") == "fma" else A.fl(p - A.fl(lg * r))
+
+
 class TF1:
     """tf.compat.v1.train.RMSPropOptimizer: ApplyRMSProp / ApplyCenteredRMSProp (Eigen, CPU)."""
 
@@ -868,6 +915,8 @@ def profile_for(case, path, mkl):
     fl = case.get("flavor", "pytorch")
     if fl == "pytorch":
         return PyTorchRmsprop(2 if v2 else 1), (mkl if v2 else None)
+    if fl == "keras" and "jax.jit" in src:
+        return KerasXLA(), None
     return {"keras": (Keras("tf.function" in src), None), "tf1": (TF1(), None), "optax": (Optax(), None), "tfjs": (TFJS(), None),
             "timm": (Timm(), mkl), "dl4j": (DL4J(), None), "tribuo": (Tribuo(), None)}[fl]
 
@@ -875,7 +924,7 @@ def profile_for(case, path, mkl):
 def replay(path, mkl=None):
     c = json.load(open(path))
     prof, sq = profile_for(c, path, mkl)
-    A = Arith(c["dtype"], sq, XLA_RSQRT if isinstance(prof, Optax) else None)
+    A = Arith(c["dtype"], sq, XLA_RSQRT if isinstance(prof, (Optax, KerasXLA)) else None)
     names = [p["name"] for p in c["params"]]
     P = {p["name"]: to_arr(p["value"], A.dt).reshape(-1) for p in c["params"]}
     S = prof.init(c, A, P)

@@ -5,6 +5,7 @@
 FRAMEWORK is one of
   keras      Keras 3 keras.optimizers.RMSprop, TensorFlow backend, eager apply_gradients
   keras-graph the same cases with apply_gradients in tf.function (what model.fit runs on CPU)
+  keras-jax-jit the float32 cases on the JAX backend, stateless_apply under jax.jit (model.fit)
   keras-jax  the same cases with KERAS_BACKEND=jax (written under their own names only to compare)
   tf1        tf.compat.v1.train.RMSPropOptimizer (eager apply_gradients on resource variables)
   optax      optax.rmsprop, update + apply_updates under jax.jit, the float32 cases (x64 off)
@@ -84,6 +85,48 @@ def record_keras(cases, backend, graph=False):
             r["name"] = r["name"] + "-" + backend
         if graph:
             r["name"] = r["name"].replace("keras-", "keras-graph-", 1)
+        out.append(r)
+    return out
+
+
+def record_keras_jax_jit(cases):
+    """Keras 3 on the JAX backend as model.fit runs the optimizer: stateless_apply under jax.jit
+    (float32 cases only: float64 needs jax_enable_x64, which Keras users on JAX rarely set)."""
+    os.environ["KERAS_BACKEND"] = "jax"
+    import jax
+    import keras
+    out = []
+    for c in cases:
+        if c["dtype"] != "float32":
+            continue
+        vs = [keras.Variable(a, dtype=c["dtype"]) for a in arrays(c)]
+        opt = keras.optimizers.RMSprop(**c["hyper"])
+        opt.build(vs)
+        lr_index = [i for i, v in enumerate(opt.variables) if v.path.endswith("learning_rate")]
+        step = jax.jit(opt.stateless_apply)
+        ov = [v.value for v in opt.variables]
+        tv = [v.value for v in vs]
+        expects = []
+        for st in c["steps"]:
+            if "lr" in st:
+                ov[lr_index[0]] = jax.numpy.asarray(st["lr"], dtype=ov[lr_index[0]].dtype)
+            gs = [jax.numpy.asarray(g) for g in grads_of(c, st)]
+            tv, ov = step(ov, gs, tv)
+            expects.append({n: np.asarray(v) for n, v in zip(names(c), tv)})
+        for v, val in zip(opt.variables, ov):
+            v.assign(val)
+        final = {}
+        for i, n in enumerate(names(c)):
+            slots = {"velocity": np.asarray(opt._velocities[i].value)}
+            if opt.momentum > 0:
+                slots["momentum"] = np.asarray(opt._momentums[i].value)
+            if opt.centered:
+                slots["average_gradient"] = np.asarray(opt._average_gradients[i].value)
+            final[n] = slots
+        src = (f"keras {keras.__version__} keras.optimizers.RMSprop, backend jax, JAX {jax.__version__}, CPU, "
+               "optimizer.stateless_apply under jax.jit (as model.fit runs it)")
+        r = plan.finish(c, src, expects, final)
+        r["name"] = r["name"].replace("keras-", "keras-jaxjit-", 1)
         out.append(r)
     return out
 
@@ -206,6 +249,8 @@ def main(fw, outdir):
         res = record_keras(plan.plan_keras(), "tensorflow")
     elif fw == "keras-graph":
         res = record_keras(plan.plan_keras(), "tensorflow", graph=True)
+    elif fw == "keras-jax-jit":
+        res = record_keras_jax_jit(plan.plan_keras())
     elif fw == "keras-jax":
         res = record_keras(plan.plan_keras(), "jax")
     elif fw == "tf1":
