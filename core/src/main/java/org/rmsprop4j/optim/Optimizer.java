@@ -1,6 +1,5 @@
 package org.rmsprop4j.optim;
 
-import org.rmsprop4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.internal.ClipOps;
 import org.rmsprop4j.parallel.ChunkPool;
 import org.rmsprop4j.transform.Chain;
 

@@ -1,9 +1,9 @@
 package org.rmsprop4j.optim;
 
-import org.rmsprop4j.internal.Checks;
 import java.util.List;
 import java.util.Map;
 
+import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.transform.Chain;
 
 /**

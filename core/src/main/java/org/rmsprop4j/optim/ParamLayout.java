@@ -1,12 +1,13 @@
 package org.rmsprop4j.optim;
 
-import org.rmsprop4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.rmsprop4j.internal.Checks;
 
 /**
  * Named parameter tensors laid out back to back in one flat array: each has a shape (row-major)

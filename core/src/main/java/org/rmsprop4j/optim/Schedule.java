@@ -1,8 +1,9 @@
 package org.rmsprop4j.optim;
 
-import org.rmsprop4j.internal.Checks;
 import java.util.Map;
 import java.util.stream.Collectors;
+
+import org.rmsprop4j.internal.Checks;
 
 /**
  * A learning-rate schedule as data: a record with its parameters, saved with the optimizer's state

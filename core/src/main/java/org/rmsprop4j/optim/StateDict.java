@@ -1,12 +1,13 @@
 package org.rmsprop4j.optim;
 
-import org.rmsprop4j.internal.Checks;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
+import org.rmsprop4j.internal.Checks;
 
 /**
  * A deep, immutable snapshot of an optimizer's state, keyed by name, never by position: groups by

@@ -3,6 +3,7 @@ package org.rmsprop4j.transform;
 import java.util.Map;
 
 import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.internal.ClipOps;
 
 /**
  * Rescales the whole group's update when its joint Euclidean norm exceeds {@code maxNorm} (Optax
@@ -24,24 +25,24 @@ public record ClipByGlobalNorm(double maxNorm) implements GradientTransform {
 
     /** On a sub-range alone this clips that range by its own norm; the optimizer calls {@link #updateGroup}. */
     @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
-        Norms.scale(u, off, len, Norms.factor(Math.sqrt(Norms.sumOfSquares(u, off, len)), maxNorm));
+        ClipOps.scaleInPlace(u, off, len, ClipOps.exactFactor(Math.sqrt(ClipOps.sumOfSquares(u, off, len)), maxNorm));
     }
 
     @Override public void update(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
-        Norms.scale(u, off, len, Norms.factor(Math.sqrt(Norms.sumOfSquares(u, off, len)), maxNorm));
+        ClipOps.scaleInPlace(u, off, len, ClipOps.exactFactor(Math.sqrt(ClipOps.sumOfSquares(u, off, len)), maxNorm));
     }
 
     @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
         double ss = 0;
-        for (int r = 0, n = c.runCount(); r < n; r++) ss += Norms.sumOfSquares(u, c.runOffset(r), c.runLength(r));
-        double f = Norms.factor(Math.sqrt(ss), maxNorm);
-        for (int r = 0, n = c.runCount(); r < n; r++) Norms.scale(u, c.runOffset(r), c.runLength(r), f);
+        for (int r = 0, n = c.runCount(); r < n; r++) ss += ClipOps.sumOfSquares(u, c.runOffset(r), c.runLength(r));
+        double f = ClipOps.exactFactor(Math.sqrt(ss), maxNorm);
+        for (int r = 0, n = c.runCount(); r < n; r++) ClipOps.scaleInPlace(u, c.runOffset(r), c.runLength(r), f);
     }
 
     @Override public void updateGroup(double[] u, double[] p, double[][] s, int slot0, StepContext c) {
         double ss = 0;
-        for (int r = 0, n = c.runCount(); r < n; r++) ss += Norms.sumOfSquares(u, c.runOffset(r), c.runLength(r));
-        double f = Norms.factor(Math.sqrt(ss), maxNorm);
-        for (int r = 0, n = c.runCount(); r < n; r++) Norms.scale(u, c.runOffset(r), c.runLength(r), f);
+        for (int r = 0, n = c.runCount(); r < n; r++) ss += ClipOps.sumOfSquares(u, c.runOffset(r), c.runLength(r));
+        double f = ClipOps.exactFactor(Math.sqrt(ss), maxNorm);
+        for (int r = 0, n = c.runCount(); r < n; r++) ClipOps.scaleInPlace(u, c.runOffset(r), c.runLength(r), f);
     }
 }

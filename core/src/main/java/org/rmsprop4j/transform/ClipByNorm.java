@@ -3,6 +3,7 @@ package org.rmsprop4j.transform;
 import java.util.Map;
 
 import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.internal.ClipOps;
 
 /**
  * Rescales each parameter tensor's update whose Euclidean norm exceeds {@code maxNorm} to that norm
@@ -22,11 +23,11 @@ public record ClipByNorm(double maxNorm) implements GradientTransform {
     @Override public boolean elementwise() { return false; }
 
     @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
-        Norms.scale(u, off, len, Norms.factor(Math.sqrt(Norms.sumOfSquares(u, off, len)), maxNorm));
+        ClipOps.scaleInPlace(u, off, len, ClipOps.exactFactor(Math.sqrt(ClipOps.sumOfSquares(u, off, len)), maxNorm));
     }
 
     @Override public void update(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
-        Norms.scale(u, off, len, Norms.factor(Math.sqrt(Norms.sumOfSquares(u, off, len)), maxNorm));
+        ClipOps.scaleInPlace(u, off, len, ClipOps.exactFactor(Math.sqrt(ClipOps.sumOfSquares(u, off, len)), maxNorm));
     }
 
     @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
