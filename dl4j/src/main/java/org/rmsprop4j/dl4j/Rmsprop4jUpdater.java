@@ -10,6 +10,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.rmsprop4j.internal.SpecStrings;
 import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.optim.RmsPropPreset;
 
@@ -59,7 +60,7 @@ public final class Rmsprop4jUpdater implements IUpdater {
                     + "; use DL4J's .weightDecay(...) or .l2(...) on the network or layer");
         }
         this.kind = spec.kind();
-        this.hyperParameters = new LinkedHashMap<>(Specs.toStrings(spec));
+        this.hyperParameters = new LinkedHashMap<>(SpecStrings.toStrings(spec));
         this.learningRateSchedule = schedule;
         this.spec = spec;
     }
@@ -94,7 +95,7 @@ public final class Rmsprop4jUpdater implements IUpdater {
     /** {@return the configuration this updater runs} */
     @JsonIgnore
     public OptimizerSpec spec() {
-        if (spec == null) spec = Specs.fromStrings(kind, hyperParameters == null ? Map.of() : hyperParameters);
+        if (spec == null) spec = SpecStrings.fromStrings(kind, hyperParameters == null ? Map.of() : hyperParameters);
         return spec;
     }
 
@@ -134,7 +135,7 @@ public final class Rmsprop4jUpdater implements IUpdater {
     @Override public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
         OptimizerSpec s = Double.isNaN(lr) ? spec() : spec().withLearningRate(lr);
         this.spec = s;
-        this.hyperParameters = new LinkedHashMap<>(Specs.toStrings(s));
+        this.hyperParameters = new LinkedHashMap<>(SpecStrings.toStrings(s));
         this.learningRateSchedule = lrSchedule;
     }
 

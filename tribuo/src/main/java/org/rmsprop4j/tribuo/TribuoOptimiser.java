@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
+import org.rmsprop4j.internal.SpecStrings;
 import org.rmsprop4j.optim.Dtype;
 import org.rmsprop4j.optim.Optimizer;
 import org.rmsprop4j.optim.OptimizerSpec;
@@ -71,7 +72,7 @@ public final class TribuoOptimiser implements StochasticGradientOptimiser {
 
     private TribuoOptimiser(OptimizerSpec spec) {
         this.kind = spec.kind();
-        this.hyperParameters = Specs.toStrings(spec);
+        this.hyperParameters = SpecStrings.toStrings(spec);
         postConfig();
     }
 
@@ -96,7 +97,7 @@ public final class TribuoOptimiser implements StochasticGradientOptimiser {
 
     /** Rebuilds the configuration from the configured strings (called by OLCUT and the constructors). */
     @Override public void postConfig() {
-        spec = Specs.fromStrings(kind, hyperParameters == null ? Map.of() : hyperParameters);
+        spec = SpecStrings.fromStrings(kind, hyperParameters == null ? Map.of() : hyperParameters);
         Object wd = spec.hyperParameters().get("weightDecay");
         readsParams = wd instanceof Number n && n.doubleValue() != 0;
     }

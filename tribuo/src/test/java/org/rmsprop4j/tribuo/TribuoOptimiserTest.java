@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.rmsprop4j.internal.SpecStrings;
 import org.rmsprop4j.optim.AdadeltaConfig;
 import org.rmsprop4j.optim.AdagradConfig;
 import org.rmsprop4j.optim.AdamConfig;
@@ -204,20 +205,20 @@ class TribuoOptimiserTest {
                 .hasMessageContaining("update 0 must have shape [2, 3], got [3, 3]");
         assertThatThrownBy(() -> opt.step(new org.tribuo.math.la.Tensor[] {new DenseMatrix(2, 3)}, -1.0))
                 .hasMessageContaining("weight must be a finite number >= 0, got -1.0");
-        assertThatThrownBy(() -> Specs.fromStrings("lion", Map.of())).hasMessageContaining("optimizer kind must be one of");
-        Map<String, String> h = new LinkedHashMap<>(Specs.toStrings(RmsPropPreset.PYTORCH.config()));
+        assertThatThrownBy(() -> SpecStrings.fromStrings("lion", Map.of())).hasMessageContaining("optimizer kind must be one of");
+        Map<String, String> h = new LinkedHashMap<>(SpecStrings.toStrings(RmsPropPreset.PYTORCH.config()));
         h.put("decay", "1.5");
-        assertThatThrownBy(() -> Specs.fromStrings("rmsprop", h)).hasMessageContaining("decay must be in [0.0, 1.0), got 1.5");
+        assertThatThrownBy(() -> SpecStrings.fromStrings("rmsprop", h)).hasMessageContaining("decay must be in [0.0, 1.0), got 1.5");
         h.put("decay", "soon");
-        assertThatThrownBy(() -> Specs.fromStrings("rmsprop", h)).hasMessageContaining("'decay' must be a double, got 'soon'");
+        assertThatThrownBy(() -> SpecStrings.fromStrings("rmsprop", h)).hasMessageContaining("'decay' must be a double, got 'soon'");
     }
 
     @Test
     void everyConfigurationSurvivesItsStringForm() {
-        for (RmsPropPreset p : RmsPropPreset.values()) assertThat(Specs.fromStrings("rmsprop", Specs.toStrings(p.config()))).isEqualTo(p.config());
+        for (RmsPropPreset p : RmsPropPreset.values()) assertThat(SpecStrings.fromStrings("rmsprop", SpecStrings.toStrings(p.config()))).isEqualTo(p.config());
         for (OptimizerSpec s : new OptimizerSpec[] {SgdConfig.builder().momentum(0.9).nesterov(true).build(), AdamConfig.builder().amsgrad(true).build(),
                 AdamConfig.builder().decoupled(true).weightDecay(0.01).build(), AdagradConfig.builder().lrDecay(0.1).build(), AdadeltaConfig.builder().build()}) {
-            assertThat(Specs.fromStrings(s.kind(), Specs.toStrings(s))).isEqualTo(s);
+            assertThat(SpecStrings.fromStrings(s.kind(), SpecStrings.toStrings(s))).isEqualTo(s);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.rmsprop4j.tribuo;
+package org.rmsprop4j.internal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -14,19 +14,20 @@ import org.rmsprop4j.optim.RmsPropConfig;
 import org.rmsprop4j.optim.SgdConfig;
 
 /**
- * An optimizer configuration as plain strings (its family and its hyper-parameters by name) and back,
- * so that Tribuo's configuration system and provenance can hold it. Stands in until core has one
- * optimizer-string parser; the record components of each configuration are its hyper-parameters.
+ * An optimizer configuration as plain strings (its family and its hyper-parameters by their record
+ * names) and back, exactly, so that a host library's configuration system can hold it (Tribuo's
+ * provenance, DL4J's JSON). The record components of each configuration are its hyper-parameters.
+ * <b>Not API</b>: shared by the adapters; users name optimizers with {@code OptimizerSpecs}.
  */
-final class Specs {
-    private Specs() {}
+public final class SpecStrings {
+    private SpecStrings() {}
 
     private static final Map<String, Class<? extends OptimizerSpec>> KINDS = Map.of(
             "rmsprop", RmsPropConfig.class, "sgd", SgdConfig.class, "adagrad", AdagradConfig.class,
             "adadelta", AdadeltaConfig.class, "adam", AdamConfig.class, "adamw", AdamConfig.class);
 
     /** Every hyper-parameter of {@code spec} as a string that {@link #fromStrings} reads back exactly. */
-    static Map<String, String> toStrings(OptimizerSpec spec) {
+    public static Map<String, String> toStrings(OptimizerSpec spec) {
         Map<String, String> m = new LinkedHashMap<>();
         spec.hyperParameters().forEach((k, v) -> m.put(k, v instanceof Enum<?> e ? e.name() : String.valueOf(v)));
         return m;
@@ -38,7 +39,7 @@ final class Specs {
      * @throws IllegalArgumentException naming the unknown family, the missing or unknown hyper-parameter,
      *                                  or the value that does not parse or validate
      */
-    static OptimizerSpec fromStrings(String kind, Map<String, String> values) {
+    public static OptimizerSpec fromStrings(String kind, Map<String, String> values) {
         Class<? extends OptimizerSpec> type = KINDS.get(kind);
         if (type == null) throw new IllegalArgumentException("optimizer kind must be one of " + new java.util.TreeSet<>(KINDS.keySet()) + ", got '" + kind + "'");
         RecordComponent[] rc = type.getRecordComponents();
