@@ -29,6 +29,21 @@ class ReadmeSamplesTest {
         return out;
     }
 
+    /** Checks that the sample's lines (after the command line) are lines of {@code printed}, in order. */
+    static void checkLines(String name, String printed) throws Exception {
+        List<String> s = sample(name);
+        List<String> real = printed.lines().toList();
+        int at = 0;
+        for (String line : s.subList(1, s.size())) {
+            String want = line.startsWith("    ") ? line.substring(4) : line;
+            if (want.equals("...")) continue;
+            int found = real.subList(at, real.size()).indexOf(want);
+            assertThat(found).as("README sample '" + name + "': this line is not printed (in this order): " + want + "\nprinted:\n" + printed)
+                    .isNotNegative();
+            at += found + 1;
+        }
+    }
+
     /** Runs the sample's command (arguments passed through {@code arg}, as the test runs from cli/) and checks its lines. */
     static void check(String name, java.util.function.UnaryOperator<String> arg) throws Exception {
         List<String> s = sample(name);
@@ -47,6 +62,17 @@ class ReadmeSamplesTest {
                     .isNotNegative();
             at += found + 1;
         }
+    }
+
+    /** The demo's table and what it says about RMSprop (the table part of {@code demo}, without the real-data training). */
+    @Test
+    void demoSample() throws Exception {
+        assertThat(sample("demo").get(0)).isEqualTo("    ./rmsprop4j demo");
+        StringWriter out = new StringWriter();
+        PrintWriter w = new PrintWriter(out);
+        DemoCommand.printTable(w, org.rmsprop4j.train.seed.SeedComparison.compute());
+        w.flush();
+        checkLines("demo", out.toString());
     }
 
     @Test
