@@ -18,12 +18,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code rmsprop4j conformance PATH...}: replays recorded cases through our optimizers. */
 @Command(name = "conformance", mixinStandardHelpOptions = true,
-        description = {"Replays conformance cases (files, or folders searched for *.json) through rmsprop4j's optimizers.",
-                "Prints the bound, then per case PASS or FAIL, the name, the worst error in ULP and relative terms and,",
-                "for a PASS, which bound decided (bit for bit, the ULP bound, or how many values only the absolute floor",
-                "accepted), then 'N passed, M failed'. Exits 1 when any case fails or cannot be read.",
-                "Default bound: within 1024 ulp, or within an absolute floor of 1e-06 (float32) / 1e-13 (float64).",
-                "--max-ulp and --abs-floor replace it: give one or both; a bound not given is off."})
+        description = {"Replays conformance cases through rmsprop4j's optimizers: files, or folders",
+                "searched for files ending in .json.",
+                "Prints the bound, then per case PASS or FAIL, the name, the worst error in ULP",
+                "and relative terms and, for a PASS, which bound decided (bit for bit, the ULP",
+                "bound, or how many values only the absolute floor accepted), then",
+                "'N passed, M failed'. Exits 1 when any case fails or cannot be read.",
+                "Default bound: within 1024 ulp, or within an absolute floor of 1e-06 (float32)",
+                "or 1e-13 (float64). --max-ulp and --abs-floor replace it: give one or both;",
+                "a bound not given is off."})
 final class ConformanceCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Case files or folders of cases.")
@@ -45,10 +48,10 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        Tolerance tol = tolerance();
         for (Path p : paths) {
             if (!Files.exists(p)) throw new CliException("no such file or folder: " + p);
         }
-        Tolerance tol = tolerance();
         out.println("bound: " + tol.describe());
         CaseRunner runner = new CaseRunner(tol);
         List<Path> files = CaseLoader.findCaseFiles(paths);

@@ -40,13 +40,16 @@ import picocli.CommandLine.Option;
                 "--resume continues a checkpointed run to the bits of an uninterrupted one.",
                 "Example: rmsprop4j train digits -m mlp:128,64 --lr 0.001 --epochs 20"},
         footerHeading = "%nData files:%n",
-        footer = {"CSV: UTF-8 text, comma-separated, one row per line; features are decimal numbers. The label is the last",
-                "  column (or --label-column): class numbers 0, 1, 2, ... (at most one class per row, at most 65536), or",
-                "  class names (any other text; the classes are the distinct names, sorted). The first line may name",
-                "  the columns (a,b,label), or be scikit-learn's 'rows,features,className0,className1,...'.",
-                "  Gzip-compressed files are read as they are.",
-                "IDX: a file whose name contains 'images-idx3', with its 'labels-idx1' file beside it, or a folder holding",
-                "  MNIST's train- and t10k- (or test-) images and labels (optionally .gz); images are scaled by 1/255."})
+        footer = {"CSV: UTF-8 text, comma-separated, one row per line; features are decimal",
+                "  numbers. The label is the last column (or --label-column): class numbers",
+                "  0, 1, 2, ... (at most one class per row, at most 65536), or class names",
+                "  (any other text; the classes are the distinct names, sorted). The first",
+                "  line may name the columns (a,b,label), or be scikit-learn's",
+                "  rows,features,className0,className1,... Gzip-compressed files are read",
+                "  as they are.",
+                "IDX: a file whose name contains images-idx3, with its labels-idx1 file",
+                "  beside it, or a folder holding MNIST's train- and t10k- (or test-) images",
+                "  and labels (optionally .gz); images are scaled by 1/255 unless --preprocess."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--data"}, paramLabel = "NAME|PATH",
@@ -61,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     String labelColumn;
 
     @Option(names = {"-m", "--model"}, paramLabel = "SPEC", defaultValue = "softmax",
-            description = "softmax, logistic (2 classes), mlp:W[,W...][:relu|tanh|sigmoid] (default: ${DEFAULT-VALUE}).")
+            description = {"softmax, logistic (2 classes), or an MLP: its hidden widths and activation, as in mlp:128,64 (relu, the default) or mlp:32:tanh (also: sigmoid) (default: ${DEFAULT-VALUE})."})
     String model;
 
     @Mixin
@@ -115,14 +118,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write " + Checkpoint.FILE_NAME + " here (atomically).")
     Path checkpointDir;
 
-    @Option(names = "--checkpoint-every-steps", paramLabel = "N", defaultValue = "0", description = "Also checkpoint every N steps (default: only epochs).")
-    long checkpointEverySteps;
+    @Option(names = "--checkpoint-every-steps", paramLabel = "N", description = "Also checkpoint every N steps, N >= 1 (default: at epoch ends only).")
+    Long checkpointEverySteps;
 
     @Option(names = "--checkpoint-every-epochs", paramLabel = "N", defaultValue = "1", description = "Checkpoint every N epochs (default: ${DEFAULT-VALUE}).")
     int checkpointEveryEpochs;
 
-    @Option(names = "--resume", paramLabel = "PATH", description = {"Continue from a checkpoint file or folder. Repeat the interrupted command's options (data, model, optimizer,",
-                    "seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical."})
+    @Option(names = "--resume", paramLabel = "PATH", description = "Continue from a checkpoint file or folder. Repeat the interrupted command's "
+            + "options (data, model, optimizer, seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical.")
     Path resume;
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
@@ -154,6 +157,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null) checkResume();
 
+        if (checkpointEverySteps != null && checkpointEverySteps < 1) {
+            throw new CliException("--checkpoint-every-steps must be >= 1, got " + checkpointEverySteps + " (leave it out to checkpoint at epoch ends only)");
+        }
         TrainConfig cfg = trainConfig(th);
         opt.schedule(1); // its own errors now, before the data is loaded
         Clipping clipping = clipNorm == null ? null : withOption("--clip-norm", "maxNorm", () -> Clipping.byGlobalNorm(clipNorm));
@@ -188,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig trainConfig(int th) {
         try {
             return TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
-                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
+                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps == null ? 0 : checkpointEverySteps)
                     .checkpointEveryEpochs(checkpointEveryEpochs).build();
         } catch (IllegalArgumentException e) {
             String m = String.valueOf(e.getMessage());
@@ -226,7 +232,8 @@ final class TrainCommand implements Callable<Integer> {
             case "none": break;
             default: throw new CliException("--preprocess must be auto, standardize, scale or none, got '" + preprocess + "'");
         }
-        Model m = Models.parse(model, train.features(), train.classes(), l2);
+        Dataset tr = train;
+        Model m = withOption("--model", "model", () -> Models.parse(model, tr.features(), tr.classes(), l2));
         OptimizerSpec os = opt.spec();
         long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
         LearningRateSchedule schedule = opt.schedule(batches * epochs);
