@@ -312,11 +312,12 @@ final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> e : h.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
-            if (Boolean.FALSE.equals(v) || (v instanceof Number n && n.doubleValue() == 0)) continue;
+            boolean off = Boolean.FALSE.equals(v) || (v instanceof Number n && n.doubleValue() == 0);
+            if (off && !k.equals("eps")) continue; // an eps of 0 is worth seeing
             if (k.equals("gradientScale") && v instanceof Number n && n.doubleValue() == 1) continue;
             if (k.equals("clipGradient") && v instanceof Number n && Double.isInfinite(n.doubleValue())) continue;
-            if (k.endsWith("Style")) {
-                Object knob = h.get(k.substring(0, k.length() - "Style".length()));
+            if (k.endsWith("Style") || k.endsWith("Placement")) {
+                Object knob = h.get(k.substring(0, k.length() - (k.endsWith("Style") ? "Style" : "Placement").length()));
                 if (Boolean.FALSE.equals(knob) || (knob instanceof Number n && n.doubleValue() == 0)) continue;
             }
             sb.append(sep).append(k).append(' ').append(v instanceof Double d ? Fmt.lr(d) : v instanceof Enum<?> en

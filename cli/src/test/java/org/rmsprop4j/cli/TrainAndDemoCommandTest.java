@@ -84,6 +84,15 @@ class TrainAndDemoCommandTest {
     }
 
     @Test
+    void withEpsZeroTheNonFiniteWarningPointsAtEps(@TempDir Path dir) throws Exception {
+        // a feature that is always 0: its weight's mean square stays 0, and 0/0 is NaN without eps
+        Path csv = Files.writeString(dir.resolve("const.csv"), "a,b,label\n" + "0,1,0\n0,2,1\n".repeat(5));
+        Run r = run("train", csv.toString(), "--eps", "0", "--preprocess", "none", "--epochs", "2", "--no-progress");
+        assertThat(r.out()).contains(", eps 0").contains("warning: the training loss is not finite; with --eps 0")
+                .doesNotContain("lower --lr");
+    }
+
+    @Test
     void unwritableCheckpointFolderOrMetricsFileIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         // a path under a regular file can never be created, whoever runs the test

@@ -146,7 +146,8 @@ public final class Trainer implements AutoCloseable {
         if (validation != null) checkData(validation);
         if (test != null) checkData(test);
         if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
-            throw Checks.invalid("training rows", train.size(), trainRowsSeen + " (as in the checkpoint being resumed)");
+            throw new IllegalArgumentException("cannot resume: the training part has " + trainRowsSeen + " rows in the checkpoint, " + train.size()
+                    + " now; give the same data, split and preprocessing");
         }
         String fp = fingerprint(train);
         if (dataSeen != null && !dataSeen.equals(fp)) {

@@ -348,6 +348,9 @@ class TrainerTest {
         try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().epochs(2).build())) {
             t.resume(dir);
             double[] before = t.parameters();
+            Dataset fewer = digits.train().subset(java.util.stream.IntStream.range(0, 1000).toArray(), "fewer");
+            assertThatThrownBy(() -> t.fit(fewer, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot resume: the training part has 1438 rows in the checkpoint, 1000 now; give the same data, split and preprocessing");
             assertThatThrownBy(() -> t.fit(other, null, null, null)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageMatching("cannot resume: the training data \\(after preprocessing\\) is 1438 rows x 64 features, 10 classes, crc32c \\w+ "
                             + "in the checkpoint, 1438 rows x 64 features, 10 classes, crc32c \\w+ now; give the same data, split and preprocessing");
