@@ -34,6 +34,15 @@ class KillResumeTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** The steps of the checkpoint in {@code ck}, or -1 when there is none (yet). */
+    static long stepsIn(Path ck) {
+        try {
+            return org.rmsprop4j.train.Checkpoint.load(ck).steps();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     static boolean tempFileIn(Path ck) {
         try (Stream<Path> s = Files.list(ck)) {
             return s.anyMatch(p -> p.getFileName().toString().matches("\\.checkpoint\\.bin\\.\\d+\\.tmp"));
@@ -51,10 +60,16 @@ class KillResumeTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("straight.log"))).isZero();
         long runMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(runMillis).isPositive();
         byte[] expected = Files.readAllBytes(straight.resolve("checkpoint.bin"));
 
+        long total = org.rmsprop4j.train.Checkpoint.load(straight).steps();
+
+        // kill points: one soon after the start (before any checkpoint), then at random steps of the run;
+        // every other kill waits until a checkpoint write is in progress (its temporary file exists)
         Random rnd = new Random(seed);
-        int killed = 0, duringWrite = 0, starts = 0;
+        long[] targets = rnd.longs(kills - 1, 1, total).sorted().toArray();
+        int killed = 0, passed = 0, duringWrite = 0, starts = 0;
         Files.createDirectories(ck);
         while (true) {
             List<String> b = new ArrayList<>(TRAIN);
@@ -62,16 +77,15 @@ class KillResumeTest {
             if (Files.exists(ck.resolve("checkpoint.bin"))) b.addAll(List.of("--resume", ck.toString()));
             Path log = dir.resolve("run-" + starts++ + ".log");
             Process q = start(b, log);
-            if (killed < kills) {
-                boolean atWrite = killed % 2 == 1; // every other kill waits for a checkpoint write in progress
-                long deadline = System.nanoTime() + (atWrite ? runMillis : 100 + rnd.nextInt((int) Math.max(1, runMillis))) * 1_000_000L;
-                boolean sawTemp = false;
-                while (q.isAlive() && System.nanoTime() < deadline) {
-                    if (atWrite && tempFileIn(ck)) {
-                        sawTemp = true;
-                        break;
-                    }
-                    if (!atWrite) Thread.sleep(1);
+            if (killed + passed < kills) {
+                boolean atWrite = killed % 2 == 1, sawTemp = false;
+                if (killed == 0) {
+                    Thread.sleep(50 + rnd.nextInt(300));
+                } else {
+                    long target = targets[killed + passed - 1];
+                    while (q.isAlive() && stepsIn(ck) < target) Thread.sleep(1);
+                    long until = System.nanoTime() + 2_000_000_000L;
+                    while (atWrite && q.isAlive() && !(sawTemp = tempFileIn(ck)) && System.nanoTime() < until) Thread.onSpinWait();
                 }
                 if (q.isAlive()) {
                     q.destroyForcibly(); // SIGKILL
@@ -86,10 +100,12 @@ class KillResumeTest {
             // killed after the last checkpoint was written: the run is complete, resuming has nothing left to do
             if (q.exitValue() == 2 && out.contains("nothing left to train")) break;
             assertThat(q.exitValue()).as(out).isZero();
-            if (killed >= kills) break;
+            if (killed + passed >= kills) break;
+            passed++; // the run ended before this kill point could be reached: the next start resumes a finished run
         }
-        assertThat(killed).isGreaterThanOrEqualTo(Math.min(kills, 1));
-        System.out.printf("kill/resume: %d kills (%d during a checkpoint write), %d starts, straight run %d ms%n", killed, duringWrite, starts, runMillis);
+        assertThat(killed).isGreaterThanOrEqualTo(kills / 2);
+        System.out.printf("kill/resume: %d kills (%d during a checkpoint write, %d kill points passed), %d starts, straight run %d ms%n", killed,
+                duringWrite, passed, starts, runMillis);
         assertThat(Files.readAllBytes(ck.resolve("checkpoint.bin"))).as("final checkpoint after %d kills", killed).isEqualTo(expected);
         try (Stream<Path> s = Files.list(ck)) {
             assertThat(s.map(x -> x.getFileName().toString())).as("no temporary file left").containsExactly("checkpoint.bin");
