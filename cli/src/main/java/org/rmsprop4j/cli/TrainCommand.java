@@ -272,6 +272,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     throw e;
                 }
+                t.checkTrainingData(train); // other data or preprocessing: refused before "resumed from" is printed
                 if (t.stoppedEarly()) {
                     out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for --patience %d epochs); "
                             + "no further epochs%n", resume, t.epochsDone(), patience);

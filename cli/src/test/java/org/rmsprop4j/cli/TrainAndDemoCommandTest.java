@@ -84,6 +84,16 @@ class TrainAndDemoCommandTest {
     }
 
     @Test
+    void resumingWithOtherPreprocessingIsRefusedBeforeAnythingIsReported(@TempDir Path dir) {
+        String ck = dir.resolve("ck").toString();
+        assertThat(run("train", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", ck).code()).isZero();
+        Run r = run("train", "iris", "--epochs", "2", "--no-progress", "--checkpoint-dir", ck, "--resume", ck, "--preprocess", "none");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("rmsprop4j train: cannot resume: the training data (after preprocessing) is 120 rows x 4 features");
+        assertThat(r.out()).doesNotContain("resumed from").doesNotContain("epoch 2/2");
+    }
+
+    @Test
     void withEpsZeroTheNonFiniteWarningPointsAtEps(@TempDir Path dir) throws Exception {
         // a feature that is always 0: its weight's mean square stays 0, and 0/0 is NaN without eps
         Path csv = Files.writeString(dir.resolve("const.csv"), "a,b,label\n" + "0,1,0\n0,2,1\n".repeat(5));

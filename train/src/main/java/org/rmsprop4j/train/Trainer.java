@@ -145,16 +145,7 @@ public final class Trainer implements AutoCloseable {
         checkData(train);
         if (validation != null) checkData(validation);
         if (test != null) checkData(test);
-        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
-            throw new IllegalArgumentException("cannot resume: the training part has " + trainRowsSeen + " rows in the checkpoint, " + train.size()
-                    + " now; give the same data, split and preprocessing");
-        }
-        String fp = fingerprint(train);
-        if (dataSeen != null && !dataSeen.equals(fp)) {
-            throw new IllegalArgumentException("cannot resume: the training data (after preprocessing) is " + dataSeen + " in the checkpoint, " + fp
-                    + " now; give the same data, split and preprocessing");
-        }
-        dataFingerprint = fp;
+        checkTrainingData(train);
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
         int n = train.size(), bs = config.batchSize();
         allocateChunks(Math.min(bs, n)); // by the rows a batch can hold, not by the configured size
@@ -208,6 +199,28 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new Result(history, epoch, steps, stopped, test == null ? null : evaluate(test));
+    }
+
+    /**
+     * Checks that {@code train} is the training data of the checkpoint this trainer resumed (its row
+     * count and fingerprint, see {@link #fingerprint}); {@link #fit} does it too, this lets a caller
+     * check before it reports the resume. Without a resumed checkpoint (or one that records no
+     * fingerprint) only the row count or nothing is compared.
+     *
+     * @throws IllegalArgumentException "cannot resume: the training data ... in the checkpoint, ... now; ..."
+     */
+    public void checkTrainingData(Dataset train) {
+        Checks.notNull("train", train);
+        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
+            throw new IllegalArgumentException("cannot resume: the training part has " + trainRowsSeen + " rows in the checkpoint, " + train.size()
+                    + " now; give the same data, split and preprocessing");
+        }
+        String fp = fingerprint(train);
+        if (dataSeen != null && !dataSeen.equals(fp)) {
+            throw new IllegalArgumentException("cannot resume: the training data (after preprocessing) is " + dataSeen + " in the checkpoint, " + fp
+                    + " now; give the same data, split and preprocessing");
+        }
+        dataFingerprint = fp;
     }
 
     /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
