@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 "           --decay 0.5:0.999:20 --out sweep.png"},
         footer = {"", "Surfaces: sigmoid-neuron, bowl, valley, rosenbrock, beale, himmelblau, booth,",
                 "          saddle, rastrigin, styblinski-tang, plateau",
-                "--opt (or --optimizer) is KIND[:key=value,...] as for plot (see rmsprop4j plot --help)."})
+                "--opt (or --optimizer) is KIND[:key=value,...] as for plot",
+                "(see rmsprop4j plot --help)."})
 final class SweepCommand implements Callable<Integer> {
 
     /** Most simulated steps in one sweep (cells × steps). */
