@@ -106,6 +106,7 @@ final class PlotCommand implements Callable<Integer> {
             throw new CliException("--opt must be given 1.." + MAX_OPTIMIZERS + " times (one colour each), got " + opts.size());
         }
         String format = format(out);
+        checkWritable(out); // before the work, not after it
         RaceFigure.Panel pn = panel(panel);
         int[] wh = size(size);
         if (frames < 2 || frames > MAX_FRAMES) throw new CliException("--frames must be in [2, " + MAX_FRAMES + "], got " + frames);
@@ -154,6 +155,21 @@ final class PlotCommand implements Callable<Integer> {
 
     static void checkSteps(String name, int steps) {
         if (steps < 1 || steps > Simulator.MAX_STEPS) throw new CliException(name + " must be in [1, " + Simulator.MAX_STEPS + "], got " + steps);
+    }
+
+    /**
+     * Checks before any work that {@code out} can be written: not a folder, and its folder exists (or
+     * is created) and takes a file (a probe file is written and deleted).
+     */
+    static void checkWritable(Path out) {
+        if (java.nio.file.Files.isDirectory(out)) throw new CliException("--out " + out + " is a folder; give a file name");
+        Path parent = out.toAbsolutePath().getParent();
+        try {
+            java.nio.file.Files.createDirectories(parent);
+            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(parent, ".probe-", ".tmp"));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot write " + out + ": " + org.rmsprop4j.optim.IoErrors.reason(e));
+        }
     }
 
     static String format(Path out) {
