@@ -23,13 +23,17 @@ import picocli.CommandLine.Option;
  * in one run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Times one RMSprop step (PyTorch defaults: lr 0.01, alpha 0.99, eps 1e-8, fp32 unless --dtype)",
-                "of rmsprop4j (in this JVM), of a fused C loop (" + Baselines.C_SOURCE + ", built now with gcc -O3 -march=native -fopenmp)",
-                "and of torch.optim.RMSprop (" + Baselines.TORCH_SCRIPT + " via " + Baselines.PYTHON + "),",
-                "for single tensors of 1e6, 1e7 and 1e8 elements, 1,000 tensors of 1,000 elements, and the seed",
-                "article's 2-parameter problem (2 scalar tensors). Prints ns per element, GB/s (20 bytes per fp32",
-                "element: read p, g, v; write p, v; 40 for fp64) and ratios = baseline time / our time (> 1: we are",
-                "faster). A baseline that cannot run is shown as n/a (null in --json), with the reason on stderr.",
+        description = {"Times one RMSprop step (PyTorch defaults: lr 0.01, alpha 0.99, eps 1e-8; fp32",
+                "unless --dtype) of rmsprop4j (in this JVM), of a fused C loop",
+                "(" + Baselines.C_SOURCE + ", built now with gcc -O3 -march=native -fopenmp;",
+                "not with --no-c) and of torch.optim.RMSprop",
+                "(" + Baselines.TORCH_SCRIPT + ", run by " + Baselines.PYTHON + ";",
+                "not with --no-torch), for single tensors of 1e6, 1e7 and 1e8 elements, 1,000",
+                "tensors of 1,000 elements, and the seed article's 2-parameter problem (2 scalar",
+                "tensors).",
+                "Prints ns per element, GB/s (20 bytes per fp32 element: read p, g, v; write p, v;",
+                "40 for fp64) and ratios = baseline time / our time (above 1: we are faster). A",
+                "baseline that cannot run is shown as n/a (null in --json), the reason on stderr.",
                 "Default run: a few minutes; --quick: under one minute (no 1e8)."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -39,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"rows\": [...]} instead of the table (progress still goes to stderr).")
     boolean json;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or fp64 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
+            description = "float32 or float64 (also fp32, fp64; default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--threads", split = ",", paramLabel = "K", description = "Thread counts to run single and many-small workloads with (default 1,2).")
@@ -82,8 +87,18 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws Exception {
-        if (!dtype.equals("fp32") && !dtype.equals("fp64")) throw new CliException("--dtype must be fp32 or fp64, got " + dtype);
+        switch (dtype.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "float32": case "fp32": dtype = "fp32"; break;
+            case "float64": case "fp64": dtype = "fp64"; break;
+            default: throw new CliException("--dtype must be float32 or float64 (or fp32, fp64), got '" + dtype + "'");
+        }
         for (int k : threads) if (k < 1 || k > 256) throw new CliException("--threads must be in 1..256, got " + k);
+        if (minTimeMs != null && (minTimeMs < 1 || minTimeMs > 600_000)) {
+            throw new CliException("--min-time-ms must be in 1..600000, got " + minTimeMs);
+        }
+        if (repo != null && !java.nio.file.Files.isDirectory(repo)) {
+            throw new CliException("--repo " + repo + ": not a folder (give the source tree that holds " + Baselines.C_SOURCE + ")");
+        }
         long minMs = minTimeMs != null ? minTimeMs : quick ? 200 : 1000;
         if (minMs < 0) throw new CliException("--min-time-ms must be >= 0, got " + minMs);
         long warmMs = quick ? 100 : 300;
@@ -104,11 +119,15 @@ final class BenchCommand implements Callable<Integer> {
                 StepTimer.Timing ours = StepTimer.time(dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
                 System.gc();
                 Baselines.Args a = new Baselines.Args("plain", dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
-                err.print(", C");
-                err.flush();
+                if (!noC) {
+                    err.print(", C");
+                    err.flush();
+                }
                 Baselines.Result c = noC ? Baselines.Result.missing("--no-c") : base.runC(a);
-                err.print(", torch");
-                err.flush();
+                if (!noTorch) {
+                    err.print(", torch");
+                    err.flush();
+                }
                 Baselines.Result t = noTorch ? Baselines.Result.missing("--no-torch") : base.runTorch(a, "auto");
                 err.println();
                 if (!c.ok() && !noC && base.cUnavailable() == null) err.println("bench:   C: " + c.unavailable());
@@ -121,8 +140,10 @@ final class BenchCommand implements Callable<Integer> {
                     err.printf(Locale.ROOT, "bench: MLP epoch on MNIST-10k, %d thread(s): ours", k);
                     err.flush();
                     MlpEpochTimer.Result ours = MlpEpochTimer.run(k, quick ? 1 : 3);
-                    err.print(", torch");
-                    err.flush();
+                    if (!noTorch) {
+                        err.print(", torch");
+                        err.flush();
+                    }
                     Baselines.EpochResult t = noTorch ? Baselines.EpochResult.missing("--no-torch") : base.runTorchMlp(k, quick ? 1 : 3);
                     err.println();
                     if (!t.ok() && !noTorch) err.println("bench:   torch: " + t.unavailable());

@@ -13,7 +13,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows training progress. On a terminal ({@code System.console() != null}): a progress bar per
+ * Shows training progress. When stderr is a terminal ({@link Fmt#stderrIsTerminal()}): a progress bar per
  * epoch on stderr (me.tongfei:progressbar). Otherwise (pipes, CI): one line on stderr per ~10% of
  * the run, so logs stay readable. In both cases one summary line per epoch on {@code out}.
  */
@@ -55,10 +55,10 @@ final class ConsoleProgress implements TrainingListener {
         done++;
         if (pb != null) {
             pb.stepTo(batch);
-            pb.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / lossCount));
+            pb.setExtraMessage("loss " + Fmt.loss(lossSum / lossCount));
         } else if (!bar && done >= nextReport) {
-            err.printf(Locale.ROOT, "  %3d%%  epoch %d/%d, batch %d/%d, loss %.4f%n", Math.min(100, Math.round(100.0 * done / totalBatches)),
-                    epoch, epochs, batch, batches, lossSum / lossCount);
+            err.printf(Locale.ROOT, "  %3d%%  epoch %d/%d, batch %d/%d, loss %s%n", Math.min(100, Math.round(100.0 * done / totalBatches)),
+                    epoch, epochs, batch, batches, Fmt.loss(lossSum / lossCount));
             err.flush();
             nextReport += Math.max(1, (totalBatches + 9) / 10);
         }
@@ -69,10 +69,10 @@ final class ConsoleProgress implements TrainingListener {
             pb.close();
             pb = null;
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
-        if (!Double.isNaN(m.valLoss())) sb.append(String.format(Locale.ROOT, "  val loss %.4f", m.valLoss()));
-        if (!Double.isNaN(m.testLoss())) sb.append(String.format(Locale.ROOT, "  test loss %.4f  test accuracy %.4f", m.testLoss(), m.testAccuracy()));
-        sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f s", m.learningRate(), m.seconds()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train loss %s", m.epoch(), epochs, Fmt.loss(m.trainLoss())));
+        if (!Double.isNaN(m.valLoss())) sb.append("  val loss ").append(Fmt.loss(m.valLoss()));
+        if (!Double.isNaN(m.testLoss())) sb.append("  test loss ").append(Fmt.loss(m.testLoss())).append(String.format(Locale.ROOT, "  test accuracy %.4f", m.testAccuracy()));
+        sb.append(String.format(Locale.ROOT, "  lr %s  %.1f s", Fmt.lr(m.learningRate()), m.seconds()));
         out.println(sb);
         out.flush();
     }

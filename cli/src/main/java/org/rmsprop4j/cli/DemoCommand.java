@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
-        if (th < 1) throw new CliException("--threads must be >= 1, got " + th);
+        if (th < 1 || th > 256) throw new CliException("--threads must be in 1..256, got " + th);
+        if (!noFigures) checkOutFolder(outDir); // before the work, not after it
         SeedComparison.Result seed = SeedComparison.compute();
         if (!json) {
             printTable(out, seed);
@@ -87,6 +88,39 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Creates {@code dir} when needed and checks that a file can be written in it. */
+    static void checkOutFolder(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path probe = java.nio.file.Files.createTempFile(dir, ".probe-", ".tmp");
+            java.nio.file.Files.delete(probe);
+        } catch (java.io.IOException e) {
+            throw new CliException("--out " + dir + ": cannot write figures there: " + org.rmsprop4j.internal.IoErrors.reason(e));
+        }
+    }
+
+    /**
+     * What the table shows about RMSprop at a fixed learning rate, from the numbers themselves: the
+     * lowest loss each RMSprop run reaches and when, and the two losses it then alternates between.
+     */
+    static java.util.List<String> rmspropSummary(SeedComparison.Result r) {
+        SeedComparison.Run a = r.run("rmsprop-seed"), b = r.run("rmsprop-pytorch");
+        int ea = argmin(a.loss()), eb = argmin(b.loss());
+        int n = b.loss().length - 1;
+        return java.util.List.of(
+                String.format(Locale.ROOT, "At a fixed learning rate both RMSprop runs dive to a loss of %.0e (article, epoch %d) and %.0e (PyTorch, epoch %d),",
+                        a.loss()[ea], ea, b.loss()[eb], eb),
+                String.format(Locale.ROOT, "then settle into a period-2 oscillation (PyTorch's last losses %.2e / %.2e): dividing by the root mean square",
+                        b.loss()[n - 1], b.loss()[n]),
+                "keeps the step size from shrinking with the gradient. Lower the learning rate, or use a schedule, to converge.");
+    }
+
+    private static int argmin(double[] v) {
+        int at = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] < v[at]) at = i;
+        return at;
+    }
+
     static void printTable(PrintWriter out, SeedComparison.Result r) {
         out.println("The seed article's problem: one sigmoid neuron f(x) = 1/(1+exp(-(w*x+b))), loss sum 0.5*(f(x)-y)^2,");
         out.println("X = [0.5, 2.5], Y = [0.2, 0.9], start w = b = -2, full batch, float64, 1000 epochs (one update each).");
@@ -107,9 +141,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-16s %-" + (34 + 11 * SeedComparison.REPORTED_EPOCHS.size()) + "s  %13.9f %13.9f%n", "exact optimum",
                 "w* = ln 6, b* = logit(0.2) - w*/2", r.optimumW(), r.optimumB());
         out.println();
-        out.println("At a fixed learning rate both RMSprop runs reach a loss of ~5e-18 near epoch 91, then settle into a");
-        out.println("period-2 oscillation (loss ~1.65e-4 / 2.18e-4): dividing by the root mean square keeps the step size from");
-        out.println("shrinking with the gradient. Lower the learning rate, or use a schedule, to converge.");
+        for (String line : rmspropSummary(r)) out.println(line);
     }
 
     static String settingsText(String run) {
@@ -129,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "done in %.1f s%n", d.seconds());
         out.printf(Locale.ROOT, "  %s (%d train / %d test rows, standardised), model %s, RMSprop (PyTorch, lr %s), batch %d, %d epochs:%n",
                 d.dataset(), d.trainRows(), d.testRows(), d.model(), d.spec().learningRate(), d.batchSize(), d.epochs());
-        out.printf(Locale.ROOT, "  test accuracy %.4f, test loss %.4f%n", d.testAccuracy(), d.testLoss());
+        out.printf(Locale.ROOT, "  test accuracy %.4f, test loss %s%n", d.testAccuracy(), Fmt.loss(d.testLoss()));
     }
 
     static void printJson(PrintWriter out, Report report) throws Exception {

@@ -49,7 +49,27 @@ public final class Main implements Runnable {
         cl.addSubcommand("serve", new ServeCommand());
         cl.addSubcommand("state", new StateCommand());
         cl.setExecutionExceptionHandler(Main::handleException);
+        cl.setParameterExceptionHandler(Main::handleUsageError);
+        cl.setUsageHelpWidth(80);
+        cl.setUsageHelpAutoWidth(false);
         return cl;
+    }
+
+    /**
+     * A command line picocli cannot parse (unknown option, missing or malformed value): the error, any
+     * "did you mean" suggestion, and one line on how to get help; exit code 2. Not the whole help.
+     */
+    static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String name = cl.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            err.println("Did you mean: " + String.join(" or ", u.getSuggestions()) + "?");
+        }
+        err.println("Run '" + name + " --help' for the options.");
+        err.flush();
+        return 2;
     }
 
     /** Bad input becomes one clear line on stderr and exit code 2, never a stack trace. */
@@ -82,11 +102,19 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Version from the jar manifest, or "dev". */
+    /** The POM's version (from {@code version.properties}, filtered at build time). */
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rmsprop4j " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        @Override public String[] getVersion() { return new String[] {"rmsprop4j " + version() + " (Java " + System.getProperty("java.version") + ")"}; }
+
+        static String version() {
+            try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                java.util.Properties p = new java.util.Properties();
+                if (in != null) p.load(in);
+                String v = p.getProperty("version");
+                return v == null || v.startsWith("${") ? "unknown" : v;
+            } catch (java.io.IOException e) {
+                return "unknown";
+            }
         }
     }
 }

@@ -30,17 +30,17 @@ final class OptimizerOptions {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: the preset's or the optimizer's).")
     Double lr;
 
-    @Option(names = "--decay", paramLabel = "X", description = "RMSprop decay (PyTorch alpha, Keras rho); Adadelta rho.")
+    @Option(names = "--decay", paramLabel = "X", description = "RMSprop decay (PyTorch alpha, Keras rho; default: the preset's, 0.99 for pytorch); Adadelta rho (default 0.9).")
     Double decay;
 
-    @Option(names = "--eps", paramLabel = "X", description = "Epsilon.")
+    @Option(names = "--eps", paramLabel = "X", description = "Epsilon (default: the preset's or the optimizer's; pytorch 1e-8).")
     Double eps;
 
     @Option(names = "--eps-inside", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             description = "RMSprop: add eps inside the square root (Keras, TF1, Optax) instead of outside (PyTorch).")
     Boolean epsInside;
 
-    @Option(names = "--momentum", paramLabel = "X", description = "Momentum (RMSprop, SGD).")
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum (RMSprop, SGD; default: the preset's, 0 for pytorch).")
     Double momentum;
 
     @Option(names = "--nesterov", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", description = "Nesterov momentum (RMSprop, SGD).")
@@ -49,13 +49,13 @@ final class OptimizerOptions {
     @Option(names = "--centered", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", description = "Centered RMSprop (Graves 2013).")
     Boolean centered;
 
-    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (as each optimizer applies it; AdamW: decoupled).")
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (as each optimizer applies it; AdamW: decoupled; default 0, AdamW 0.01).")
     Double weightDecay;
 
-    @Option(names = "--beta1", paramLabel = "X", description = "Adam/AdamW beta1.")
+    @Option(names = "--beta1", paramLabel = "X", description = "Adam/AdamW beta1 (default 0.9).")
     Double beta1;
 
-    @Option(names = "--beta2", paramLabel = "X", description = "Adam/AdamW beta2.")
+    @Option(names = "--beta2", paramLabel = "X", description = "Adam/AdamW beta2 (default 0.999).")
     Double beta2;
 
     @Option(names = "--schedule", paramLabel = "SPEC", defaultValue = "constant",

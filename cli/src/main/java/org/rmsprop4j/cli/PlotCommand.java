@@ -27,21 +27,26 @@ import picocli.CommandLine.Option;
 
 /** {@code rmsprop4j plot}: a race of optimizers on a loss surface, to PNG, SVG, animated GIF or HTML. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Races optimizers on a 2-D loss surface and draws the race as PNG, SVG, animated GIF or HTML.",
-                "The figure shows the surface with every path, a legend with the settings, and the loss curves",
-                "(or, with --panel squares, the accumulated squared gradients).",
-                "The format follows the extension of --out: .png, .svg, .gif (animated, loops) or .html (self-contained report).",
-                "Example: rmsprop4j plot --surface rosenbrock --start -1.5,2 --steps 300 --opt rmsprop:preset=keras,lr=0.01 --opt adam:lr=0.05 --out race.gif"},
-        footer = {"", "--opt is KIND[:key=value,...]; kinds and keys:",
-                "  rmsprop: label, preset, lr, decay, eps, eps_placement (inside|outside), init, centered, momentum,",
-                "           momentum_style (lr_inside|lr_outside), nesterov, weight_decay, weight_decay_style (l2|decoupled),",
-                "           bias_correction, lr_decay, maximize; presets: pytorch, keras, tf1, optax, dl4j, mxnet, tribuo, caffe,",
+        description = {"Races optimizers on a 2-D loss surface and draws the race as PNG, SVG, animated",
+                "GIF or HTML. The figure shows the surface with every path, a legend with the",
+                "settings, and the loss curves (or, with --panel squares, the accumulated squared",
+                "gradients). The format follows the extension of --out: .png, .svg, .gif",
+                "(animated, loops) or .html (a self-contained report).",
+                "Example: rmsprop4j plot --surface rosenbrock --start -1.5,2 --steps 300",
+                "           --opt rmsprop:preset=keras,lr=0.01 --opt adam:lr=0.05 --out race.gif"},
+        footer = {"", "--opt (or --optimizer) is KIND[:key=value,...]; kinds and keys:",
+                "  rmsprop: label, preset, lr, decay, eps, eps_placement (inside|outside), init,",
+                "           centered, momentum, momentum_style (lr_inside|lr_outside),",
+                "           nesterov, weight_decay, weight_decay_style (l2|decoupled),",
+                "           bias_correction, lr_decay, maximize;",
+                "           presets: pytorch, keras, tf1, optax, dl4j, mxnet, tribuo, caffe,",
                 "           lasagne, hinton, graves, dqn, seed",
                 "  sgd: label, lr, momentum, dampening, nesterov, weight_decay, maximize",
                 "  adagrad: label, lr, lr_decay, init, eps, weight_decay, maximize",
                 "  adam, adamw: label, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize",
                 "  adadelta: label, lr, rho, eps, weight_decay, maximize",
-                "Surfaces: sigmoid-neuron, bowl, valley, rosenbrock, beale, himmelblau, booth, saddle, rastrigin, styblinski-tang, plateau"})
+                "Surfaces: sigmoid-neuron, bowl, valley, rosenbrock, beale, himmelblau, booth,",
+                "          saddle, rastrigin, styblinski-tang, plateau"})
 final class PlotCommand implements Callable<Integer> {
 
     /** Most optimizers in one race: one distinct colour each. */
@@ -57,7 +62,7 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Steps per optimizer, 1.." + Simulator.MAX_STEPS + " (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--opt", paramLabel = "SPEC", required = true, description = "An optimizer, KIND[:key=value,...]; repeat for a race (1.." + MAX_OPTIMIZERS + ").")
+    @Option(names = {"--opt", "--optimizer"}, paramLabel = "SPEC", required = true, description = "An optimizer, KIND[:key=value,...]; repeat for a race (1.." + MAX_OPTIMIZERS + ").")
     List<String> opts = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Output file: .png, .svg, .gif or .html.")
@@ -82,15 +87,26 @@ final class PlotCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The surface named by --surface; the error names the option. */
+    static Surface surfaceByName(String name) {
+        try {
+            return Surfaces.byName(name);
+        } catch (IllegalArgumentException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.startsWith("surface ") ? new CliException("--surface" + m.substring("surface".length())) : e;
+        }
+    }
+
     @Override public Integer call() {
         var err = spec.commandLine().getErr();
-        Surface s = Surfaces.byName(surface);
+        Surface s = surfaceByName(surface);
         Surface.Point p = start == null ? s.start() : s.checkStart("--start", Surface.Point.parse("--start", start));
         checkSteps("--steps", steps);
         if (opts.size() > MAX_OPTIMIZERS) {
             throw new CliException("--opt must be given 1.." + MAX_OPTIMIZERS + " times (one colour each), got " + opts.size());
         }
         String format = format(out);
+        checkWritable(out); // before the work, not after it
         RaceFigure.Panel pn = panel(panel);
         int[] wh = size(size);
         if (frames < 2 || frames > MAX_FRAMES) throw new CliException("--frames must be in [2, " + MAX_FRAMES + "], got " + frames);
@@ -139,6 +155,21 @@ final class PlotCommand implements Callable<Integer> {
 
     static void checkSteps(String name, int steps) {
         if (steps < 1 || steps > Simulator.MAX_STEPS) throw new CliException(name + " must be in [1, " + Simulator.MAX_STEPS + "], got " + steps);
+    }
+
+    /**
+     * Checks before any work that {@code out} can be written: not a folder, and its folder exists (or
+     * is created) and takes a file (a probe file is written and deleted).
+     */
+    static void checkWritable(Path out) {
+        if (java.nio.file.Files.isDirectory(out)) throw new CliException("--out " + out + " is a folder; give a file name");
+        Path parent = out.toAbsolutePath().getParent();
+        try {
+            java.nio.file.Files.createDirectories(parent);
+            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(parent, ".probe-", ".tmp"));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot write " + out + ": " + org.rmsprop4j.internal.IoErrors.reason(e));
+        }
     }
 
     static String format(Path out) {

@@ -21,10 +21,15 @@ import picocli.CommandLine.Option;
 
 /** {@code rmsprop4j sweep}: final loss over a grid of learning rate × decay, drawn as a heat map. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Draws the final loss over a grid of learning rate × decay for one optimizer on a 2-D surface.",
-                "Learning rates are spaced geometrically, decays linearly; divergent runs are marked.",
-                "Decay is rmsprop's decay, adam's beta2, adadelta's rho.",
-                "Example: rmsprop4j sweep --surface beale --opt rmsprop --lr 1e-4:1:20 --decay 0.5:0.999:20 --out sweep.png"})
+        description = {"Draws the final loss over a grid of learning rate × decay for one optimizer on",
+                "a 2-D surface. Learning rates are spaced geometrically, decays linearly;",
+                "divergent runs are marked. Decay is rmsprop's decay, adam's beta2, adadelta's rho.",
+                "Example: rmsprop4j sweep --surface beale --opt rmsprop --lr 1e-4:1:20",
+                "           --decay 0.5:0.999:20 --out sweep.png"},
+        footer = {"", "Surfaces: sigmoid-neuron, bowl, valley, rosenbrock, beale, himmelblau, booth,",
+                "          saddle, rastrigin, styblinski-tang, plateau",
+                "--opt (or --optimizer) is KIND[:key=value,...] as for plot",
+                "(see rmsprop4j plot --help)."})
 final class SweepCommand implements Callable<Integer> {
 
     /** Most simulated steps in one sweep (cells × steps). */
@@ -39,11 +44,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Steps per run (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--opt", paramLabel = "SPEC", defaultValue = "rmsprop",
+    @Option(names = {"--opt", "--optimizer"}, paramLabel = "SPEC", defaultValue = "rmsprop",
             description = "The optimizer, KIND[:key=value,...] as for plot; its lr and decay are replaced by the grid's (default: ${DEFAULT-VALUE}).")
     String opt;
 
-    @Option(names = "--lr", paramLabel = "FROM:TO:N", defaultValue = "1e-4:1:20", description = "Learning rates, geometric, FROM > 0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "FROM:TO:N", defaultValue = "1e-4:1:20", description = "Learning rates > 0, geometric (default: ${DEFAULT-VALUE}).")
     String lr;
 
     @Option(names = "--decay", paramLabel = "FROM:TO:N", defaultValue = "0.5:0.999:20", description = "Decays, linear, in [0, 1) (default: ${DEFAULT-VALUE}).")
@@ -59,11 +64,12 @@ final class SweepCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
-        Surface s = Surfaces.byName(surface);
+        Surface s = PlotCommand.surfaceByName(surface);
         Surface.Point p = start == null ? s.start() : s.checkStart("--start", Surface.Point.parse("--start", start));
         PlotCommand.checkSteps("--steps", steps);
         String format = PlotCommand.format(out);
         if (format.equals("gif")) throw new CliException("--out must end in .png, .svg or .html for a sweep, got '" + out + "'");
+        PlotCommand.checkWritable(out); // before the work, not after it
         Contender c = SpecParser.parse("--opt", opt);
         Sweep.withDecay(c.spec(), 0.9); // refuses optimizers without a decay before any work
         double[] lrs = range("--lr", lr, true);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.rmsprop4j.optim.Clipping;
@@ -37,7 +38,18 @@ import picocli.CommandLine.Option;
                 "Shows progress, then the test accuracy and loss.",
                 "Same seed, data and settings give the same bits, whatever --threads;",
                 "--resume continues a checkpointed run to the bits of an uninterrupted one.",
-                "Example: rmsprop4j train digits -m mlp:128,64 --lr 0.001 --epochs 20"})
+                "Example: rmsprop4j train digits -m mlp:128,64 --lr 0.001 --epochs 20"},
+        footerHeading = "%nData files:%n",
+        footer = {"CSV: UTF-8 text, comma-separated, one row per line; features are decimal",
+                "  numbers. The label is the last column (or --label-column): class numbers",
+                "  0, 1, 2, ... (at most one class per row, at most 65536), or class names",
+                "  (any other text; the classes are the distinct names, sorted). The first",
+                "  line may name the columns (a,b,label), or be scikit-learn's",
+                "  rows,features,className0,className1,... Gzip-compressed files are read",
+                "  as they are.",
+                "IDX: a file whose name contains images-idx3, with its labels-idx1 file",
+                "  beside it, or a folder holding MNIST's train- and t10k- (or test-) images",
+                "  and labels (optionally .gz); images are scaled by 1/255 unless --preprocess."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--data"}, paramLabel = "NAME|PATH",
@@ -47,8 +59,12 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Parameters(arity = "0..1", paramLabel = "DATA", description = "The data set, as --data (give one or the other).")
     String dataPositional;
 
+    @Option(names = "--label-column", paramLabel = "NAME|N",
+            description = "CSV files: the label's column, by name (with a header of column names) or 1-based number (default: the last).")
+    String labelColumn;
+
     @Option(names = {"-m", "--model"}, paramLabel = "SPEC", defaultValue = "softmax",
-            description = "softmax, logistic (2 classes), mlp:W[,W...][:relu|tanh|sigmoid] (default: ${DEFAULT-VALUE}).")
+            description = {"softmax, logistic (2 classes), or an MLP: its hidden widths and activation, as in mlp:128,64 (relu, the default) or mlp:32:tanh (also: sigmoid) (default: ${DEFAULT-VALUE})."})
     String model;
 
     @Mixin
@@ -102,14 +118,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write " + Checkpoint.FILE_NAME + " here (atomically).")
     Path checkpointDir;
 
-    @Option(names = "--checkpoint-every-steps", paramLabel = "N", defaultValue = "0", description = "Also checkpoint every N steps (default: only epochs).")
-    long checkpointEverySteps;
+    @Option(names = "--checkpoint-every-steps", paramLabel = "N", description = "Also checkpoint every N steps, N >= 1 (default: at epoch ends only).")
+    Long checkpointEverySteps;
 
     @Option(names = "--checkpoint-every-epochs", paramLabel = "N", defaultValue = "1", description = "Checkpoint every N epochs (default: ${DEFAULT-VALUE}).")
     int checkpointEveryEpochs;
 
-    @Option(names = "--resume", paramLabel = "PATH", description = {"Continue from a checkpoint file or folder. Repeat the interrupted command's options (data, model, optimizer,",
-                    "seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical."})
+    @Option(names = "--resume", paramLabel = "PATH", description = "Continue from a checkpoint file or folder. Repeat the interrupted command's "
+            + "options (data, model, optimizer, seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical.")
     Path resume;
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
@@ -139,8 +155,11 @@ final class TrainCommand implements Callable<Integer> {
         if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
             throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
         }
-        if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
+        if (resume != null) checkResume();
 
+        if (checkpointEverySteps != null && checkpointEverySteps < 1) {
+            throw new CliException("--checkpoint-every-steps must be >= 1, got " + checkpointEverySteps + " (leave it out to checkpoint at epoch ends only)");
+        }
         TrainConfig cfg = trainConfig(th);
         opt.schedule(1); // its own errors now, before the data is loaded
         Clipping clipping = clipNorm == null ? null : withOption("--clip-norm", "maxNorm", () -> Clipping.byGlobalNorm(clipNorm));
@@ -154,6 +173,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Up front, before the data is loaded: --resume names a checkpoint file, or a folder that holds one. */
+    private void checkResume() {
+        if (!Files.exists(resume)) throw new CliException("--resume " + resume + ": no such file or folder");
+        if (Files.isDirectory(resume)) {
+            if (!Files.exists(resume.resolve(Checkpoint.FILE_NAME))) {
+                throw new CliException("--resume " + resume + ": the folder holds no " + Checkpoint.FILE_NAME
+                        + " yet (the run stopped before its first checkpoint); start afresh: the same command without --resume");
+            }
+        } else if (!Files.isRegularFile(resume)) {
+            throw new CliException("--resume " + resume + ": not a regular file (a device or pipe); give a checkpoint file or its folder");
+        }
+    }
+
     /** TrainConfig names its Java fields in errors; these are the options they come from. */
     private static final String[][] CONFIG_OPTIONS = {{"epochs", "--epochs"}, {"batchSize", "--batch-size"}, {"threads", "--threads"},
             {"chunkSize", "--chunk-size"}, {"patience", "--patience"}, {"checkpointEverySteps", "--checkpoint-every-steps"},
@@ -162,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig trainConfig(int th) {
         try {
             return TrainConfig.builder().epochs(epochs).batchSize(batchSize).seed(seed).threads(th).chunkSize(chunkSize)
-                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps)
+                    .patience(patience).checkpointDir(checkpointDir).checkpointEverySteps(checkpointEverySteps == null ? 0 : checkpointEverySteps)
                     .checkpointEveryEpochs(checkpointEveryEpochs).build();
         } catch (IllegalArgumentException e) {
             String m = String.valueOf(e.getMessage());
@@ -173,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(java.io.PrintWriter out, Dtype dt, int th, TrainConfig cfg, Clipping clipping, MetricsWriter mw) throws Exception {
         long t0 = System.nanoTime();
-        Dataset.Split split = withOption("--test-fraction", "testFraction", () -> Datasets.load(data, testFraction, seed));
+        Dataset.Split split = withOption("--label-column", "labelColumn",
+                () -> withOption("--test-fraction", "testFraction", () -> Datasets.load(data, testFraction, seed, labelColumn)));
         Dataset train = split.train(), val = null, test = split.test();
         if (valFraction != 0) {
             Dataset trainAll = train;
@@ -199,7 +232,8 @@ final class TrainCommand implements Callable<Integer> {
             case "none": break;
             default: throw new CliException("--preprocess must be auto, standardize, scale or none, got '" + preprocess + "'");
         }
-        Model m = Models.parse(model, train.features(), train.classes(), l2);
+        Dataset tr = train;
+        Model m = withOption("--model", "model", () -> Models.parse(model, tr.features(), tr.classes(), l2));
         OptimizerSpec os = opt.spec();
         long batches = (train.size() + (long) batchSize - 1) / Math.max(1, batchSize);
         LearningRateSchedule schedule = opt.schedule(batches * epochs);
@@ -217,18 +251,28 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
                 val == null ? "" : " / " + val.size() + " validation", test.size(), train.features(), train.classes(), prep);
         out.printf(Locale.ROOT, "model  %s, %,d parameters, %s%n", m.spec(), m.layout().size(), dt.label());
-        out.printf(Locale.ROOT, "optim  %s %s%n", os.kind(), os.hyperParameters());
-        out.printf(Locale.ROOT, "run    %d epochs, batch %d, seed %d, %d thread%s, schedule %s%n", epochs, batchSize, seed, th, th == 1 ? "" : "s",
-                opt.schedule);
+        out.printf(Locale.ROOT, "optim  %s%n", describe(os));
+        out.printf(Locale.ROOT, "run    %d epoch%s, batch %d%s, seed %d, %d thread%s, schedule %s%n", epochs, epochs == 1 ? "" : "s", batchSize,
+                batchSize > train.size() ? " (the whole training part: " + train.size() + " rows)" : "", seed, th, th == 1 ? "" : "s", opt.schedule);
         out.flush();
 
-        ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && System.console() != null, epochs);
+        ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && Fmt.stderrIsTerminal(), epochs);
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
         if (mw != null) ls.add(mw);
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
-                t.resume(resume);
+                try {
+                    t.resume(resume);
+                } catch (IllegalArgumentException e) {
+                    String why = String.valueOf(e.getMessage());
+                    if (why.startsWith("cannot resume: the checkpoint has finished")) {
+                        throw new CliException(why.replace("this run asks for", "--epochs is").replace("ask for more than", "give --epochs more than")
+                                + " (--epochs counts every epoch, those done included)");
+                    }
+                    throw e;
+                }
+                t.checkTrainingData(train); // other data or preprocessing: refused before "resumed from" is printed
                 if (t.stoppedEarly()) {
                     out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for --patience %d epochs); "
                             + "no further epochs%n", resume, t.epochsDone(), patience);
@@ -244,15 +288,44 @@ final class TrainCommand implements Callable<Integer> {
                         + " (try a lower --lr or --clip-norm)");
             }
             if (!r.history().isEmpty() && !Double.isFinite(r.history().get(r.history().size() - 1).trainLoss())) {
-                out.println("warning: the training loss is not finite (training diverged); try a lower --lr, --clip-norm, or --non-finite stop");
+                Object eps = os.hyperParameters().get("eps");
+                out.println(eps instanceof Number e && e.doubleValue() == 0
+                        ? "warning: the training loss is not finite; with --eps 0 a parameter whose mean square is 0 divides 0 by 0: give --eps > 0"
+                        : "warning: the training loss is not finite (training diverged); try a lower --lr, --clip-norm, or --non-finite stop");
             }
-            out.printf(Locale.ROOT, "test accuracy %.4f  test loss %.4f  (%d epochs%s, %d steps, %.1f s)%n", r.test().accuracy(), r.test().loss(),
-                    r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
+            out.printf(Locale.ROOT, "test accuracy %.4f  test loss %s  (%s%s, %s, %.1f s)%n", r.test().accuracy(), Fmt.loss(r.test().loss()),
+                    Fmt.count(r.epochsDone(), "epoch"), r.stoppedEarly() ? ", stopped early" : "", Fmt.count(r.steps(), "step"), (System.nanoTime() - t0) / 1e9);
         } finally {
             progress.close();
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The optimizer in one short line: its kind, then the hyper-parameters that are on (false, 0, a
+     * gradient scale of 1, no gradient clip and the style of a knob that is off are left out).
+     */
+    static String describe(OptimizerSpec os) {
+        Map<String, Object> h = os.hyperParameters();
+        StringBuilder sb = new StringBuilder(os.kind());
+        String sep = ": ";
+        for (Map.Entry<String, Object> e : h.entrySet()) {
+            String k = e.getKey();
+            Object v = e.getValue();
+            boolean off = Boolean.FALSE.equals(v) || (v instanceof Number n && n.doubleValue() == 0);
+            if (off && !k.equals("eps")) continue; // an eps of 0 is worth seeing
+            if (k.equals("gradientScale") && v instanceof Number n && n.doubleValue() == 1) continue;
+            if (k.equals("clipGradient") && v instanceof Number n && Double.isInfinite(n.doubleValue())) continue;
+            if (k.endsWith("Style") || k.endsWith("Placement")) {
+                Object knob = h.get(k.substring(0, k.length() - (k.endsWith("Style") ? "Style" : "Placement").length()));
+                if (Boolean.FALSE.equals(knob) || (knob instanceof Number n && n.doubleValue() == 0)) continue;
+            }
+            sb.append(sep).append(k).append(' ').append(v instanceof Double d ? Fmt.lr(d) : v instanceof Enum<?> en
+                    ? en.name().toLowerCase(Locale.ROOT) : String.valueOf(v));
+            sep = ", ";
+        }
+        return sb.toString();
     }
 
     interface IoSupplier<T> { T get() throws java.io.IOException; }

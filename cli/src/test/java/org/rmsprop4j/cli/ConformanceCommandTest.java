@@ -37,10 +37,13 @@ class ConformanceCommandTest {
         }
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String[] lines = r.out().strip().split("\n");
-        assertThat(lines).hasSize((int) files + 1);
-        for (int i = 0; i < lines.length - 1; i++) assertThat(lines[i]).matches("PASS \\S+  worst \\d+ ulp, rel \\S+ \\(\\d+ values.*");
+        assertThat(lines).hasSize((int) files + 2);
+        assertThat(lines[0]).isEqualTo("bound: within 1024 ulp, or |ours - reference| <= 1e-06 (float32) / 1e-13 (float64) (the absolute floor)");
+        for (int i = 1; i < lines.length - 1; i++) {
+            assertThat(lines[i]).matches("PASS \\S+  worst \\d+ ulp, rel \\S+ \\(\\d+ values; (bit for bit|within 1024 ulp|\\d+ values? only within the absolute floor 1e-06).*");
+        }
         assertThat(lines[lines.length - 1]).isEqualTo(files + " passed, 0 failed");
-        assertThat(r.out()).contains("PASS rmsprop-default-f32  worst 0 ulp, rel 0.000e+00");
+        assertThat(r.out()).contains("PASS rmsprop-default-f32  worst 0 ulp, rel 0.000e+00 (697 values; bit for bit)");
     }
 
     @Test
@@ -50,7 +53,7 @@ class ConformanceCommandTest {
         Files.writeString(dir.resolve("b-broken.json"), good.substring(0, good.length() / 2));
         Files.writeString(dir.resolve("c-wrong-alpha.json"), good.replace("\"alpha\":0.99", "\"alpha\":0.9"));
         Files.writeString(dir.resolve("d-unknown-arg.json"), good.replace("\"alpha\":0.99", "\"alfa\":0.99"));
-        Files.writeString(dir.resolve("e-no-steps.json"), good.replaceFirst("\"steps\":\\[.*\\]", "\"steps\":[]"));
+        Files.writeString(dir.resolve("e-no-steps.json"), good.replaceFirst("\"steps\":\\[.*\\],\"final_state\"", "\"steps\":[],\"final_state\""));
         Run r = run("conformance", dir.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("PASS rmsprop-default-f32");
@@ -66,6 +69,41 @@ class ConformanceCommandTest {
         Run r = run("conformance", dir.resolve("nope.json").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("no such file or folder").doesNotContain("Exception");
+    }
+
+    @Test
+    void contradictoryOrInvalidBoundsAreRefused() {
+        for (String[] args : new String[][] {{"--exact", "--max-ulp", "5000"}, {"--exact", "--abs-floor", "1e-6"}, {"--max-ulp", "-1"},
+                {"--abs-floor", "-1"}, {"--abs-floor", "NaN"}}) {
+            String[] full = new String[args.length + 2];
+            full[0] = "conformance";
+            System.arraycopy(args, 0, full, 1, args.length);
+            full[full.length - 1] = PYTORCH.toString();
+            Run r = run(full);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).contains(args[args.length - 2]).doesNotContain("Exception");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void theBoundInUseIsPrintedAndAPureUlpBoundHasNoFloor() {
+        Run r = run("conformance", "--max-ulp", "2", INDEPENDENT.resolve("tf1-centered-momentum-f32.json").toString());
+        assertThat(r.out()).startsWith("bound: within 2 ulp, no absolute floor\n").contains("FAIL tf1-centered-momentum-f32");
+        Run f = run("conformance", "--max-ulp", "2", "--abs-floor", "1e-6", INDEPENDENT.resolve("tf1-centered-momentum-f32.json").toString());
+        assertThat(f.out()).startsWith("bound: within 2 ulp, or |ours - reference| <= 1e-06 (the absolute floor)\n");
+    }
+
+    @Test
+    void aCaseOurLayoutRefusesFailsAloneAndTheOthersAreStillReported() throws Exception {
+        String good = Files.readString(PYTORCH.resolve("rmsprop-default-f32.json"));
+        Files.writeString(dir.resolve("a-slash.json"), good.replace("\"name\":\"w\"", "\"name\":\"enc/w\"")
+                .replace("\"w\":[", "\"enc/w\":[").replace("\"w\":{", "\"enc/w\":{"));
+        Files.writeString(dir.resolve("b-good.json"), good);
+        Run r = run("conformance", dir.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL rmsprop-default-f32  cannot set up the parameters").contains("PASS rmsprop-default-f32")
+                .contains("1 passed, 1 failed");
     }
 
     @Test

@@ -70,9 +70,9 @@ class TrainAndDemoCommandTest {
         assertOneLineError(run("train", "-d", "iris", "-m", "mlp:abc"),
                 "hidden layer width in model 'mlp:abc' must be a whole number in 1..65536, got 'abc'");
         Path bad = Files.writeString(dir.resolve("rows.csv"), "1,2,0\n3,4,1\n5,6\n");
-        assertOneLineError(run("train", "-d", bad.toString()), "rows.csv line 3: expected 3 fields (2 features and the label), got 2");
+        assertOneLineError(run("train", "-d", bad.toString()), bad + " line 3: expected 3 fields (2 features and the label), got 2");
         Path labels = Files.writeString(dir.resolve("labels.csv"), "3,2,a,b\n1,2,0\n3,4,1\n5,6,7\n");
-        assertOneLineError(run("train", "-d", labels.toString()), "labels.csv line 4: label must be in 0..1 (the header names 2 classes), got 7");
+        assertOneLineError(run("train", "-d", labels.toString()), labels + " line 4: label must be in 0..1 (the header names 2 classes), got 7");
         assertOneLineError(run("train", "-d", "iris", "--optimizer", "sgd", "--preset", "keras"), "--preset does not apply to --optimizer sgd");
         Run diverged = run("train", "-d", "digits", "-m", "mlp:64", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "1", "--no-progress",
                 "--non-finite", "stop");
@@ -81,6 +81,25 @@ class TrainAndDemoCommandTest {
         assertOneLineError(run("train", "-d", dir.resolve("missing.csv").toString()),
                 "data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got '"
                         + dir.resolve("missing.csv") + "'");
+    }
+
+    @Test
+    void resumingWithOtherPreprocessingIsRefusedBeforeAnythingIsReported(@TempDir Path dir) {
+        String ck = dir.resolve("ck").toString();
+        assertThat(run("train", "iris", "--epochs", "1", "--no-progress", "--checkpoint-dir", ck).code()).isZero();
+        Run r = run("train", "iris", "--epochs", "2", "--no-progress", "--checkpoint-dir", ck, "--resume", ck, "--preprocess", "none");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("rmsprop4j train: cannot resume: the training data (after preprocessing) is 120 rows x 4 features");
+        assertThat(r.out()).doesNotContain("resumed from").doesNotContain("epoch 2/2");
+    }
+
+    @Test
+    void withEpsZeroTheNonFiniteWarningPointsAtEps(@TempDir Path dir) throws Exception {
+        // a feature that is always 0: its weight's mean square stays 0, and 0/0 is NaN without eps
+        Path csv = Files.writeString(dir.resolve("const.csv"), "a,b,label\n" + "0,1,0\n0,2,1\n".repeat(5));
+        Run r = run("train", csv.toString(), "--eps", "0", "--preprocess", "none", "--epochs", "2", "--no-progress");
+        assertThat(r.out()).contains(", eps 0").contains("warning: the training loss is not finite; with --eps 0")
+                .doesNotContain("lower --lr");
     }
 
     @Test
@@ -192,7 +211,7 @@ class TrainAndDemoCommandTest {
         Run wrong = run("train", "-d", "breast-cancer", "-m", "logistic", "--batch-size", "16", "--no-progress", "--epochs", "4", "--resume",
                 ck.toString());
         assertThat(wrong.code()).isEqualTo(2);
-        assertThat(wrong.err()).contains("batch size of checkpoint").contains("must be 16 (this run's batch size), got 32");
+        assertThat(wrong.err()).contains("cannot resume: the batch size is 32 in the checkpoint, 16 now");
     }
 
     static String[] concat(String[] a, String... b) {

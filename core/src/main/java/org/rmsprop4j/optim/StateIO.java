@@ -233,7 +233,10 @@ public final class StateIO {
                 int n = count(in.readInt(), "length of buffer " + key, source);
                 if ((long) n * (dtype == Dtype.FLOAT32 ? 4 : 8) > in.available()) throw new EOFException();
                 double[] v = new double[n];
-                for (int i = 0; i < n; i++) v[i] = dtype == Dtype.FLOAT32 ? in.readFloat() : in.readDouble();
+                for (int i = 0; i < n; i++) {
+                    double x = dtype == Dtype.FLOAT32 ? in.readFloat() : in.readDouble();
+                    v[i] = Double.isNaN(x) ? Double.NaN : x;   // one NaN: a payload would not survive float -> double -> float
+                }
                 buffers.put(key, v);
             }
             if (in.available() != 0) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,7 +25,10 @@ public final class CaseLoader {
     /** The only format this loader reads. */
     public static final String FORMAT = "rmsprop4j-conformance/1";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Most numbers one parameter may hold (the largest Java array). */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     /** Largest case file read (256 MiB). */
     public static final long MAX_BYTES = 256L << 20;
@@ -68,8 +72,7 @@ public final class CaseLoader {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new CaseFormatException(source + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
+            throw new CaseFormatException(source + ": not valid JSON" + where(e) + ": " + jsonProblem(e), e);
         }
         if (root == null || !root.isObject()) throw new CaseFormatException(source + ": the top level must be a JSON object");
         Ctx c = new Ctx(source);
@@ -108,9 +111,22 @@ public final class CaseLoader {
             int[] shape = new int[shapeNode.size()];
             long n = 1;
             for (int d = 0; d < shape.length; d++) {
-                if (!shapeNode.get(d).canConvertToInt() || shapeNode.get(d).asInt() < 0) throw c.err(at + ".shape", "dimensions must be integers >= 0");
-                shape[d] = shapeNode.get(d).asInt();
-                n *= shape[d];
+                JsonNode dim = shapeNode.get(d);
+                if (!dim.isIntegralNumber() || !dim.canConvertToInt() || dim.asInt() < 0) {
+                    throw c.err(at + ".shape", "dimensions must be whole numbers in 0.." + Integer.MAX_VALUE + ", got " + dim);
+                }
+                shape[d] = dim.asInt();
+            }
+            // the product in exact arithmetic: [65536,65536,65536,65536] wraps a long to 0
+            for (int d : shape) if (d == 0) n = 0;
+            if (n != 0) {
+                for (int d : shape) {
+                    n *= d;
+                    if (n > MAX_ELEMENTS) {
+                        throw c.err(at + ".shape", java.util.Arrays.toString(shape) + " has more than " + MAX_ELEMENTS
+                                + " elements, the most one parameter may hold");
+                    }
+                }
             }
             double[] value = c.numbers(p.get("value"), at + ".value", dtype);
             if (value.length != n) throw c.err(at + ".value", "has " + value.length + " numbers but shape " + java.util.Arrays.toString(shape) + " needs " + n);
@@ -145,6 +161,10 @@ public final class CaseLoader {
                 for (Iterator<Map.Entry<String, JsonNode>> jt = e.getValue().fields(); jt.hasNext(); ) {
                     var s = jt.next();
                     String at = "final_state." + e.getKey() + "." + s.getKey();
+                    if (s.getKey().equals(STEP)) { // PyTorch's per-parameter step counter: a scalar, checked against the steps
+                        slots.put(STEP, new double[] {c.stepCount(s.getValue(), at)});
+                        continue;
+                    }
                     double[] v = c.numbers(s.getValue(), at, dtype);
                     if (v.length != len) throw c.err(at, "has " + v.length + " numbers, parameter has " + len);
                     slots.put(s.getKey(), v);
@@ -153,6 +173,34 @@ public final class CaseLoader {
             }
         }
         return new ConformanceCase(name, src, optimizer, flavor, dtype, hyper, params, steps, finalState);
+    }
+
+    /**
+     * The slot name of PyTorch's per-parameter step counter in {@code final_state}: a number (or an
+     * array of one number), compared with the number of steps of the case instead of a state slot.
+     */
+    public static final String STEP = "step";
+
+    private static String where(JsonProcessingException e) {
+        var l = e.getLocation();
+        return l == null || l.getLineNr() < 0 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
+    }
+
+    /** Jackson's reason, without its internals (source descriptions, feature names to enable). */
+    static String jsonProblem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        var bare = java.util.regex.Pattern.compile("Non-standard token '(-?Infinity|\\+?Infinity|NaN)'").matcher(m);
+        if (bare.find()) {
+            return "a bare " + bare.group(1) + " is not JSON; write non-finite numbers as the strings \"NaN\", \"Infinity\" and \"-Infinity\"";
+        }
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl);
+        m = m.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "")
+                .replaceAll("\\[Source:[^\\]]*\\]", "")
+                .replaceAll(",? from `[^`]*`", "")
+                .replaceAll(":? ?(enable|disable) `[^`]*`[^;]*", "")
+                .replaceAll("`", "'");
+        return m.strip();
     }
 
     /** Field access with error messages that name the file and the path. */
@@ -167,6 +215,14 @@ public final class CaseLoader {
             if (v == null || v.isNull()) throw err(path, "is missing");
             if (!v.isTextual()) throw err(path, "must be a string");
             return v.asText();
+        }
+
+        double stepCount(JsonNode v, String path) throws CaseFormatException {
+            JsonNode x = v != null && v.isArray() && v.size() == 1 ? v.get(0) : v;
+            if (x == null || !x.isNumber() || !(x.doubleValue() >= 0) || x.doubleValue() != Math.rint(x.doubleValue())) {
+                throw err(path, "must be a whole number >= 0 (or an array of one), got " + v);
+            }
+            return x.doubleValue();
         }
 
         Object scalar(JsonNode v, String path) throws CaseFormatException {

@@ -47,7 +47,33 @@ class CaseLoaderTest {
                 Arguments.of(GOOD.replace("\"expect\":{\"w\":[1,\"-Infinity\"],", "\"expect\":{\"q\":[1,2],"), "t.json: steps\\[0\\].expect.q names no parameter.*"),
                 Arguments.of(GOOD.replace(",\"s\":[0.4]", ""), "t.json: steps\\[0\\].expect lacks parameter \"s\""),
                 Arguments.of(GOOD.substring(0, 100), "t.json: not valid JSON .*"),
+                // a product that wraps to 0 (in int and in long) must not make "value": [] fit
+                Arguments.of(GOOD.replace("{\"name\":\"z\",\"shape\":[0]", "{\"name\":\"z\",\"shape\":[65536,65536,65536,65536]"),
+                        "t.json: params\\[2\\].shape \\[65536, 65536, 65536, 65536\\] has more than 2147483639 elements.*"),
+                Arguments.of(GOOD.replace("\"shape\":[2]", "\"shape\":[2.5]"), "t.json: params\\[0\\].shape dimensions must be whole numbers.*got 2.5"),
+                Arguments.of(GOOD.replace("[1,\"NaN\"]", "[1,NaN]"),
+                        "t.json: not valid JSON at line 1, column \\d+: a bare NaN is not JSON; write non-finite numbers as the strings \"NaN\", \"Infinity\" and \"-Infinity\""),
+                Arguments.of(GOOD.replace("[1,\"-Infinity\"]", "[1,-Infinity]"), "t.json: not valid JSON at line 1, column \\d+: a bare -Infinity is not JSON.*"),
+                Arguments.of(GOOD + "x", "t.json: not valid JSON at line 1, column \\d+: .*"),
+                Arguments.of(GOOD.replace("}]}", "}],\"final_state\":{\"w\":{\"step\":[1.5]}}}"), "t.json: final_state.w.step must be a whole number >= 0.*"),
                 Arguments.of("[1,2]", "t.json: the top level must be a JSON object"));
+    }
+
+    @Test
+    void jsonErrorsDoNotLeakTheParsersInternals() {
+        for (String bad : new String[] {GOOD.substring(0, 100), GOOD.replace("[1,\"NaN\"]", "[1,NaN]"), "{\"a\":" + "[".repeat(1500), "{\"a\":tru}"}) {
+            assertThatThrownBy(() -> CaseLoader.parse(bad, "t.json")).isInstanceOf(CaseFormatException.class)
+                    .hasMessageNotContaining("Source").hasMessageNotContaining("REDACTED").hasMessageNotContaining("Feature")
+                    .hasMessageNotContaining("`").hasMessageNotContaining("StreamReadConstraints");
+        }
+    }
+
+    @Test
+    void pyTorchsStepEntryInTheFinalStateIsReadAsAStepCount() throws Exception {
+        String withStep = GOOD.replace("}]}", "}],\"final_state\":{\"w\":{\"step\":1.0},\"s\":{\"step\":[1]}}}");
+        ConformanceCase c = CaseLoader.parse(withStep, "t.json");
+        assertThat(c.finalState().get("w").get("step")).containsExactly(1.0);
+        assertThat(c.finalState().get("s").get("step")).containsExactly(1.0);
     }
 
     @ParameterizedTest

@@ -102,12 +102,38 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
     /** Writes this checkpoint atomically to {@code file}. */
     public void save(Path file) throws IOException { StateIO.writeAtomically(file, toBytes()); }
 
+    /** The largest checkpoint file read: the largest byte array. */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     /** Reads {@code file} (a checkpoint file, or a folder holding {@value #FILE_NAME}); refuses a damaged one. */
-    public static Checkpoint load(Path file) throws IOException {
+    public static Checkpoint load(Path file) throws IOException { return load(file, MAX_BYTES); }
+
+    /**
+     * As {@link #load(Path)}, refusing before reading it a file that is not a regular file (a device
+     * such as {@code /dev/zero}, a pipe) or larger than {@code maxBytes}.
+     *
+     * @param maxBytes the largest size accepted, e.g. {@link #maxBytes(int)} for the parameter count expected
+     */
+    public static Checkpoint load(Path file, long maxBytes) throws IOException {
         Path f = Files.isDirectory(file) ? file.resolve(FILE_NAME) : file;
-        if (!Files.exists(f)) throw new java.nio.file.NoSuchFileException(f.toString(), null, "no checkpoint file");
+        if (!Files.exists(f)) {
+            throw new java.nio.file.NoSuchFileException(f.toString(), null, Files.isDirectory(file)
+                    ? "the folder holds no " + FILE_NAME + " yet (the run stopped before its first checkpoint)" : "no checkpoint file");
+        }
+        if (!Files.isRegularFile(f)) throw new IOException(f + " is not a regular file (a device, pipe or folder), so not a checkpoint");
+        long size = Files.size(f);
+        long cap = Math.min(maxBytes, MAX_BYTES);
+        if (size > cap) {
+            throw new IOException(f + " has " + size + " bytes, more than the " + cap + " a checkpoint of this run can have; it is not one");
+        }
         return fromBytes(Files.readAllBytes(f), f.toString());
     }
+
+    /**
+     * A generous upper bound of a checkpoint's size for {@code parameters} parameters: the header and
+     * settings (at most 1 MiB) plus, per parameter, 8 bytes of value and 8 bytes for each of up to 7 state slots.
+     */
+    public static long maxBytes(int parameters) { return (1L << 20) + 64L * parameters; }
 
     /**
      * Parses the file form; {@code source} names it in messages.
@@ -151,10 +177,40 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
             if (len < 0 || len > in.available()) throw new EOFException("optimizer state length " + len);
             StateDict sd = StateIO.fromBytes(in.readNBytes(len), source + " (optimizer state)");
             if (in.available() != 0) throw new IOException(source + " is malformed: " + in.available() + " unexpected bytes before the checksum");
-            if (epoch < 0 || batch < 0 || steps < 0) throw new IOException(source + " is malformed: negative position");
+            checkPosition(source, batchSize, chunkSize, rows, epoch, batch, steps, epochRows, bad, sd);
+            if (sd.dtype() != dtype) throw new IOException(source + " is malformed: its optimizer state is " + sd.dtype().label() + ", its parameters " + dtype.label());
             return new Checkpoint(spec, dtype, seed, batchSize, chunkSize, rows, epoch, batch, steps, rng, lossSum, epochRows, best, bad, settings, p, sd);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException(source + " is malformed: a text field is not valid modified UTF-8 (" + e.getMessage() + ")", e);
         } catch (EOFException | IllegalArgumentException e) {
             throw new IOException(source + " is malformed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cross-checks the position fields, which a valid checksum does not vouch for (a file may be written
+     * by another program): an epoch of {@code ceil(rows / batchSize)} batches, {@code batch} in
+     * {@code 0..batches}, {@code steps = epoch · batches + batch}, the epoch's rows so far
+     * {@code min(batch · batchSize, rows)}, the epochs without improvement at most the epochs done, and
+     * no optimizer group ahead of the steps.
+     */
+    private static void checkPosition(String source, int batchSize, int chunkSize, int rows, int epoch, int batch, long steps,
+                                      long epochRows, int bad, StateDict sd) throws IOException {
+        String m = null;
+        if (batchSize < 1 || chunkSize < 1 || rows < 1) m = "batch size " + batchSize + ", chunk size " + chunkSize + " and training rows " + rows + " must be >= 1";
+        else if (epoch < 0 || batch < 0 || steps < 0 || epochRows < 0 || bad < 0) m = "negative position (epoch " + epoch + ", batch " + batch + ", step " + steps + ")";
+        else {
+            long batches = (rows + (long) batchSize - 1) / batchSize;
+            if (batch > batches) m = "batch " + batch + " is past the " + batches + " batches of an epoch (" + rows + " rows, batch size " + batchSize + ")";
+            else if (steps != epoch * batches + batch) m = "step " + steps + " is not epoch " + epoch + " x " + batches + " batches + batch " + batch;
+            else if (epochRows != Math.min((long) batch * batchSize, rows)) m = "the epoch's rows so far, " + epochRows + ", do not match batch " + batch + " of size " + batchSize;
+            else if (bad > epoch) m = bad + " epochs without improvement after " + epoch + " epochs";
+            else {
+                for (StateDict.GroupState g : sd.groups()) {
+                    if (g.step() > steps) m = "optimizer group '" + g.name() + "' has taken " + g.step() + " steps, the run " + steps;
+                }
+            }
+        }
+        if (m != null) throw new IOException(source + " is malformed: " + m);
     }
 }

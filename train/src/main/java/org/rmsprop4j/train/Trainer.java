@@ -49,9 +49,9 @@ public final class Trainer implements AutoCloseable {
     private final float[] p32, g32;
     private final Rng rng;
     private final ExecutorService pool;
-    private final double[][] chunkGrad;
-    private final double[] chunkLoss;
-    private final Object[] scratch;
+    private double[][] chunkGrad = new double[0][];
+    private double[] chunkLoss = new double[0];
+    private Object[] scratch = new Object[0];
 
     private int epoch;
     private int batch;
@@ -63,6 +63,8 @@ public final class Trainer implements AutoCloseable {
     private int badEpochs;
     private boolean stopped;
     private int trainRowsSeen = -1;
+    private String dataSeen;       // the resumed checkpoint's data fingerprint, or null
+    private String dataFingerprint; // of the data being trained on, once fit has seen it
 
     /**
      * @param model     the model; parameters are initialised with {@code config.seed()}
@@ -91,11 +93,6 @@ public final class Trainer implements AutoCloseable {
             }
         }
         rngAtEpochStart = rng.state();
-        int chunks = (config.batchSize() + config.chunkSize() - 1) / config.chunkSize();
-        chunkGrad = new double[chunks][n];
-        chunkLoss = new double[chunks];
-        scratch = new Object[Math.max(chunks, config.threads())];
-        for (int i = 0; i < scratch.length; i++) scratch[i] = model.newScratch();
         pool = config.threads() > 1 ? Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "rmsprop4j-trainer");
             t.setDaemon(true);
@@ -148,11 +145,10 @@ public final class Trainer implements AutoCloseable {
         checkData(train);
         if (validation != null) checkData(validation);
         if (test != null) checkData(test);
-        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
-            throw Checks.invalid("training rows", train.size(), trainRowsSeen + " (as in the checkpoint being resumed)");
-        }
+        checkTrainingData(train);
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
         int n = train.size(), bs = config.batchSize();
+        allocateChunks(Math.min(bs, n)); // by the rows a batch can hold, not by the configured size
         int batches = (n + bs - 1) / bs;
         int[] perm = new int[n];
         List<EpochMetrics> history = new ArrayList<>();
@@ -203,6 +199,69 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new Result(history, epoch, steps, stopped, test == null ? null : evaluate(test));
+    }
+
+    /**
+     * Checks that {@code train} is the training data of the checkpoint this trainer resumed (its row
+     * count and fingerprint, see {@link #fingerprint}); {@link #fit} does it too, this lets a caller
+     * check before it reports the resume. Without a resumed checkpoint (or one that records no
+     * fingerprint) only the row count or nothing is compared.
+     *
+     * @throws IllegalArgumentException "cannot resume: the training data ... in the checkpoint, ... now; ..."
+     */
+    public void checkTrainingData(Dataset train) {
+        Checks.notNull("train", train);
+        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
+            throw new IllegalArgumentException("cannot resume: the training part has " + trainRowsSeen + " rows in the checkpoint, " + train.size()
+                    + " now; give the same data, split and preprocessing");
+        }
+        String fp = fingerprint(train);
+        if (dataSeen != null && !dataSeen.equals(fp)) {
+            throw new IllegalArgumentException("cannot resume: the training data (after preprocessing) is " + dataSeen + " in the checkpoint, " + fp
+                    + " now; give the same data, split and preprocessing");
+        }
+        dataFingerprint = fp;
+    }
+
+    /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
+    private void allocateChunks(int rows) {
+        int chunks = (rows + config.chunkSize() - 1) / config.chunkSize();
+        if (chunkGrad.length >= chunks) return;
+        int n = g64.length;
+        chunkGrad = new double[chunks][n];
+        chunkLoss = new double[chunks];
+        scratch = new Object[Math.max(chunks, config.threads())];
+        for (int i = 0; i < scratch.length; i++) scratch[i] = model.newScratch();
+    }
+
+    /**
+     * Identifies training data as a checkpoint records it: rows, features, classes and a CRC-32C of
+     * every feature value's bits and every label, in row order. Preprocessing changes the values, so
+     * it is covered too.
+     */
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
+        float[] x = d.x();
+        for (int i = 0; i < x.length; i++) {
+            if (b.remaining() < 4) {
+                b.flip();
+                crc.update(b);
+                b.clear();
+            }
+            b.putFloat(x[i]);
+        }
+        for (int v : d.y()) {
+            if (b.remaining() < 4) {
+                b.flip();
+                crc.update(b);
+                b.clear();
+            }
+            b.putInt(v);
+        }
+        b.flip();
+        crc.update(b);
+        return String.format(java.util.Locale.ROOT, "%d rows x %d features, %d classes, crc32c %08x", d.size(), d.features(), d.classes(), crc.getValue());
     }
 
     /** One optimizer step on rows {@code perm[from..to)}; returns the batch's summed loss (data term). */
@@ -336,6 +395,7 @@ public final class Trainer implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         if (config.schedule() != null) s.put("schedule", config.schedule());
         s.put("clipping", String.valueOf(optimizer.clipping()));
+        if (dataFingerprint != null) s.put("data", dataFingerprint);
         return s;
     }
 
@@ -359,7 +419,12 @@ public final class Trainer implements AutoCloseable {
             }
         }
         Map<String, String> now = settings();
+        if (c.epoch() >= config.epochs() && !(config.patience() > 0 && c.badEpochs() >= config.patience() && c.batch() == 0)) {
+            throw new IllegalArgumentException("cannot resume: the checkpoint has finished " + c.epoch() + " epoch" + (c.epoch() == 1 ? "" : "s")
+                    + " and this run asks for " + config.epochs() + " in total, so there is nothing left to train; ask for more than " + c.epoch());
+        }
         for (Map.Entry<String, String> e : c.settings().entrySet()) {
+            if (e.getKey().equals("data")) continue; // compared by fit, which sees the data
             String is = now.get(e.getKey());
             if (is != null && !is.equals(e.getValue())) throw cannotResume(e.getKey(), e.getValue(), is);
         }
@@ -381,14 +446,13 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
      */
     public void resume(Path file) throws IOException {
-        Checkpoint c = Checkpoint.load(file);
-        String src = file.toString();
-        if (!c.modelSpec().equals(model.spec())) throw Checks.invalid("model of checkpoint " + src, "'" + c.modelSpec() + "'", "'" + model.spec() + "'");
-        if (c.dtype() != optimizer.dtype()) throw Checks.invalid("dtype of checkpoint " + src, c.dtype().label(), optimizer.dtype().label());
-        if (c.params().length != p64.length) throw Checks.invalid("parameter count of checkpoint " + src, c.params().length, String.valueOf(p64.length));
-        if (c.seed() != config.seed()) throw Checks.invalid("seed of checkpoint " + src, c.seed(), config.seed() + " (this run's --seed)");
-        if (c.batchSize() != config.batchSize()) throw Checks.invalid("batch size of checkpoint " + src, c.batchSize(), config.batchSize() + " (this run's batch size)");
-        if (c.chunkSize() != config.chunkSize()) throw Checks.invalid("chunk size of checkpoint " + src, c.chunkSize(), String.valueOf(config.chunkSize()));
+        Checkpoint c = Checkpoint.load(file, Checkpoint.maxBytes(p64.length));
+        if (!c.modelSpec().equals(model.spec())) throw cannotResume("the model", "'" + c.modelSpec() + "'", "'" + model.spec() + "'");
+        if (c.dtype() != optimizer.dtype()) throw cannotResume("the dtype", c.dtype().label(), optimizer.dtype().label());
+        if (c.params().length != p64.length) throw cannotResume("the parameter count", String.valueOf(c.params().length), String.valueOf(p64.length));
+        if (c.seed() != config.seed()) throw cannotResume("the seed", String.valueOf(c.seed()), String.valueOf(config.seed()));
+        if (c.batchSize() != config.batchSize()) throw cannotResume("the batch size", String.valueOf(c.batchSize()), String.valueOf(config.batchSize()));
+        if (c.chunkSize() != config.chunkSize()) throw cannotResume("the chunk size", String.valueOf(c.chunkSize()), String.valueOf(config.chunkSize()));
         checkSameSettings(c);
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
@@ -403,6 +467,7 @@ public final class Trainer implements AutoCloseable {
         bestLoss = c.bestLoss();
         badEpochs = c.badEpochs();
         trainRowsSeen = c.trainRows();
+        dataSeen = c.settings().get("data");
         // early stopping ended the checkpointed run at the end of an epoch: a resumed run stays stopped
         stopped = config.patience() > 0 && badEpochs >= config.patience() && batch == 0;
     }

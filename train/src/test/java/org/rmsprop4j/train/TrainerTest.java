@@ -264,10 +264,11 @@ class TrainerTest {
         byte[] good = Files.readAllBytes(f);
         try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().batchSize(64).build())) {
             assertThatThrownBy(() -> t.resume(f)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("batch size of checkpoint").hasMessageEndingWith("must be 64 (this run's batch size), got 50");
+                    .hasMessage("cannot resume: the batch size is 50 in the checkpoint, 64 now; repeat the options the run was started with");
         }
         try (Trainer t = trainer("mlp:8", digits, RMS, Dtype.FLOAT32, cfg)) {
-            assertThatThrownBy(() -> t.resume(f)).hasMessageEndingWith("must be 'mlp:8:relu', got 'softmax'");
+            assertThatThrownBy(() -> t.resume(f)).hasMessage("cannot resume: the model is 'softmax' in the checkpoint, 'mlp:8:relu' now; "
+                    + "repeat the options the run was started with");
         }
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 1;
@@ -285,6 +286,114 @@ class TrainerTest {
         try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
             assertThatThrownBy(() -> t.resume(f)).hasMessageEndingWith("is not an rmsprop4j checkpoint (wrong magic bytes)");
         }
+    }
+
+    /** A checkpoint with a valid checksum is still cross-checked: another program may have written it. */
+    @Test
+    void checkpointsWhoseFieldsLieAreRefusedDespiteAValidChecksum(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(dir).checkpointEverySteps(5).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        Checkpoint c = Checkpoint.load(dir);
+        // batch 2^31-1: the run used to end after 20 steps instead of 24
+        for (Checkpoint bad : new Checkpoint[] {
+                with(c, c.epoch(), Integer.MAX_VALUE, c.steps(), c.epochRows()),
+                with(c, c.epoch(), c.batch(), c.steps() + 1, c.epochRows()),
+                with(c, c.epoch() + 1, c.batch(), c.steps(), c.epochRows()),
+                with(c, c.epoch(), c.batch(), c.steps(), c.epochRows() + 3)}) {
+            assertThatThrownBy(() -> Checkpoint.fromBytes(bad.toBytes(), "ck.bin")).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("ck.bin is malformed: ");
+        }
+        Checkpoint.fromBytes(with(c, c.epoch(), c.batch(), c.steps(), c.epochRows()).toBytes(), "ck.bin"); // the untouched copy loads
+        // a bad modified-UTF-8 string under a valid checksum: named, not "malformed input around byte 3"
+        byte[] b = c.toBytes();
+        byte[] body = java.util.Arrays.copyOf(b, b.length - 8);
+        body[8 + 4 + 2] = (byte) 0xff; // first byte of the model spec
+        assertThatThrownBy(() -> Checkpoint.fromBytes(org.rmsprop4j.optim.StateIO.withChecksum(body), "ck.bin")).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("ck.bin is malformed: a text field is not valid modified UTF-8");
+    }
+
+    static Checkpoint with(Checkpoint c, int epoch, int batch, long steps, long epochRows) {
+        return new Checkpoint(c.modelSpec(), c.dtype(), c.seed(), c.batchSize(), c.chunkSize(), c.trainRows(), epoch, batch, steps, c.rngState(),
+                c.epochLossSum(), epochRows, c.bestLoss(), c.badEpochs(), c.settings(), c.params(), c.optimizerState());
+    }
+
+    @Test
+    void devicesAndOversizedFilesAreRefusedBeforeReading(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.resume(Path.of("/dev/zero"))).isInstanceOf(IOException.class)
+                    .hasMessage("/dev/zero is not a regular file (a device, pipe or folder), so not a checkpoint");
+            Path big = dir.resolve("big.bin");
+            try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), Checkpoint.maxBytes(t.model().layout().size())); // sparse
+            }
+            assertThatThrownBy(() -> t.resume(big)).isInstanceOf(IOException.class).hasMessageContaining(" a checkpoint of this run can have; it is not one");
+            Path empty = Files.createDirectory(dir.resolve("empty"));
+            assertThatThrownBy(() -> t.resume(empty)).isInstanceOf(java.nio.file.NoSuchFileException.class)
+                    .hasMessageContaining("the folder holds no checkpoint.bin yet (the run stopped before its first checkpoint)");
+        }
+    }
+
+    @Test
+    void resumeChecksTheDataAndTheEpochsLeft(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(dir).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        assertThat(Checkpoint.load(dir).settings().get("data")).matches("1438 rows x 64 features, 10 classes, crc32c [0-9a-f]{8}");
+        // the same shape, other values (as another preprocessing, or another 64-feature file, gives)
+        Dataset other = digits.train().scaled(0.5);
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().epochs(2).build())) {
+            t.resume(dir);
+            double[] before = t.parameters();
+            Dataset fewer = digits.train().subset(java.util.stream.IntStream.range(0, 1000).toArray(), "fewer");
+            assertThatThrownBy(() -> t.fit(fewer, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot resume: the training part has 1438 rows in the checkpoint, 1000 now; give the same data, split and preprocessing");
+            assertThatThrownBy(() -> t.fit(other, null, null, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageMatching("cannot resume: the training data \\(after preprocessing\\) is 1438 rows x 64 features, 10 classes, crc32c \\w+ "
+                            + "in the checkpoint, 1438 rows x 64 features, 10 classes, crc32c \\w+ now; give the same data, split and preprocessing");
+            assertSameBits(before, t.parameters());
+        }
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            assertThatThrownBy(() -> t.resume(dir)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot resume: the checkpoint has finished 1 epoch and this run asks for 1 in total, so there is nothing left to train; "
+                            + "ask for more than 1");
+        }
+    }
+
+    @Test
+    void aBatchSizeBeyondTheRowsAllocatesByTheRowsAndGivesTheSameBits() throws IOException {
+        double[] whole, huge;
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(digits.train().size()).seed(7).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(digits.train(), null, null, null);
+            whole = t.parameters();
+        }
+        // 100,000,000 rows per batch used to allocate 6.25 million chunk buffers before the first step
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().batchSize(100_000_000).build())) {
+            t.fit(digits.train(), null, null, null);
+            huge = t.parameters();
+        }
+        assertSameBits(whole, huge);
+    }
+
+    @Test
+    void staleTempFilesOfAKilledCheckpointWriteAreRemovedOnTheNextRun(@TempDir Path dir) throws IOException {
+        Path stale = Files.write(dir.resolve(".checkpoint.bin.1234567890.tmp"), new byte[1000]);
+        Path probe = Files.write(dir.resolve(".probe-42.tmp"), new byte[1]);
+        Path mine = Files.write(dir.resolve(".checkpoint.bin.mine.tmp"), new byte[1]);
+        Path other = Files.write(dir.resolve("notes.txt"), new byte[1]);
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(50).seed(7).checkpointDir(dir).build();
+        try (Trainer t = trainer("softmax", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(digits.train(), null, null, null);
+        }
+        assertThat(stale).doesNotExist();
+        assertThat(probe).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(other).exists();
+        assertThat(dir.resolve(Checkpoint.FILE_NAME)).exists();
     }
 
     @Test

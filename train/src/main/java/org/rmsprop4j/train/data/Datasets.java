@@ -46,7 +46,20 @@ public final class Datasets {
      * @throws MalformedDataException   for a file that cannot be read as its format
      */
     public static Dataset.Split load(String nameOrPath, double testFraction, long seed) throws IOException {
+        return load(nameOrPath, testFraction, seed, null);
+    }
+
+    /**
+     * As {@link #load(String, double, long)}, with the label column of a CSV file: a 1-based number, or
+     * a column name of its header (see {@link CsvLoader}); {@code null} for the last column.
+     *
+     * @throws IllegalArgumentException also when {@code labelColumn} is given for data that is not a CSV file
+     */
+    public static Dataset.Split load(String nameOrPath, double testFraction, long seed, String labelColumn) throws IOException {
         Checks.notNull("data set", nameOrPath);
+        if (labelColumn != null && !isCsvPath(nameOrPath)) {
+            throw new IllegalArgumentException("labelColumn applies to CSV files only, not to '" + nameOrPath + "'");
+        }
         String key = nameOrPath.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         switch (key) {
             case "digits": return csvResource("digits.csv.gz", "digits").split(testFraction, seed);
@@ -69,7 +82,14 @@ public final class Datasets {
             int[] y = IdxLoader.readLabels(labels);
             return IdxLoader.dataset(fn, im, fn, y, labels.getFileName().toString(), IdxLoader.classesOf(y)).split(testFraction, seed);
         }
-        return CsvLoader.load(p).split(testFraction, seed);
+        return CsvLoader.load(p, labelColumn).split(testFraction, seed);
+    }
+
+    /** Whether {@code nameOrPath} is read as a CSV file: an existing regular file that is neither a shipped name nor IDX images. */
+    private static boolean isCsvPath(String nameOrPath) {
+        if (SHIPPED.contains(nameOrPath.trim().toLowerCase(Locale.ROOT).replace('_', '-'))) return false;
+        Path p = Path.of(nameOrPath);
+        return !Files.isDirectory(p) && (p.getFileName() == null || !p.getFileName().toString().contains("images-idx3"));
     }
 
     /**

@@ -43,7 +43,7 @@ class LoaderTest {
         assertThat(a.size()).isEqualTo(3);
         assertThat(a.classNames()).containsExactly("no", "yes");
         assertThat(a.x()).containsExactly(1f, 2f, 3f, 4.5f, -1e-3f, 6f);
-        Dataset b = csv("1,2,3\n4,5,0\n");
+        Dataset b = csv("1,2,3\n4,5,0\n6,7,0\n8,9,0\n");
         assertThat(b.features()).isEqualTo(2);
         assertThat(b.classes()).isEqualTo(4);
     }
@@ -52,15 +52,74 @@ class LoaderTest {
     void malformedCsvIsRefusedNamingFileLineAndProblem() {
         assertThatThrownBy(() -> csv("1,2,0\n3,4\n")).isInstanceOf(MalformedDataException.class)
                 .hasMessage("t.csv line 2: expected 3 fields (2 features and the label), got 2");
-        assertThatThrownBy(() -> csv("1,2,0\n3,x,1\n")).hasMessage("t.csv line 2: field 2 must be a number, got 'x'");
+        assertThatThrownBy(() -> csv("1,2,0\n3,x,1\n")).hasMessage("t.csv line 2: field 2 must be a decimal number (such as 1, -0.5 or 2.5e-3), got 'x'");
         assertThatThrownBy(() -> csv("1,2,0\n3,NaN,1\n")).hasMessage("t.csv line 2: field 2 must be a finite number, got 'NaN'");
         assertThatThrownBy(() -> csv("2,2,a,b\n1,2,0\n3,4,2\n"))
                 .hasMessage("t.csv line 3: label must be in 0..1 (the header names 2 classes), got 2");
-        assertThatThrownBy(() -> csv("1,2,0\n3,4,-1\n")).hasMessage("t.csv line 2: label must be >= 0, got -1");
-        assertThatThrownBy(() -> csv("1,2,0\n3,4,1.5\n")).hasMessageContaining("t.csv line 2: the label (field 3) must be a whole number");
+        assertThatThrownBy(() -> csv("1,2,0\n3,4,-1\n")).hasMessage("t.csv line 2: the label (field 3) must be a class number 0, 1, 2, ... or a class name, got the number '-1'");
+        assertThatThrownBy(() -> csv("1,2,0\n3,4,1.5\n")).hasMessage("t.csv line 2: the label (field 3) must be a class number 0, 1, 2, ... "
+                + "or a class name, got the number '1.5'");
         assertThatThrownBy(() -> csv("3,2,a,b\n1,2,0\n3,4,1\n")).hasMessage("t.csv line 3: the header says 3 rows, the file has 2");
-        assertThatThrownBy(() -> csv("x,2,a,b\n1,2,0\n")).hasMessageContaining("t.csv line 1: header rows must be a whole number");
-        assertThatThrownBy(() -> csv("")).hasMessage("t.csv: no data rows");
+        assertThatThrownBy(() -> csv("99999999999,2,a,b\n1,2,0\n")).hasMessageContaining("t.csv line 1: header rows must be a whole number");
+        assertThatThrownBy(() -> csv("")).hasMessage("t.csv: no data rows (the file is empty)");
+    }
+
+    @Test
+    void numbersAreDecimalOnly() {
+        for (String bad : new String[] {"0x1p3", "1f", "1d", "1_000", " ", ""}) {
+            assertThatThrownBy(() -> csv("1,2,0\n" + bad + ",4,1\n")).as(bad).isInstanceOf(MalformedDataException.class)
+                    .hasMessageStartingWith("t.csv line 2: field 1 must be a decimal number (such as 1, -0.5 or 2.5e-3), got '" + bad.trim() + "'");
+        }
+        assertThatThrownBy(() -> csv("1,2,0\nInfinity,4,1\n")).hasMessage("t.csv line 2: field 1 must be a finite number, got 'Infinity'");
+        assertThatThrownBy(() -> csv("1,2,0\n1e39,4,1\n")).hasMessage("t.csv line 2: field 1 must be a finite float32 number, got '1e39'");
+    }
+
+    @Test
+    void classesAreBoundedByTheRowsAndAnAbsoluteCap() {
+        String rows8 = "1,2,0\n".repeat(7);
+        // 100,000,000 and 5,000,000 used to build huge models (or run out of memory); 2^31-1 overflowed; 99999999999 was "not a whole number"
+        for (String big : new String[] {"100000000", "5000000", "2147483647", "99999999999", "65536"}) {
+            assertThatThrownBy(() -> csv(rows8 + "3,4," + big + "\n")).as(big).isInstanceOf(MalformedDataException.class)
+                    .hasMessage("t.csv line 8: label " + big + " would make more than 65536 classes; labels are class numbers 0, 1, 2, ...");
+        }
+        assertThatThrownBy(() -> csv(rows8 + "3,4,1000\n")).hasMessage("t.csv: the largest label, 1000, would make 1001 classes for 8 rows; "
+                + "class numbers must run 0, 1, 2, ... with at most one class per row");
+    }
+
+    @Test
+    void binaryDataAndByteOrderMarksAreHandled() throws IOException {
+        assertThat(csv("\uFEFF1,2,0\n3,4,1\n").x()).containsExactly(1f, 2f, 3f, 4f);
+        assertThatThrownBy(() -> csv("1,2,0\n3,\u0008\u0000,1\n")).isInstanceOf(MalformedDataException.class)
+                .hasMessage("t.csv line 2: holds binary data (byte 0x08 at character 3): this is not a CSV text file");
+        // the shipped IDX labels file, handed over as CSV
+        byte[] idx;
+        try (var in = Datasets.class.getResourceAsStream("/org/rmsprop4j/data/mnist10k-test-labels-idx1-ubyte.gz")) {
+            idx = in.readAllBytes();
+        }
+        assertThatThrownBy(() -> CsvLoader.load(new ByteArrayInputStream(idx), "t10k-labels-idx1-ubyte.gz"))
+                .isInstanceOf(MalformedDataException.class).hasMessageContaining("holds binary data").hasMessageContaining("IDX images are read from");
+    }
+
+    @Test
+    void theUsualCsvWithAHeaderOfColumnNamesAndALabelColumn() throws IOException {
+        Dataset d = csv("a,b,label\n1,2,0\n3,4,1\n");
+        assertThat(d.features()).isEqualTo(2);
+        assertThat(d.x()).containsExactly(1f, 2f, 3f, 4f);
+        assertThat(d.classes()).isEqualTo(2);
+        Dataset named = CsvLoader.load(new ByteArrayInputStream("\"species\",x,y\nsetosa,1,2\nversicolor,3,4\nsetosa,5,6\n"
+                .getBytes(StandardCharsets.UTF_8)), "t.csv", "species");
+        assertThat(named.classNames()).containsExactly("setosa", "versicolor");
+        assertThat(named.y()).containsExactly(0, 1, 0);
+        assertThat(named.x()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+        Dataset byNumber = CsvLoader.load(new ByteArrayInputStream("0,1,2\n1,3,4\n".getBytes(StandardCharsets.UTF_8)), "t.csv", "1");
+        assertThat(byNumber.x()).containsExactly(1f, 2f, 3f, 4f);
+        assertThat(byNumber.y()).containsExactly(0, 1);
+        assertThatThrownBy(() -> CsvLoader.load(new ByteArrayInputStream("a,b,c\n1,2,0\n".getBytes(StandardCharsets.UTF_8)), "t.csv", "d"))
+                .hasMessage("t.csv line 1: label column 'd' is not among the header's columns [a, b, c]");
+        assertThatThrownBy(() -> CsvLoader.load(new ByteArrayInputStream("1,2,0\n".getBytes(StandardCharsets.UTF_8)), "t.csv", "4"))
+                .hasMessage("t.csv line 1: label column 4 does not exist: the file has 3 columns (1..3)");
+        assertThatThrownBy(() -> CsvLoader.load(new ByteArrayInputStream("1,2,0\n".getBytes(StandardCharsets.UTF_8)), "t.csv", "y"))
+                .hasMessageContaining("label column 'y' is a name, but the file has no header of column names");
     }
 
     @Test
@@ -133,7 +192,7 @@ class LoaderTest {
                 .hasMessage("data set must be one of digits, breast-cancer, iris, wine, mnist10k or an existing file or folder, got 'digitz'");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,2,0\n1,2,0\n3,4\n");
-        assertThatThrownBy(() -> Datasets.load(bad.toString(), 0.2, 1)).hasMessage("bad.csv line 3: expected 3 fields (2 features and the label), got 2");
+        assertThatThrownBy(() -> Datasets.load(bad.toString(), 0.2, 1)).hasMessage(bad + " line 3: expected 3 fields (2 features and the label), got 2");
     }
 
     @Test
