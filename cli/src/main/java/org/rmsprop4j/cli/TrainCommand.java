@@ -115,6 +115,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
     Path metrics;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = {"Compute the gradients on Spark (local[2], spark://host:7077, ...): same results, bit for bit, as without it.",
+                    "The data are loaded here and spread over the cluster; the optimizer steps here."})
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+            description = "With --spark: partitions of the training rows (default: Spark's default parallelism).")
+    int partitions;
+
     @Option(names = "--no-progress", description = "No progress bar or progress lines (epoch lines and the result still print).")
     boolean noProgress;
 
@@ -139,6 +148,9 @@ final class TrainCommand implements Callable<Integer> {
         if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
             throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
         }
+        if (partitions < 0) throw new CliException("--partitions must be >= 1 (or 0 for Spark's default), got " + partitions);
+        if (partitions != 0 && spark == null) throw new CliException("--partitions needs --spark");
+        if (spark != null && spark.isBlank()) throw new CliException("--spark must be a Spark master URL such as local[2] or spark://host:7077, got ''");
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
         TrainConfig cfg = trainConfig(th);
@@ -222,6 +234,11 @@ final class TrainCommand implements Callable<Integer> {
                 opt.schedule);
         out.flush();
 
+        SparkHook sparkHook = spark == null ? null : SparkHook.open(spark, partitions);
+        if (sparkHook != null) {
+            out.printf(Locale.ROOT, "spark  %s%n", sparkHook.describe());
+            out.flush();
+        }
         ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && System.console() != null, epochs);
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
@@ -238,7 +255,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             Trainer.Result r;
             try {
-                r = t.fit(train, val, test, new Fanout(ls));
+                r = sparkHook == null ? t.fit(train, val, test, new Fanout(ls))
+                        : t.fit(train.size(), sparkHook.gradients(train, m, cfg, l2), val, test, new Fanout(ls));
             } catch (NonFiniteGradientException e) {
                 throw new CliException("training stopped at step " + (t.steps() + 1) + ": " + e.getMessage()
                         + " (try a lower --lr or --clip-norm)");
@@ -250,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
                     r.epochsDone(), r.stoppedEarly() ? ", stopped early" : "", r.steps(), (System.nanoTime() - t0) / 1e9);
         } finally {
             progress.close();
+            if (sparkHook != null) sparkHook.close();
         }
         out.flush();
         return 0;
