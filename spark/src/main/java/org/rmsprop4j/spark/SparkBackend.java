@@ -1,6 +1,7 @@
 package org.rmsprop4j.spark;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.rmsprop4j.optim.Checks;
 import org.rmsprop4j.train.TrainConfig;
@@ -16,18 +17,21 @@ import org.rmsprop4j.train.model.Model;
  */
 public final class SparkBackend implements AutoCloseable {
     private final JavaSparkContext sc;
+    private final boolean owned;
     private final int partitions;
     private SparkRows rows;
     private SparkGradients gradients;
 
-    private SparkBackend(JavaSparkContext sc, int partitions) {
+    private SparkBackend(JavaSparkContext sc, boolean owned, int partitions) {
         this.sc = sc;
+        this.owned = owned;
         this.partitions = partitions;
     }
 
     /**
      * Starts a Spark context on {@code master} ({@code local[2]}, {@code spark://host:7077}, ...; {@code null}: the
-     * one spark-submit gives). A local master binds to 127.0.0.1; the web UI is off unless configured.
+     * one spark-submit gives). A local master binds to 127.0.0.1; the web UI is off unless configured. When this JVM
+     * already has an active Spark context, that one is used (and {@link #close()} leaves it running).
      *
      * @param partitions partitions of the training rows, or {@code 0} for Spark's default parallelism
      */
@@ -44,12 +48,15 @@ public final class SparkBackend implements AutoCloseable {
         if (conf.get("spark.master", "").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        sc.setLogLevel("WARN");
-        return new SparkBackend(sc, partitions == 0 ? sc.defaultParallelism() : partitions);
+        long before = System.currentTimeMillis();
+        SparkContext c = SparkContext.getOrCreate(conf); // the running one, if any (conf is then ignored)
+        boolean owned = c.startTime() >= before;
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(c);
+        if (owned) sc.setLogLevel("WARN");
+        return new SparkBackend(sc, owned, partitions == 0 ? sc.defaultParallelism() : partitions);
     }
 
-    /** The Spark context (owned: {@link #close()} stops it). */
+    /** The Spark context ({@link #close()} stops it if {@link #open} started it). */
     public JavaSparkContext context() { return sc; }
 
     /** Partitions used for the training rows and the epoch layout. */
@@ -78,7 +85,7 @@ public final class SparkBackend implements AutoCloseable {
             if (gradients != null) gradients.close();
             if (rows != null) rows.unpersist();
         } finally {
-            sc.stop();
+            if (owned) sc.stop();
         }
     }
 }

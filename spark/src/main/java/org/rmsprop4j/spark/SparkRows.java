@@ -61,6 +61,9 @@ public final class SparkRows {
             bs.add(new RowBlock(a, d, Arrays.copyOfRange(data.x(), a * d, b * d), Arrays.copyOfRange(data.y(), a, b)));
         }
         JavaRDD<RowBlock> rdd = sc.parallelize(bs, partitions).persist(StorageLevel.MEMORY_ONLY());
+        // cut the lineage: otherwise every task reading these rows would carry its partition's rows from the driver again
+        rdd.rdd().localCheckpoint();
+        rdd.count();
         return new SparkRows(sc, rdd, data.name(), n, d, data.classNames());
     }
 
@@ -194,15 +197,18 @@ public final class SparkRows {
     public double[][] standardization() {
         int d = features, n = size;
         if (n == 0) throw Checks.invalid("size of " + name, 0, ">= 1 row to fit a standardisation");
-        JavaRDD<RowBlock> ordered = blocks.sortBy(b -> b.start, true, partitions());
+        // partitions hold ascending row ranges (as every SparkRows is made): stream them in partition order
         double[] mean = new double[d];
-        for (Iterator<RowBlock> it = ordered.toLocalIterator(); it.hasNext(); ) {
+        int next = 0;
+        for (Iterator<RowBlock> it = blocks.toLocalIterator(); it.hasNext(); ) {
             RowBlock b = it.next();
+            if (b.start != next) throw new IllegalStateException("rows of " + name + " are not in partition order at row " + next);
+            next += b.size();
             for (int r = 0; r < b.size(); r++) for (int j = 0; j < d; j++) mean[j] += b.x[r * d + j];
         }
         for (int j = 0; j < d; j++) mean[j] /= n;
         double[] var = new double[d];
-        for (Iterator<RowBlock> it = ordered.toLocalIterator(); it.hasNext(); ) {
+        for (Iterator<RowBlock> it = blocks.toLocalIterator(); it.hasNext(); ) {
             RowBlock b = it.next();
             for (int r = 0; r < b.size(); r++) {
                 for (int j = 0; j < d; j++) {
