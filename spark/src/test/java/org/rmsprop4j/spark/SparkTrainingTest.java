@@ -89,11 +89,19 @@ class SparkTrainingTest {
         try (Trainer t = trainer(m, Dtype.FLOAT32, first); SparkGradients g = new SparkGradients(rows, m, 100, 25, 2, 1e-4)) {
             t.fit(rows.size(), g, null, null, null);
         }
+        Path copy = java.nio.file.Files.createDirectories(dir.resolve("copy")).resolve(org.rmsprop4j.train.Checkpoint.FILE_NAME);
+        java.nio.file.Files.copy(dir.resolve(org.rmsprop4j.train.Checkpoint.FILE_NAME), copy);
         TrainConfig second = full.toBuilder().checkpointDir(dir).build();
         try (Trainer t = trainer(m, Dtype.FLOAT32, second); SparkGradients g = new SparkGradients(rows, m, 100, 25, 3, 1e-4)) {
             t.resume(dir);
             assertThat(t.epochsDone()).isEqualTo(1);
             t.fit(rows.size(), g, null, null, null);
+            assertThat(t.parameters()).containsExactly(expected);
+        }
+        // a checkpoint written on Spark resumes on one machine, to the same bits
+        try (Trainer t = trainer(m, Dtype.FLOAT32, full)) {
+            t.resume(copy);
+            t.fit(s.train(), null, null, null);
             assertThat(t.parameters()).containsExactly(expected);
         }
         rows.unpersist();
