@@ -151,6 +151,10 @@ final class TrainCommand implements Callable<Integer> {
         if (partitions < 0) throw new CliException("--partitions must be >= 1 (or 0 for Spark's default), got " + partitions);
         if (partitions != 0 && spark == null) throw new CliException("--partitions needs --spark");
         if (spark != null && spark.isBlank()) throw new CliException("--spark must be a Spark master URL such as local[2] or spark://host:7077, got ''");
+        if (spark != null && data.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*")) {
+            throw new CliException("--spark: train loads DATA on this machine and spreads it over the cluster; to have the executors read '"
+                    + data + "', spark-submit the spark module's SparkTrain (see the README)");
+        }
         if (resume != null && !Files.exists(resume)) throw new CliException("--resume: no such file or folder: " + resume);
 
         TrainConfig cfg = trainConfig(th);

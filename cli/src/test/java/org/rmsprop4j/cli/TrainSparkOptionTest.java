@@ -22,6 +22,9 @@ class TrainSparkOptionTest {
         assertOneLineError(run("train", "iris", "--partitions", "2"), "--partitions needs --spark");
         assertOneLineError(run("train", "iris", "--spark", "local[2]", "--partitions", "-1"),
                 "--partitions must be >= 1 (or 0 for Spark's default), got -1");
+        assertOneLineError(run("train", "hdfs://nn/data/x.csv", "--spark", "local[2]"),
+                "--spark: train loads DATA on this machine and spreads it over the cluster; to have the executors read "
+                        + "'hdfs://nn/data/x.csv', spark-submit the spark module's SparkTrain (see the README)");
         assertOneLineError(run("train", "iris", "--spark", " "),
                 "--spark must be a Spark master URL such as local[2] or spark://host:7077, got ''");
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rmsprop4j.optim.Dtype;
@@ -25,17 +26,29 @@ import org.rmsprop4j.train.data.Standardizer;
 class SparkDataTest {
     static final JavaSparkContext SC = LocalSpark.get();
 
+    /** As {@link #hundredThousandRowsFromCsvTrainToTheBitsOfOneMachine} on 20,000 rows: the default run's share. */
+    @Test
+    void generatedRowsFromCsvTrainToTheBitsOfOneMachine(@TempDir Path dir) throws Exception {
+        csvPipeline(dir, 20_000, 1000);
+    }
+
     /**
      * 100,000 generated rows written as CSV, read by the executors in 4 partitions, split, standardised and trained
      * on Spark: the same rows as CsvLoader reads and the same final parameters as the Trainer on one machine.
+     * About 20-40 s on the 2-core machine: {@code mvn verify -pl spark -am -DexcludedGroups=none -Dgroups=slow}.
      */
     @Test
+    @Tag("slow")
     void hundredThousandRowsFromCsvTrainToTheBitsOfOneMachine(@TempDir Path dir) throws Exception {
+        csvPipeline(dir, 100_000, 4000);
+    }
+
+    static void csvPipeline(Path dir, int n, int batch) throws Exception {
         Path csv = dir.resolve("blobs.csv");
-        Generated.writeCsv(csv, 100_000, 12, 4, 5);
+        Generated.writeCsv(csv, n, 12, 4, 5);
         Dataset all = CsvLoader.load(csv);
         SparkRows rows = SparkData.csv(SC, csv.toString(), 4);
-        assertThat(rows.size()).isEqualTo(100_000);
+        assertThat(rows.size()).isEqualTo(n);
         assertThat(rows.partitions()).isGreaterThanOrEqualTo(4);
         assertThat(rows.classNames()).isEqualTo(all.classNames());
 
@@ -48,7 +61,7 @@ class SparkDataTest {
         Dataset test = ss.test().standardizedBy(ms[0], ms[1]).collect("test");
         assertThat(test.x()).containsExactly(local.test().x());
 
-        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(4000).chunkSize(250).seed(9).threads(2).build();
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(batch).chunkSize(250).seed(9).threads(2).build();
         double[] expected = SparkTrainingTest.local(local, "softmax", Dtype.FLOAT32, cfg);
         double[] got = SparkTrainingTest.spark(train, test, "softmax", Dtype.FLOAT32, cfg, 2);
         assertThat(got).containsExactly(expected);
