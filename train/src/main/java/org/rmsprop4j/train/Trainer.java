@@ -146,6 +146,7 @@ public final class Trainer implements AutoCloseable {
     public Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
         Checks.notNull("train", train);
         checkData(train);
+        // the trainer's own threads; step() passes this trainer's p64 and g64, which gradientSum uses directly
         return fit(train.size(), (params, order, from, to, grad) -> gradientSum(train, order, from, to), validation, test, listener);
     }
 
