@@ -47,6 +47,9 @@ public final class SparkBackend implements AutoCloseable {
         }
         if (conf.get("spark.master", "").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        } else {
+            // executors of a cluster need our classes: ship the jars they come from (spark-submit sets spark.jars itself)
+            conf.setIfMissing("spark.jars", String.join(",", ourJars()));
         }
         long before = System.currentTimeMillis();
         SparkContext c = SparkContext.getOrCreate(conf); // the running one, if any (conf is then ignored)
@@ -54,6 +57,18 @@ public final class SparkBackend implements AutoCloseable {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(c);
         if (owned) sc.setLogLevel("WARN");
         return new SparkBackend(sc, owned, partitions == 0 ? sc.defaultParallelism() : partitions);
+    }
+
+    /** The jar files holding this module, train and core (one jar when they are shaded together). */
+    static java.util.List<String> ourJars() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {SparkBackend.class, Trainer.class, org.rmsprop4j.optim.Optimizer.class}) {
+            java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+            if (cs == null || cs.getLocation() == null) continue;
+            String f = cs.getLocation().toString();
+            if (f.endsWith(".jar")) out.add(f);
+        }
+        return new java.util.ArrayList<>(out);
     }
 
     /** The Spark context ({@link #close()} stops it if {@link #open} started it). */
@@ -83,7 +98,7 @@ public final class SparkBackend implements AutoCloseable {
     @Override public void close() {
         try {
             if (gradients != null) gradients.close();
-            if (rows != null) rows.unpersist();
+            if (rows != null && !owned) rows.unpersist(); // stopping an owned context frees everything anyway
         } finally {
             if (owned) sc.stop();
         }
