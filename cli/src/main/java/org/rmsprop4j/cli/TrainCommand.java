@@ -131,6 +131,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
     Path metrics;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = {"Compute the gradients on Spark: MASTER is local[2] or spark://HOST:PORT. Same results, bit for bit, as without it.",
+                    "The data are loaded here and spread over the cluster; the optimizer steps here."})
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+            description = "With --spark: partitions of the training rows (default: Spark's default parallelism).")
+    int partitions;
+
     @Option(names = "--no-progress", description = "No progress bar or progress lines (epoch lines and the result still print).")
     boolean noProgress;
 
@@ -154,6 +163,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!(testFraction > 0 && testFraction < 1)) throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
         if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
             throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
+        }
+        if (partitions < 0) throw new CliException("--partitions must be >= 1 (or 0 for Spark's default), got " + partitions);
+        if (partitions != 0 && spark == null) throw new CliException("--partitions needs --spark");
+        if (spark != null && spark.isBlank()) throw new CliException("--spark must be a Spark master URL such as local[2] or spark://host:7077, got ''");
+        if (spark != null && data.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*")) {
+            throw new CliException("--spark: train loads DATA on this machine and spreads it over the cluster; to have the executors read '"
+                    + data + "', spark-submit the spark module's SparkTrain (see the README)");
         }
         if (resume != null) checkResume();
 
@@ -256,6 +272,11 @@ final class TrainCommand implements Callable<Integer> {
                 batchSize > train.size() ? " (the whole training part: " + train.size() + " rows)" : "", seed, th, th == 1 ? "" : "s", opt.schedule);
         out.flush();
 
+        SparkHook sparkHook = spark == null ? null : SparkHook.open(spark, partitions);
+        if (sparkHook != null) {
+            out.printf(Locale.ROOT, "spark  %s%n", sparkHook.describe());
+            out.flush();
+        }
         ConsoleProgress progress = new ConsoleProgress(out, System.err, !noProgress && Fmt.stderrIsTerminal(), epochs);
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
@@ -282,7 +303,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             Trainer.Result r;
             try {
-                r = t.fit(train, val, test, new Fanout(ls));
+                r = sparkHook == null ? t.fit(train, val, test, new Fanout(ls))
+                        : t.fit(train.size(), sparkHook.gradients(train, m, cfg, l2), val, test, new Fanout(ls));
             } catch (NonFiniteGradientException e) {
                 throw new CliException("training stopped at step " + (t.steps() + 1) + ": " + e.getMessage()
                         + " (try a lower --lr or --clip-norm)");
@@ -297,6 +319,7 @@ final class TrainCommand implements Callable<Integer> {
                     Fmt.count(r.epochsDone(), "epoch"), r.stoppedEarly() ? ", stopped early" : "", Fmt.count(r.steps(), "step"), (System.nanoTime() - t0) / 1e9);
         } finally {
             progress.close();
+            if (sparkHook != null) sparkHook.close();
         }
         out.flush();
         return 0;

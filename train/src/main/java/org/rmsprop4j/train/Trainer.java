@@ -143,12 +143,48 @@ public final class Trainer implements AutoCloseable {
     public Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
         Checks.notNull("train", train);
         checkData(train);
+        checkTrainingData(train);
+        allocateChunks(Math.min(config.batchSize(), train.size())); // by the rows a batch can hold, not by the configured size
+        // the trainer's own threads; step() passes this trainer's p64 and g64, which gradientSum uses directly
+        return fit(train.size(), (params, order, from, to, grad) -> gradientSum(train, order, from, to), validation, test, listener);
+    }
+
+    /**
+     * Computes the summed gradient of a mini-batch for {@link #fit(int, BatchGradients, Dataset, Dataset,
+     * TrainingListener)}: the training rows live elsewhere (a cluster, in the {@code spark} module), this
+     * trainer keeps the run (order of rows, optimizer steps, evaluation, checkpoints).
+     *
+     * <p>To give the bits of {@link #fit(Dataset, Dataset, Dataset, TrainingListener)} an implementation
+     * must cut rows {@code order[from..to)} into chunks of {@link TrainConfig#chunkSize()} rows, compute each
+     * chunk's gradient as {@link Model#accumulate} over its rows in order into a zeroed {@code double[]}, and
+     * sum the chunks in chunk order: {@code grad = chunk0; grad += chunk1; ...} (the loss likewise).
+     */
+    public interface BatchGradients {
+        /** An epoch starts (or resumes mid-way) with this row order: its i-th row is training row {@code order[i]}. Not modified. */
+        default void epochStarted(int[] order) {}
+
+        /**
+         * Overwrites {@code grad} with the summed (not averaged) gradient of rows {@code order[from..to)} at
+         * {@code params} and returns their summed loss.
+         */
+        double sum(double[] params, int[] order, int from, int to, double[] grad);
+    }
+
+    /**
+     * Runs the remaining epochs on {@code trainRows} training rows whose gradients {@code gradients}
+     * computes; otherwise exactly as {@link #fit(Dataset, Dataset, Dataset, TrainingListener)}.
+     */
+    public Result fit(int trainRows, BatchGradients gradients, Dataset validation, Dataset test, TrainingListener listener)
+            throws IOException {
+        Checks.notNull("gradients", gradients);
+        Checks.atLeast("trainRows", trainRows, 0);
         if (validation != null) checkData(validation);
         if (test != null) checkData(test);
-        checkTrainingData(train);
+        if (trainRowsSeen >= 0 && trainRowsSeen != trainRows) {
+            throw Checks.invalid("training rows", trainRows, trainRowsSeen + " (as in the checkpoint being resumed)");
+        }
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
-        int n = train.size(), bs = config.batchSize();
-        allocateChunks(Math.min(bs, n)); // by the rows a batch can hold, not by the configured size
+        int n = trainRows, bs = config.batchSize();
         int batches = (n + bs - 1) / bs;
         int[] perm = new int[n];
         List<EpochMetrics> history = new ArrayList<>();
@@ -159,16 +195,17 @@ public final class Trainer implements AutoCloseable {
             rng.setState(rngAtEpochStart);
             for (int i = 0; i < n; i++) perm[i] = i;
             rng.shuffle(perm);
+            gradients.epochStarted(perm);
             l.epochStarted(epoch + 1, batches, batch);
             for (; batch < batches; ) {
                 int from = batch * bs, to = Math.min(n, from + bs);
-                double loss = step(train, perm, from, to);
+                double loss = step(gradients, perm, from, to);
                 epochLossSum += loss;
                 epochRows += to - from;
                 batch++;
                 l.batchDone(epoch + 1, batch, batches, loss / (to - from));
                 if (ckpt != null && config.checkpointEverySteps() > 0 && steps % config.checkpointEverySteps() == 0) {
-                    checkpoint(train.size()).save(ckpt);
+                    checkpoint(n).save(ckpt);
                     l.checkpointWritten(ckpt, steps);
                 }
             }
@@ -194,7 +231,7 @@ public final class Trainer implements AutoCloseable {
             history.add(m);
             l.epochDone(m);
             if (ckpt != null && (epoch % config.checkpointEveryEpochs() == 0 || epoch == config.epochs() || stopped)) {
-                checkpoint(train.size()).save(ckpt);
+                checkpoint(n).save(ckpt);
                 l.checkpointWritten(ckpt, steps);
             }
         }
@@ -265,9 +302,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** One optimizer step on rows {@code perm[from..to)}; returns the batch's summed loss (data term). */
-    private double step(Dataset train, int[] perm, int from, int to) {
+    private double step(BatchGradients gradients, int[] perm, int from, int to) {
         int rows = to - from;
-        double loss = gradientSum(train, perm, from, to);
+        double loss = gradients.sum(p64, perm, from, to, g64);
         for (int i = 0; i < g64.length; i++) g64[i] /= rows;
         model.addPenalty(p64, g64);
         boolean applied;
