@@ -39,7 +39,7 @@ public final class OptimizerSpecs {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("rmsprop", List.of("preset", "lr", "decay", "eps", "eps_placement", "eps_inside", "init", "centered", "momentum",
                 "momentum_style", "nesterov", "weight_decay", "weight_decay_style", "bias_correction", "lr_decay", "maximize",
-                "gradient_scale", "clip_gradient"));
+                "gradient_scale", "clip_gradient", "arithmetic"));
         m.put("sgd", List.of("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize"));
         m.put("adagrad", List.of("lr", "lr_decay", "init", "eps", "weight_decay", "maximize"));
         m.put("adadelta", List.of("lr", "rho", "eps", "weight_decay", "maximize"));
@@ -188,6 +188,7 @@ public final class OptimizerSpecs {
         if (v.has("maximize")) b.maximize(v.bool("maximize"));
         if (v.has("gradient_scale")) b.gradientScale(v.num("gradient_scale"));
         if (v.has("clip_gradient")) b.clipGradient(v.num("clip_gradient"));
+        if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
         return b.build();
     }
 
