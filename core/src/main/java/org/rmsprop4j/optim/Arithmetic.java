@@ -21,8 +21,16 @@ import org.rmsprop4j.internal.Checks;
 public enum Arithmetic {
     /** PyTorch 1.13 {@code torch.optim.RMSprop} (for-loop and foreach): FMAs where ATen has them, IEEE sqrt. The default. */
     PYTORCH_1_13,
-    /** PyTorch 2.13 CPU wheel: 1.13's order, {@code lerp_} for the centered mean, Intel MKL's {@code sqrt} (Zen 4). */
+    /** PyTorch 1.13 with {@code foreach=True}: the same as {@link #PYTORCH_1_13} except AdaGrad, whose step size is computed in float32. */
+    PYTORCH_1_13_FOREACH,
+    /** PyTorch 2.13 CPU wheel, for-loop and foreach: 1.13's order, {@code lerp_} for the centered mean and Adam's first moment, Intel MKL's {@code sqrt} (Zen 4). */
     PYTORCH_2_13,
+    /**
+     * PyTorch 2.13 {@code fused=True} CPU kernels (Adam, AdamW, SGD, AdaGrad; RMSprop and Adadelta have none): IEEE sqrt,
+     * and a contraction that differs between the vector body (first {@code n − n mod L} elements of a tensor, L = 8 floats or
+     * 4 doubles) and the scalar tail.
+     */
+    PYTORCH_2_13_FUSED,
     /** Keras 3 eager {@code apply_gradients} (TensorFlow backend; JAX eager float32 is the same): no FMA, float32 learning rate. */
     KERAS_3,
     /** Keras 3 inside {@code tf.function} ({@code model.fit} on a CPU): Grappler's rewrites, Eigen's {@code Rsqrt} (Zen 4, float32). */

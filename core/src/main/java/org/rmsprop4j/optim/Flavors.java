@@ -22,7 +22,7 @@ public final class Flavors {
             "tribuo", "tfjs", "timm", "caffe", "lasagne", "hinton", "graves", "dqn", "seed");
 
     /**
-     * The one argument every RMSprop flavour accepts besides the framework's own: {@code arithmetic}, a
+     * The one argument every flavour (and PyTorch's other families) accepts besides the framework's own: {@code arithmetic}, a
      * string naming an {@link Arithmetic} ({@code "pytorch_2_13"}, {@code "keras_3_graph"}, ...), for a
      * case recorded with another version or execution mode of the framework than the preset's.
      */
@@ -94,12 +94,12 @@ public final class Flavors {
         String where = optimizer + "/" + flavor;
         boolean rms = optimizer.equals("rmsprop");
         for (String k : hyper.keySet()) {
-            if (rms && k.equals(ARITHMETIC)) continue;
+            if (k.equals(ARITHMETIC)) continue;
             if (!table.containsKey(k)) throw new IllegalArgumentException("hyper." + k + " is not an argument of " + where + "; accepted: " + table.keySet());
         }
         Map<String, String> settings = new LinkedHashMap<>();
         if (rms) settings.put("preset", PRESET_OF.getOrDefault(flavor, flavor));
-        if (rms && hyper.get(ARITHMETIC) != null) {
+        if (hyper.get(ARITHMETIC) != null) {
             if (!(hyper.get(ARITHMETIC) instanceof String a)) {
                 throw new IllegalArgumentException("hyper." + ARITHMETIC + " must be a string naming an arithmetic for " + where + ", got " + hyper.get(ARITHMETIC));
             }

@@ -192,7 +192,13 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             double mu = after.get(GRAD_AVG) / bc;
             v = Math.max(v - mu * mu, 0);
         }
-        return lr / (epsPlacement == EpsPlacement.INSIDE ? Math.sqrt(v + eps) : Math.sqrt(v) + eps);
+        double e = eps;
+        switch (arithmetic) {          // the frameworks that narrow their scalars through float32, also for float64 variables
+            case TF1 -> { lr = (float) lr; e = (float) eps; }
+            case KERAS_3, KERAS_3_GRAPH, KERAS_3_XLA -> lr = (float) lr;
+            default -> { }
+        }
+        return lr / (epsPlacement == EpsPlacement.INSIDE ? Math.sqrt(v + e) : Math.sqrt(v) + e);
     }
 
     @Override public String decayKnob() { return "decay"; }

@@ -51,8 +51,9 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
 
     public RmsPropProfile {
         Checks.notNull("arithmetic", arithmetic);
-        if (arithmetic == Arithmetic.PYTORCH_1_13) {
-            throw Checks.invalid("arithmetic", "pytorch_1_13", "another profile (PyTorch 1.13's order is the fused kernels' own: use RmsPropConfig's chain)");
+        if (arithmetic == Arithmetic.PYTORCH_1_13 || arithmetic == Arithmetic.PYTORCH_1_13_FOREACH || arithmetic == Arithmetic.PYTORCH_2_13_FUSED) {
+            throw Checks.invalid("arithmetic of RMSprop", arithmetic.id(), "a profile of RMSprop (PyTorch 1.13's order, for-loop and foreach, is the"
+                    + " fused kernels' own: use RmsPropConfig's chain; PyTorch has no fused RMSprop)");
         }
         ScaleByRms.checkCommon(decay, eps, epsPlacement, initialMeanSquare, biasCorrection);
         Checks.nonNegative("momentum", momentum);

@@ -28,24 +28,7 @@ class RecordedCasesExactTest {
                     + " indexed by about 20 mantissa bits, not tabulated; the OPTAX profile takes 1/sqrt(x) in float64 (24 ULP)"),
             Map.entry("pytorch1/rmsprop-state-step-f32.json", "final_state holds PyTorch's 'step' entry, which the case loader refuses"
                     + " on this branch (accepted by the conformance rework merged separately)"),
-            Map.entry("pytorch2/rmsprop-state-step-f32.json", "as pytorch1/rmsprop-state-step-f32 ('step' entry)"),
-            Map.entry("pytorch1/adagrad-foreach-f32.json", "PyTorch 1.13 foreach AdaGrad computes its step size in float32; no AdaGrad profile yet (8 ULP)"),
-            Map.entry("pytorch2/adadelta-f32.json", "no PyTorch 2.13 Adadelta profile yet (MKL sqrt; 8 ULP)"),
-            Map.entry("pytorch2/adadelta-foreach-f32.json", "no PyTorch 2.13 Adadelta profile yet (MKL sqrt; 8 ULP)"),
-            Map.entry("pytorch2/adagrad-f32.json", "no PyTorch 2.13 AdaGrad profile yet (MKL sqrt; 96 ULP)"),
-            Map.entry("pytorch2/adagrad-foreach-f32.json", "no PyTorch 2.13 AdaGrad profile yet (MKL sqrt; 96 ULP)"),
-            Map.entry("pytorch2/adam-f32.json", "no PyTorch 2.13 Adam profile yet (lerp_ first moment; 86 ULP)"),
-            Map.entry("pytorch2/adam-foreach-f32.json", "no PyTorch 2.13 Adam profile yet (lerp_ first moment; 86 ULP)"),
-            Map.entry("pytorch2/adam-fused-f32.json", "no PyTorch 2.13 fused Adam profile yet (lerp_, index-dependent contraction; 86 ULP)"),
-            Map.entry("pytorch2/adam-low-beta1-f32.json", "no PyTorch 2.13 Adam profile yet (lerp_, MKL sqrt; 32 ULP)"),
-            Map.entry("pytorch2/adam-low-beta1-f64.json", "no PyTorch 2.13 Adam profile yet (lerp_, MKL sqrt; 8 ULP)"),
-            Map.entry("pytorch2/adam-low-beta1-fused-f32.json", "no PyTorch 2.13 fused Adam profile yet (32 ULP)"),
-            Map.entry("pytorch2/adam-low-beta1-fused-f64.json", "no PyTorch 2.13 fused Adam profile yet (4 ULP)"),
-            Map.entry("pytorch2/adamw-amsgrad-f32.json", "no PyTorch 2.13 AdamW profile yet (lerp_; 25 ULP)"),
-            Map.entry("pytorch2/adamw-amsgrad-foreach-f32.json", "no PyTorch 2.13 AdamW profile yet (lerp_; 25 ULP)"),
-            Map.entry("pytorch2/adamw-amsgrad-fused-f32.json", "no PyTorch 2.13 fused AdamW profile yet (25 ULP)"),
-            Map.entry("pytorch2/sgd-momentum-dampening-fused-f32.json", "no PyTorch 2.13 fused SGD profile yet (index-dependent contraction; 169 ULP)"),
-            Map.entry("pytorch2/sgd-nesterov-fused-f32.json", "no PyTorch 2.13 fused SGD profile yet (index-dependent contraction; 540 ULP)"));
+            Map.entry("pytorch2/rmsprop-state-step-f32.json", "as pytorch1/rmsprop-state-step-f32 ('step' entry)"));
 
     static Path resource(String sub) {
         try {
