@@ -131,7 +131,12 @@ public record PyTorchProfile(Arithmetic arithmetic, String family, double moment
                      int slot0, int off, int len, int bodyEnd, StepContext c) {
         float[] aF = null, bF = null, cF = null;
         double[] aD = null, bD = null, cD = null;
-        int n = slots().size();
+        int n = switch (family) {                                       // slots().size(), without allocating
+            case "sgd" -> momentum > 0 ? 1 : 0;
+            case "adagrad" -> 1;
+            case "adadelta" -> 2;
+            default -> amsgrad ? 3 : 2;
+        };
         if (n > 0) { if (f) aF = sf[slot0]; else aD = sd[slot0]; }
         if (n > 1) { if (f) bF = sf[slot0 + 1]; else bD = sd[slot0 + 1]; }
         if (n > 2) { if (f) cF = sf[slot0 + 2]; else cD = sd[slot0 + 2]; }

@@ -48,6 +48,8 @@ class ArithmeticProfileTest {
         RmsPropProfile p = (RmsPropProfile) RmsPropPreset.TF1.config().chain().get("rms");
         assertThatThrownBy(() -> Chain.builder().add("rms", p).add("s", new Scale(2)).build())
                 .hasMessageContaining("the last member of its chain");
+        assertThatThrownBy(() -> new org.rmsprop4j.transform.MultiSteps(2, RmsPropPreset.KERAS.config().chain()))
+                .hasMessageContaining("cannot be wrapped");
     }
 
     /** ND4J in float32, by hand: state from ε, 1−ρ formed in float32, (lr·g)/(√G + ε). */
