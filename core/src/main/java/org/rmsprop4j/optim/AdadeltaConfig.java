@@ -1,6 +1,8 @@
 package org.rmsprop4j.optim;
 
 import org.rmsprop4j.internal.Checks;
+import java.util.EnumSet;
+import org.rmsprop4j.transform.PyTorchProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +29,7 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * <h2>Conventions</h2> Defaults are PyTorch's: η = 1.0, ρ = 0.9, ε = 1e-6. Zeiler's paper has no η
  * (η = 1).
  */
-public record AdadeltaConfig(double learningRate, double rho, double eps, double weightDecay, boolean maximize)
+public record AdadeltaConfig(double learningRate, double rho, double eps, double weightDecay, boolean maximize, Arithmetic arithmetic)
         implements OptimizerSpec {
 
     public static final String SQUARE_AVG = "square_avg";
@@ -38,12 +40,25 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         Checks.inClosed("rho", rho, 0.0, 1.0);
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("arithmetic", arithmetic);
+        if (!EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13).contains(arithmetic)) {
+            throw Checks.invalid("arithmetic of AdadeltaConfig", arithmetic.id(), "one of " + EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13).stream().map(Arithmetic::id).toList());
+        }
     }
+
+    /** The configuration with PyTorch 1.13's arithmetic (the fused kernels). */
+    public AdadeltaConfig(double learningRate, double rho, double eps, double weightDecay, boolean maximize) {
+        this(learningRate, rho, eps, weightDecay, maximize, Arithmetic.PYTORCH_1_13);
+    }
+
+    /** True if this configuration runs a {@link PyTorchProfile} (another PyTorch version's or code path's arithmetic). */
+    private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13; }
+
 
     public static Builder builder() { return new Builder(); }
 
     public Builder toBuilder() {
-        return new Builder().learningRate(learningRate).rho(rho).eps(eps).weightDecay(weightDecay).maximize(maximize);
+        return new Builder().learningRate(learningRate).rho(rho).eps(eps).weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
     }
 
     @Override public String kind() { return "adadelta"; }
@@ -53,6 +68,10 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
     /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code adadelta}, {@code lr}. */
     @Override public Chain chain() {
         Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (profiled()) {
+            if (maximize) b.add("scale", new Scale(-1));
+            return b.add("adadelta", new PyTorchProfile(arithmetic, "adadelta", 0, 0, false, 0, 0, rho, 0, 0, eps, false, weightDecay, false)).build();
+        }
         if (maximize) b.add("scale", new Scale(-1));
         if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
         return b.add("adadelta", new ScaleByAdadelta(rho, eps)).add("lr", new ScaleByLearningRate()).build();
@@ -76,6 +95,7 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         p.add("ε " + Texts.num(eps));
         if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
         if (maximize) p.add("maximize");
+        if (arithmetic != Arithmetic.PYTORCH_1_13) p.add("arithmetic " + arithmetic.id());
         return kind() + ": " + String.join(", ", p);
     }
 
@@ -86,6 +106,7 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         m.put("eps", eps);
         m.put("weightDecay", weightDecay);
         m.put("maximize", maximize);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) m.put("arithmetic", arithmetic);
         return Collections.unmodifiableMap(m);
     }
 
@@ -95,6 +116,7 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         private double eps = 1e-6;
         private double weightDecay = 0.0;
         private boolean maximize = false;
+        private Arithmetic arithmetic = Arithmetic.PYTORCH_1_13;
 
         private Builder() {}
 
@@ -103,7 +125,9 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         public Builder eps(double v) { eps = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder maximize(boolean v) { maximize = v; return this; }
+        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
-        public AdadeltaConfig build() { return new AdadeltaConfig(learningRate, rho, eps, weightDecay, maximize); }
+        public AdadeltaConfig build() { return new AdadeltaConfig(learningRate, rho, eps, weightDecay, maximize, arithmetic); }
     }
 }

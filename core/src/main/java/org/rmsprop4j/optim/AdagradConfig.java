@@ -1,6 +1,8 @@
 package org.rmsprop4j.optim;
 
 import org.rmsprop4j.internal.Checks;
+import java.util.EnumSet;
+import org.rmsprop4j.transform.PyTorchProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +29,7 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * s₀ = 0.1 and ε = 1e-7.
  */
 public record AdagradConfig(double learningRate, double lrDecay, double initialAccumulator, double eps,
-                            double weightDecay, boolean maximize) implements OptimizerSpec {
+                            double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
     public static final String SUM = "sum";
 
@@ -37,13 +39,26 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         Checks.nonNegative("initialAccumulator", initialAccumulator);
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("arithmetic", arithmetic);
+        if (!EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).contains(arithmetic)) {
+            throw Checks.invalid("arithmetic of AdagradConfig", arithmetic.id(), "one of " + EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).stream().map(Arithmetic::id).toList());
+        }
     }
+
+    /** The configuration with PyTorch 1.13's arithmetic (the fused kernels). */
+    public AdagradConfig(double learningRate, double lrDecay, double initialAccumulator, double eps, double weightDecay, boolean maximize) {
+        this(learningRate, lrDecay, initialAccumulator, eps, weightDecay, maximize, Arithmetic.PYTORCH_1_13);
+    }
+
+    /** True if this configuration runs a {@link PyTorchProfile} (another PyTorch version's or code path's arithmetic). */
+    private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13 || arithmetic == Arithmetic.PYTORCH_1_13_FOREACH; }
+
 
     public static Builder builder() { return new Builder(); }
 
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).lrDecay(lrDecay).initialAccumulator(initialAccumulator)
-                .eps(eps).weightDecay(weightDecay).maximize(maximize);
+                .eps(eps).weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
     }
 
     @Override public String kind() { return "adagrad"; }
@@ -53,13 +68,17 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
     /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code adagrad}, {@code lr}; lrDecay is the group's schedule ({@link #impliedSchedule()}). */
     @Override public Chain chain() {
         Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (profiled()) {
+            if (maximize) b.add("scale", new Scale(-1));
+            return b.add("adagrad", new PyTorchProfile(arithmetic, "adagrad", 0, 0, false, lrDecay, initialAccumulator, 0, 0, 0, eps, false, weightDecay, false)).build();
+        }
         if (maximize) b.add("scale", new Scale(-1));
         if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
         return b.add("adagrad", new ScaleByAdagrad(eps, initialAccumulator)).add("lr", new ScaleByLearningRate()).build();
     }
 
     /** PyTorch's {@code lr / (1 + (t−1)·lr_decay)}: inverse-time decay. */
-    @Override public Schedule impliedSchedule() { return lrDecay > 0 ? Schedules.inverseTime(lrDecay) : null; }
+    @Override public Schedule impliedSchedule() { return lrDecay > 0 && !profiled() ? Schedules.inverseTime(lrDecay) : null; }
 
     @Override public String squaredGradientSlot() { return SUM; }
 
@@ -78,6 +97,7 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         if (lrDecay > 0) p.add("lr-decay " + Texts.num(lrDecay));
         if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
         if (maximize) p.add("maximize");
+        if (arithmetic != Arithmetic.PYTORCH_1_13) p.add("arithmetic " + arithmetic.id());
         return kind() + ": " + String.join(", ", p);
     }
 
@@ -89,6 +109,7 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         m.put("eps", eps);
         m.put("weightDecay", weightDecay);
         m.put("maximize", maximize);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) m.put("arithmetic", arithmetic);
         return Collections.unmodifiableMap(m);
     }
 
@@ -99,6 +120,7 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         private double eps = 1e-10;
         private double weightDecay = 0.0;
         private boolean maximize = false;
+        private Arithmetic arithmetic = Arithmetic.PYTORCH_1_13;
 
         private Builder() {}
 
@@ -108,7 +130,9 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         public Builder eps(double v) { eps = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder maximize(boolean v) { maximize = v; return this; }
+        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
-        public AdagradConfig build() { return new AdagradConfig(learningRate, lrDecay, initialAccumulator, eps, weightDecay, maximize); }
+        public AdagradConfig build() { return new AdagradConfig(learningRate, lrDecay, initialAccumulator, eps, weightDecay, maximize, arithmetic); }
     }
 }

@@ -1,6 +1,8 @@
 package org.rmsprop4j.optim;
 
 import org.rmsprop4j.internal.Checks;
+import java.util.EnumSet;
+import org.rmsprop4j.transform.PyTorchProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +34,7 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * the paper's "ε̂" form differs slightly.
  */
 public record AdamConfig(double learningRate, double beta1, double beta2, double eps, double weightDecay,
-                         boolean decoupled, boolean amsgrad, boolean maximize) implements OptimizerSpec {
+                         boolean decoupled, boolean amsgrad, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
     public static final String EXP_AVG = "exp_avg";
     public static final String EXP_AVG_SQ = "exp_avg_sq";
@@ -44,7 +46,20 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         Checks.inHalfOpen("beta2", beta2, 0.0, 1.0);
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("arithmetic", arithmetic);
+        if (!EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).contains(arithmetic)) {
+            throw Checks.invalid("arithmetic of AdamConfig", arithmetic.id(), "one of " + EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).stream().map(Arithmetic::id).toList());
+        }
     }
+
+    /** The configuration with PyTorch 1.13's arithmetic (the fused kernels). */
+    public AdamConfig(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, boolean amsgrad, boolean maximize) {
+        this(learningRate, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, Arithmetic.PYTORCH_1_13);
+    }
+
+    /** True if this configuration runs a {@link PyTorchProfile} (another PyTorch version's or code path's arithmetic). */
+    private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13 || arithmetic == Arithmetic.PYTORCH_2_13_FUSED; }
+
 
     /** Adam with PyTorch's defaults. */
     public static Builder builder() { return new Builder(); }
@@ -54,7 +69,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
 
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).beta1(beta1).beta2(beta2).eps(eps).weightDecay(weightDecay)
-                .decoupled(decoupled).amsgrad(amsgrad).maximize(maximize);
+                .decoupled(decoupled).amsgrad(amsgrad).maximize(maximize).arithmetic(arithmetic);
     }
 
     @Override public String kind() { return decoupled ? "adamw" : "adam"; }
@@ -64,6 +79,10 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
     /** {@code scale}(−1 if maximize), {@code weight_decay} (L2 unless decoupled), {@code adam}, {@code lr}, {@code weight_decay} (decoupled). */
     @Override public Chain chain() {
         Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (profiled()) {
+            if (maximize) b.add("scale", new Scale(-1));
+            return b.add("adam", new PyTorchProfile(arithmetic, "adam", 0, 0, false, 0, 0, 0, beta1, beta2, eps, amsgrad, weightDecay, decoupled)).build();
+        }
         if (maximize) b.add("scale", new Scale(-1));
         if (weightDecay > 0 && !decoupled) b.add("weight_decay", new AddDecayedWeights(weightDecay));
         b.add("adam", new ScaleByAdam(beta1, beta2, eps, amsgrad)).add("lr", new ScaleByLearningRate());
@@ -94,6 +113,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         if (amsgrad) p.add("amsgrad");
         if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
         if (maximize) p.add("maximize");
+        if (arithmetic != Arithmetic.PYTORCH_1_13) p.add("arithmetic " + arithmetic.id());
         return kind() + ": " + String.join(", ", p);
     }
 
@@ -107,6 +127,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         m.put("decoupled", decoupled);
         m.put("amsgrad", amsgrad);
         m.put("maximize", maximize);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) m.put("arithmetic", arithmetic);
         return Collections.unmodifiableMap(m);
     }
 
@@ -119,6 +140,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         private boolean decoupled = false;
         private boolean amsgrad = false;
         private boolean maximize = false;
+        private Arithmetic arithmetic = Arithmetic.PYTORCH_1_13;
 
         private Builder() {}
 
@@ -131,7 +153,9 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         public Builder decoupled(boolean v) { decoupled = v; return this; }
         public Builder amsgrad(boolean v) { amsgrad = v; return this; }
         public Builder maximize(boolean v) { maximize = v; return this; }
+        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
-        public AdamConfig build() { return new AdamConfig(learningRate, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize); }
+        public AdamConfig build() { return new AdamConfig(learningRate, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, arithmetic); }
     }
 }

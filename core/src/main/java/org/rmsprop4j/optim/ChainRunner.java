@@ -12,7 +12,8 @@ import org.rmsprop4j.transform.GradientTransform;
  * form a stage that runs over blocks of {@value #BLOCK} elements (every member on a block, then the
  * next block), split across threads for long runs; a member that needs the whole group runs alone.
  * The first stage copies the gradient into the update buffer, the last one applies
- * {@code θ ← θ − u}. Allocates nothing per step.
+ * {@code θ ← θ − u} (or {@code θ ← u} when the chain {@linkplain Chain#producesParameters() produces
+ * the parameters}). Allocates nothing per step.
  */
 final class ChainRunner {
     /** Elements per block: the block's arrays stay in the first-level cache while every member of a stage passes over them. */
@@ -24,9 +25,12 @@ final class ChainRunner {
     private final int[] stageStart;
     private final boolean[] group;
     private final StageTask task = new StageTask();
+    /** The last member leaves the new parameters in the update buffer: assign instead of subtracting. */
+    private final boolean assign;
 
     ChainRunner(Chain chain) {
         List<Chain.Link> links = chain.links();
+        assign = chain.producesParameters();
         members = new GradientTransform[links.size()];
         slot0 = new int[links.size()];
         List<Integer> starts = new ArrayList<>();
@@ -62,11 +66,17 @@ final class ChainRunner {
                 if (pf != null) {
                     if (copyIn) System.arraycopy(gf, b, uf, b, n);
                     for (int m = from; m < to; m++) members[m].update(uf, pf, sf, slot0[m], b, n, ctx);
-                    if (applyOut) for (int i = b, e = b + n; i < e; i++) pf[i] = pf[i] - uf[i];
+                    if (applyOut) {
+                        if (assign) System.arraycopy(uf, b, pf, b, n);
+                        else for (int i = b, e = b + n; i < e; i++) pf[i] = pf[i] - uf[i];
+                    }
                 } else {
                     if (copyIn) System.arraycopy(gd, b, ud, b, n);
                     for (int m = from; m < to; m++) members[m].update(ud, pd, sd, slot0[m], b, n, ctx);
-                    if (applyOut) for (int i = b, e = b + n; i < e; i++) pd[i] = pd[i] - ud[i];
+                    if (applyOut) {
+                        if (assign) System.arraycopy(ud, b, pd, b, n);
+                        else for (int i = b, e = b + n; i < e; i++) pd[i] = pd[i] - ud[i];
+                    }
                 }
             }
         }

@@ -19,7 +19,17 @@ public final class Flavors {
 
     /** The flavours RMSprop cases may name. */
     public static final List<String> RMSPROP_FLAVORS = List.of("pytorch", "keras", "tf1", "optax", "dl4j", "mxnet",
-            "tribuo", "caffe", "lasagne", "hinton", "graves", "dqn", "seed");
+            "tribuo", "tfjs", "timm", "caffe", "lasagne", "hinton", "graves", "dqn", "seed");
+
+    /**
+     * The one argument every flavour (and PyTorch's other families) accepts besides the framework's own: {@code arithmetic}, a
+     * string naming an {@link Arithmetic} ({@code "pytorch_2_13"}, {@code "keras_3_graph"}, ...), for a
+     * case recorded with another version or execution mode of the framework than the preset's.
+     */
+    public static final String ARITHMETIC = "arithmetic";
+
+    /** The preset a flavour starts from, where its name is not the flavour's. */
+    private static final Map<String, String> PRESET_OF = Map.of("timm", "timm_tf");
 
     /** Framework argument → our key, per RMSprop flavour (extra rules in {@link #rmsprop}). */
     private static final Map<String, Map<String, String>> RMSPROP_ARGS = Map.ofEntries(
@@ -35,6 +45,9 @@ public final class Flavors {
             Map.entry("mxnet", args("learning_rate", "lr", "gamma1", "decay", "epsilon", "eps", "centered", "centered",
                     "wd", "weight_decay", "rescale_grad", "gradient_scale", "gamma2", "", "clip_gradient", "", "clip_weights", "")),
             Map.entry("tribuo", args("initialLearningRate", "lr", "rho", "decay", "epsilon", "eps", "decay", "lr_decay")),
+            Map.entry("tfjs", args("learningRate", "lr", "decay", "decay", "momentum", "momentum", "epsilon", "eps", "centered", "centered")),
+            Map.entry("timm", args("lr", "lr", "alpha", "decay", "eps", "eps", "weight_decay", "weight_decay", "momentum", "momentum",
+                    "centered", "centered", "decoupled_decay", "", "lr_in_momentum", "")),
             Map.entry("caffe", args("base_lr", "lr", "rms_decay", "decay", "delta", "eps", "weight_decay", "weight_decay")),
             Map.entry("lasagne", args("learning_rate", "lr", "rho", "decay", "epsilon", "eps")),
             Map.entry("hinton", args("learning_rate", "lr", "decay", "decay", "eps", "eps")),
@@ -79,11 +92,19 @@ public final class Flavors {
                     : new IllegalArgumentException("optimizer \"" + optimizer + "\" is not supported");
         }
         String where = optimizer + "/" + flavor;
+        boolean rms = optimizer.equals("rmsprop");
         for (String k : hyper.keySet()) {
+            if (k.equals(ARITHMETIC)) continue;
             if (!table.containsKey(k)) throw new IllegalArgumentException("hyper." + k + " is not an argument of " + where + "; accepted: " + table.keySet());
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        if (optimizer.equals("rmsprop")) settings.put("preset", flavor);
+        if (rms) settings.put("preset", PRESET_OF.getOrDefault(flavor, flavor));
+        if (hyper.get(ARITHMETIC) != null) {
+            if (!(hyper.get(ARITHMETIC) instanceof String a)) {
+                throw new IllegalArgumentException("hyper." + ARITHMETIC + " must be a string naming an arithmetic for " + where + ", got " + hyper.get(ARITHMETIC));
+            }
+            settings.put("arithmetic", a);
+        }
         for (var e : table.entrySet()) {
             Object v = hyper.get(e.getKey());
             if (v == null || e.getValue().isEmpty()) continue;
@@ -125,6 +146,13 @@ public final class Flavors {
     private static void rmsprop(String flavor, Map<String, Object> hyper, Map<String, String> s, String where) {
         switch (flavor) {
             case "dl4j" -> s.put("init", s.getOrDefault("eps", String.valueOf(RmsPropPreset.DL4J.config().eps())));  // the state starts at ε
+            case "timm" -> {
+                Object dd = hyper.get("decoupled_decay"), lin = hyper.get("lr_in_momentum");
+                if (dd != null && !(dd instanceof Boolean)) throw new IllegalArgumentException("hyper.decoupled_decay must be true or false for " + where + ", got " + dd);
+                if (lin != null && !(lin instanceof Boolean)) throw new IllegalArgumentException("hyper.lr_in_momentum must be true or false for " + where + ", got " + lin);
+                if (Boolean.TRUE.equals(dd)) s.put("weight_decay_style", "decoupled");
+                if (Boolean.FALSE.equals(lin)) s.put("momentum_style", "lr_outside");
+            }
             case "mxnet" -> {
                 if (hyper.get("clip_weights") != null) {
                     throw new IllegalArgumentException("hyper.clip_weights (MXNet's clamp of the weights after the step) is not supported");
@@ -170,6 +198,8 @@ public final class Flavors {
             Map.entry("dl4j", Map.of("G", ref("square_avg"))),
             Map.entry("mxnet", Map.of("n", ref("square_avg"), "g", ref("grad_avg"), "delta", new SlotRef("momentum_buffer", -1, false))),
             Map.entry("tribuo", Map.of("gradsSquared", ref("square_avg"))),
+            Map.entry("tfjs", Map.of("rms", ref("square_avg"), "momentum", new SlotRef("momentum_buffer", 1, true), "mg", ref("grad_avg"))),
+            Map.entry("timm", Map.of("square_avg", ref("square_avg"), "momentum_buffer", ref("momentum_buffer"), "grad_avg", ref("grad_avg"))),
             Map.entry("caffe", Map.of("history", ref("square_avg"))),
             Map.entry("lasagne", Map.of("accu", ref("square_avg"))),
             Map.entry("hinton", Map.of("MeanSquare", ref("square_avg"))),

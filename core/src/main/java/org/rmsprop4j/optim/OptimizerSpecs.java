@@ -39,12 +39,12 @@ public final class OptimizerSpecs {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("rmsprop", List.of("preset", "lr", "decay", "eps", "eps_placement", "eps_inside", "init", "centered", "momentum",
                 "momentum_style", "nesterov", "weight_decay", "weight_decay_style", "bias_correction", "lr_decay", "maximize",
-                "gradient_scale", "clip_gradient"));
-        m.put("sgd", List.of("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize"));
-        m.put("adagrad", List.of("lr", "lr_decay", "init", "eps", "weight_decay", "maximize"));
-        m.put("adadelta", List.of("lr", "rho", "eps", "weight_decay", "maximize"));
-        m.put("adam", List.of("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize"));
-        m.put("adamw", List.of("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize"));
+                "gradient_scale", "clip_gradient", "arithmetic"));
+        m.put("sgd", List.of("lr", "momentum", "dampening", "nesterov", "weight_decay", "maximize", "arithmetic"));
+        m.put("adagrad", List.of("lr", "lr_decay", "init", "eps", "weight_decay", "maximize", "arithmetic"));
+        m.put("adadelta", List.of("lr", "rho", "eps", "weight_decay", "maximize", "arithmetic"));
+        m.put("adam", List.of("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "arithmetic"));
+        m.put("adamw", List.of("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "arithmetic"));
         KEYS = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -120,6 +120,7 @@ public final class OptimizerSpecs {
                     if (v.has("nesterov")) b.nesterov(v.bool("nesterov"));
                     if (v.has("weight_decay")) b.weightDecay(v.num("weight_decay"));
                     if (v.has("maximize")) b.maximize(v.bool("maximize"));
+                    if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
                     return b.build();
                 }
                 case "adagrad": {
@@ -130,6 +131,7 @@ public final class OptimizerSpecs {
                     if (v.has("eps")) b.eps(v.num("eps"));
                     if (v.has("weight_decay")) b.weightDecay(v.num("weight_decay"));
                     if (v.has("maximize")) b.maximize(v.bool("maximize"));
+                    if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
                     return b.build();
                 }
                 case "adadelta": {
@@ -139,6 +141,7 @@ public final class OptimizerSpecs {
                     if (v.has("eps")) b.eps(v.num("eps"));
                     if (v.has("weight_decay")) b.weightDecay(v.num("weight_decay"));
                     if (v.has("maximize")) b.maximize(v.bool("maximize"));
+                    if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
                     return b.build();
                 }
                 default: {
@@ -150,6 +153,7 @@ public final class OptimizerSpecs {
                     if (v.has("weight_decay")) b.weightDecay(v.num("weight_decay"));
                     if (v.has("amsgrad")) b.amsgrad(v.bool("amsgrad"));
                     if (v.has("maximize")) b.maximize(v.bool("maximize"));
+                    if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
                     return b.build();
                 }
             }
@@ -188,6 +192,7 @@ public final class OptimizerSpecs {
         if (v.has("maximize")) b.maximize(v.bool("maximize"));
         if (v.has("gradient_scale")) b.gradientScale(v.num("gradient_scale"));
         if (v.has("clip_gradient")) b.clipGradient(v.num("clip_gradient"));
+        if (v.has("arithmetic")) b.arithmetic(v.choice("arithmetic", Arithmetic.class));
         return b.build();
     }
 

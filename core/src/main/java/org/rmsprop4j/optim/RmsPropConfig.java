@@ -14,6 +14,7 @@ import org.rmsprop4j.transform.ClipByValue;
 import org.rmsprop4j.transform.DecoupledWeightDecay;
 import org.rmsprop4j.transform.Scale;
 import org.rmsprop4j.transform.ScaleByLearningRate;
+import org.rmsprop4j.transform.RmsPropProfile;
 import org.rmsprop4j.transform.ScaleByRms;
 import org.rmsprop4j.transform.ScaleByStddev;
 import org.rmsprop4j.transform.Trace;
@@ -66,12 +67,16 @@ import org.rmsprop4j.transform.Trace;
  * @param clipGradient       c, clamps each element of the gradient after weight decay (MXNet {@code clip_gradient});
  *                           {@code > 0}, {@code +∞} for none. {@link Clipping} on the {@link Optimizer} acts before
  *                           weight decay instead.
+ * @param arithmetic         whose operation order and precision the step follows ({@link Arithmetic});
+ *                           {@link Arithmetic#PYTORCH_1_13} (the default) runs the fused kernels, any other
+ *                           value one {@link RmsPropProfile} on the chain path, which refuses the knobs its
+ *                           framework does not have
  */
 public record RmsPropConfig(double learningRate, double decay, double eps, EpsPlacement epsPlacement,
                             double initialMeanSquare, boolean centered, double momentum,
                             MomentumStyle momentumStyle, boolean nesterov, double weightDecay,
                             WeightDecayStyle weightDecayStyle, boolean biasCorrection, boolean maximize,
-                            double lrDecay, double gradientScale, double clipGradient) implements OptimizerSpec {
+                            double lrDecay, double gradientScale, double clipGradient, Arithmetic arithmetic) implements OptimizerSpec {
 
     /** Slot of the running mean of squared gradients ν. */
     public static final String SQUARE_AVG = "square_avg";
@@ -100,6 +105,31 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             throw Checks.invalid("initialMeanSquare", initialMeanSquare,
                     "0 when biasCorrection is on (the correction assumes the moments start at 0)");
         }
+        Checks.notNull("arithmetic", arithmetic);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) {
+            String who = " with arithmetic " + arithmetic.id();
+            if (gradientScale != 1.0) throw Checks.invalid("gradientScale" + who, gradientScale, "1 (MXNet's rescale_grad is not part of this framework)");
+            if (clipGradient != Double.POSITIVE_INFINITY) throw Checks.invalid("clipGradient" + who, clipGradient, "Infinity (MXNet's clip_gradient is not part of this framework)");
+            if (maximize && arithmetic != Arithmetic.PYTORCH_2_13) throw Checks.invalid("maximize" + who, true, "false (only PyTorch has maximize)");
+            profile(decay, eps, epsPlacement, initialMeanSquare, centered, momentum, momentumStyle, nesterov, weightDecay,
+                    weightDecayStyle, biasCorrection, arithmetic);      // validates the knobs against the framework
+        }
+    }
+
+    /** The configuration with PyTorch 1.13's arithmetic (the fused kernels). */
+    public RmsPropConfig(double learningRate, double decay, double eps, EpsPlacement epsPlacement,
+                         double initialMeanSquare, boolean centered, double momentum,
+                         MomentumStyle momentumStyle, boolean nesterov, double weightDecay,
+                         WeightDecayStyle weightDecayStyle, boolean biasCorrection, boolean maximize,
+                         double lrDecay, double gradientScale, double clipGradient) {
+        this(learningRate, decay, eps, epsPlacement, initialMeanSquare, centered, momentum, momentumStyle, nesterov, weightDecay,
+                weightDecayStyle, biasCorrection, maximize, lrDecay, gradientScale, clipGradient, Arithmetic.PYTORCH_1_13);
+    }
+
+    private static RmsPropProfile profile(double decay, double eps, EpsPlacement epsPlacement, double init, boolean centered,
+                                          double momentum, MomentumStyle style, boolean nesterov, double wd,
+                                          WeightDecayStyle wdStyle, boolean bc, Arithmetic a) {
+        return new RmsPropProfile(a, decay, eps, epsPlacement, init, centered, momentum, style, nesterov, wd, wdStyle, bc);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -121,9 +151,16 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
      * {@code momentum} in the order of {@link #momentumStyle()}, then {@code weight_decay} (decoupled). State
      * buffers are therefore {@code rms/<param>/square_avg}, {@code rms/<param>/grad_avg},
      * {@code momentum/<param>/momentum_buffer}. The optimizer runs it as one fused kernel.
+     * With another {@link #arithmetic()}: {@code scale} (−1, if maximize), then {@code rms}, one
+     * {@link RmsPropProfile} doing the whole step (state {@code rms/<param>/square_avg}, ...).
      */
     @Override public Chain chain() {
         Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) {
+            if (maximize) b.add("scale", new Scale(-1));
+            return b.add("rms", profile(decay, eps, epsPlacement, initialMeanSquare, centered, momentum, momentumStyle, nesterov,
+                    weightDecay, weightDecayStyle, biasCorrection, arithmetic)).build();
+        }
         double s = maximize ? -gradientScale : gradientScale;
         if (s != 1.0) b.add("scale", new Scale(s));
         if (weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2) b.add("weight_decay", new AddDecayedWeights(weightDecay));
@@ -155,7 +192,13 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             double mu = after.get(GRAD_AVG) / bc;
             v = Math.max(v - mu * mu, 0);
         }
-        return lr / (epsPlacement == EpsPlacement.INSIDE ? Math.sqrt(v + eps) : Math.sqrt(v) + eps);
+        double e = eps;
+        switch (arithmetic) {          // the frameworks that narrow their scalars through float32, also for float64 variables
+            case TF1 -> { lr = (float) lr; e = (float) eps; }
+            case KERAS_3, KERAS_3_GRAPH, KERAS_3_XLA -> lr = (float) lr;
+            default -> { }
+        }
+        return lr / (epsPlacement == EpsPlacement.INSIDE ? Math.sqrt(v + e) : Math.sqrt(v) + e);
     }
 
     @Override public String decayKnob() { return "decay"; }
@@ -177,6 +220,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         if (lrDecay > 0) p.add("lr-decay " + Texts.num(lrDecay));
         if (gradientScale != 1) p.add("scale " + Texts.num(gradientScale));
         if (clipGradient != Double.POSITIVE_INFINITY) p.add("clip " + Texts.num(clipGradient));
+        if (arithmetic != Arithmetic.PYTORCH_1_13) p.add("arithmetic " + arithmetic.id());
         return kind() + ": " + String.join(", ", p);
     }
 
@@ -198,6 +242,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         m.put("lrDecay", lrDecay);
         m.put("gradientScale", gradientScale);
         m.put("clipGradient", clipGradient);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) m.put("arithmetic", arithmetic);   // absent by default: older state files still match
         return Collections.unmodifiableMap(m);
     }
 
@@ -219,6 +264,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         private double lrDecay = 0.0;
         private double gradientScale = 1.0;
         private double clipGradient = Double.POSITIVE_INFINITY;
+        private Arithmetic arithmetic = Arithmetic.PYTORCH_1_13;
 
         private Builder() {}
 
@@ -228,6 +274,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             momentumStyle = c.momentumStyle; nesterov = c.nesterov; weightDecay = c.weightDecay;
             weightDecayStyle = c.weightDecayStyle; biasCorrection = c.biasCorrection; maximize = c.maximize;
             lrDecay = c.lrDecay; gradientScale = c.gradientScale; clipGradient = c.clipGradient;
+            arithmetic = c.arithmetic;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -252,10 +299,13 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         /** MXNet {@code clip_gradient}; {@code Double.POSITIVE_INFINITY} turns it off. */
         public Builder clipGradient(double v) { clipGradient = v; return this; }
 
+        /** Whose operation order and precision the step follows ({@link Arithmetic}). */
+        public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
+
         public RmsPropConfig build() {
             return new RmsPropConfig(learningRate, decay, eps, epsPlacement, initialMeanSquare, centered, momentum,
                     momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection, maximize, lrDecay,
-                    gradientScale, clipGradient);
+                    gradientScale, clipGradient, arithmetic);
         }
     }
 }

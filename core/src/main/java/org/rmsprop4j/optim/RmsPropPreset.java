@@ -27,7 +27,7 @@ public enum RmsPropPreset {
      * before the step (base optimizer). Differs from PyTorch: ε inside, ρ 0.9, lr inside momentum.
      */
     KERAS(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-7).epsPlacement(EpsPlacement.INSIDE)
-            .momentumStyle(MomentumStyle.LR_INSIDE).weightDecayStyle(WeightDecayStyle.DECOUPLED).build()),
+            .momentumStyle(MomentumStyle.LR_INSIDE).weightDecayStyle(WeightDecayStyle.DECOUPLED).arithmetic(Arithmetic.KERAS_3).build()),
 
     /**
      * TensorFlow 1 {@code tf.compat.v1.train.RMSPropOptimizer} ({@code tensorflow/python/training/rmsprop.py},
@@ -37,7 +37,7 @@ public enum RmsPropPreset {
      * Differs from PyTorch: ν₀ = 1 (first steps are tiny), ε inside, lr inside the buffer.
      */
     TF1(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-10).epsPlacement(EpsPlacement.INSIDE)
-            .initialMeanSquare(1.0).momentumStyle(MomentumStyle.LR_INSIDE).build()),
+            .initialMeanSquare(1.0).momentumStyle(MomentumStyle.LR_INSIDE).arithmetic(Arithmetic.TF1).build()),
 
     /**
      * Optax {@code optax.rmsprop} ({@code optax/_src/alias.py}: {@code scale_by_rms} or
@@ -47,7 +47,7 @@ public enum RmsPropPreset {
      * η has no default in Optax; 0.01 here.
      */
     OPTAX(RmsPropConfig.builder().learningRate(0.01).decay(0.9).eps(1e-8).epsPlacement(EpsPlacement.INSIDE)
-            .momentumStyle(MomentumStyle.LR_INSIDE).build()),
+            .momentumStyle(MomentumStyle.LR_INSIDE).arithmetic(Arithmetic.OPTAX).build()),
 
     /**
      * Deeplearning4j / ND4J {@code org.nd4j.linalg.learning.config.RmsProp} with {@code RmsPropUpdater}:
@@ -55,7 +55,7 @@ public enum RmsPropPreset {
      * ρ ({@code rmsDecay}) = 0.95, ε = 1e-8 outside the root; no momentum, centering or weight decay.
      * Differs from PyTorch: ν₀ = ε, ρ 0.95, η 0.1. (Very old ND4J started at 0 with ε inside.)
      */
-    DL4J(RmsPropConfig.builder().learningRate(0.1).decay(0.95).eps(1e-8).initialMeanSquare(1e-8).build()),
+    DL4J(RmsPropConfig.builder().learningRate(0.1).decay(0.95).eps(1e-8).initialMeanSquare(1e-8).arithmetic(Arithmetic.ND4J).build()),
 
     /**
      * Apache MXNet 1.9.1 {@code mxnet.optimizer.RMSProp} ({@code rmsprop_update} /
@@ -73,7 +73,28 @@ public enum RmsPropPreset {
      * root, ν₀ = 0, η decayed as {@code η/(1 + decay·t)} with t counted from 0 ({@code lrDecay}; 0 by
      * default); η = 0.001 (Tribuo requires it). Its Javadoc says it follows Keras, but ε is outside.
      */
-    TRIBUO(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-8).build()),
+    TRIBUO(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-8).arithmetic(Arithmetic.TRIBUO).build()),
+
+    /**
+     * TensorFlow.js {@code tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)}
+     * ({@code tfjs-core/src/optimizers/rmsprop_optimizer.ts}, 4.22): ρ = 0.9, ε = the backend's 1e-7
+     * inside the root, momentum with the learning rate inside; η = 0.001 (TF.js requires it).
+     * Non-centered it is Keras's update in another operation order; centered it computes
+     * {@code √(ms − (mg² + ε))}: ε is subtracted, and the root is NaN where {@code ms − mg² < ε}
+     * (arithmetic {@link Arithmetic#TFJS} does exactly that; the equations of {@link RmsPropConfig} do not).
+     */
+    TFJS(RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-7).epsPlacement(EpsPlacement.INSIDE)
+            .momentumStyle(MomentumStyle.LR_INSIDE).arithmetic(Arithmetic.TFJS).build()),
+
+    /**
+     * timm {@code timm.optim.RMSpropTF} (timm 1.0.29, the TF-style RMSprop of EfficientNet recipes, on
+     * PyTorch 2.13): the mean square starts at 1, {@code sq ← sq + (g² − sq)(1−α)}, ε = 1e-10 inside the
+     * root, α = 0.9, η = 0.01; momentum with the learning rate inside the buffer ({@code lr_in_momentum},
+     * default) or outside; weight decay coupled (default) or decoupled ({@code decoupled_decay}:
+     * {@code θ ← θ·(1 − η·λ)}). Arithmetic {@link Arithmetic#TIMM_TF} (PyTorch 2.13's kernels and MKL sqrt).
+     */
+    TIMM_TF(RmsPropConfig.builder().learningRate(0.01).decay(0.9).eps(1e-10).epsPlacement(EpsPlacement.INSIDE)
+            .initialMeanSquare(1.0).momentumStyle(MomentumStyle.LR_INSIDE).arithmetic(Arithmetic.TIMM_TF).build()),
 
     /**
      * Caffe {@code RMSPropSolver} ({@code src/caffe/solvers/rmsprop_solver.cpp}): {@code rms_decay} = 0.99,

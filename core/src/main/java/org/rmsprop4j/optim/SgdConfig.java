@@ -1,6 +1,8 @@
 package org.rmsprop4j.optim;
 
 import org.rmsprop4j.internal.Checks;
+import java.util.EnumSet;
+import org.rmsprop4j.transform.PyTorchProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,7 +32,7 @@ import org.rmsprop4j.transform.Trace;
  * look-ahead point; PyTorch's form (this one) keeps the look-ahead point as the parameter.
  */
 public record SgdConfig(double learningRate, double momentum, double dampening, boolean nesterov,
-                        double weightDecay, boolean maximize) implements OptimizerSpec {
+                        double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
     public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
@@ -43,13 +45,26 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
                     + momentum + ", dampening " + dampening + ")");
         }
         Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("arithmetic", arithmetic);
+        if (!EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).contains(arithmetic)) {
+            throw Checks.invalid("arithmetic of SgdConfig", arithmetic.id(), "one of " + EnumSet.of(Arithmetic.PYTORCH_1_13, Arithmetic.PYTORCH_1_13_FOREACH, Arithmetic.PYTORCH_2_13, Arithmetic.PYTORCH_2_13_FUSED).stream().map(Arithmetic::id).toList());
+        }
     }
+
+    /** The configuration with PyTorch 1.13's arithmetic (the fused kernels). */
+    public SgdConfig(double learningRate, double momentum, double dampening, boolean nesterov, double weightDecay, boolean maximize) {
+        this(learningRate, momentum, dampening, nesterov, weightDecay, maximize, Arithmetic.PYTORCH_1_13);
+    }
+
+    /** True if this configuration runs a {@link PyTorchProfile} (another PyTorch version's or code path's arithmetic). */
+    private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13_FUSED; }
+
 
     public static Builder builder() { return new Builder(); }
 
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).momentum(momentum).dampening(dampening).nesterov(nesterov)
-                .weightDecay(weightDecay).maximize(maximize);
+                .weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
     }
 
     @Override public String kind() { return "sgd"; }
@@ -59,6 +74,10 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
     /** {@code scale}(−1 if maximize), {@code weight_decay} (L2), {@code momentum} (with dampening, Nesterov), {@code lr}. */
     @Override public Chain chain() {
         Chain.Builder b = Chain.builder(kind()).learningRate(learningRate);
+        if (profiled()) {
+            if (maximize) b.add("scale", new Scale(-1));
+            return b.add("sgd", new PyTorchProfile(arithmetic, "sgd", momentum, dampening, nesterov, 0, 0, 0, 0, 0, 0, false, weightDecay, false)).build();
+        }
         if (maximize) b.add("scale", new Scale(-1));
         if (weightDecay > 0) b.add("weight_decay", new AddDecayedWeights(weightDecay));
         if (momentum > 0) b.add("momentum", new Trace(momentum, dampening, nesterov));
@@ -78,6 +97,7 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
         if (nesterov) p.add("nesterov");
         if (weightDecay > 0) p.add("wd " + Texts.num(weightDecay));
         if (maximize) p.add("maximize");
+        if (arithmetic != Arithmetic.PYTORCH_1_13) p.add("arithmetic " + arithmetic.id());
         return kind() + ": " + String.join(", ", p);
     }
 
@@ -89,6 +109,7 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
         m.put("nesterov", nesterov);
         m.put("weightDecay", weightDecay);
         m.put("maximize", maximize);
+        if (arithmetic != Arithmetic.PYTORCH_1_13) m.put("arithmetic", arithmetic);
         return Collections.unmodifiableMap(m);
     }
 
@@ -99,6 +120,7 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
         private boolean nesterov = false;
         private double weightDecay = 0.0;
         private boolean maximize = false;
+        private Arithmetic arithmetic = Arithmetic.PYTORCH_1_13;
 
         private Builder() {}
 
@@ -108,7 +130,9 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
         public Builder nesterov(boolean v) { nesterov = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder maximize(boolean v) { maximize = v; return this; }
+        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
-        public SgdConfig build() { return new SgdConfig(learningRate, momentum, dampening, nesterov, weightDecay, maximize); }
+        public SgdConfig build() { return new SgdConfig(learningRate, momentum, dampening, nesterov, weightDecay, maximize, arithmetic); }
     }
 }

@@ -16,6 +16,10 @@ import org.rmsprop4j.internal.Checks;
 public record ApplyIfFinite(GradientTransform inner) implements GradientTransform {
     public ApplyIfFinite {
         Checks.notNull("inner", inner);
+        if (inner.producesParameters()) {
+            throw Checks.invalid("inner", inner.type(), "a transform that returns an update (an arithmetic profile returns the new"
+                    + " parameters and cannot be wrapped: use the library's own arithmetic, arithmetic PYTORCH_1_13, inside)");
+        }
     }
 
     @Override public String type() { return "apply_if_finite"; }

@@ -74,6 +74,10 @@ public final class Chain implements GradientTransform, OptimizerSpec {
                 sl.add(l.name() + "/" + s);
             }
             ew &= l.transform().elementwise();
+            if (l.transform().producesParameters() && i != links.size() - 1) {
+                throw Checks.invalid("transform '" + l.name() + "'", l.transform().type(),
+                        "the last member of its chain (it produces the new parameters, not an update)");
+            }
         }
         this.slots = Collections.unmodifiableList(sl);
         this.elementwise = ew;
@@ -136,6 +140,11 @@ public final class Chain implements GradientTransform, OptimizerSpec {
     }
 
     @Override public boolean elementwise() { return elementwise; }
+
+    /** True if the last member produces the new parameters ({@link GradientTransform#producesParameters()}). */
+    @Override public boolean producesParameters() {
+        return !links.isEmpty() && links.get(links.size() - 1).transform().producesParameters();
+    }
 
     @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
         for (int i = 0; i < links.size(); i++) links.get(i).transform().update(u, p, s, slot0 + slotBase[i], off, len, c);

@@ -56,6 +56,14 @@ public interface GradientTransform {
     /** True if element {@code i} of the result depends only on element {@code i} of the inputs (see the class comment). */
     default boolean elementwise() { return true; }
 
+    /**
+     * True if the update this transform leaves in {@code u} is the parameters' new value
+     * {@code θ_{t+1}}, not a step to subtract: the optimizer then assigns {@code θ ← u}. For a
+     * framework's whole step that ends in a fused multiply-add with the parameter
+     * ({@link RmsPropProfile}); such a transform must be the last member of its chain.
+     */
+    default boolean producesParameters() { return false; }
+
     /** Transforms {@code u[off, off+len)} in place (float32). */
     void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c);
 

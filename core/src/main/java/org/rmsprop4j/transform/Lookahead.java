@@ -30,6 +30,10 @@ public record Lookahead(int every, double alpha, GradientTransform inner) implem
         Checks.atLeast("every", every, 1);
         if (!(alpha > 0 && alpha <= 1)) throw Checks.invalid("alpha", alpha, "in (0, 1]");
         Checks.notNull("inner", inner);
+        if (inner.producesParameters()) {
+            throw Checks.invalid("inner", inner.type(), "a transform that returns an update (an arithmetic profile returns the new"
+                    + " parameters and cannot be wrapped: use the library's own arithmetic, arithmetic PYTORCH_1_13, inside)");
+        }
         if (inner.slots().contains(SLOW)) throw Checks.invalid("slots of inner", inner.slots(), "names other than '" + SLOW + "'");
     }
 

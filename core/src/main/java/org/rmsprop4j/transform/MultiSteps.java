@@ -24,6 +24,10 @@ public record MultiSteps(int every, GradientTransform inner) implements Gradient
     public MultiSteps {
         Checks.atLeast("every", every, 1);
         Checks.notNull("inner", inner);
+        if (inner.producesParameters()) {
+            throw Checks.invalid("inner", inner.type(), "a transform that returns an update (an arithmetic profile returns the new"
+                    + " parameters and cannot be wrapped: use the library's own arithmetic, arithmetic PYTORCH_1_13, inside)");
+        }
         if (inner.slots().contains(ACC)) throw Checks.invalid("slots of inner", inner.slots(), "names other than '" + ACC + "'");
     }
 

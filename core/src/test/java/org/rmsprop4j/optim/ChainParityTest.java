@@ -3,6 +3,7 @@ package org.rmsprop4j.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -41,6 +42,9 @@ class ChainParityTest {
         specs.add(AdamConfig.adamW().build());
         for (OptimizerSpec s : specs) {
             for (Dtype d : Dtype.values()) {
+                // Keras and TF1 narrow the learning rate (TF1: every hyper-parameter) through float32, also in float64
+                if (d == Dtype.FLOAT64 && s instanceof RmsPropConfig c && EnumSet.of(Arithmetic.KERAS_3, Arithmetic.KERAS_3_GRAPH,
+                        Arithmetic.KERAS_3_XLA, Arithmetic.TF1).contains(c.arithmetic())) continue;
                 out.add(Arguments.of(s.describe(), s, d, false));
                 if (s.impliedSchedule() == null) out.add(Arguments.of(s.describe(), s, d, true));
             }
@@ -52,7 +56,11 @@ class ChainParityTest {
     @MethodSource("cases")
     void theFusedKernelAndTheChainAgreeToRounding(String name, OptimizerSpec spec, Dtype dtype, boolean schedule) {
         ParamLayout layout = ParamLayout.builder().add("w", 8, 7).add("b", 8).build();
-        Optimizer.Builder fb = Optimizer.builder(spec).layout(layout).dtype(dtype);
+        // a preset with another framework's arithmetic runs its profile on the chain path; it is held to the
+        // same bound against the fused kernel of the same knobs in PyTorch 1.13's order
+        boolean profile = spec instanceof RmsPropConfig rc && rc.arithmetic() != Arithmetic.PYTORCH_1_13;
+        OptimizerSpec fusedSpec = profile ? ((RmsPropConfig) spec).toBuilder().arithmetic(Arithmetic.PYTORCH_1_13).build() : spec;
+        Optimizer.Builder fb = Optimizer.builder(fusedSpec).layout(layout).dtype(dtype);
         Optimizer.Builder cb = Optimizer.builder(spec).layout(layout).dtype(dtype).fused(false);
         if (schedule) {
             fb.schedule(Schedules.linearWarmup(10, Schedules.cosine(90, 1e-4)));
@@ -88,9 +96,14 @@ class ChainParityTest {
             }
         }
         StateDict a = fused.stateDict(), b = chain.stateDict();
-        assertThat(b.bufferKeys()).containsExactlyElementsOf(a.bufferKeys());
+        // a profile is one transform ("rms/<param>/<slot>" for every slot); TF1, TF.js and Tribuo keep more slots
+        java.util.function.UnaryOperator<String> local = k -> profile ? k.substring(k.indexOf('/') + 1) : k;
+        java.util.Map<String, String> chainKeys = new java.util.LinkedHashMap<>();
+        for (String k : b.bufferKeys()) chainKeys.put(local.apply(k), k);
+        if (profile) assertThat(chainKeys.keySet()).containsAll(a.bufferKeys().stream().map(local).toList());
+        else assertThat(b.bufferKeys()).containsExactlyElementsOf(a.bufferKeys());
         for (String k : a.bufferKeys()) {
-            double[] x = a.buffer(k), y = b.buffer(k);
+            double[] x = a.buffer(k), y = b.buffer(chainKeys.get(local.apply(k)));
             for (int i = 0; i < x.length; i++) {
                 worst = Math.max(worst, dtype == Dtype.FLOAT32 ? check((float) x[i], (float) y[i], k + "[" + i + "]") : check(x[i], y[i], k + "[" + i + "]"));
             }

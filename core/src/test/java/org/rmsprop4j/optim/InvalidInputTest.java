@@ -57,7 +57,7 @@ class InvalidInputTest {
                 row("Adadelta rho > 1", () -> AdadeltaConfig.builder().rho(1.5).build(), "rho must be in \\[0\\.0, 1\\.0\\], got 1\\.5"),
                 row("AdaGrad negative lr decay", () -> AdagradConfig.builder().lrDecay(-1).build(), "lrDecay must be a finite number >= 0, got -1\\.0"),
                 row("unknown preset", () -> RmsPropPreset.byName("pytorhc"),
-                        "preset must be one of pytorch, keras, tf1, optax, dl4j, mxnet, tribuo, caffe, lasagne, hinton, graves, dqn, seed, got 'pytorhc'"),
+                        "preset must be one of pytorch, keras, tf1, optax, dl4j, mxnet, tribuo, tfjs, timm_tf, caffe, lasagne, hinton, graves, dqn, seed, got 'pytorhc'"),
                 row("gradients shorter than parameters", () -> twoParams().step(new float[9], new float[8]),
                         "grads\\.length must be the layout size 9 \\(same as params\\), got 8"),
                 row("parameters of the wrong length", () -> twoParams().step(new float[10], new float[10]),

@@ -29,7 +29,13 @@ class NoAllocationTest {
                         .add("ema", new org.rmsprop4j.transform.ParameterEma(0.99)).build(),
                 org.rmsprop4j.transform.Chain.builder("wrapped").learningRate(0.01)
                         .add("finite", new org.rmsprop4j.transform.ApplyIfFinite(new org.rmsprop4j.transform.Lookahead(5, 0.5,
-                                new org.rmsprop4j.transform.MultiSteps(2, RmsPropPreset.KERAS.config().chain())))).build());
+                                new org.rmsprop4j.transform.MultiSteps(2, RmsPropPreset.KERAS.config().toBuilder()
+                                        .arithmetic(Arithmetic.PYTORCH_1_13).build().chain())))).build(),
+                // arithmetic profiles: element-wise, per tensor (Keras graph) and index-dependent (fused Adam)
+                RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).centered(true).momentum(0.9).build(),
+                RmsPropPreset.OPTAX.config().toBuilder().momentum(0.9).nesterov(true).biasCorrection(true).build(),
+                RmsPropPreset.TRIBUO.config(),
+                AdamConfig.builder().arithmetic(Arithmetic.PYTORCH_2_13_FUSED).amsgrad(true).build());
     }
 
     static List<Object[]> policies() {

@@ -95,7 +95,7 @@ class ScheduleAndStateContractTest {
         assertThat(e.key()).isEqualTo("lr");
         assertThat(e.getMessage()).isEqualTo("lr must be a finite number >= 0, got -0.01");
         assertThatThrownBy(() -> OptimizerSpecs.fromSettings("sgd", Map.of("foo", "1")))
-                .hasMessage("foo is not a setting of sgd; accepted: lr, momentum, dampening, nesterov, weight_decay, maximize");
+                .hasMessage("foo is not a setting of sgd; accepted: lr, momentum, dampening, nesterov, weight_decay, maximize, arithmetic");
         assertThatThrownBy(() -> OptimizerSpecs.fromSettings("rmsprop", Map.of("decay", "1f")))
                 .hasMessage("decay must be a finite decimal number, got '1f'");
         assertThat(Flavors.spec("rmsprop", "dl4j", Map.of("epsilon", 1e-6)))

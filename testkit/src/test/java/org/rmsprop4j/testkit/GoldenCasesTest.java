@@ -64,6 +64,7 @@ class GoldenCasesTest {
                 throw new IllegalStateException(e);
             }
         }).distinct().toList();
-        assertThat(flavors).containsAll(Flavors.RMSPROP_FLAVORS.stream().filter(f -> !f.equals("pytorch")).toList());
+        // tfjs and timm are checked against recorded runs only (RecordedCasesExactTest), not transcriptions
+        assertThat(flavors).containsAll(Flavors.RMSPROP_FLAVORS.stream().filter(f -> !List.of("pytorch", "tfjs", "timm").contains(f)).toList());
     }
 }

@@ -1,0 +1,599 @@
+package org.rmsprop4j.transform;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.optim.Arithmetic;
+import org.rmsprop4j.optim.EpsPlacement;
+import org.rmsprop4j.optim.MomentumStyle;
+import org.rmsprop4j.optim.WeightDecayStyle;
+
+/**
+ * A whole RMSprop step in one framework's arithmetic: its operations, in its order, each rounded
+ * where the framework rounds it, with its fused multiply-adds, its square root and its state
+ * layout ({@link Arithmetic}; {@code docs/arithmetic.md} lists every profile's per-element
+ * operations and the recorded runs they replay at 0 ULP). It reads the gradient from {@code u} and
+ * the parameter from {@code p} and leaves the <em>new parameter</em> in {@code u}
+ * ({@link #producesParameters()}): several frameworks fold the parameter into a last fused
+ * multiply-add, which {@code θ − u} cannot express. So it must be the last member of a chain.
+ *
+ * <p>Per-step scalars: the learning rate is {@link StepContext#learningRate()} (schedule applied),
+ * narrowed as the framework narrows it (Keras and TF1 through float32). Gradient scaling, maximize
+ * and value clipping are separate members before it ({@link Scale}, {@link ClipByValue}).
+ *
+ * <p>Profiles built on the CPU's {@code rsqrtps} estimate ({@code PYTORCH_2_13}, {@code TIMM_TF}:
+ * MKL's {@code sqrt}; {@code KERAS_3_GRAPH}, {@code KERAS_3_XLA}, {@code OPTAX} in float32: Eigen's
+ * and XLA's reciprocal roots) reproduce the framework <b>as run on AMD Zen 4</b> ({@link CpuMath});
+ * XLA's float64 {@code rsqrt} (a 14-bit AVX-512 estimate) is not tabulated, so {@code OPTAX} and
+ * {@code KERAS_3_XLA} take {@code 1/√x} (two IEEE operations) in float64, within a few ULP of XLA.
+ * {@code KERAS_3_GRAPH}'s reciprocal root depends on the element's position in its tensor (8-float
+ * packets, then a scalar tail), so that profile works tensor by tensor ({@link #elementwise()} false).
+ *
+ * <p>Slots: {@code square_avg}; {@code grad_avg} when centered; {@code momentum_buffer} when
+ * momentum is above 0, and always for TF1 and TF.js (their kernels keep it); Tribuo adds
+ * {@code elements} and {@code multiplier} (its scaled storage; {@code square_avg} holds their
+ * product, what Tribuo reports). Optax's trace is stored negated (in the gradient's direction, as
+ * every other framework stores its buffer).
+ */
+public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, EpsPlacement epsPlacement,
+                             double initialMeanSquare, boolean centered, double momentum, MomentumStyle momentumStyle,
+                             boolean nesterov, double weightDecay, WeightDecayStyle weightDecayStyle, boolean biasCorrection)
+        implements GradientTransform {
+
+    public static final String SQUARE_AVG = "square_avg";
+    public static final String GRAD_AVG = "grad_avg";
+    public static final String MOMENTUM_BUFFER = "momentum_buffer";
+    public static final String ELEMENTS = "elements";
+    public static final String MULTIPLIER = "multiplier";
+
+    public RmsPropProfile {
+        Checks.notNull("arithmetic", arithmetic);
+        if (arithmetic == Arithmetic.PYTORCH_1_13 || arithmetic == Arithmetic.PYTORCH_1_13_FOREACH || arithmetic == Arithmetic.PYTORCH_2_13_FUSED) {
+            throw Checks.invalid("arithmetic of RMSprop", arithmetic.id(), "a profile of RMSprop (PyTorch 1.13's order, for-loop and foreach, is the"
+                    + " fused kernels' own: use RmsPropConfig's chain; PyTorch has no fused RMSprop)");
+        }
+        ScaleByRms.checkCommon(decay, eps, epsPlacement, initialMeanSquare, biasCorrection);
+        Checks.nonNegative("momentum", momentum);
+        Checks.notNull("momentumStyle", momentumStyle);
+        Checks.nonNegative("weightDecay", weightDecay);
+        Checks.notNull("weightDecayStyle", weightDecayStyle);
+        check(arithmetic, epsPlacement, centered, momentum, momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection);
+    }
+
+    /** Refuses a knob the framework does not have (it would be silently ignored otherwise). */
+    private static void check(Arithmetic a, EpsPlacement eps, boolean centered, double momentum, MomentumStyle style,
+                              boolean nesterov, double wd, WeightDecayStyle wdStyle, boolean bc) {
+        String who = "with arithmetic " + a.id();
+        EpsPlacement want = switch (a) {
+            case PYTORCH_2_13, ND4J, TRIBUO -> EpsPlacement.OUTSIDE;
+            case OPTAX -> null;
+            default -> EpsPlacement.INSIDE;
+        };
+        if (want != null && eps != want) throw Checks.invalid("epsPlacement " + who, eps, want + " (the framework's only placement)");
+        if (centered && (a == Arithmetic.ND4J || a == Arithmetic.TRIBUO)) throw Checks.invalid("centered " + who, true, "false (the framework has no centered form)");
+        if (momentum > 0 && (a == Arithmetic.ND4J || a == Arithmetic.TRIBUO)) throw Checks.invalid("momentum " + who, momentum, "0 (the framework has no momentum)");
+        if (momentum > 0) {
+            MomentumStyle ws = switch (a) {
+                case PYTORCH_2_13 -> MomentumStyle.LR_OUTSIDE;
+                case TIMM_TF -> null;
+                default -> MomentumStyle.LR_INSIDE;
+            };
+            if (ws != null && style != ws) throw Checks.invalid("momentumStyle " + who, style, ws + " (the framework's only style)");
+        }
+        if (nesterov && a != Arithmetic.OPTAX) throw Checks.invalid("nesterov " + who, true, "false (only optax has Nesterov RMSprop)");
+        if (bc && a != Arithmetic.OPTAX) throw Checks.invalid("biasCorrection " + who, true, "false (only optax has bias correction)");
+        if (wd > 0) {
+            boolean ok = switch (a) {
+                case PYTORCH_2_13 -> wdStyle == WeightDecayStyle.L2;
+                case KERAS_3, KERAS_3_GRAPH, KERAS_3_XLA -> wdStyle == WeightDecayStyle.DECOUPLED;
+                case TIMM_TF -> true;
+                default -> false;
+            };
+            if (!ok) throw Checks.invalid("weightDecay " + who + " and style " + wdStyle, wd,
+                    "0, or the framework's own style (pytorch_2_13: L2; keras_3*: DECOUPLED; timm_tf: either; others: none)");
+        }
+    }
+
+    private boolean keepsMomentum() { return momentum > 0 || arithmetic == Arithmetic.TF1 || arithmetic == Arithmetic.TFJS; }
+
+    @Override public String type() { return "rmsprop_profile"; }
+
+    @Override public Map<String, Object> hyperParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("arithmetic", arithmetic);
+        m.put("decay", decay);
+        m.put("eps", eps);
+        m.put("epsPlacement", epsPlacement);
+        m.put("initialMeanSquare", initialMeanSquare);
+        m.put("centered", centered);
+        m.put("momentum", momentum);
+        m.put("momentumStyle", momentumStyle);
+        m.put("nesterov", nesterov);
+        m.put("weightDecay", weightDecay);
+        m.put("weightDecayStyle", weightDecayStyle);
+        m.put("biasCorrection", biasCorrection);
+        return m;
+    }
+
+    @Override public List<String> slots() {
+        List<String> s = new ArrayList<>();
+        s.add(SQUARE_AVG);
+        if (centered) s.add(GRAD_AVG);
+        if (keepsMomentum()) s.add(MOMENTUM_BUFFER);
+        if (arithmetic == Arithmetic.TRIBUO) {
+            s.add(ELEMENTS);
+            s.add(MULTIPLIER);
+        }
+        return List.copyOf(s);
+    }
+
+    @Override public double initialValue(String slot) {
+        if (SQUARE_AVG.equals(slot) || ELEMENTS.equals(slot)) return initialMeanSquare;
+        if (MULTIPLIER.equals(slot)) return 1.0;
+        return 0.0;
+    }
+
+    @Override public boolean nonNegative(String slot) { return SQUARE_AVG.equals(slot) || ELEMENTS.equals(slot); }
+
+    @Override public boolean elementwise() { return arithmetic != Arithmetic.KERAS_3_GRAPH; }
+
+    @Override public boolean producesParameters() { return true; }
+
+    @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
+        run(true, u, null, p, null, s, null, slot0, off, len, off + len - len % 8, c);
+    }
+
+    @Override public void update(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
+        run(false, null, u, null, p, null, s, slot0, off, len, off, c);
+    }
+
+    /** Keras graph: Eigen's packets are per tensor, so the tensors are handed over one by one. */
+    @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
+        for (int t = 0, n = c.tensorCount(); t < n; t++) {
+            int off = c.tensorOffset(t), len = c.tensorLength(t);
+            run(true, u, null, p, null, s, null, slot0, off, len, off + len - len % 8, c);
+        }
+    }
+
+    @Override public void updateGroup(double[] u, double[] p, double[][] s, int slot0, StepContext c) {
+        for (int t = 0, n = c.tensorCount(); t < n; t++) run(false, null, u, null, p, null, s, slot0, c.tensorOffset(t), c.tensorLength(t), c.tensorOffset(t), c);
+    }
+
+    // ---- arithmetic in the working precision: values are doubles holding floats when f32
+
+    private static double r(boolean f, double x) { return f ? (double) (float) x : x; }
+
+    private static double fma(boolean f, double a, double b, double c) {
+        return f ? Math.fma((float) a, (float) b, (float) c) : Math.fma(a, b, c);
+    }
+
+    private static double ieeeSqrt(boolean f, double x) { return r(f, Math.sqrt(x)); }
+
+    private static double mklSqrt(boolean f, double x) { return f ? CpuMath.mklSqrt((float) x) : CpuMath.mklSqrt(x); }
+
+    private static double xlaRsqrt(boolean f, double x) { return f ? CpuMath.xlaRsqrt((float) x) : 1.0 / Math.sqrt(x); }
+
+    private static double get(float[] af, double[] ad, int i) { return af != null ? af[i] : ad[i]; }
+
+    private static void set(float[] af, double[] ad, int i, double v) {
+        if (af != null) af[i] = (float) v;
+        else ad[i] = v;
+    }
+
+    /** One method per framework: small compilation units, so the JIT inlines each one's helpers. */
+    private void run(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        switch (arithmetic) {
+            case PYTORCH_2_13 -> stepPytorch213(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case TIMM_TF -> stepTimmTf(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case KERAS_3, KERAS_3_GRAPH -> stepKeras3(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case KERAS_3_XLA -> stepKeras3Xla(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case TF1 -> stepTf1(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case TFJS -> stepTfjs(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case OPTAX -> stepOptax(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case ND4J -> stepNd4j(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            case TRIBUO -> stepTribuo(f, uf, ud, pf, pd, sf, sd, slot0, off, len, packetEnd, c);
+            default -> throw new IllegalStateException("arithmetic " + arithmetic);
+        }
+    }
+
+    private void stepPytorch213(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double nlr = r(f, -lr);
+        double w = omr, omw = r(f, 1 - w);
+        boolean lowW = Math.abs(1 - decay) < 0.5;
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            if (l2) g = fma(f, wd, p, g);
+            double v = fma(f, r(f, omr * g), g, r(f, rho * get(vF, vD, i)));
+            set(vF, vD, i, v);
+            double avg;
+            if (centered) {
+                double ga = get(gaF, gaD, i);
+                ga = lowW ? fma(f, w, r(f, g - ga), ga) : fma(f, -omw, r(f, g - ga), g);
+                set(gaF, gaD, i, ga);
+                avg = mklSqrt(f, fma(f, -ga, ga, v));
+            } else {
+                avg = mklSqrt(f, v);
+            }
+            double d = r(f, avg + epsW);
+            if (momentum > 0) {
+                double b = r(f, r(f, m * get(bF, bD, i)) + r(f, g / d));
+                set(bF, bD, i, b);
+                p = fma(f, nlr, b, p);
+            } else {
+                p = r(f, p + r(f, r(f, nlr * g) / d));
+            }
+            set(uf, ud, i, p);
+        }
+    }
+
+    private void stepTimmTf(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double lrW = r(f, lr), nlr = r(f, -lr), shrink = r(f, 1 - lr * weightDecay);
+        boolean lrIn = momentumStyle == MomentumStyle.LR_INSIDE;
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            if (dec) p = r(f, p * shrink);
+            else if (l2) g = fma(f, wd, p, g);
+            double sq = get(vF, vD, i);
+            sq = fma(f, omr, r(f, r(f, g * g) - sq), sq);
+            set(vF, vD, i, sq);
+            double avg;
+            if (centered) {
+                double ga = get(gaF, gaD, i);
+                ga = fma(f, omr, r(f, g - ga), ga);
+                set(gaF, gaD, i, ga);
+                avg = mklSqrt(f, r(f, fma(f, -ga, ga, sq) + epsW));
+            } else {
+                avg = mklSqrt(f, r(f, sq + epsW));
+            }
+            if (momentum > 0) {
+                double b = r(f, m * get(bF, bD, i));
+                if (lrIn) {
+                    b = r(f, b + r(f, r(f, lrW * g) / avg));
+                    p = r(f, p - b);
+                } else {
+                    b = r(f, b + r(f, g / avg));
+                    p = fma(f, nlr, b, p);
+                }
+                set(bF, bD, i, b);
+            } else {
+                p = r(f, p + r(f, r(f, nlr * g) / avg));
+            }
+            set(uf, ud, i, p);
+        }
+    }
+
+    private void stepKeras3(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        boolean graph = arithmetic == Arithmetic.KERAS_3_GRAPH;
+        double lrv = r(f, (float) lr);                 // a float32 variable, cast to the dtype
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            if (dec) p = r(f, p - r(f, r(f, p * wd) * lrv));
+            double v = r(f, r(f, rho * get(vF, vD, i)) + r(f, omr * r(f, g * g)));
+            set(vF, vD, i, v);
+            double den;
+            if (centered) {
+                double ag = r(f, r(f, rho * get(gaF, gaD, i)) + r(f, omr * g));
+                set(gaF, gaD, i, ag);
+                den = graph ? r(f, r(f, epsW - r(f, ag * ag)) + v) : r(f, r(f, v - r(f, ag * ag)) + epsW);
+            } else {
+                den = r(f, v + epsW);
+            }
+            double inc;
+            if (!graph) {
+                inc = r(f, r(f, lrv * g) / ieeeSqrt(f, den));
+            } else {
+                double rs = !f ? 1.0 / Math.sqrt(den)
+                        : i < packetEnd ? CpuMath.eigenRsqrtPacket((float) den) : 1f / (float) Math.sqrt((float) den);
+                inc = r(f, r(f, g * lrv) * rs);
+            }
+            if (momentum > 0) {
+                double b = r(f, r(f, m * get(bF, bD, i)) + inc);
+                set(bF, bD, i, b);
+                p = r(f, p - b);
+            } else {
+                p = r(f, p - inc);
+            }
+            set(uf, ud, i, p);
+        }
+    }
+
+    private void stepKeras3Xla(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double lrv = r(f, (float) lr);
+        double wdlr = r(f, wd * lrv);
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            if (dec) p = fma(f, -p, wdlr, p);
+            double v = fma(f, rho, get(vF, vD, i), r(f, omr * r(f, g * g)));
+            set(vF, vD, i, v);
+            double den;
+            if (centered) {
+                double ag = fma(f, rho, get(gaF, gaD, i), r(f, omr * g));
+                set(gaF, gaD, i, ag);
+                den = r(f, fma(f, -ag, ag, v) + epsW);
+            } else {
+                den = r(f, v + epsW);
+            }
+            double lg = r(f, lrv * g), rs = xlaRsqrt(f, den);
+            if (momentum > 0) {
+                double b = fma(f, m, get(bF, bD, i), r(f, lg * rs));
+                set(bF, bD, i, b);
+                p = r(f, p - b);
+            } else {
+                p = fma(f, -lg, rs, p);
+            }
+            set(uf, ud, i, p);
+        }
+    }
+
+    private void stepTf1(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double rho32 = r(f, (float) decay), eps32 = r(f, (float) eps), m32 = r(f, (float) momentum), lr32 = r(f, (float) lr);
+        double om = r(f, 1 - rho32);
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            double ms = get(vF, vD, i);
+            ms = r(f, ms + r(f, r(f, r(f, g * g) - ms) * om));
+            set(vF, vD, i, ms);
+            double den;
+            if (centered) {
+                double mg = get(gaF, gaD, i);
+                mg = r(f, mg + r(f, r(f, g - mg) * om));
+                set(gaF, gaD, i, mg);
+                den = r(f, r(f, ms - r(f, mg * mg)) + eps32);
+            } else {
+                den = r(f, ms + eps32);
+            }
+            double b = r(f, r(f, get(bF, bD, i) * m32) + r(f, r(f, g * lr32) / ieeeSqrt(f, den)));
+            set(bF, bD, i, b);
+            set(uf, ud, i, r(f, p - b));
+        }
+    }
+
+    private void stepTfjs(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double lrv = r(f, lr);
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            double ms = r(f, r(f, get(vF, vD, i) * rho) + r(f, r(f, g * g) * omr));
+            set(vF, vD, i, ms);
+            double den;
+            if (centered) {
+                double mg = r(f, r(f, get(gaF, gaD, i) * rho) + r(f, g * omr));
+                set(gaF, gaD, i, mg);
+                den = r(f, ms - r(f, r(f, mg * mg) + epsW));   // TF.js subtracts ε
+            } else {
+                den = r(f, ms + epsW);
+            }
+            double b = r(f, r(f, get(bF, bD, i) * m) + r(f, r(f, g * lrv) / ieeeSqrt(f, den)));
+            set(bF, bD, i, b);
+            set(uf, ud, i, r(f, p - b));
+        }
+    }
+
+    private void stepOptax(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double lrv = r(f, lr), nlr = -lrv;
+        double bc = biasCorrection ? r(f, 1 - r(f, Math.pow(rho, r(f, c.step())))) : 1;
+        boolean inside = epsPlacement == EpsPlacement.INSIDE;
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            double nu = fma(f, omr, r(f, g * g), r(f, rho * get(vF, vD, i)));
+            set(vF, vD, i, nu);
+            double var = nu;
+            if (biasCorrection) var = r(f, nu / bc);
+            if (centered) {
+                double mu = fma(f, omr, g, r(f, rho * get(gaF, gaD, i)));
+                set(gaF, gaD, i, mu);
+                if (biasCorrection) mu = r(f, mu / bc);
+                var = fma(f, -mu, mu, var);
+            }
+            double rs = inside ? xlaRsqrt(f, r(f, var + epsW)) : r(f, 1 / r(f, ieeeSqrt(f, var) + epsW));
+            double upd = r(f, rs * g);
+            if (momentum > 0) {
+                upd = r(f, nlr * upd);
+                double tr = fma(f, m, -get(bF, bD, i), upd);          // Optax's trace; stored negated
+                set(bF, bD, i, -tr);
+                upd = nesterov ? fma(f, m, tr, upd) : tr;
+                p = r(f, p + upd);
+            } else {
+                p = fma(f, nlr, upd, p);
+            }
+            set(uf, ud, i, p);
+        }
+    }
+
+    private void stepNd4j(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double lrv = r(f, lr);
+        double om = r(f, 1 - rho);
+        for (int i = off; i < end; i++) {
+            double g = get(uf, ud, i), p = get(pf, pd, i);
+            double st = r(f, r(f, get(vF, vD, i) * rho) + r(f, r(f, g * g) * om));
+            set(vF, vD, i, st);
+            double upd = r(f, r(f, lrv * g) / r(f, ieeeSqrt(f, st) + epsW));
+            set(uf, ud, i, r(f, p - upd));
+        }
+    }
+
+    private void stepTribuo(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
+                     int slot0, int off, int len, int packetEnd, StepContext c) {
+        int k = slot0;
+        float[] vF = f ? sf[k] : null;
+        double[] vD = f ? null : sd[k];
+        k++;
+        float[] gaF = null, bF = null, elF = null, muF = null;
+        double[] gaD = null, bD = null, elD = null, muD = null;
+        if (centered) { if (f) gaF = sf[k]; else gaD = sd[k]; k++; }
+        if (keepsMomentum()) { if (f) bF = sf[k]; else bD = sd[k]; k++; }
+        if (arithmetic == Arithmetic.TRIBUO) {
+            if (f) { elF = sf[k]; muF = sf[k + 1]; } else { elD = sd[k]; muD = sd[k + 1]; }
+        }
+        double lr = c.learningRate();
+        double rho = r(f, decay), omr = r(f, 1 - decay), epsW = r(f, eps), m = r(f, momentum), wd = r(f, weightDecay);
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        int end = off + len;
+
+        double inv = 1.0 - decay, keep = 1.0 - inv;
+        for (int i = off; i < end; i++) {
+            double ng = -get(uf, ud, i), p = get(pf, pd, i);
+            double mult = r(f, get(muF, muD, i) * keep), el = get(elF, elD, i);
+            if (Math.abs(mult) < 1e-6) {
+                el = r(f, el * mult);
+                mult = 1.0;
+            }
+            double nw = r(f, r(f, el * mult) + r(f, r(f, inv * ng) * ng));
+            el = r(f, nw / mult);
+            double v = r(f, el * mult);
+            set(elF, elD, i, el);
+            set(muF, muD, i, mult);
+            set(vF, vD, i, v);
+            double scale = r(f, r(f, 1.0 * lr) / r(f, eps + ieeeSqrt(f, v)));
+            set(uf, ud, i, r(f, p + r(f, ng * scale)));
+        }
+    }
+}
