@@ -49,6 +49,8 @@ public final class SpecStrings {
             String name = rc[i].getName();
             types[i] = rc[i].getType();
             String v = values.get(name);
+            // hyperParameters() names the arithmetic only when it is not the library's own (PYTORCH_1_13)
+            if (v == null && types[i] == org.rmsprop4j.optim.Arithmetic.class) v = org.rmsprop4j.optim.Arithmetic.PYTORCH_1_13.name();
             if (v == null) throw new IllegalArgumentException("hyper-parameters of '" + kind + "' must include '" + name + "'; got " + values.keySet());
             args[i] = parse(kind, name, types[i], v.trim());
         }

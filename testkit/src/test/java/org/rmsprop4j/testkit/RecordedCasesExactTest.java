@@ -25,10 +25,7 @@ class RecordedCasesExactTest {
     /** Case file (folder/name) → why it does not replay at 0 ULP yet. */
     static final Map<String, String> EXCEPTIONS = Map.ofEntries(
             Map.entry("optax/optax-centered-momentum-f64.json", "XLA's float64 rsqrt starts from vrsqrt14pd, a 14-bit AVX-512 estimate"
-                    + " indexed by about 20 mantissa bits, not tabulated; the OPTAX profile takes 1/sqrt(x) in float64 (24 ULP)"),
-            Map.entry("pytorch1/rmsprop-state-step-f32.json", "final_state holds PyTorch's 'step' entry, which the case loader refuses"
-                    + " on this branch (accepted by the conformance rework merged separately)"),
-            Map.entry("pytorch2/rmsprop-state-step-f32.json", "as pytorch1/rmsprop-state-step-f32 ('step' entry)"));
+                    + " indexed by about 20 mantissa bits, not tabulated; the OPTAX profile takes 1/sqrt(x) in float64 (24 ULP)"));
 
     static Path resource(String sub) {
         try {
