@@ -6,94 +6,85 @@ package org.rmsprop4j.train.model;
  * are all indexed by the loop variable alone, but not one that reads two rows of one flat array at
  * different offsets (measured 29 against 6–7 GFLOP/s at 16×784×128).
  *
- * <p>Each output element is a sum in a fixed order that depends only on the shapes, never on
- * threads or timing, so the same inputs give the same bits. Products and sums are separate
- * roundings ({@code a*b + c}, not fused: {@code Math.fma} is exact but falls back to a very slow
- * software path on processors without FMA). Four terms of the shared dimension are added per pass
- * over an output row, in index order, so the output row is loaded and stored a quarter as often.
+ * <h2>Order of the sums</h2> Each output element is {@code ((c + t₀) + t₁) + …} over its terms
+ * {@code tᵢ = aᵢ·bᵢ} in index order, every operation rounded to float32 (products and sums are
+ * separate roundings, never fused: {@code Math.fma} falls back to a very slow software path on
+ * processors without FMA). The order depends only on the shapes and on which left factors are
+ * zero, never on threads or timing, so the same inputs give the same bits. Four terms are added per
+ * pass over an output row, so the row is loaded and stored a quarter as often; as the additions
+ * stay sequential, the grouping does not change a bit.
  *
- * <p>A group of four terms whose left factors are all zero is skipped: their products are zeros
- * and adding them would not change the sum (but for the sign of a zero sum, or a non-finite right
- * factor, which the rest of the gradient shows anyway). MNIST's pixels are about 80% zeros and a
- * ReLU layer's outputs about half, so this saves much of the first layer's work.
+ * <h2>Zeros</h2> Terms whose left factor is zero are left out: each pass first lists the indices of
+ * the non-zero left factors, then adds their terms four at a time. Leaving out {@code 0·b} changes
+ * nothing (except the sign of a zero sum, or a non-finite {@code b}, which the rest of the gradient
+ * shows anyway). MNIST's pixels are about 80% zeros and a ReLU layer's outputs and deltas about
+ * half, so most of the first layer's work is skipped. {@code -Drmsprop4j.train.skipZeros=false}
+ * lists every index instead (the dense loops, for measurements).
  */
 final class Gemm32 {
     private Gemm32() {}
 
-    /** Skip groups of four zero left factors (on by default; {@code -Drmsprop4j.train.skipZeros=false} measures the dense loops). */
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
-    /** {@code c[r] += a[r] · b} for rows {@code r < m}: {@code a[m][k]}, {@code b[k][n]}, {@code c[m][n]}; sums over k in index order. */
-    static void nn(int m, int n, int k, float[][] a, float[][] b, float[][] c) {
-        int k4 = k & ~3;
+    /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
+    private static int nonZeros(float[] v, int k, int[] idx) {
+        int c = 0;
+        if (SKIP_ZEROS) {
+            for (int i = 0; i < k; i++) if (v[i] != 0) idx[c++] = i;
+        } else {
+            for (int i = 0; i < k; i++) idx[c++] = i;
+        }
+        return c;
+    }
+
+    /** {@code c[r] += a[r] · b} for rows {@code r < m}: {@code a[m][k]}, {@code b[k][n]}, {@code c[m][n]}; {@code idx} holds at least k. */
+    static void nn(int m, int n, int k, float[][] a, float[][] b, float[][] c, int[] idx) {
         for (int r = 0; r < m; r++) {
-            float[] ar = a[r], cr = c[r];
-            int i = 0;
-            for (; i < k4; i += 4) {
-                float a0 = ar[i], a1 = ar[i + 1], a2 = ar[i + 2], a3 = ar[i + 3];
-                if (SKIP_ZEROS && a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0) continue;
-                float[] b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3];
-                for (int j = 0; j < n; j++) cr[j] = cr[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-            }
-            for (; i < k; i++) {
-                float a0 = ar[i];
-                float[] b0 = b[i];
-                for (int j = 0; j < n; j++) cr[j] = cr[j] + a0 * b0[j];
-            }
+            float[] ar = a[r];
+            int cnt = nonZeros(ar, k, idx);
+            addRows(ar, b, idx, cnt, c[r], n);
+        }
+    }
+
+    /** {@code out[r] = d[r] · bt} for {@code d[m][n]}, {@code bt[n][k]} (a transposed weight matrix); {@code idx} holds at least n. */
+    static void nt(int m, int n, int k, float[][] d, float[][] bt, float[][] out, int[] idx) {
+        for (int r = 0; r < m; r++) {
+            float[] dr = d[r], o = out[r];
+            java.util.Arrays.fill(o, 0, k, 0f);
+            int cnt = nonZeros(dr, n, idx);
+            addRows(dr, bt, idx, cnt, o, k);
+        }
+    }
+
+    /** {@code out[j] += Σ_t coef[idx[t]] · rows[idx[t]][j]} for {@code j < n}, terms in the order of idx, four per pass. */
+    private static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
+        int t = 0;
+        for (; t + 4 <= cnt; t += 4) {
+            int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
+            float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3];
+            float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+        }
+        for (; t < cnt; t++) {
+            float a0 = coef[idx[t]];
+            float[] b0 = rows[idx[t]];
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
         }
     }
 
     /**
      * The weight gradient {@code g[i·n + j] (from gOff) += Σ_r a[r][i] · d[r][j]} for {@code a[m][k]},
-     * {@code d[m][n]}, summed over the rows r in index order; {@code acc} is a scratch of at least n.
+     * {@code d[m][n]}, over the rows r in index order; {@code acc} holds at least n, {@code col} at least m, {@code idx} at least m.
      */
-    static void tn(int m, int n, int k, float[][] a, float[][] d, float[] g, int gOff, float[] acc) {
-        int m4 = m & ~3;
+    static void tn(int m, int n, int k, float[][] a, float[][] d, float[] g, int gOff, float[] acc, float[] col, int[] idx) {
         for (int i = 0; i < k; i++) {
+            for (int r = 0; r < m; r++) col[r] = a[r][i];
+            int cnt = nonZeros(col, m, idx);
+            if (cnt == 0) continue;
             int gr = gOff + i * n;
-            boolean loaded = false;
-            int r = 0;
-            for (; r < m4; r += 4) {
-                float a0 = a[r][i], a1 = a[r + 1][i], a2 = a[r + 2][i], a3 = a[r + 3][i];
-                if (SKIP_ZEROS && a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0) continue;
-                if (!loaded) {
-                    System.arraycopy(g, gr, acc, 0, n);
-                    loaded = true;
-                }
-                float[] d0 = d[r], d1 = d[r + 1], d2 = d[r + 2], d3 = d[r + 3];
-                for (int j = 0; j < n; j++) acc[j] = acc[j] + a0 * d0[j] + a1 * d1[j] + a2 * d2[j] + a3 * d3[j];
-            }
-            for (; r < m; r++) {
-                float a0 = a[r][i];
-                if (!loaded) {
-                    System.arraycopy(g, gr, acc, 0, n);
-                    loaded = true;
-                }
-                float[] d0 = d[r];
-                for (int j = 0; j < n; j++) acc[j] = acc[j] + a0 * d0[j];
-            }
-            if (loaded) System.arraycopy(acc, 0, g, gr, n);
-        }
-    }
-
-    /** {@code out[r] = d[r] · bt} for {@code d[m][n]}, {@code bt[n][k]} (a transposed weight matrix); sums over n in index order. */
-    static void nt(int m, int n, int k, float[][] d, float[][] bt, float[][] out) {
-        int n4 = n & ~3;
-        for (int r = 0; r < m; r++) {
-            float[] dr = d[r], o = out[r];
-            java.util.Arrays.fill(o, 0, k, 0f);
-            int j = 0;
-            for (; j < n4; j += 4) {
-                float d0 = dr[j], d1 = dr[j + 1], d2 = dr[j + 2], d3 = dr[j + 3];
-                if (SKIP_ZEROS && d0 == 0 && d1 == 0 && d2 == 0 && d3 == 0) continue;
-                float[] t0 = bt[j], t1 = bt[j + 1], t2 = bt[j + 2], t3 = bt[j + 3];
-                for (int i = 0; i < k; i++) o[i] = o[i] + d0 * t0[i] + d1 * t1[i] + d2 * t2[i] + d3 * t3[i];
-            }
-            for (; j < n; j++) {
-                float d0 = dr[j];
-                float[] t0 = bt[j];
-                for (int i = 0; i < k; i++) o[i] = o[i] + d0 * t0[i];
-            }
+            System.arraycopy(g, gr, acc, 0, n);
+            addRows(col, d, idx, cnt, acc, n);
+            System.arraycopy(acc, 0, g, gr, n);
         }
     }
 }

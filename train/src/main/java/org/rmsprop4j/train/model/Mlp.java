@@ -207,7 +207,8 @@ public final class Mlp implements Model {
      */
     private static final class Scratch32 {
         final float[][][] act, delta;
-        final float[] acc;
+        final float[] acc, col = new float[BLOCK];
+        final int[] idx;
         final double[] loss = new double[BLOCK];
 
         Scratch32(int[] sizes) {
@@ -221,6 +222,7 @@ public final class Mlp implements Model {
                 most = Math.max(most, sizes[l]);
             }
             acc = new float[most];
+            idx = new int[Math.max(most, BLOCK)];
         }
     }
 
@@ -282,12 +284,12 @@ public final class Mlp implements Model {
             float[][] z = s.act[l];
             int nIn = sizes[l - 1], nOut = sizes[l];
             for (int b = 0; b < nb; b++) System.arraycopy(p, bOff[l], z[b], 0, nOut);
-            Gemm32.nn(nb, nOut, nIn, s.act[l - 1], w.w[l], z);
+            Gemm32.nn(nb, nOut, nIn, s.act[l - 1], w.w[l], z, s.idx);
             if (l < last) {
                 for (int b = 0; b < nb; b++) {
                     float[] zb = z[b];
                     switch (activation) {
-                        case RELU -> { for (int i = 0; i < nOut; i++) zb[i] = zb[i] > 0 ? zb[i] : 0f; }
+                        case RELU -> { for (int i = 0; i < nOut; i++) zb[i] = Math.max(zb[i], 0f); } // vectorised; NaN stays NaN
                         case TANH -> { for (int i = 0; i < nOut; i++) zb[i] = (float) Math.tanh(zb[i]); }
                         default -> { for (int i = 0; i < nOut; i++) zb[i] = (float) (1.0 / (1.0 + Math.exp(-zb[i]))); }
                     }
@@ -343,10 +345,10 @@ public final class Mlp implements Model {
                     for (int j = 0; j < nOut; j++) acc[j] = acc[j] + db[j];
                 }
                 System.arraycopy(acc, 0, grad, bo, nOut);
-                Gemm32.tn(nb, nOut, nIn, in, dl, grad, wOff[l], acc);
+                Gemm32.tn(nb, nOut, nIn, in, dl, grad, wOff[l], acc, s.col, s.idx);
                 if (l > 1) {
                     float[][] dPrev = s.delta[l - 1];
-                    Gemm32.nt(nb, nOut, nIn, dl, w.wt[l], dPrev);
+                    Gemm32.nt(nb, nOut, nIn, dl, w.wt[l], dPrev, s.idx);
                     for (int b = 0; b < nb; b++) {
                         float[] dp = dPrev[b], ib = in[b];
                         switch (activation) {
