@@ -29,6 +29,8 @@ final class Baselines implements AutoCloseable {
     static final String TORCH_SCRIPT = "bench/python/torch_rmsprop_bench.py";
     static final String TORCH_MLP_SCRIPT = "bench/python/torch_mlp_epoch.py";
     static final String SGEMM_SCRIPT = "bench/python/sgemm_limit.py";
+    static final String DL4J_MODULE = "bench-dl4j";
+    static final String DL4J_MAIN = "org.rmsprop4j.benchdl4j.Dl4jMlpEpoch";
     static final String DEFAULT_PYTHON = "/usr/bin/python3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -197,6 +199,39 @@ final class Baselines implements AutoCloseable {
         }
     }
 
+    /**
+     * DL4J's MLP epoch ({@code bench-dl4j}, built with {@code mvn -Pdl4j -pl bench-dl4j -am package}),
+     * in a JVM of its own with {@code OMP_NUM_THREADS=threads}.
+     */
+    EpochResult runDl4jMlp(int threads, int epochs) {
+        Path mod = repo.resolve(DL4J_MODULE).resolve("target");
+        Path cpFile = mod.resolve("classpath.txt"), classes = mod.resolve("classes");
+        if (!Files.isRegularFile(cpFile) || !Files.isDirectory(classes)) {
+            return EpochResult.missing("DL4J baseline not built (mvn -B -ntp -Pdl4j -pl " + DL4J_MODULE + " -am -DskipTests package)");
+        }
+        String cp;
+        try {
+            cp = classes + java.io.File.pathSeparator + Files.readString(cpFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return EpochResult.missing("cannot read " + cpFile + ": " + e.getMessage());
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Proc p = exec(List.of(javaBin, "-cp", cp, DL4J_MAIN, "--threads", Integer.toString(threads), "--epochs", Integer.toString(epochs)),
+                1800, java.util.Map.of("OMP_NUM_THREADS", Integer.toString(threads)));
+        if (p.error != null) return EpochResult.missing("DL4J MLP did not run: " + p.error);
+        if (p.code != 0) return EpochResult.missing("DL4J MLP exited " + p.code + ": " + firstLine(p.err));
+        try {
+            String last = null;
+            for (String l : p.out.split("\n")) if (l.trim().startsWith("{")) last = l.trim();
+            JsonNode root = last == null ? null : JSON.readTree(last);
+            JsonNode n = root == null ? null : root.get("seconds_per_epoch");
+            if (n == null || !n.isNumber()) return EpochResult.missing("DL4J MLP printed no seconds_per_epoch");
+            return new EpochResult(n.asDouble(), root.path("dl4j_version").asText(null), null);
+        } catch (IOException e) {
+            return EpochResult.missing("DL4J MLP printed bad JSON: " + e.getMessage());
+        }
+    }
+
     /** Runs {@code sgemm_limit.py} with {@code threads} threads: the sgemm rate of square products and the dense epoch's time at it. */
     SgemmLimit runSgemmLimit(int threads, double minTimeSeconds) {
         if (torchUnavailable != null) return SgemmLimit.missing(torchUnavailable);
@@ -243,10 +278,15 @@ final class Baselines implements AutoCloseable {
     private record Proc(int code, String out, String err, String error) {}
 
     private Proc exec(List<String> cmd, long timeoutSeconds) {
+        return exec(cmd, timeoutSeconds, java.util.Map.of());
+    }
+
+    private Proc exec(List<String> cmd, long timeoutSeconds, java.util.Map<String, String> env) {
         try {
             Path errFile = Files.createTempFile(tmp, "err", ".txt");
             Path outFile = Files.createTempFile(tmp, "out", ".txt");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile()).redirectOutput(outFile.toFile());
+            pb.environment().putAll(env);
             Process p = pb.start();
             p.getOutputStream().close();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

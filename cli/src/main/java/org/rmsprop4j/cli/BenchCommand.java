@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
+    @Option(names = "--no-dl4j", description = "With --mlp: do not run DL4J's MLP epoch (module bench-dl4j, built with -Pdl4j).")
+    boolean noDl4j;
+
     @Option(names = "--no-torch", description = "Do not run the PyTorch baseline.")
     boolean noTorch;
 
@@ -134,12 +137,16 @@ final class BenchCommand implements Callable<Integer> {
                     err.print(", torch");
                     err.flush();
                     Baselines.EpochResult t = noTorch ? Baselines.EpochResult.missing("--no-torch") : base.runTorchMlp(k, quick ? 1 : 3);
+                    err.print(", DL4J");
+                    err.flush();
+                    Baselines.EpochResult dl = noDl4j ? Baselines.EpochResult.missing("--no-dl4j") : base.runDl4jMlp(k, quick ? 1 : 3);
                     err.print(", sgemm limit");
                     err.flush();
                     Baselines.SgemmLimit lim = noTorch ? Baselines.SgemmLimit.missing("--no-torch") : base.runSgemmLimit(k, quick ? 0.3 : 1.0);
                     err.println();
                     if (!t.ok() && !noTorch) err.println("bench:   torch: " + t.unavailable());
                     if (!lim.ok() && !noTorch) err.println("bench:   sgemm limit: " + lim.unavailable());
+                    if (!dl.ok() && !noDl4j) err.println("bench:   DL4J: " + dl.unavailable());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("workload", "mlp-epoch");
                     m.put("threads", k);
@@ -149,6 +156,8 @@ final class BenchCommand implements Callable<Integer> {
                     m.put("torch_version", t.torchVersion() != null ? t.torchVersion() : noTorch ? null : base.torchVersion());
                     m.put("torch_seconds_per_epoch", t.secondsPerEpoch());
                     m.put("ours_vs_torch", t.ok() ? t.secondsPerEpoch() / ours.secondsPerEpoch() : null);
+                    m.put("dl4j_seconds_per_epoch", dl.secondsPerEpoch());
+                    m.put("ours_vs_dl4j", dl.ok() ? dl.secondsPerEpoch() / ours.secondsPerEpoch() : null);
                     m.put("sgemm_impl", lim.impl());
                     m.put("sgemm_gflops", lim.gflops());
                     m.put("epoch_gflop", lim.epochGflop());
@@ -165,9 +174,10 @@ final class BenchCommand implements Callable<Integer> {
                 printTable(out, rows, base, loadBefore, loadAfter, minMs);
                 for (Map<String, Object> m : mlpRows) {
                     out.printf(Locale.ROOT, "mlp-epoch  MNIST-10k 784-128-64-10, batch 64, %s thread(s): ours %.3f s/epoch, torch %s %s s/epoch, "
-                                    + "ours/torch %s; sgemm limit %s s/epoch (%s GFLOP/s), ours/limit time %s%n",
+                                    + "ours/torch %s; DL4J %s s/epoch, ours/DL4J %s; sgemm limit %s s/epoch (%s GFLOP/s), ours/limit time %s%n",
                             m.get("threads"), (Double) m.get("ours_seconds_per_epoch"), m.get("torch_version") == null ? "" : m.get("torch_version"),
                             num((Double) m.get("torch_seconds_per_epoch")), ratio((Double) m.get("ours_vs_torch")),
+                            num((Double) m.get("dl4j_seconds_per_epoch")), ratio((Double) m.get("ours_vs_dl4j")),
                             num((Double) m.get("sgemm_limit_seconds_per_epoch")), num((Double) m.get("sgemm_gflops")),
                             ratio((Double) m.get("ours_over_sgemm_limit")));
                 }

@@ -44,7 +44,7 @@ class BenchCommandTest {
     @Test
     void mlpEpochRowsAppearOnlyWithMlpAndMissingTorchIsNull() throws Exception {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-torch",
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-torch", "--no-dl4j",
                 "--sizes", "1e3", "--threads", "1", "--min-time-ms", "1");
         assertThat(code).as(err.toString()).isZero();
         JsonNode root = new ObjectMapper().readTree(out.toString());
@@ -54,6 +54,9 @@ class BenchCommandTest {
         assertThat(mlp.get(0).get("ours_seconds_per_epoch").asDouble()).isPositive();
         assertThat(mlp.get(0).get("torch_seconds_per_epoch").isNull()).isTrue();
         assertThat(mlp.get(0).get("ours_vs_torch").isNull()).isTrue();
+        for (String f : java.util.List.of("dl4j_seconds_per_epoch", "ours_vs_dl4j", "sgemm_limit_seconds_per_epoch", "ours_over_sgemm_limit")) {
+            assertThat(mlp.get(0).get(f).isNull()).as(f).isTrue();
+        }
     }
 
     /**
@@ -74,7 +77,7 @@ class BenchCommandTest {
                 "esac", ""));
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--python", fake.toString(),
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-dl4j", "--python", fake.toString(),
                 "--sizes", "1e3", "--threads", "1", "--min-time-ms", "1");
         assertThat(code).as(err.toString()).isZero();
         JsonNode m = new ObjectMapper().readTree(out.toString()).get("mlp").get(0);
