@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 "unless --dtype) of rmsprop4j (in this JVM), of a fused C loop",
                 "(" + Baselines.C_SOURCE + ", built now with gcc -O3 -march=native -fopenmp;",
                 "not with --no-c) and of torch.optim.RMSprop",
-                "(" + Baselines.TORCH_SCRIPT + ", run by " + Baselines.PYTHON + ";",
+                "(" + Baselines.TORCH_SCRIPT + ", run by --python, default " + Baselines.DEFAULT_PYTHON + ";",
                 "not with --no-torch), for single tensors of 1e6, 1e7 and 1e8 elements, 1,000",
                 "tensors of 1,000 elements, and the seed article's 2-parameter problem (2 scalar",
                 "tensors).",
@@ -59,11 +59,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--mlp",
             description = "Also time one training epoch of the MLP 784-128-64-10 on MNIST-10k (batch 64, RMSprop 1e-3) against "
-                    + Baselines.TORCH_MLP_SCRIPT + " (adds about a minute). JSON: an extra \"mlp\" list beside \"rows\".")
+                    + Baselines.TORCH_MLP_SCRIPT + ", and the sgemm limit (" + Baselines.SGEMM_SCRIPT + ": the dense epoch's FLOPs at "
+                    + "torch.mm's rate on square products), both with --python (adds one to two minutes). JSON: an extra \"mlp\" list beside \"rows\".")
     boolean mlp;
+
+    @Option(names = "--python", paramLabel = "PATH",
+            description = "Python interpreter with torch for the PyTorch baselines (default ${DEFAULT-VALUE}, Debian's PyTorch 1.13; "
+                    + "e.g. a venv's bin/python with the PyTorch 2 CPU wheel).")
+    String python = Baselines.DEFAULT_PYTHON;
 
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
+
+    @Option(names = "--no-dl4j", description = "With --mlp: do not run DL4J's MLP epoch (module bench-dl4j, built with -Pdl4j).")
+    boolean noDl4j;
 
     @Option(names = "--no-torch", description = "Do not run the PyTorch baseline.")
     boolean noTorch;
@@ -102,13 +111,17 @@ final class BenchCommand implements Callable<Integer> {
         long minMs = minTimeMs != null ? minTimeMs : quick ? 200 : 1000;
         if (minMs < 0) throw new CliException("--min-time-ms must be >= 0, got " + minMs);
         long warmMs = quick ? 100 : 300;
+        boolean pythonGiven = spec.commandLine().getParseResult().hasMatchedOption("--python");
+        if (pythonGiven && !noTorch && !(Files.isRegularFile(Path.of(python)) && Files.isExecutable(Path.of(python)))) {
+            throw new CliException("--python must be an executable file (a Python with torch), got '" + python + "'");
+        }
         List<Workload> work = workloads();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int bpe = dtype.equals("fp64") ? 40 : 20;
         String loadBefore = loadAverage();
         List<Row> rows = new ArrayList<>();
-        try (Baselines base = new Baselines(Baselines.locateRepo(repo))) {
+        try (Baselines base = new Baselines(Baselines.locateRepo(repo), python)) {
             if (!noC) base.prepareC();
             if (!noTorch) base.prepareTorch();
             if (!noC && base.cUnavailable() != null) err.println("bench: C baseline unavailable: " + base.cUnavailable());
@@ -145,14 +158,32 @@ final class BenchCommand implements Callable<Integer> {
                         err.flush();
                     }
                     Baselines.EpochResult t = noTorch ? Baselines.EpochResult.missing("--no-torch") : base.runTorchMlp(k, quick ? 1 : 3);
+                    err.print(", DL4J");
+                    err.flush();
+                    Baselines.EpochResult dl = noDl4j ? Baselines.EpochResult.missing("--no-dl4j") : base.runDl4jMlp(k, quick ? 1 : 3);
+                    err.print(", sgemm limit");
+                    err.flush();
+                    Baselines.SgemmLimit lim = noTorch ? Baselines.SgemmLimit.missing("--no-torch") : base.runSgemmLimit(k, quick ? 0.3 : 1.0);
                     err.println();
                     if (!t.ok() && !noTorch) err.println("bench:   torch: " + t.unavailable());
+                    if (!lim.ok() && !noTorch) err.println("bench:   sgemm limit: " + lim.unavailable());
+                    if (!dl.ok() && !noDl4j) err.println("bench:   DL4J: " + dl.unavailable());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("workload", "mlp-epoch");
                     m.put("threads", k);
                     m.put("ours_seconds_per_epoch", ours.secondsPerEpoch());
+                    m.put("ours_epoch_seconds", ours.epochSeconds());
+                    m.put("python", noTorch ? null : base.python());
+                    m.put("torch_version", t.torchVersion() != null ? t.torchVersion() : noTorch ? null : base.torchVersion());
                     m.put("torch_seconds_per_epoch", t.secondsPerEpoch());
                     m.put("ours_vs_torch", t.ok() ? t.secondsPerEpoch() / ours.secondsPerEpoch() : null);
+                    m.put("dl4j_seconds_per_epoch", dl.secondsPerEpoch());
+                    m.put("ours_vs_dl4j", dl.ok() ? dl.secondsPerEpoch() / ours.secondsPerEpoch() : null);
+                    m.put("sgemm_impl", lim.impl());
+                    m.put("sgemm_gflops", lim.gflops());
+                    m.put("epoch_gflop", lim.epochGflop());
+                    m.put("sgemm_limit_seconds_per_epoch", lim.epochSeconds());
+                    m.put("ours_over_sgemm_limit", lim.ok() ? ours.secondsPerEpoch() / lim.epochSeconds() : null);
                     mlpRows.add(m);
                 }
             }
@@ -163,11 +194,13 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 printTable(out, rows, base, loadBefore, loadAfter, minMs);
                 for (Map<String, Object> m : mlpRows) {
-                    Object ts = m.get("torch_seconds_per_epoch");
-                    Object r = m.get("ours_vs_torch");
-                    out.printf(Locale.ROOT, "mlp-epoch  MNIST-10k 784-128-64-10, batch 64, %s thread(s): ours %.3f s/epoch, torch %s s/epoch, ours/torch %s%n",
-                            m.get("threads"), (Double) m.get("ours_seconds_per_epoch"), ts == null ? "n/a" : num((Double) ts),
-                            r == null ? "n/a" : num((Double) r) + "×");
+                    out.printf(Locale.ROOT, "mlp-epoch  MNIST-10k 784-128-64-10, batch 64, %s thread(s): ours %.3f s/epoch, torch %s %s s/epoch, "
+                                    + "ours/torch %s; DL4J %s s/epoch, ours/DL4J %s; sgemm limit %s s/epoch (%s GFLOP/s), ours/limit time %s%n",
+                            m.get("threads"), (Double) m.get("ours_seconds_per_epoch"), m.get("torch_version") == null ? "" : m.get("torch_version"),
+                            num((Double) m.get("torch_seconds_per_epoch")), ratio((Double) m.get("ours_vs_torch")),
+                            num((Double) m.get("dl4j_seconds_per_epoch")), ratio((Double) m.get("ours_vs_dl4j")),
+                            num((Double) m.get("sgemm_limit_seconds_per_epoch")), num((Double) m.get("sgemm_gflops")),
+                            ratio((Double) m.get("ours_over_sgemm_limit")));
                 }
             }
         }

@@ -44,7 +44,7 @@ class BenchCommandTest {
     @Test
     void mlpEpochRowsAppearOnlyWithMlpAndMissingTorchIsNull() throws Exception {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-torch",
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-torch", "--no-dl4j",
                 "--sizes", "1e3", "--threads", "1", "--min-time-ms", "1");
         assertThat(code).as(err.toString()).isZero();
         JsonNode root = new ObjectMapper().readTree(out.toString());
@@ -54,6 +54,51 @@ class BenchCommandTest {
         assertThat(mlp.get(0).get("ours_seconds_per_epoch").asDouble()).isPositive();
         assertThat(mlp.get(0).get("torch_seconds_per_epoch").isNull()).isTrue();
         assertThat(mlp.get(0).get("ours_vs_torch").isNull()).isTrue();
+        for (String f : java.util.List.of("dl4j_seconds_per_epoch", "ours_vs_dl4j", "sgemm_limit_seconds_per_epoch", "ours_over_sgemm_limit")) {
+            assertThat(mlp.get(0).get(f).isNull()).as(f).isTrue();
+        }
+    }
+
+    /**
+     * {@code --python} chooses the interpreter of the PyTorch baselines. A stand-in interpreter (a
+     * shell script answering as torch 9.9-fake would) checks the wiring: the MLP row carries what it
+     * printed, and the ratios are computed from it.
+     */
+    @Test
+    void pythonOptionIsUsedForTheMlpBaselinesAndTheSgemmLimit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path fake = dir.resolve("python");
+        java.nio.file.Files.writeString(fake, String.join("\n",
+                "#!/bin/sh",
+                "case \"$1\" in",
+                "  -c) echo 9.9-fake ;;",
+                "  *torch_mlp_epoch.py) echo '{\"seconds_per_epoch\": 0.5, \"torch_version\": \"9.9-fake\"}' ;;",
+                "  *sgemm_limit.py) echo '{\"torch_version\": \"9.9-fake\", \"square_gflops\": 100.0, \"epoch_gflop\": 3.6352, \"epoch_seconds_at_square_rate\": 0.036352}' ;;",
+                "  *) exit 9 ;;",
+                "esac", ""));
+        assertThat(fake.toFile().setExecutable(true)).isTrue();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--mlp", "--no-c", "--no-dl4j", "--python", fake.toString(),
+                "--sizes", "1e3", "--threads", "1", "--min-time-ms", "1");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode m = new ObjectMapper().readTree(out.toString()).get("mlp").get(0);
+        assertThat(m.get("python").asText()).isEqualTo(fake.toString());
+        assertThat(m.get("torch_version").asText()).isEqualTo("9.9-fake");
+        assertThat(m.get("torch_seconds_per_epoch").asDouble()).isEqualTo(0.5);
+        double ours = m.get("ours_seconds_per_epoch").asDouble();
+        assertThat(m.get("ours_vs_torch").asDouble()).isCloseTo(0.5 / ours, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("sgemm_gflops").asDouble()).isEqualTo(100.0);
+        assertThat(m.get("sgemm_limit_seconds_per_epoch").asDouble()).isEqualTo(0.036352);
+        assertThat(m.get("ours_over_sgemm_limit").asDouble()).isCloseTo(ours / 0.036352, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.get("sgemm_impl").asText()).isEqualTo("torch.mm 9.9-fake");
+    }
+
+    @Test
+    void pythonThatIsNotAnExecutableIsRejectedWithTheOptionName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        String missing = dir.resolve("no-such-python").toString();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--no-c", "--python", missing, "--sizes", "1e3");
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("--python").contains(missing);
     }
 
     @Test

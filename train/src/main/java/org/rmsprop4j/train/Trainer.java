@@ -33,7 +33,11 @@ import org.rmsprop4j.train.model.Model;
  * summed in chunk order, divided by the batch's row count, and the model's L2 penalty gradient is
  * added. Chunks may run on several threads; because the cut and the order of the sums do not depend
  * on the thread count, neither do the results. Parameters are stored in the optimizer's dtype: for
- * float32 the optimizer steps a {@code float[]} and the model computes on its exact widening to double.
+ * float32 the optimizer steps a {@code float[]}; a model with a float32 path
+ * ({@link Model#hasFloat32Path()}, the MLP) then computes in float32 throughout, as PyTorch does for
+ * a float32 model: each chunk's gradient, the sum over chunks (in chunk order) and the division by
+ * the row count; only an L2 penalty is added in float64. Other models compute on the parameters'
+ * exact widening to double, and the chunks are summed in float64.
  *
  * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
  * the start of the epoch is saved in each checkpoint. A run resumed from a checkpoint (same model,
@@ -52,6 +56,18 @@ public final class Trainer implements AutoCloseable {
     private double[][] chunkGrad = new double[0][];
     private double[] chunkLoss = new double[0];
     private Object[] scratch = new Object[0];
+    /**
+     * Float32 models compute in float32 ({@link Model#hasFloat32Path()}) when this trainer computes the
+     * gradients itself and {@code -Drmsprop4j.train.float32Compute=true} is set. Off by default until the
+     * spark module's gradients take the same float32 path, so that {@code train} and {@code train --spark}
+     * keep giving the same bits.
+     */
+    static final boolean FLOAT32_COMPUTE = Boolean.getBoolean("rmsprop4j.train.float32Compute");
+    private boolean compute32;       // float32 optimizer, a model with a float32 path, and the switch above
+    private float[][] chunkGrad32 = new float[0][];
+    private Object prepared32;       // the model's per-step form of p32 (compute32 only)
+    private boolean p64Stale;        // compute32 steps update p32 only; p64 is refreshed when read
+    private Dataset local;           // the training rows while fit(Dataset, ...) runs (compute32 needs them)
 
     private int epoch;
     private int batch;
@@ -93,6 +109,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         rngAtEpochStart = rng.state();
+        compute32 = f32 && model.hasFloat32Path() && FLOAT32_COMPUTE;
         pool = config.threads() > 1 ? Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "rmsprop4j-trainer");
             t.setDaemon(true);
@@ -118,8 +135,31 @@ public final class Trainer implements AutoCloseable {
      */
     public boolean stoppedEarly() { return stopped; }
 
+    /**
+     * Turns the float32 compute path on or off for this trainer (default: {@link #FLOAT32_COMPUTE}); it
+     * applies only with a float32 optimizer and a model that has one ({@link Model#hasFloat32Path()}), and
+     * only to {@link #fit(Dataset, Dataset, Dataset, TrainingListener)}. Call it before the first step.
+     *
+     * @return this trainer
+     * @throws IllegalStateException after the first step
+     */
+    public Trainer float32Compute(boolean on) {
+        if (chunkLoss.length > 0) throw new IllegalStateException("float32Compute must be chosen before fit starts");
+        compute32 = on && f32 && model.hasFloat32Path();
+        return this;
+    }
+
     /** A copy of the parameters (float32 values widened exactly when the dtype is float32). */
-    public double[] parameters() { return p64.clone(); }
+    public double[] parameters() { return p64().clone(); }
+
+    /** The parameters as float64, refreshed from the float32 ones after compute32 steps. */
+    private double[] p64() {
+        if (p64Stale) {
+            for (int i = 0; i < p32.length; i++) p64[i] = p32[i];
+            p64Stale = false;
+        }
+        return p64;
+    }
 
     /** Loss and accuracy of a model on a data set: mean loss per row, fraction correct. */
     public record Evaluation(double loss, double accuracy, int rows) {}
@@ -146,7 +186,12 @@ public final class Trainer implements AutoCloseable {
         checkTrainingData(train);
         allocateChunks(Math.min(config.batchSize(), train.size())); // by the rows a batch can hold, not by the configured size
         // the trainer's own threads; step() passes this trainer's p64 and g64, which gradientSum uses directly
-        return fit(train.size(), (params, order, from, to, grad) -> gradientSum(train, order, from, to), validation, test, listener);
+        local = train;
+        try {
+            return fit(train.size(), (params, order, from, to, grad) -> gradientSum(train, order, from, to), validation, test, listener);
+        } finally {
+            local = null;
+        }
     }
 
     /**
@@ -263,12 +308,13 @@ public final class Trainer implements AutoCloseable {
     /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
     private void allocateChunks(int rows) {
         int chunks = (rows + config.chunkSize() - 1) / config.chunkSize();
-        if (chunkGrad.length >= chunks) return;
+        if (chunkLoss.length >= chunks) return;
         int n = g64.length;
-        chunkGrad = new double[chunks][n];
+        if (compute32) chunkGrad32 = new float[chunks][n];
+        else chunkGrad = new double[chunks][n];
         chunkLoss = new double[chunks];
         scratch = new Object[Math.max(chunks, config.threads())];
-        for (int i = 0; i < scratch.length; i++) scratch[i] = model.newScratch();
+        for (int i = 0; i < scratch.length; i++) scratch[i] = compute32 ? model.newScratch32() : model.newScratch();
     }
 
     /**
@@ -304,6 +350,7 @@ public final class Trainer implements AutoCloseable {
     /** One optimizer step on rows {@code perm[from..to)}; returns the batch's summed loss (data term). */
     private double step(BatchGradients gradients, int[] perm, int from, int to) {
         int rows = to - from;
+        if (compute32 && local != null) return step32(local, perm, from, to);
         double loss = gradients.sum(p64, perm, from, to, g64);
         for (int i = 0; i < g64.length; i++) g64[i] /= rows;
         model.addPenalty(p64, g64);
@@ -315,6 +362,41 @@ public final class Trainer implements AutoCloseable {
         } else {
             applied = optimizer.step(p64, g64);
         }
+        steps++;
+        return loss;
+    }
+
+    /**
+     * One step in float32 ({@link #compute32}): the chunks' float32 gradients are summed in chunk
+     * order into the first, divided by the row count, and stepped; only an L2 penalty goes through float64.
+     */
+    private double step32(Dataset data, int[] perm, int from, int to) {
+        int rows = to - from, cs = config.chunkSize();
+        int chunks = (rows + cs - 1) / cs;
+        prepared32 = model.prepare32(p32, prepared32);
+        Object prep = prepared32;
+        runChunks(chunks, c -> {
+            float[] g = chunkGrad32[c];
+            Arrays.fill(g, 0f);
+            int a = from + c * cs, b = Math.min(to, a + cs);
+            chunkLoss[c] = model.accumulate32(prep, data, perm, a, b, g, scratch[c]);
+        });
+        float[] g0 = chunkGrad32[0];
+        double loss = chunkLoss[0];
+        for (int c = 1; c < chunks; c++) {
+            float[] g = chunkGrad32[c];
+            for (int i = 0; i < g0.length; i++) g0[i] += g[i];
+            loss += chunkLoss[c];
+        }
+        float n = rows;
+        for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n;
+        if (model.l2() != 0) {
+            double[] p = p64();
+            for (int i = 0; i < g32.length; i++) g64[i] = g32[i];
+            model.addPenalty(p, g64);
+            for (int i = 0; i < g32.length; i++) g32[i] = (float) g64[i];
+        }
+        if (optimizer.step(p32, g32)) p64Stale = true;
         steps++;
         return loss;
     }
@@ -352,10 +434,11 @@ public final class Trainer implements AutoCloseable {
         Object[] sc = new Object[Math.min(chunks, Math.max(1, config.threads()))];
         for (int i = 0; i < sc.length; i++) sc[i] = model.newScratch();
         AtomicInteger next = new AtomicInteger();
+        double[] p = p64();
         runWorkers(sc.length, w -> {
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 int a = c * cs, b = Math.min(n, a + cs);
-                out[c] = model.evaluate(p64, data, rows, a, b, sc[w]);
+                out[c] = model.evaluate(p, data, rows, a, b, sc[w]);
             }
         });
         double loss = 0, correct = 0;
@@ -424,7 +507,7 @@ public final class Trainer implements AutoCloseable {
     /** The state of this run as a checkpoint (what {@link #fit} writes). */
     public Checkpoint checkpoint(int trainRows) {
         return new Checkpoint(model.spec(), optimizer.dtype(), config.seed(), config.batchSize(), config.chunkSize(), trainRows,
-                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, settings(), p64, optimizer.stateDict());
+                epoch, batch, steps, rngAtEpochStart, epochLossSum, epochRows, bestLoss, badEpochs, settings(), p64(), optimizer.stateDict());
     }
 
     /** What must match on resume besides the optimizer's hyper-parameters (which its state holds). */
@@ -494,6 +577,7 @@ public final class Trainer implements AutoCloseable {
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
         System.arraycopy(p, 0, p64, 0, p.length);
+        p64Stale = false;
         if (f32) for (int i = 0; i < p.length; i++) p32[i] = (float) p[i];
         epoch = c.epoch();
         batch = c.batch();

@@ -200,6 +200,169 @@ public final class Mlp implements Model {
         return loss;
     }
 
+    /**
+     * Working memory of the float32 path, as arrays of rows (see {@link Gemm32}): activations and
+     * deltas of a block, and each call's copy of the weights (and of their transposes, for the
+     * backward pass) taken from the flat parameter array.
+     */
+    private static final class Scratch32 {
+        final float[][][] act, delta;
+        final float[] acc, col = new float[BLOCK];
+        final int[] idx;
+        final double[] loss = new double[BLOCK];
+
+        Scratch32(int[] sizes) {
+            int L = sizes.length;
+            act = new float[L][BLOCK][];
+            delta = new float[L][BLOCK][];
+            int most = 0;
+            for (int l = 0; l < L; l++) {
+                act[l] = new float[BLOCK][sizes[l]];
+                delta[l] = new float[BLOCK][sizes[l]];
+                most = Math.max(most, sizes[l]);
+            }
+            acc = new float[most];
+            idx = new int[Math.max(most, BLOCK)];
+        }
+    }
+
+    /** The parameters as {@link #accumulate32} reads them: weight rows, their transposes from layer 2 on, and the flat array (biases). */
+    private static final class Prepared32 {
+        final Mlp owner;
+        final float[][][] w, wt;
+        float[] flat;
+
+        Prepared32(Mlp owner) {
+            this.owner = owner;
+            int[] sizes = owner.sizes;
+            w = new float[sizes.length][][];
+            wt = new float[sizes.length][][];
+            for (int l = 1; l < sizes.length; l++) {
+                w[l] = new float[sizes[l - 1]][sizes[l]];
+                if (l > 1) wt[l] = new float[sizes[l]][sizes[l - 1]];
+            }
+        }
+    }
+
+    @Override public boolean hasFloat32Path() { return true; }
+
+    @Override public Object newScratch32() { return new Scratch32(sizes); }
+
+    /** Copies the weights out of the flat array into rows (and transposes, from layer 2 on), reusing {@code previous} when it is one of ours. */
+    @Override public Object prepare32(float[] p, Object previous) {
+        if (p == null || p.length != layout.size()) {
+            throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
+        }
+        Prepared32 s = previous instanceof Prepared32 q && q.owner == this ? q : new Prepared32(this);
+        s.flat = p;
+        for (int l = 1; l < sizes.length; l++) {
+            int nIn = sizes[l - 1], nOut = sizes[l];
+            float[][] w = s.w[l];
+            for (int i = 0; i < nIn; i++) System.arraycopy(p, wOff[l] + i * nOut, w[i], 0, nOut);
+            if (l > 1) {
+                float[][] wt = s.wt[l];
+                for (int i = 0; i < nIn; i++) {
+                    float[] wi = w[i];
+                    for (int j = 0; j < nOut; j++) wt[j][i] = wi[j];
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The float32 forward pass of rows {@code rows[r0..r0+nb)}: each layer is one product
+     * {@link Gemm32#nn} on the block, activations in float32; the softmax and the loss are computed in
+     * float64 from the float32 logits, probabilities stored back as float32.
+     */
+    private void forward32(Prepared32 w, float[] x, int[] y, int[] rows, int r0, int nb, Scratch32 s) {
+        float[] p = w.flat;
+        int d = sizes[0];
+        for (int b = 0; b < nb; b++) System.arraycopy(x, rows[r0 + b] * d, s.act[0][b], 0, d);
+        int last = sizes.length - 1;
+        for (int l = 1; l <= last; l++) {
+            float[][] z = s.act[l];
+            int nIn = sizes[l - 1], nOut = sizes[l];
+            for (int b = 0; b < nb; b++) System.arraycopy(p, bOff[l], z[b], 0, nOut);
+            Gemm32.nn(nb, nOut, nIn, s.act[l - 1], w.w[l], z, s.idx);
+            if (l < last) {
+                for (int b = 0; b < nb; b++) {
+                    float[] zb = z[b];
+                    switch (activation) {
+                        case RELU -> { for (int i = 0; i < nOut; i++) zb[i] = Math.max(zb[i], 0f); } // vectorised; NaN stays NaN
+                        case TANH -> { for (int i = 0; i < nOut; i++) zb[i] = (float) Math.tanh(zb[i]); }
+                        default -> { for (int i = 0; i < nOut; i++) zb[i] = (float) (1.0 / (1.0 + Math.exp(-zb[i]))); }
+                    }
+                }
+            }
+        }
+        int k = sizes[last];
+        for (int b = 0; b < nb; b++) {
+            float[] z = s.act[last][b];
+            int label = y[rows[r0 + b]];
+            double max = z[0];
+            for (int c = 1; c < k; c++) max = Math.max(max, z[c]);
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.exp(z[c] - max);
+            double logSum = Math.log(sum);
+            s.loss[b] = -(z[label] - max - logSum);
+            for (int c = 0; c < k; c++) z[c] = (float) Math.exp(z[c] - max - logSum);
+        }
+    }
+
+    /**
+     * The float32 path: forward and backward on blocks of up to 16 rows with the products of
+     * {@link Gemm32}; the gradient is added to {@code grad} (float32), the summed loss returned in float64.
+     */
+    @Override public double accumulate32(Object prepared, Dataset data, int[] rows, int from, int to, float[] grad, Object scratch) {
+        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        if (grad == null || grad.length != layout.size()) {
+            throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
+        }
+        checkData(data);
+        Scratch32 s = (Scratch32) scratch;
+        int[] y = data.y();
+        int last = sizes.length - 1;
+        double loss = 0;
+        for (int r0 = from; r0 < to; r0 += BLOCK) {
+            int nb = Math.min(BLOCK, to - r0);
+            forward32(w, data.x(), y, rows, r0, nb, s);
+            for (int b = 0; b < nb; b++) loss += s.loss[b];
+            int k = sizes[last];
+            for (int b = 0; b < nb; b++) {
+                System.arraycopy(s.act[last][b], 0, s.delta[last][b], 0, k);
+                s.delta[last][b][y[rows[r0 + b]]] -= 1f;
+            }
+            for (int l = last; l >= 1; l--) {
+                float[][] in = s.act[l - 1], dl = s.delta[l];
+                int nIn = sizes[l - 1], nOut = sizes[l], bo = bOff[l];
+                float[] acc = s.acc;
+                System.arraycopy(grad, bo, acc, 0, nOut);
+                for (int b = 0; b < nb; b++) {
+                    float[] db = dl[b];
+                    for (int j = 0; j < nOut; j++) acc[j] = acc[j] + db[j];
+                }
+                System.arraycopy(acc, 0, grad, bo, nOut);
+                Gemm32.tn(nb, nOut, nIn, in, dl, grad, wOff[l], acc, s.col, s.idx);
+                if (l > 1) {
+                    float[][] dPrev = s.delta[l - 1];
+                    Gemm32.nt(nb, nOut, nIn, dl, w.wt[l], dPrev, s.idx);
+                    for (int b = 0; b < nb; b++) {
+                        float[] dp = dPrev[b], ib = in[b];
+                        switch (activation) {
+                            case RELU -> { for (int i = 0; i < nIn; i++) dp[i] = ib[i] > 0 ? dp[i] : 0f; }
+                            case TANH -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (1f - ib[i] * ib[i]); }
+                            default -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (ib[i] * (1f - ib[i])); }
+                        }
+                    }
+                }
+            }
+        }
+        return loss;
+    }
+
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {
         checkParams(p);
         checkData(data);

@@ -16,8 +16,9 @@ import org.rmsprop4j.train.data.Dataset;
  * losses over the given rows, visiting rows in the order given, and returns that sum. It reads
  * {@code params} and the data, writes only {@code grad} and its scratch. Averaging over a batch
  * and the L2 penalty are the caller's ({@link #addPenalty}).</li>
- * <li>Arithmetic is float64 whatever the storage of the parameters; the same inputs in the same
- * order give the same bits.</li>
+ * <li>Arithmetic is float64 whatever the storage of the parameters, unless the model also offers
+ * a float32 path ({@link #hasFloat32Path()}); either way the same inputs in the same order give the
+ * same bits.</li>
  * <li>A scratch object ({@link #newScratch()}) may be used by one thread at a time.</li>
  * </ul>
  */
@@ -51,6 +52,40 @@ public interface Model {
      * @param scratch from {@link #newScratch()}
      */
     double accumulate(double[] params, Dataset data, int[] rows, int from, int to, double[] grad, Object scratch);
+
+    /**
+     * Whether {@link #accumulate32} is implemented: a float32 forward and backward pass, which a
+     * {@link org.rmsprop4j.train.Trainer} with a float32 optimizer uses instead of the float64 one
+     * (as PyTorch computes a float32 model in float32). {@code false} by default.
+     */
+    default boolean hasFloat32Path() { return false; }
+
+    /** Per-thread working memory for {@link #accumulate32}; only when {@link #hasFloat32Path()}. */
+    default Object newScratch32() { throw new UnsupportedOperationException(spec() + " has no float32 path"); }
+
+    /**
+     * The parameters in the form {@link #accumulate32} reads, made once per step and then shared,
+     * read-only, by every chunk and thread of that step. Only when {@link #hasFloat32Path()}.
+     *
+     * @param params   parameters (length {@code layout().size()}), Not modified
+     * @param previous what the previous call returned, to be refilled, or {@code null}
+     */
+    default Object prepare32(float[] params, Object previous) {
+        throw new UnsupportedOperationException(spec() + " has no float32 path");
+    }
+
+    /**
+     * {@link #accumulate} in float32: adds to {@code grad} the gradient of the summed loss over
+     * {@code rows[from..to)}, computed in float32 arithmetic (the loss itself in float64), and returns
+     * that sum. The same inputs in the same order give the same bits. Only when {@link #hasFloat32Path()}.
+     *
+     * @param prepared from {@link #prepare32}, Not modified
+     * @param grad     length {@code layout().size()}, Modified: the gradient is added to it
+     * @param scratch  from {@link #newScratch32()}
+     */
+    default double accumulate32(Object prepared, Dataset data, int[] rows, int from, int to, float[] grad, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no float32 path");
+    }
 
     /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
