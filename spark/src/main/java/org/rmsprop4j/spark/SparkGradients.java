@@ -136,6 +136,38 @@ public final class SparkGradients implements Trainer.BatchGradients, AutoCloseab
         return loss;
     }
 
+    /** The executors compute float32 chunks too, for models with a float32 path (the trainer asks only then). */
+    @Override public boolean float32() { return true; }
+
+    /** {@link #sum} in float32: each chunk's {@code Model.accumulate32}, summed on the driver in chunk order in float32. */
+    @Override public double sum32(float[] params, int[] order, int from, int to, float[] grad) {
+        if (epoch == null) throw new IllegalStateException("epochStarted was not called");
+        if (from % batchSize != 0) throw Checks.invalid("from", from, "a multiple of the batch size " + batchSize);
+        int batch = from / batchSize;
+        int chunks = (to - from + chunkSize - 1) / chunkSize;
+        Broadcast<float[]> bp = train.context().broadcast(params.clone());
+        ModelKey mk = model;
+        List<ChunkGradient32> got;
+        try {
+            got = epoch.flatMap(part -> part.gradients32(batch, bp.value(), mk)).collect();
+        } finally {
+            bp.destroy();
+        }
+        jobs++;
+        List<ChunkGradient32> gs = new ArrayList<>(got);
+        gs.sort(Comparator.comparingInt(g -> g.index));
+        if (gs.size() != chunks) throw new IllegalStateException("batch " + batch + ": " + gs.size() + " chunk gradients, expected " + chunks);
+        System.arraycopy(gs.get(0).grad, 0, grad, 0, grad.length);
+        double loss = gs.get(0).loss;
+        for (int c = 1; c < chunks; c++) {
+            ChunkGradient32 g = gs.get(c);
+            if (g.index != c) throw new IllegalStateException("batch " + batch + ": chunk " + c + " missing");
+            for (int i = 0; i < grad.length; i++) grad[i] += g.grad[i];
+            loss += g.loss;
+        }
+        return loss;
+    }
+
     @Override public void close() {
         if (epoch != null) epoch.unpersist(false);
         epoch = null;
@@ -157,6 +189,20 @@ public final class SparkGradients implements Trainer.BatchGradients, AutoCloseab
         final double[] grad;
 
         ChunkGradient(int index, double loss, double[] grad) {
+            this.index = index;
+            this.loss = loss;
+            this.grad = grad;
+        }
+    }
+
+    /** One chunk's float32 gradient and its loss. */
+    static final class ChunkGradient32 implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int index;
+        final double loss;
+        final float[] grad;
+
+        ChunkGradient32(int index, double loss, float[] grad) {
             this.index = index;
             this.loss = loss;
             this.grad = grad;
@@ -205,6 +251,24 @@ public final class SparkGradients implements Trainer.BatchGradients, AutoCloseab
                 double[] g = new double[params.length];
                 double loss = m.accumulate(params, data, rows, 0, rows.length, g, scratch);
                 out.add(new ChunkGradient(c.index, loss, g));
+            }
+            return out.iterator();
+        }
+
+        Iterator<ChunkGradient32> gradients32(int batch, float[] params, ModelKey mk) {
+            List<Chunk> cs = byBatch.get(batch);
+            if (cs == null) return java.util.Collections.emptyIterator();
+            Model m = mk.get();
+            Object scratch = m.newScratch32();
+            Object prepared = m.prepare32(params, null);
+            List<ChunkGradient32> out = new ArrayList<>(cs.size());
+            for (Chunk c : cs) {
+                Dataset data = new Dataset("chunk", features, Dataset.numberedClasses(mk.dataClasses()), c.x, c.y);
+                int[] rows = new int[c.y.length];
+                for (int i = 0; i < rows.length; i++) rows[i] = i;
+                float[] g = new float[params.length];
+                double loss = m.accumulate32(prepared, data, rows, 0, rows.length, g, scratch);
+                out.add(new ChunkGradient32(c.index, loss, g));
             }
             return out.iterator();
         }

@@ -57,17 +57,17 @@ public final class Trainer implements AutoCloseable {
     private double[] chunkLoss = new double[0];
     private Object[] scratch = new Object[0];
     /**
-     * Float32 models compute in float32 ({@link Model#hasFloat32Path()}) when this trainer computes the
-     * gradients itself and {@code -Drmsprop4j.train.float32Compute=true} is set. Off by default until the
-     * spark module's gradients take the same float32 path, so that {@code train} and {@code train --spark}
-     * keep giving the same bits.
+     * Float32 models compute in float32 ({@link Model#hasFloat32Path()}) by default, locally and through a
+     * {@link BatchGradients} that has a float32 form (the spark module's); {@code
+     * -Drmsprop4j.train.float32Compute=false} or {@link #float32Compute(boolean)} turns it off.
      */
-    static final boolean FLOAT32_COMPUTE = Boolean.getBoolean("rmsprop4j.train.float32Compute");
+    static final boolean FLOAT32_COMPUTE = !"false".equals(System.getProperty("rmsprop4j.train.float32Compute"));
     private boolean compute32;       // float32 optimizer, a model with a float32 path, and the switch above
     private float[][] chunkGrad32 = new float[0][];
     private Object prepared32;       // the model's per-step form of p32 (compute32 only)
     private boolean p64Stale;        // compute32 steps update p32 only; p64 is refreshed when read
     private Dataset local;           // the training rows while fit(Dataset, ...) runs (compute32 needs them)
+    private float[] g32sum = new float[0]; // a float32 BatchGradients' sum
 
     private int epoch;
     private int batch;
@@ -213,6 +213,18 @@ public final class Trainer implements AutoCloseable {
          * {@code params} and returns their summed loss.
          */
         double sum(double[] params, int[] order, int from, int to, double[] grad);
+
+        /** True if {@link #sum32} is implemented (the float32 path of a model that has one). */
+        default boolean float32() { return false; }
+
+        /**
+         * The float32 form of {@link #sum}: overwrites {@code grad} with the sum, in chunk order and in
+         * float32, of each chunk's {@link Model#accumulate32} (from zero, over its rows in order, with
+         * {@link Model#prepare32} of {@code params}) and returns the summed loss (in double).
+         */
+        default double sum32(float[] params, int[] order, int from, int to, float[] grad) {
+            throw new UnsupportedOperationException("this BatchGradients has no float32 form");
+        }
     }
 
     /**
@@ -351,6 +363,10 @@ public final class Trainer implements AutoCloseable {
     private double step(BatchGradients gradients, int[] perm, int from, int to) {
         int rows = to - from;
         if (compute32 && local != null) return step32(local, perm, from, to);
+        if (compute32 && gradients.float32()) {
+            if (g32sum.length != g32.length) g32sum = new float[g32.length];
+            return finish32(g32sum, gradients.sum32(p32, perm, from, to, g32sum), to - from);
+        }
         double loss = gradients.sum(p64, perm, from, to, g64);
         for (int i = 0; i < g64.length; i++) g64[i] /= rows;
         model.addPenalty(p64, g64);
@@ -388,6 +404,11 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < g0.length; i++) g0[i] += g[i];
             loss += chunkLoss[c];
         }
+        return finish32(g0, loss, rows);
+    }
+
+    /** The rest of a float32 step: the mean gradient, an L2 penalty in float64, the optimizer step. */
+    private double finish32(float[] g0, double loss, int rows) {
         float n = rows;
         for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n;
         if (model.l2() != 0) {
