@@ -44,7 +44,7 @@ final class MlpEpochTimer {
                 if (batch == batches && epoch > 1) times.add((System.nanoTime() - start) / 1e9);
             }
         };
-        try (Trainer t = new Trainer(m, opt, cfg).float32Compute(true)) {
+        try (Trainer t = new Trainer(m, opt, cfg)) {
             t.fit(train, null, null, timer);
         }
         double[] s = times.stream().mapToDouble(Double::doubleValue).toArray();

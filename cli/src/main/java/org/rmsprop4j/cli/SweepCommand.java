@@ -71,7 +71,7 @@ final class SweepCommand implements Callable<Integer> {
         if (format.equals("gif")) throw new CliException("--out must end in .png, .svg or .html for a sweep, got '" + out + "'");
         PlotCommand.checkWritable(out); // before the work, not after it
         Contender c = SpecParser.parse("--opt", opt);
-        Sweep.withDecay(c.spec(), 0.9); // refuses optimizers without a decay before any work
+        c.spec().withDecay(0.9); // refuses optimizers without a decay before any work
         double[] lrs = range("--lr", lr, true);
         double[] ds = range("--decay", decay, false);
         for (double d : ds) {

@@ -170,9 +170,7 @@ public final class Optimizer {
     }
 
     /** The state-dict key of slot id {@code transform/slot} for parameter {@code param}: {@code transform/param/slot}. */
-    public static String stateKey(String slotId, String param) { return key(slotId, param); }
-
-    static String key(String slotId, String param) {
+    public static String stateKey(String slotId, String param) {
         int slash = slotId.lastIndexOf('/');
         return slash < 0 ? param + "/" + slotId : slotId.substring(0, slash) + "/" + param + slotId.substring(slash);
     }
@@ -477,7 +475,7 @@ public final class Optimizer {
             g.spec.hyperParameters().forEach((k, v) -> hyper.put(k, String.valueOf(v)));
             gs.add(new StateDict.GroupState(g.name, g.step, g.baseLr, hyper, schedule));
             for (ParamLayout.Param p : g.params) {
-                for (String slot : g.slots) buffers.put(key(slot, p.name()), state(p.name(), slot));
+                for (String slot : g.slots) buffers.put(stateKey(slot, p.name()), state(p.name(), slot));
             }
         }
         Map<String, Integer> lengths = new LinkedHashMap<>();
@@ -528,7 +526,7 @@ public final class Optimizer {
         for (Group g : groups) {
             for (ParamLayout.Param p : g.params) {
                 for (String slot : g.slots) {
-                    String k = v1 ? p.name() + slot.substring(slot.lastIndexOf('/')) : key(slot, p.name());
+                    String k = v1 ? p.name() + slot.substring(slot.lastIndexOf('/')) : stateKey(slot, p.name());
                     if (v1 && g.slots.stream().filter(x -> x.endsWith(slot.substring(slot.lastIndexOf('/')))).count() > 1) {
                         throw Checks.invalid("state", "format 1 (keys param/slot)", "format " + StateDict.FORMAT_VERSION
                                 + " for group '" + g.name + "', whose chain has two slots named '" + slot.substring(slot.lastIndexOf('/') + 1) + "'");
@@ -538,7 +536,7 @@ public final class Optimizer {
                     if (b == null) throw Checks.invalid("state", "no buffer '" + k + "'", "a buffer for every slot " + g.slots + " of group '" + g.name + "'");
                     if (b.length != p.length()) throw Checks.invalid("length of state buffer '" + k + "'", b.length, String.valueOf(p.length()));
                     checkValues(k, g.chain.nonNegative(slot), b);
-                    found.put(key(slot, p.name()), b);
+                    found.put(stateKey(slot, p.name()), b);
                 }
             }
         }
@@ -554,7 +552,7 @@ public final class Optimizer {
             maxStep = Math.max(maxStep, g.step);
             for (ParamLayout.Param p : g.params) {
                 for (int s = 0; s < g.slots.size(); s++) {
-                    double[] b = found.get(key(g.slots.get(s), p.name()));
+                    double[] b = found.get(stateKey(g.slots.get(s), p.name()));
                     for (int i = 0; i < b.length; i++) {
                         if (dtype == Dtype.FLOAT32) g.sf[s][p.offset() + i] = (float) b[i];
                         else g.sd[s][p.offset() + i] = b[i];

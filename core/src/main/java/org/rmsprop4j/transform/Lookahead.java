@@ -71,7 +71,7 @@ public record Lookahead(int every, double alpha, GradientTransform inner) implem
     @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
         float[] slow = s[slot0];
         long t = c.step();
-        inner.updateGroup(u, p, s, slot0 + 1, c.withStep(t));
+        inner.updateGroup(u, p, s, slot0 + 1, c);
         boolean sync = t % every == 0;
         float a = (float) alpha;
         for (int r = 0, n = c.runCount(); r < n; r++) {
@@ -90,7 +90,7 @@ public record Lookahead(int every, double alpha, GradientTransform inner) implem
     @Override public void updateGroup(double[] u, double[] p, double[][] s, int slot0, StepContext c) {
         double[] slow = s[slot0];
         long t = c.step();
-        inner.updateGroup(u, p, s, slot0 + 1, c.withStep(t));
+        inner.updateGroup(u, p, s, slot0 + 1, c);
         boolean sync = t % every == 0;
         for (int r = 0, n = c.runCount(); r < n; r++) {
             for (int i = c.runOffset(r), end = i + c.runLength(r); i < end; i++) {

@@ -33,7 +33,7 @@ public interface StepContext {
 
     /**
      * The same context with another step number, for a transform that runs an inner transform on
-     * its own clock ({@link MultiSteps}, {@link Lookahead}). Returns a reused object: call it
+     * its own clock ({@link MultiSteps}). Returns a reused object: call it
      * again for every step, never keep it.
      */
     StepContext withStep(long step);

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * steps of random gradients on 64 parameters of unit scale, no parameter or state value may differ by
  * more than {@value #MAX_EPS} machine epsilons of its dtype, relative to the value or to 1, whichever
  * is larger (ULP counts mean little here: parameters cross zero, where one ULP is tiny). Measured worst:
- * 37 (AdamW float32, decoupled decay); most presets 0–5.
+ * 38 (AdamW float32, decoupled decay); 83 of 91 cases 0–5.
  */
 class ChainParityTest {
     static final double MAX_EPS = 64;

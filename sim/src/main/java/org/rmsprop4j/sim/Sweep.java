@@ -48,12 +48,12 @@ public final class Sweep {
         Simulator.checkSteps(steps);
         checkGrid("learning rates", lrs);
         checkGrid("decays", decays);
-        withDecay(base, 0.9); // refuses optimizers without a decay knob before any run
+        base.withDecay(0.9); // refuses optimizers without a decay knob before any run
         double[][] fl = new double[lrs.length][decays.length];
         StopReason[][] rs = new StopReason[lrs.length][decays.length];
         for (int i = 0; i < lrs.length; i++) {
             for (int j = 0; j < decays.length; j++) {
-                OptimizerSpec spec = withDecay(base.withLearningRate(lrs[i]), decays[j]);
+                OptimizerSpec spec = base.withLearningRate(lrs[i]).withDecay(decays[j]);
                 Trajectory t = Simulator.run(surface, new Contender(base.kind(), spec), start, steps);
                 fl[i][j] = t.finalLoss();
                 rs[i][j] = t.stopReason();
@@ -62,9 +62,6 @@ public final class Sweep {
         }
         return new Sweep(surface, start, steps, base, lrs.clone(), decays.clone(), fl, rs);
     }
-
-    /** {@code spec} with its decay knob set to {@code decay} ({@link OptimizerSpec#withDecay}). */
-    public static OptimizerSpec withDecay(OptimizerSpec spec, double decay) { return spec.withDecay(decay); }
 
     private static void checkGrid(String name, double[] v) {
         if (v == null || v.length < 1 || v.length > MAX_GRID) {
