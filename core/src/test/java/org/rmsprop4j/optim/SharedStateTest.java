@@ -98,8 +98,8 @@ class SharedStateTest {
     }
 
     /**
-     * K threads on a shared quadratic 0.5·Σ(x−c)²: each worker steps with the exact gradient at the
-     * parameters it reads (racy). The count is exact, nothing is NaN, every worker stepped and every
+     * K threads on a shared quadratic 0.5·Σ(x−c)²: each worker steps with the gradient at the
+     * parameters it reads (racy), plus alternating noise. The count is exact, nothing is NaN, every worker stepped and every
      * worker's steps moved the parameters, and the loss falls by orders of magnitude.
      */
     @ParameterizedTest
@@ -120,10 +120,12 @@ class SharedStateTest {
             int id = w;
             Thread t = new Thread(() -> {
                 try {
-                    float[] g = new float[n], seen = new float[n];
+                    float[] g = new float[n], seen = new float[n], noise = grads(n, 1000 + id, 5);
                     start.await();
                     for (int step = 0; step < perWorker; step++) {
-                        for (int i = 0; i < n; i++) g[i] = x[i] - c[i];
+                        // the exact gradient plus ±0.1·noise, so that no step is zero even at the minimum
+                        float sign = (step & 1) == 0 ? 0.2f : -0.2f;
+                        for (int i = 0; i < n; i++) g[i] = x[i] - c[i] + sign * noise[i];
                         System.arraycopy(x, 0, seen, 0, n);
                         ws.get(id).step(x, g);
                         double d = 0;
