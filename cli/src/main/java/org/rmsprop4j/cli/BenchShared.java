@@ -1,0 +1,133 @@
+package org.rmsprop4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.RmsPropConfig;
+import org.rmsprop4j.train.SharedStateTrainer;
+import org.rmsprop4j.train.TrainConfig;
+import org.rmsprop4j.train.Trainer;
+import org.rmsprop4j.train.TrainingListener;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.data.Datasets;
+import org.rmsprop4j.train.model.Model;
+import org.rmsprop4j.train.model.Models;
+
+/**
+ * {@code bench --shared}: shared-state (Hogwild!) training against synchronous training on the
+ * same problem as {@link MlpEpochTimer} (MLP 784-128-64-10 on the 8,000 MNIST-10k training images,
+ * batch 64, RMSprop lr 1e-3, float32, seed 0). Every configuration trains a fresh model for the same
+ * number of epochs; the first epoch is a warm-up, the others are timed from their first batch to
+ * their last optimizer step (evaluation excluded); the test accuracy is taken after the last epoch.
+ * The configurations are run one after the other in rounds (sync 1, shared 1, sync 2, shared 2, ...),
+ * so that a change of load hits all of them alike, and a median is taken over every timed epoch of
+ * every round.
+ */
+final class BenchShared {
+    private BenchShared() {}
+
+    /** Rows for {@code --json}'s {@code "shared"} list, one per mode and thread count. */
+    static List<Map<String, Object>> run(List<Integer> syncThreads, List<Integer> sharedWorkers, int epochs, int rounds, PrintWriter err)
+            throws IOException {
+        Dataset.Split sp = Datasets.mnist10k().scaled(1.0 / 255);
+        List<String[]> configs = new ArrayList<>();
+        int most = Math.max(syncThreads.stream().mapToInt(i -> i).max().orElse(0), sharedWorkers.stream().mapToInt(i -> i).max().orElse(0));
+        for (int k = 1; k <= most; k++) {
+            if (syncThreads.contains(k)) configs.add(new String[] {"sync", String.valueOf(k)});
+            if (sharedWorkers.contains(k)) configs.add(new String[] {"shared", String.valueOf(k)});
+        }
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<Double>> accuracy = new LinkedHashMap<>();
+        Map<String, Long> steps = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (String[] c : configs) {
+                String key = c[0] + " " + c[1];
+                err.printf(Locale.ROOT, "bench: shared-state training, round %d/%d: %s thread(s)%n", r + 1, rounds, key);
+                err.flush();
+                double[] res = once(c[0].equals("shared"), Integer.parseInt(c[1]), epochs, sp, times.computeIfAbsent(key, x -> new ArrayList<>()));
+                accuracy.computeIfAbsent(key, x -> new ArrayList<>()).add(res[0]);
+                steps.put(key, (long) res[1]);
+            }
+        }
+        int rows = sp.train().size();
+        Double sync1 = null;
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String[] c : configs) {
+            String key = c[0] + " " + c[1];
+            double median = median(times.get(key));
+            if (key.equals("sync 1")) sync1 = median;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("workload", "mlp-epoch-shared");
+            m.put("mode", c[0]);
+            m.put("threads", Integer.parseInt(c[1]));
+            m.put("seconds_per_epoch", median);
+            m.put("epoch_seconds", times.get(key));
+            m.put("samples_per_second", rows / median);
+            m.put("epochs", epochs);
+            m.put("steps", steps.get(key));
+            m.put("test_accuracy", accuracy.get(key));
+            out.add(m);
+        }
+        for (Map<String, Object> m : out) m.put("speedup_vs_sync_1_thread", sync1 == null ? null : sync1 / (Double) m.get("seconds_per_epoch"));
+        return out;
+    }
+
+    /** One fresh training run; adds its timed epochs to {@code times}; returns {test accuracy, steps}. */
+    private static double[] once(boolean shared, int k, int epochs, Dataset.Split sp, List<Double> times) {
+        Model m = Models.parse("mlp:128,64:relu", sp.train().features(), sp.train().classes(), 0);
+        Optimizer opt = Optimizer.builder(RmsPropConfig.builder().learningRate(1e-3).decay(0.99).eps(1e-8).build())
+                .layout(m.layout()).build();
+        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(64).seed(0).threads(shared ? 1 : k).build();
+        TrainingListener timer = new TrainingListener() {
+            long start;
+
+            @Override public void epochStarted(int epoch, int batches, int firstBatch) { start = System.nanoTime(); }
+
+            @Override public void batchDone(int epoch, int batch, int batches, double loss) {
+                if (batch == batches && epoch > 1) times.add((System.nanoTime() - start) / 1e9);
+            }
+        };
+        Trainer.Result r;
+        if (shared) {
+            try (SharedStateTrainer t = new SharedStateTrainer(m, opt, cfg, k)) {
+                r = t.fit(sp.train(), null, sp.test(), timer);
+            }
+        } else {
+            try (Trainer t = new Trainer(m, opt, cfg)) {
+                r = t.fit(sp.train(), null, sp.test(), timer);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new double[] {r.test().accuracy(), r.steps()};
+    }
+
+    private static double median(List<Double> xs) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The table lines. */
+    static void print(PrintWriter out, List<Map<String, Object>> rows) {
+        out.println("shared-state training — MNIST-10k 784-128-64-10, batch 64, RMSprop 1e-3, fp32; median of timed epochs");
+        out.printf(Locale.ROOT, "%-8s %7s | %9s %10s %10s | %s%n", "mode", "threads", "s/epoch", "samples/s", "vs sync 1", "test accuracy after "
+                + (rows.isEmpty() ? "" : rows.get(0).get("epochs")) + " epochs (per round)");
+        for (Map<String, Object> m : rows) {
+            @SuppressWarnings("unchecked") List<Double> acc = (List<Double>) m.get("test_accuracy");
+            StringBuilder a = new StringBuilder();
+            for (double v : acc) a.append(a.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
+            Double sp = (Double) m.get("speedup_vs_sync_1_thread");
+            out.printf(Locale.ROOT, "%-8s %7d | %9.3f %10.0f %10s | %s%n", m.get("mode"), (Integer) m.get("threads"),
+                    (Double) m.get("seconds_per_epoch"), (Double) m.get("samples_per_second"),
+                    sp == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", sp), a);
+        }
+    }
+}
