@@ -71,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shared-workers", split = ",", paramLabel = "K", description = "With --shared: worker counts of shared-state training (default 1,2,4; synchronous training runs --threads).")
     List<Integer> sharedWorkers = new ArrayList<>(List.of(1, 2, 4));
 
+    @Option(names = "--shared-rounds", paramLabel = "N", description = "With --shared: rounds over all configurations (default 3, --quick 1); each trains 3 epochs (--quick 2), the first untimed.")
+    Integer sharedRounds;
+
     @Option(names = "--python", paramLabel = "PATH",
             description = "Python interpreter with torch for the PyTorch baselines (default ${DEFAULT-VALUE}, Debian's PyTorch 1.13; "
                     + "e.g. a venv's bin/python with the PyTorch 2 CPU wheel).")
@@ -111,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int k : threads) if (k < 1 || k > 256) throw new CliException("--threads must be in 1..256, got " + k);
         for (int k : sharedWorkers) if (k < 1 || k > 256) throw new CliException("--shared-workers must be in 1..256, got " + k);
+        if (sharedRounds != null && (sharedRounds < 1 || sharedRounds > 100)) throw new CliException("--shared-rounds must be in 1..100, got " + sharedRounds);
         if (minTimeMs != null && (minTimeMs < 1 || minTimeMs > 600_000)) {
             throw new CliException("--min-time-ms must be in 1..600000, got " + minTimeMs);
         }
@@ -196,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
                     mlpRows.add(m);
                 }
             }
-            List<Map<String, Object>> sharedRows = shared ? BenchShared.run(threads, sharedWorkers, quick ? 2 : 3, quick ? 1 : 2, err) : null;
+            List<Map<String, Object>> sharedRows = shared ? BenchShared.run(threads, sharedWorkers, quick ? 2 : 3, sharedRounds != null ? sharedRounds : quick ? 1 : 3, err) : null;
             String loadAfter = loadAverage();
             if (json) {
                 printJson(out, rows, mlpRows, sharedRows);

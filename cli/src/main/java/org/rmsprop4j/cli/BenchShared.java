@@ -26,9 +26,11 @@ import org.rmsprop4j.train.model.Models;
  * batch 64, RMSprop lr 1e-3, float32, seed 0). Every configuration trains a fresh model for the same
  * number of epochs; the first epoch is a warm-up, the others are timed from their first batch to
  * their last optimizer step (evaluation excluded); the test accuracy is taken after the last epoch.
+ * Before the rounds, one untimed epoch of each mode lets the JIT compile both paths.
  * The configurations are run one after the other in rounds (sync 1, shared 1, sync 2, shared 2, ...),
  * so that a change of load hits all of them alike, and a median is taken over every timed epoch of
- * every round.
+ * every round. The process's CPU time per timed epoch (all threads) is reported too: on a loaded
+ * machine it says how much work an epoch took when the wall time mostly says how much CPU was free.
  */
 final class BenchShared {
     private BenchShared() {}
@@ -43,15 +45,22 @@ final class BenchShared {
             if (syncThreads.contains(k)) configs.add(new String[] {"sync", String.valueOf(k)});
             if (sharedWorkers.contains(k)) configs.add(new String[] {"shared", String.valueOf(k)});
         }
+        // warm-up, not recorded: one epoch of each mode, so that no configuration pays the JIT's compilation in its timed epochs
+        err.println("bench: shared-state training, warm-up");
+        err.flush();
+        once(false, 1, 1, sp, new ArrayList<>());
+        once(true, Math.max(1, most), 1, sp, new ArrayList<>());
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Double>> accuracy = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         Map<String, Long> steps = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
             for (String[] c : configs) {
                 String key = c[0] + " " + c[1];
                 err.printf(Locale.ROOT, "bench: shared-state training, round %d/%d: %s thread(s)%n", r + 1, rounds, key);
                 err.flush();
-                double[] res = once(c[0].equals("shared"), Integer.parseInt(c[1]), epochs, sp, times.computeIfAbsent(key, x -> new ArrayList<>()));
+                double[] res = once(c[0].equals("shared"), Integer.parseInt(c[1]), epochs, sp, times.computeIfAbsent(key, x -> new ArrayList<>()),
+                        cpu.computeIfAbsent(key, x -> new ArrayList<>()));
                 accuracy.computeIfAbsent(key, x -> new ArrayList<>()).add(res[0]);
                 steps.put(key, (long) res[1]);
             }
@@ -70,6 +79,8 @@ final class BenchShared {
             m.put("seconds_per_epoch", median);
             m.put("epoch_seconds", times.get(key));
             m.put("samples_per_second", rows / median);
+            double cpuMedian = median(cpu.get(key));
+            m.put("cpu_seconds_per_epoch", Double.isNaN(cpuMedian) ? null : cpuMedian);
             m.put("epochs", epochs);
             m.put("steps", steps.get(key));
             m.put("test_accuracy", accuracy.get(key));
@@ -81,17 +92,29 @@ final class BenchShared {
 
     /** One fresh training run; adds its timed epochs to {@code times}; returns {test accuracy, steps}. */
     private static double[] once(boolean shared, int k, int epochs, Dataset.Split sp, List<Double> times) {
+        return once(shared, k, epochs, sp, times, new ArrayList<>());
+    }
+
+    /** As above; also adds each timed epoch's CPU time of the whole process (all threads) to {@code cpu}. */
+    private static double[] once(boolean shared, int k, int epochs, Dataset.Split sp, List<Double> times, List<Double> cpu) {
         Model m = Models.parse("mlp:128,64:relu", sp.train().features(), sp.train().classes(), 0);
         Optimizer opt = Optimizer.builder(RmsPropConfig.builder().learningRate(1e-3).decay(0.99).eps(1e-8).build())
                 .layout(m.layout()).build();
         TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(64).seed(0).threads(shared ? 1 : k).build();
         TrainingListener timer = new TrainingListener() {
-            long start;
+            long start, cpuStart;
 
-            @Override public void epochStarted(int epoch, int batches, int firstBatch) { start = System.nanoTime(); }
+            @Override public void epochStarted(int epoch, int batches, int firstBatch) {
+                start = System.nanoTime();
+                cpuStart = processCpuNanos();
+            }
 
             @Override public void batchDone(int epoch, int batch, int batches, double loss) {
-                if (batch == batches && epoch > 1) times.add((System.nanoTime() - start) / 1e9);
+                if (batch == batches && epoch > 1) {
+                    times.add((System.nanoTime() - start) / 1e9);
+                    long c = processCpuNanos();
+                    if (c >= 0 && cpuStart >= 0) cpu.add((c - cpuStart) / 1e9);
+                }
             }
         };
         Trainer.Result r;
@@ -109,7 +132,16 @@ final class BenchShared {
         return new double[] {r.test().accuracy(), r.steps()};
     }
 
+    /** CPU time of this process (all threads), or -1 when the JVM does not report it. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     private static double median(List<Double> xs) {
+        if (xs.isEmpty()) return Double.NaN;
         double[] s = xs.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -118,16 +150,17 @@ final class BenchShared {
     /** The table lines. */
     static void print(PrintWriter out, List<Map<String, Object>> rows) {
         out.println("shared-state training — MNIST-10k 784-128-64-10, batch 64, RMSprop 1e-3, fp32; median of timed epochs");
-        out.printf(Locale.ROOT, "%-8s %7s | %9s %10s %10s | %s%n", "mode", "threads", "s/epoch", "samples/s", "vs sync 1", "test accuracy after "
+        out.printf(Locale.ROOT, "%-8s %7s | %9s %10s %10s %9s | %s%n", "mode", "threads", "s/epoch", "samples/s", "vs sync 1", "cpu s/ep", "test accuracy after "
                 + (rows.isEmpty() ? "" : rows.get(0).get("epochs")) + " epochs (per round)");
         for (Map<String, Object> m : rows) {
             @SuppressWarnings("unchecked") List<Double> acc = (List<Double>) m.get("test_accuracy");
             StringBuilder a = new StringBuilder();
             for (double v : acc) a.append(a.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
             Double sp = (Double) m.get("speedup_vs_sync_1_thread");
-            out.printf(Locale.ROOT, "%-8s %7d | %9.3f %10.0f %10s | %s%n", m.get("mode"), (Integer) m.get("threads"),
+            Double c = (Double) m.get("cpu_seconds_per_epoch");
+            out.printf(Locale.ROOT, "%-8s %7d | %9.3f %10.0f %10s %9s | %s%n", m.get("mode"), (Integer) m.get("threads"),
                     (Double) m.get("seconds_per_epoch"), (Double) m.get("samples_per_second"),
-                    sp == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", sp), a);
+                    sp == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", sp), c == null ? "n/a" : String.format(Locale.ROOT, "%.3f", c), a);
         }
     }
 }
