@@ -81,8 +81,11 @@ public final class Optimizer {
     private final int parallelThreshold;
     private final RunTask runTask = new RunTask();
     private long steps;
-    /** The open {@link SharedState} session, or null. */
-    private volatile SharedState sharedSession;
+    /**
+     * The open {@link SharedState} session, or null. Not volatile, so that the step's check costs a plain
+     * load: threads that synchronize with the one that opened the session (started or joined by it) see it.
+     */
+    private SharedState sharedSession;
 
     /** One run of one fused group, reused every step so that a parallel step allocates nothing. */
     private static final class RunTask implements ChunkPool.RangeTask {

@@ -126,6 +126,19 @@ class SharedStateTrainerTest {
         }
     }
 
+    /** The MNIST target of the synchronous run (TrainerTest), on 2 shared-state workers; tag "slow" (see train/pom.xml). */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void mnist8EpochsOnTwoSharedStateWorkersReach95Percent() {
+        Model m = Models.parse("mlp:128,64", 784, 10, 0);
+        Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).build();
+        try (SharedStateTrainer t = new SharedStateTrainer(m, opt, TrainConfig.builder().epochs(8).batchSize(64).seed(42).build(), 2)) {
+            Trainer.Result r = t.fit(mnist.train(), null, mnist.test(), null);
+            assertThat(r.steps()).isEqualTo(8 * 125);
+            assertThat(r.test().accuracy()).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
     @Test
     void aFailingWorkerLeavesParametersAndStateAsTheEpochFoundThem() {
         Model m = Models.parse("mlp:16", 64, 10, 0);
