@@ -27,7 +27,8 @@ import org.rmsprop4j.train.model.Models;
  * number of epochs; the first epoch is a warm-up, the others are timed from their first batch to
  * their last optimizer step (evaluation excluded); the test accuracy is taken after the last epoch.
  * Before the rounds, one untimed epoch of each mode lets the JIT compile both paths.
- * The configurations are run one after the other in rounds (sync 1, shared 1, sync 2, shared 2, ...),
+ * The configurations are run one after the other in rounds (sync 1, shared 1, sync 2, shared 2,
+ * shared-dynamic 2, ...; shared-dynamic: {@link SharedStateTrainer#dynamicBatches} on),
  * so that a change of load hits all of them alike, and a median is taken over every timed epoch of
  * every round. The process's CPU time per timed epoch (all threads) is reported too: on a loaded
  * machine it says how much work an epoch took when the wall time mostly says how much CPU was free.
@@ -47,12 +48,13 @@ final class BenchShared {
         for (int k = 1; k <= most; k++) {
             if (syncThreads.contains(k)) configs.add(new String[] {"sync", String.valueOf(k)});
             if (sharedWorkers.contains(k)) configs.add(new String[] {"shared", String.valueOf(k)});
+            if (sharedWorkers.contains(k) && k > 1) configs.add(new String[] {"shared-dynamic", String.valueOf(k)});
         }
         // warm-up, not recorded: one epoch of each mode, so that no configuration pays the JIT's compilation in its timed epochs
         err.println("bench: shared-state training, warm-up");
         err.flush();
-        once(false, 1, 1, sp, new ArrayList<>());
-        once(true, Math.max(1, most), 1, sp, new ArrayList<>());
+        once("sync", 1, 1, sp, new ArrayList<>());
+        once("shared", Math.max(1, most), 1, sp, new ArrayList<>());
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Double>> accuracy = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
@@ -63,7 +65,7 @@ final class BenchShared {
                 String key = c[0] + " " + c[1];
                 err.printf(Locale.ROOT, "bench: shared-state training, round %d/%d: %s thread(s)%n", r + 1, rounds, key);
                 err.flush();
-                double[] res = once(c[0].equals("shared"), Integer.parseInt(c[1]), epochs, sp, times.computeIfAbsent(key, x -> new ArrayList<>()),
+                double[] res = once(c[0], Integer.parseInt(c[1]), epochs, sp, times.computeIfAbsent(key, x -> new ArrayList<>()),
                         cpu.computeIfAbsent(key, x -> new ArrayList<>()), busiest.computeIfAbsent(key, x -> new ArrayList<>()));
                 accuracy.computeIfAbsent(key, x -> new ArrayList<>()).add(res[0]);
                 steps.put(key, (long) res[1]);
@@ -97,16 +99,17 @@ final class BenchShared {
     }
 
     /** One fresh training run; adds its timed epochs to {@code times}; returns {test accuracy, steps}. */
-    private static double[] once(boolean shared, int k, int epochs, Dataset.Split sp, List<Double> times) {
-        return once(shared, k, epochs, sp, times, new ArrayList<>(), new ArrayList<>());
+    private static double[] once(String mode, int k, int epochs, Dataset.Split sp, List<Double> times) {
+        return once(mode, k, epochs, sp, times, new ArrayList<>(), new ArrayList<>());
     }
 
     /**
      * As above; also adds each timed epoch's CPU time of the whole process (all threads) to {@code cpu}
      * and the largest CPU time one thread spent in it to {@code busiest}.
      */
-    private static double[] once(boolean shared, int k, int epochs, Dataset.Split sp, List<Double> times, List<Double> cpu,
+    private static double[] once(String mode, int k, int epochs, Dataset.Split sp, List<Double> times, List<Double> cpu,
                                  List<Double> busiest) {
+        boolean shared = !mode.equals("sync");
         Model m = Models.parse("mlp:128,64:relu", sp.train().features(), sp.train().classes(), 0);
         Optimizer opt = Optimizer.builder(RmsPropConfig.builder().learningRate(1e-3).decay(0.99).eps(1e-8).build())
                 .layout(m.layout()).build();
@@ -140,6 +143,7 @@ final class BenchShared {
         Trainer.Result r;
         if (shared) {
             try (SharedStateTrainer t = new SharedStateTrainer(m, opt, cfg, k)) {
+                t.dynamicBatches(mode.equals("shared-dynamic"));
                 r = t.fit(sp.train(), null, sp.test(), timer);
             }
         } else {
@@ -182,7 +186,7 @@ final class BenchShared {
     /** The table lines. */
     static void print(PrintWriter out, List<Map<String, Object>> rows) {
         out.println("shared-state training — MNIST-10k 784-128-64-10, batch 64, RMSprop 1e-3, fp32; median of timed epochs");
-        out.printf(Locale.ROOT, "%-8s %7s | %9s %10s %10s %9s %9s | %s%n", "mode", "threads", "s/epoch", "samples/s", "vs sync 1", "cpu s/ep", "busiest", "test accuracy after "
+        out.printf(Locale.ROOT, "%-14s %7s | %9s %10s %10s %9s %9s | %s%n", "mode", "threads", "s/epoch", "samples/s", "vs sync 1", "cpu s/ep", "busiest", "test accuracy after "
                 + (rows.isEmpty() ? "" : rows.get(0).get("epochs")) + " epochs (per round)");
         for (Map<String, Object> m : rows) {
             @SuppressWarnings("unchecked") List<Double> acc = (List<Double>) m.get("test_accuracy");
@@ -191,7 +195,7 @@ final class BenchShared {
             Double sp = (Double) m.get("speedup_vs_sync_1_thread");
             Double c = (Double) m.get("cpu_seconds_per_epoch");
             Double b = (Double) m.get("busiest_thread_cpu_seconds_per_epoch");
-            out.printf(Locale.ROOT, "%-8s %7d | %9.3f %10.0f %10s %9s %9s | %s%n", m.get("mode"), (Integer) m.get("threads"),
+            out.printf(Locale.ROOT, "%-14s %7d | %9.3f %10.0f %10s %9s %9s | %s%n", m.get("mode"), (Integer) m.get("threads"),
                     (Double) m.get("seconds_per_epoch"), (Double) m.get("samples_per_second"),
                     sp == null ? "n/a" : String.format(Locale.ROOT, "%.2f×", sp), c == null ? "n/a" : String.format(Locale.ROOT, "%.3f", c),
                     b == null ? "n/a" : String.format(Locale.ROOT, "%.3f", b), a);

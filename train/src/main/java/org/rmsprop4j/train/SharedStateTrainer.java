@@ -69,6 +69,7 @@ public final class SharedStateTrainer implements AutoCloseable {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int badEpochs;
     private boolean stopped;
+    private boolean dynamicBatches;
 
     /**
      * @param model     the model; parameters are initialised with {@code config.seed()}, as {@link Trainer} does
@@ -133,6 +134,19 @@ public final class SharedStateTrainer implements AutoCloseable {
             chunk64 = compute32 ? null : new double[n];
             scratch = compute32 ? model.newScratch32() : model.newScratch();
         }
+    }
+
+    /**
+     * Deals batches on demand instead of round-robin: each worker takes the next batch nobody has taken
+     * (an atomic counter), so a worker the operating system deschedules does not hold up the end of the
+     * epoch; which worker computes which batch is then racy too (the batches and their order of taking are
+     * still the seeded ones). Off by default. Call it before {@link #fit}.
+     *
+     * @return this trainer
+     */
+    public SharedStateTrainer dynamicBatches(boolean on) {
+        dynamicBatches = on;
+        return this;
     }
 
     public Model model() { return model; }
@@ -220,6 +234,7 @@ public final class SharedStateTrainer implements AutoCloseable {
         }
         Object listenerLock = new Object();
         int[] done = {0};
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         SharedState shared = optimizer.shared();
         SharedState.Worker[] ws = new SharedState.Worker[workers];
@@ -233,10 +248,10 @@ public final class SharedStateTrainer implements AutoCloseable {
             List<Future<?>> fs = new ArrayList<>();
             for (int w = 1; w < workers; w++) {
                 int id = w;
-                fs.add(pool.submit(() -> work(id, ws[id], data, perm, batches, l, listenerLock, done, failed)));
+                fs.add(pool.submit(() -> work(id, ws[id], data, perm, batches, l, listenerLock, done, failed, next)));
             }
             try {
-                work(0, ws[0], data, perm, batches, l, listenerLock, done, failed);
+                work(0, ws[0], data, perm, batches, l, listenerLock, done, failed, next);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 failed.set(true);
@@ -275,13 +290,14 @@ public final class SharedStateTrainer implements AutoCloseable {
         steps += shared.appliedSteps();
     }
 
-    /** Worker {@code id}'s part of an epoch: batches id, id+K, id+2K, ... in order. */
+    /** Worker {@code id}'s part of an epoch: batches id, id+K, id+2K, ... in order (or, with dynamic batches, the next untaken one). */
     private void work(int id, SharedState.Worker sw, Dataset data, int[] perm, int batches, TrainingListener l, Object lock,
-                      int[] done, AtomicBoolean failed) {
+                      int[] done, AtomicBoolean failed, java.util.concurrent.atomic.AtomicInteger next) {
         WorkerBuffers b = buffers[id];
         int bs = config.batchSize(), n = data.size();
         try {
-            for (int batch = id; batch < batches; batch += workers) {
+            for (int batch = dynamicBatches ? next.getAndIncrement() : id; batch < batches;
+                 batch = dynamicBatches ? next.getAndIncrement() : batch + workers) {
                 if (failed.get()) return;
                 int from = batch * bs, to = Math.min(n, from + bs);
                 double loss = compute32 ? gradient32(b, data, perm, from, to) : gradient64(b, data, perm, from, to);

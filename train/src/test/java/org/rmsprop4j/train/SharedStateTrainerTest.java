@@ -126,6 +126,24 @@ class SharedStateTrainerTest {
         }
     }
 
+    /** Batches dealt on demand: every batch is applied exactly once, whichever worker takes it. */
+    @Test
+    void dynamicBatchesApplyEveryBatchOnce() {
+        Model m = Models.parse("mlp:32", 64, 10, 0);
+        Optimizer opt = optimizer(m, RMS, Dtype.FLOAT32);
+        int batches = (digits.train().size() + 31) / 32;
+        AtomicInteger calls = new AtomicInteger();
+        try (SharedStateTrainer t = new SharedStateTrainer(m, opt, TrainConfig.builder().epochs(3).batchSize(32).seed(5).build(), 3)) {
+            Trainer.Result r = t.dynamicBatches(true).fit(digits.train(), null, digits.test(), new TrainingListener() {
+                @Override public void batchDone(int epoch, int batch, int n, double loss) { calls.incrementAndGet(); }
+            });
+            assertThat(r.steps()).isEqualTo(3L * batches).isEqualTo(opt.steps());
+            assertThat(calls.get()).isEqualTo(3 * batches);
+            assertThat(java.util.Arrays.stream(t.workerSteps()).sum()).isEqualTo(r.steps());
+            assertThat(r.test().accuracy()).isGreaterThan(0.85);
+        }
+    }
+
     /** The MNIST target of the synchronous run (TrainerTest), on 2 shared-state workers; tag "slow" (see train/pom.xml). */
     @Test
     @org.junit.jupiter.api.Tag("slow")
