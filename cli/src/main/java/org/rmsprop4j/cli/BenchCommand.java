@@ -63,6 +63,17 @@ final class BenchCommand implements Callable<Integer> {
                     + "torch.mm's rate on square products), both with --python (adds one to two minutes). JSON: an extra \"mlp\" list beside \"rows\".")
     boolean mlp;
 
+    @Option(names = "--shared",
+            description = "Also time shared-state (Hogwild!, lock-free, racy) training against synchronous training on the MLP epoch: "
+                    + "s/epoch, samples/s and the test accuracy after the same epochs (BenchShared). JSON: an extra \"shared\" list beside \"rows\".")
+    boolean shared;
+
+    @Option(names = "--shared-workers", split = ",", paramLabel = "K", description = "With --shared: worker counts of shared-state training (default 1,2,4; synchronous training runs --threads).")
+    List<Integer> sharedWorkers = new ArrayList<>(List.of(1, 2, 4));
+
+    @Option(names = "--shared-rounds", paramLabel = "N", description = "With --shared: rounds over all configurations (default 3, --quick 1); each trains 3 epochs (--quick 2), the first untimed.")
+    Integer sharedRounds;
+
     @Option(names = "--python", paramLabel = "PATH",
             description = "Python interpreter with torch for the PyTorch baselines (default ${DEFAULT-VALUE}, Debian's PyTorch 1.13; "
                     + "e.g. a venv's bin/python with the PyTorch 2 CPU wheel).")
@@ -102,6 +113,8 @@ final class BenchCommand implements Callable<Integer> {
             default: throw new CliException("--dtype must be float32 or float64 (or fp32, fp64), got '" + dtype + "'");
         }
         for (int k : threads) if (k < 1 || k > 256) throw new CliException("--threads must be in 1..256, got " + k);
+        for (int k : sharedWorkers) if (k < 1 || k > 256) throw new CliException("--shared-workers must be in 1..256, got " + k);
+        if (sharedRounds != null && (sharedRounds < 1 || sharedRounds > 100)) throw new CliException("--shared-rounds must be in 1..100, got " + sharedRounds);
         if (minTimeMs != null && (minTimeMs < 1 || minTimeMs > 600_000)) {
             throw new CliException("--min-time-ms must be in 1..600000, got " + minTimeMs);
         }
@@ -187,9 +200,10 @@ final class BenchCommand implements Callable<Integer> {
                     mlpRows.add(m);
                 }
             }
+            List<Map<String, Object>> sharedRows = shared ? BenchShared.run(threads, sharedWorkers, quick ? 2 : 3, sharedRounds != null ? sharedRounds : quick ? 1 : 3, err) : null;
             String loadAfter = loadAverage();
             if (json) {
-                printJson(out, rows, mlpRows);
+                printJson(out, rows, mlpRows, sharedRows);
                 err.println("bench: " + machine(base) + "; load average before " + loadBefore + ", after " + loadAfter);
             } else {
                 printTable(out, rows, base, loadBefore, loadAfter, minMs);
@@ -202,6 +216,7 @@ final class BenchCommand implements Callable<Integer> {
                             num((Double) m.get("sgemm_limit_seconds_per_epoch")), num((Double) m.get("sgemm_gflops")),
                             ratio((Double) m.get("ours_over_sgemm_limit")));
                 }
+                if (sharedRows != null) BenchShared.print(out, sharedRows);
             }
         }
         out.flush();
@@ -236,7 +251,7 @@ final class BenchCommand implements Callable<Integer> {
         return (int) d;
     }
 
-    private void printJson(PrintWriter out, List<Row> rows, List<Map<String, Object>> mlpRows) throws Exception {
+    private void printJson(PrintWriter out, List<Row> rows, List<Map<String, Object>> mlpRows, List<Map<String, Object>> sharedRows) throws Exception {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -256,6 +271,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("rows", list);
         if (mlp) root.put("mlp", mlpRows);
+        if (sharedRows != null) root.put("shared", sharedRows);
         out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     }
 

@@ -82,6 +82,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the gradient (default: the number of cores, at most 8). Does not change results.")
     Integer threads;
 
+    @Option(names = "--shared-threads", paramLabel = "K",
+            description = {"Asynchronous mode: K worker threads train on shared parameters and a shared optimizer state "
+                    + "(RMSprop's mean square, momentum) without locks (Hogwild!, A3C's shared RMSprop). RACY BY DESIGN: an element's "
+                    + "update can be overwritten by another worker's, gradients are computed at parameters other workers are changing, "
+                    + "and results differ from run to run (the step count stays exact). Each worker takes every K-th batch of the seeded "
+                    + "order. RMSprop, SGD or Adam; not with --threads, --spark, --resume or checkpoints. Without it (the default) "
+                    + "training is synchronous and bit-reproducible."})
+    Integer sharedThreads;
+
     @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "16",
             description = "Rows per gradient chunk; part of the arithmetic, so changing it changes the last bits (default: ${DEFAULT-VALUE}).")
     int chunkSize;
@@ -160,6 +169,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
         }
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
+        if (sharedThreads != null) th = SharedTrainRun.check(sharedThreads, threads, spark, resume, checkpointDir, checkpointEverySteps);
         if (!(testFraction > 0 && testFraction < 1)) throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
         if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
             throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
@@ -263,6 +273,7 @@ final class TrainCommand implements Callable<Integer> {
             default: throw new CliException("--non-finite must be propagate, skip or stop, got '" + nonFinite + "'");
         }
         Optimizer optimizer = ob.build();
+        if (sharedThreads != null) SharedTrainRun.checkOptimizer(optimizer); // before anything is printed
 
         out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
                 val == null ? "" : " / " + val.size() + " validation", test.size(), train.features(), train.classes(), prep);
@@ -281,6 +292,13 @@ final class TrainCommand implements Callable<Integer> {
         List<TrainingListener> ls = new ArrayList<>();
         ls.add(noProgress ? new EpochLinesOnly(progress) : progress);
         if (mw != null) ls.add(mw);
+        if (sharedThreads != null) {
+            try {
+                return SharedTrainRun.run(out, m, optimizer, cfg, sharedThreads, train, val, test, new Fanout(ls), t0);
+            } finally {
+                progress.close();
+            }
+        }
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
                 try {

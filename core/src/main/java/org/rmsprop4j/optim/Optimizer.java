@@ -31,7 +31,8 @@ import org.rmsprop4j.transform.Chain;
  * {@code params}: Modified. {@code grads}: Not modified, except that configured {@link Clipping}
  * rescales it in place (as PyTorch's {@code clip_grad_*_} do). Under {@link NonFinitePolicy#SKIP} and
  * {@link NonFinitePolicy#THROW} a gradient holding NaN or an infinity leaves parameters, state,
- * gradients and step counts exactly as they were. Not thread-safe: one thread steps at a time.
+ * gradients and step counts exactly as they were. Not thread-safe: one thread steps at a time
+ * (for lock-free stepping by several threads at once, racy by design, see {@link #shared()}).
  *
  * <h2>Groups</h2>
  * Parameters not named by any {@link Builder#group group} form the group {@code "default"} with
@@ -80,6 +81,11 @@ public final class Optimizer {
     private final int parallelThreshold;
     private final RunTask runTask = new RunTask();
     private long steps;
+    /**
+     * The open {@link SharedState} session, or null. Not volatile, so that the step's check costs a plain
+     * load: threads that synchronize with the one that opened the session (started or joined by it) see it.
+     */
+    private SharedState sharedSession;
 
     /** One run of one fused group, reused every step so that a parallel step allocates nothing. */
     private static final class RunTask implements ChunkPool.RangeTask {
@@ -256,6 +262,7 @@ public final class Optimizer {
 
     /** Zeroes every step count and refills state with its initial values; learning rates return to the specs'. */
     public void resetState() {
+        checkNotShared("resetState");
         for (Group g : groups) {
             g.step = 0;
             g.baseLr = g.spec.learningRate();
@@ -315,12 +322,14 @@ public final class Optimizer {
 
     /** Sets the base learning rate of every group, as assigning {@code param_groups[i]['lr']} in PyTorch. */
     public void setLearningRate(double lr) {
+        checkNotShared("setLearningRate");
         Checks.nonNegative("learningRate", lr);
         for (Group g : groups) g.baseLr = lr;
     }
 
     /** Sets the base learning rate of one group. */
     public void setLearningRate(String group, double lr) {
+        checkNotShared("setLearningRate");
         Checks.nonNegative("learningRate", lr);
         group(group).baseLr = lr;
     }
@@ -354,6 +363,7 @@ public final class Optimizer {
      * @return true if the step was applied, false if it was skipped under {@link NonFinitePolicy#SKIP}
      */
     public boolean step(float[] params, float[] grads) {
+        if (sharedSession != null) checkNotShared("step");
         checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
                 params == grads);
         return doStep(params, grads, null, null);
@@ -361,6 +371,7 @@ public final class Optimizer {
 
     /** One step of every group on float64 parameters; see {@link #step(float[], float[])}. */
     public boolean step(double[] params, double[] grads) {
+        if (sharedSession != null) checkNotShared("step");
         checkArrays(Dtype.FLOAT64, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
                 params == grads);
         return doStep(null, null, params, grads);
@@ -462,6 +473,7 @@ public final class Optimizer {
      *                               {@link Schedule}, or implement {@link Schedule.Custom})
      */
     public StateDict stateDict() {
+        checkNotShared("stateDict");
         List<StateDict.GroupState> gs = new ArrayList<>();
         Map<String, double[]> buffers = new LinkedHashMap<>();
         for (Group g : groups) {
@@ -495,6 +507,7 @@ public final class Optimizer {
      * @throws IllegalArgumentException naming the first mismatch; the optimizer is then unchanged
      */
     public void loadStateDict(StateDict sd) {
+        checkNotShared("loadStateDict");
         Checks.notNull("stateDict", sd);
         if (sd.formatVersion() > StateDict.FORMAT_VERSION || sd.formatVersion() < 1) {
             throw Checks.invalid("state formatVersion", sd.formatVersion(), "1.." + StateDict.FORMAT_VERSION);
@@ -572,6 +585,42 @@ public final class Optimizer {
                 throw Checks.invalid("state buffer '" + key + "' at index " + i, x,
                         square ? "a finite " + dtype.label() + " value >= 0" : "a finite " + dtype.label() + " value");
             }
+        }
+    }
+
+    /**
+     * Opens lock-free stepping by several threads at once (Hogwild!, A3C's shared RMSprop): racy by
+     * design, see {@link SharedState}. Until it is closed this optimizer refuses {@link #step},
+     * {@link #stateDict()}, {@link #loadStateDict}, {@link #resetState()} and {@link #setLearningRate}.
+     *
+     * @throws IllegalArgumentException when a group's family is not RMSprop, SGD or Adam, or its chain is not fused
+     * @throws IllegalStateException    when a session is already open
+     */
+    public synchronized SharedState shared() {
+        checkNotShared("shared");
+        SharedState.Group[] gs = new SharedState.Group[groupArray.length];
+        for (int i = 0; i < gs.length; i++) {
+            Group g = groupArray[i];
+            SharedState.checkSupported(g.name, g.spec, g.rule == null ? null : Lowering.lower(g.chain));
+            gs[i] = new SharedState.Group(g.name, g.rule, g.sf, g.sd, g.ctx.runOff, g.ctx.runLen, g.schedule, g.baseLr, g.step);
+        }
+        SharedState s = new SharedState(this, gs);
+        sharedSession = s;
+        return s;
+    }
+
+    /** {@link SharedState#close()}: every group's step count grows by the steps the workers applied. */
+    synchronized void sharedClosed(SharedState s, long applied) {
+        if (sharedSession != s) return;
+        for (Group g : groupArray) g.step += applied;
+        steps += applied;
+        sharedSession = null;
+    }
+
+    private void checkNotShared(String what) {
+        if (sharedSession != null) {
+            throw new IllegalStateException(what + " is refused while a SharedState of this optimizer is open (its workers may be "
+                    + "changing parameters and state); join the worker threads and close it first");
         }
     }
 

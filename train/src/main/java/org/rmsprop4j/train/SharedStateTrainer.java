@@ -1,0 +1,394 @@
+package org.rmsprop4j.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.optim.Dtype;
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.SharedState;
+import org.rmsprop4j.optim.StateDict;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.model.Model;
+
+/**
+ * Asynchronous training with shared parameters and shared optimizer state: {@code K} worker threads
+ * each compute the gradient of their own mini-batches and apply it, without locks, to the one
+ * parameter array and the one optimizer state (mean square, momentum) through a
+ * {@link SharedState} — Hogwild! (Recht et al. 2011) with A3C's shared RMSprop (Mnih et al. 2016).
+ * <b>Racy by design</b>: results depend on how the threads interleave and are not reproducible bit
+ * for bit; {@link Trainer} (synchronous, the same bits whatever its thread count) stays the default.
+ *
+ * <h2>What is deterministic and what is not</h2>
+ * Initialisation and every epoch's shuffle are {@link Trainer}'s (same seed, same permutation). Batch
+ * {@code b} of an epoch (rows {@code b·batchSize ..}) goes to worker {@code b mod K}, which works
+ * through its batches in order, so each worker's batches are fixed by the seed; only the
+ * interleaving of the workers' steps is not. For each batch a worker copies the shared parameters
+ * into its own buffer (a racy read: other workers may be writing), computes the batch's gradient
+ * from that copy exactly as {@link Trainer} does (fixed chunks of {@link TrainConfig#chunkSize()}
+ * rows summed in order, float32 for a float32 model with a float32 path), and applies it with
+ * {@link SharedState.Worker#step}. What the races can lose is described there: an element's update
+ * overwritten by another worker's read-modify-write of the same element; never a step count (every
+ * applied batch is counted exactly). With one worker nothing races and the run is bit for bit that of
+ * {@link Trainer} with one thread (tested).
+ *
+ * <h2>Epochs</h2> The workers are joined at the end of every epoch, so evaluation, the metrics and
+ * {@link #optimizer()}'s {@link Optimizer#stateDict()} see exact, settled values then. Listener calls:
+ * {@code epochStarted} and {@code epochDone} on the calling thread; {@code batchDone} from the worker
+ * threads, one at a time (serialized), with the number of batches done so far in the epoch.
+ * {@link TrainConfig#threads()} is not used (the worker count is); checkpoints and resume are not
+ * supported (refused). If a worker fails, the others stop, and parameters and optimizer state are
+ * put back as they were at the start of that epoch before the failure is rethrown.
+ *
+ * <h2>Lifecycle</h2> Construct, {@link #fit}, {@link #close()} (stops the threads). Not thread-safe.
+ */
+public final class SharedStateTrainer implements AutoCloseable {
+    /** Largest worker count accepted. */
+    public static final int MAX_WORKERS = 256;
+
+    private final Model model;
+    private final Optimizer optimizer;
+    private final TrainConfig config;
+    private final int workers;
+    private final boolean f32, compute32;
+    private final float[] p32;
+    private final double[] p64;
+    private final Rng rng;
+    private final ExecutorService pool;
+    private final WorkerBuffers[] buffers;
+    private final long[] workerSteps;
+    private long rngAtEpochStart;
+    private int epoch;
+    private long steps;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int badEpochs;
+    private boolean stopped;
+    private boolean dynamicBatches;
+
+    /**
+     * @param model     the model; parameters are initialised with {@code config.seed()}, as {@link Trainer} does
+     * @param optimizer built on {@code model.layout()}; its groups must be RMSprop, SGD or Adam with a fused kernel
+     * @param config    epochs, batch and chunk size, seed, patience; {@code threads} is not used, a checkpoint folder is refused
+     * @param workers   worker threads, 1..{@value #MAX_WORKERS}
+     */
+    public SharedStateTrainer(Model model, Optimizer optimizer, TrainConfig config, int workers) {
+        this.model = Checks.notNull("model", model);
+        this.optimizer = Checks.notNull("optimizer", optimizer);
+        this.config = Checks.notNull("config", config);
+        if (workers < 1 || workers > MAX_WORKERS) throw Checks.invalid("workers", workers, "in 1.." + MAX_WORKERS);
+        if (!optimizer.layout().equals(model.layout())) {
+            throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
+        }
+        if (config.checkpointDir() != null) {
+            throw Checks.invalid("checkpointDir", config.checkpointDir(), "none (null): shared-state training writes no checkpoints; "
+                    + "save optimizer().stateDict() and parameters() after fit, when they are exact");
+        }
+        optimizer.shared().close(); // refuses an unsupported optimizer now, not after the data is loaded
+        this.workers = workers;
+        f32 = optimizer.dtype() == Dtype.FLOAT32;
+        int n = model.layout().size();
+        p64 = new double[n];
+        p32 = f32 ? new float[n] : null;
+        rng = new Rng(config.seed());
+        model.initialize(p64, rng);
+        if (f32) {
+            for (int i = 0; i < n; i++) {
+                p32[i] = (float) p64[i];
+                p64[i] = p32[i];
+            }
+        }
+        rngAtEpochStart = rng.state();
+        compute32 = f32 && model.hasFloat32Path() && Trainer.FLOAT32_COMPUTE;
+        buffers = new WorkerBuffers[workers];
+        for (int w = 0; w < workers; w++) buffers[w] = new WorkerBuffers(n);
+        workerSteps = new long[workers];
+        pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
+            Thread t = new Thread(r, "rmsprop4j-shared-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /** One worker's own memory: its copy of the parameters, gradient buffers, model scratch. */
+    private final class WorkerBuffers {
+        final float[] local32, g32, chunk32, sum32;
+        final double[] local64, g64, chunk64;
+        final Object scratch;
+        Object prepared;
+        double lossSum;
+        long rows;
+
+        WorkerBuffers(int n) {
+            local32 = f32 ? new float[n] : null;
+            g32 = f32 ? new float[n] : null;
+            chunk32 = compute32 ? new float[n] : null;
+            sum32 = compute32 ? new float[n] : null;
+            local64 = new double[n];
+            g64 = new double[n];
+            chunk64 = compute32 ? null : new double[n];
+            scratch = compute32 ? model.newScratch32() : model.newScratch();
+        }
+    }
+
+    /**
+     * Deals batches on demand instead of round-robin: each worker takes the next batch nobody has taken
+     * (an atomic counter), so a worker the operating system deschedules does not hold up the end of the
+     * epoch; which worker computes which batch is then racy too (the batches and their order of taking are
+     * still the seeded ones). Off by default. Call it before {@link #fit}.
+     *
+     * @return this trainer
+     */
+    public SharedStateTrainer dynamicBatches(boolean on) {
+        dynamicBatches = on;
+        return this;
+    }
+
+    public Model model() { return model; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    public TrainConfig config() { return config; }
+
+    /** Number of worker threads. */
+    public int workers() { return workers; }
+
+    /** Optimizer steps applied by all workers (exact: counted by the shared state's atomic counter). */
+    public long steps() { return steps; }
+
+    /** Steps each worker applied so far, by worker; they sum to {@link #steps()}. */
+    public long[] workerSteps() { return workerSteps.clone(); }
+
+    /** Completed epochs. */
+    public int epochsDone() { return epoch; }
+
+    /** A copy of the parameters (float32 values widened exactly when the dtype is float32). */
+    public double[] parameters() {
+        if (f32) for (int i = 0; i < p32.length; i++) p64[i] = p32[i];
+        return p64.clone();
+    }
+
+    /**
+     * Runs the remaining epochs; as {@link Trainer#fit(Dataset, Dataset, Dataset, TrainingListener)}, with
+     * the differences in the class comment.
+     */
+    public Trainer.Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) {
+        Checks.notNull("train", train);
+        checkData(train);
+        if (validation != null) checkData(validation);
+        if (test != null) checkData(test);
+        TrainingListener l = listener == null ? new TrainingListener() {} : listener;
+        int n = train.size(), bs = config.batchSize();
+        int batches = (n + bs - 1) / bs;
+        int[] perm = new int[n];
+        List<EpochMetrics> history = new ArrayList<>();
+        while (epoch < config.epochs() && !stopped) {
+            long t0 = System.nanoTime();
+            rng.setState(rngAtEpochStart);
+            for (int i = 0; i < n; i++) perm[i] = i;
+            rng.shuffle(perm);
+            l.epochStarted(epoch + 1, batches, 0);
+            runEpoch(train, perm, batches, l);
+            double lossSum = 0;
+            long rows = 0;
+            for (WorkerBuffers b : buffers) {
+                lossSum += b.lossSum;
+                rows += b.rows;
+            }
+            double trainLoss = lossSum / rows;
+            Trainer.Evaluation val = validation == null ? null : evaluate(validation);
+            Trainer.Evaluation te = test == null ? null : evaluate(test);
+            double monitored = val != null ? val.loss() : trainLoss;
+            if (monitored < bestLoss) {
+                bestLoss = monitored;
+                badEpochs = 0;
+            } else {
+                badEpochs++;
+            }
+            if (config.patience() > 0 && badEpochs >= config.patience()) stopped = true;
+            epoch++;
+            rngAtEpochStart = rng.state();
+            EpochMetrics m = new EpochMetrics(epoch, steps, trainLoss, val == null ? Double.NaN : val.loss(),
+                    te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(),
+                    optimizer.scheduledLearningRate(optimizer.groupNames().get(0)), (System.nanoTime() - t0) / 1e9);
+            history.add(m);
+            l.epochDone(m);
+        }
+        return new Trainer.Result(history, epoch, steps, stopped, test == null ? null : evaluate(test));
+    }
+
+    /** One epoch on all workers; joins them, closes the session, and on failure restores parameters and state. */
+    private void runEpoch(Dataset data, int[] perm, int batches, TrainingListener l) {
+        float[] saved32 = f32 ? p32.clone() : null;
+        double[] saved64 = f32 ? null : p64.clone();
+        StateDict savedState;
+        try {
+            savedState = optimizer.stateDict();
+        } catch (IllegalStateException e) {
+            savedState = null; // a schedule without a description cannot be saved: the state is then not restored on failure
+        }
+        Object listenerLock = new Object();
+        int[] done = {0};
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        SharedState shared = optimizer.shared();
+        SharedState.Worker[] ws = new SharedState.Worker[workers];
+        for (int w = 0; w < workers; w++) {
+            ws[w] = shared.worker();
+            buffers[w].lossSum = 0;
+            buffers[w].rows = 0;
+        }
+        Throwable failure = null;
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int w = 1; w < workers; w++) {
+                int id = w;
+                fs.add(pool.submit(() -> work(id, ws[id], data, perm, batches, l, listenerLock, done, failed, next)));
+            }
+            try {
+                work(0, ws[0], data, perm, batches, l, listenerLock, done, failed, next);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                failed.set(true);
+            }
+            boolean interrupted = false;
+            for (Future<?> f : fs) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // keep waiting: the workers write the shared arrays
+                    } catch (ExecutionException e) {
+                        if (failure == null) failure = e.getCause();
+                        else if (failure != e.getCause()) failure.addSuppressed(e.getCause());
+                        break;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted while the shared-state workers ran");
+            }
+        } finally {
+            shared.close(); // every worker has ended: the counts are exact
+        }
+        if (failure != null) {
+            if (savedState != null) optimizer.loadStateDict(savedState);
+            if (f32) System.arraycopy(saved32, 0, p32, 0, p32.length);
+            else System.arraycopy(saved64, 0, p64, 0, p64.length);
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error er) throw er;
+            throw new IllegalStateException(failure);
+        }
+        for (int w = 0; w < workers; w++) workerSteps[w] += ws[w].steps();
+        steps += shared.appliedSteps();
+    }
+
+    /** Worker {@code id}'s part of an epoch: batches id, id+K, id+2K, ... in order (or, with dynamic batches, the next untaken one). */
+    private void work(int id, SharedState.Worker sw, Dataset data, int[] perm, int batches, TrainingListener l, Object lock,
+                      int[] done, AtomicBoolean failed, java.util.concurrent.atomic.AtomicInteger next) {
+        WorkerBuffers b = buffers[id];
+        int bs = config.batchSize(), n = data.size();
+        try {
+            for (int batch = dynamicBatches ? next.getAndIncrement() : id; batch < batches;
+                 batch = dynamicBatches ? next.getAndIncrement() : batch + workers) {
+                if (failed.get()) return;
+                int from = batch * bs, to = Math.min(n, from + bs);
+                double loss = compute32 ? gradient32(b, data, perm, from, to) : gradient64(b, data, perm, from, to);
+                if (f32) sw.step(p32, b.g32);
+                else sw.step(p64, b.g64);
+                b.lossSum += loss;
+                b.rows += to - from;
+                synchronized (lock) {
+                    l.batchDone(epoch + 1, ++done[0], batches, loss / (to - from));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            failed.set(true);
+            throw e;
+        }
+    }
+
+    /** Trainer's float32 step on this worker's copy of the parameters: chunk gradients summed in chunk order, then the mean. */
+    private double gradient32(WorkerBuffers b, Dataset data, int[] perm, int from, int to) {
+        System.arraycopy(p32, 0, b.local32, 0, p32.length); // racy read of the shared parameters
+        b.prepared = model.prepare32(b.local32, b.prepared);
+        int rows = to - from, cs = config.chunkSize();
+        int chunks = (rows + cs - 1) / cs;
+        double loss = 0;
+        for (int c = 0; c < chunks; c++) {
+            float[] g = c == 0 ? b.sum32 : b.chunk32;
+            Arrays.fill(g, 0f);
+            int a = from + c * cs, e = Math.min(to, a + cs);
+            double cl = model.accumulate32(b.prepared, data, perm, a, e, g, b.scratch);
+            loss = c == 0 ? cl : loss + cl;
+            if (c > 0) for (int i = 0; i < g.length; i++) b.sum32[i] += g[i];
+        }
+        float nr = rows;
+        for (int i = 0; i < b.g32.length; i++) b.g32[i] = b.sum32[i] / nr;
+        if (model.l2() != 0) {
+            for (int i = 0; i < b.g32.length; i++) {
+                b.local64[i] = b.local32[i];
+                b.g64[i] = b.g32[i];
+            }
+            model.addPenalty(b.local64, b.g64);
+            for (int i = 0; i < b.g32.length; i++) b.g32[i] = (float) b.g64[i];
+        }
+        return loss;
+    }
+
+    /** Trainer's float64 gradient on this worker's copy (widened from float32 storage, then narrowed back for the step). */
+    private double gradient64(WorkerBuffers b, Dataset data, int[] perm, int from, int to) {
+        if (f32) for (int i = 0; i < p32.length; i++) b.local64[i] = p32[i];
+        else System.arraycopy(p64, 0, b.local64, 0, p64.length);
+        int rows = to - from, cs = config.chunkSize();
+        int chunks = (rows + cs - 1) / cs;
+        double loss = 0;
+        for (int c = 0; c < chunks; c++) {
+            double[] g = c == 0 ? b.g64 : b.chunk64;
+            Arrays.fill(g, 0.0);
+            int a = from + c * cs, e = Math.min(to, a + cs);
+            double cl = model.accumulate(b.local64, data, perm, a, e, g, b.scratch);
+            loss = c == 0 ? cl : loss + cl;
+            if (c > 0) for (int i = 0; i < g.length; i++) b.g64[i] += g[i];
+        }
+        for (int i = 0; i < b.g64.length; i++) b.g64[i] /= rows;
+        model.addPenalty(b.local64, b.g64);
+        if (f32) for (int i = 0; i < b.g64.length; i++) b.g32[i] = (float) b.g64[i];
+        return loss;
+    }
+
+    /** Mean loss and accuracy on {@code data} at the current parameters, summed as {@link Trainer#evaluate} sums them. */
+    public Trainer.Evaluation evaluate(Dataset data) {
+        checkData(data);
+        int n = data.size();
+        if (n == 0) return new Trainer.Evaluation(Double.NaN, Double.NaN, 0);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        double[] p = parameters();
+        Object scratch = model.newScratch();
+        double loss = 0, correct = 0;
+        for (int a = 0; a < n; a += 256) {
+            double[] o = model.evaluate(p, data, rows, a, Math.min(n, a + 256), scratch);
+            loss += o[0];
+            correct += o[1];
+        }
+        return new Trainer.Evaluation(loss / n, correct / n, n);
+    }
+
+    private void checkData(Dataset d) {
+        if (d.features() != model.inputs()) throw Checks.invalid("features of " + d.name(), d.features(), model.inputs() + " (the model's inputs)");
+        if (d.classes() > model.classes()) throw Checks.invalid("classes of " + d.name(), d.classes(), "<= " + model.classes() + " (the model's outputs)");
+    }
+
+    /** Stops the worker threads. */
+    @Override public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+}
