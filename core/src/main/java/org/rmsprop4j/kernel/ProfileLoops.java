@@ -20,6 +20,9 @@ import org.rmsprop4j.transform.CpuMath;
 public final class ProfileLoops {
     private ProfileLoops() {}
 
+    /** Tribuo: elements per block of the multiplier check. */
+    private static final int TRIBUO_BLOCK = 2048;
+
     /** PyTorch 2.13 (MKL's {@code sqrt}: a table lookup per element, so this loop stays scalar). */
     public static void pytorch213(double[] g, double[] p, double[] out, double[] v, double[] ga, double[] b, int off, int len,
                                   double rho, double omr, double eps, double m, double wd, boolean l2, double nlr,
@@ -267,6 +270,29 @@ public final class ProfileLoops {
 
     /** Tribuo {@code RMSProp}: elements × multiplier, the multiplier folded into the elements below 1e-6. */
     public static void tribuo(double[] g, double[] p, double[] out, double[] v, double[] el, double[] mu, int off, int len,
+                              double inv, double keep, double eps, double lr) {
+        for (int a = off, end = off + len; a < end; a += TRIBUO_BLOCK) {
+            int e = Math.min(a + TRIBUO_BLOCK, end);
+            double least = Double.POSITIVE_INFINITY;               // |mu·keep| is monotone in |mu|: one minimum decides the block
+            for (int i = a; i < e; i++) least = Math.min(least, Math.abs(mu[i]));
+            if (!(Math.abs(least * keep) >= 1e-6)) {                // some element folds (or a NaN): the branching loop
+                tribuoScalar(g, p, out, v, el, mu, a, e - a, inv, keep, eps, lr);
+                continue;
+            }
+            for (int i = a; i < e; i++) {
+                double ng = -g[i];
+                double mult = mu[i] * keep;
+                double x = (el[i] * mult + (inv * ng) * ng) / mult;
+                double vi = x * mult;
+                el[i] = x;
+                mu[i] = mult;
+                v[i] = vi;
+                out[i] = p[i] + ng * ((1.0 * lr) / (eps + Math.sqrt(vi)));
+            }
+        }
+    }
+
+    private static void tribuoScalar(double[] g, double[] p, double[] out, double[] v, double[] el, double[] mu, int off, int len,
                               double inv, double keep, double eps, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double ng = -g[i];

@@ -22,6 +22,9 @@ import org.rmsprop4j.transform.CpuMath;
 public final class ProfileLoopsF32 {
     private ProfileLoopsF32() {}
 
+    /** Tribuo: elements per block of the multiplier check. */
+    private static final int TRIBUO_BLOCK = 2048;
+
     /** PyTorch 2.13 (MKL's {@code sqrt}: a table lookup per element, so this loop stays scalar). */
     public static void pytorch213(float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
                                   float rho, float omr, float eps, float m, float wd, boolean l2, float nlr,
@@ -274,6 +277,29 @@ public final class ProfileLoopsF32 {
      * formed in double and rounded once to float32.
      */
     public static void tribuo(float[] g, float[] p, float[] out, float[] v, float[] el, float[] mu, int off, int len,
+                              double inv, double keep, double eps, float lr) {
+        for (int a = off, end = off + len; a < end; a += TRIBUO_BLOCK) {
+            int e = Math.min(a + TRIBUO_BLOCK, end);
+            float least = Float.POSITIVE_INFINITY;                 // |mu·keep| is monotone in |mu|: one minimum decides the block
+            for (int i = a; i < e; i++) least = Math.min(least, Math.abs(mu[i]));
+            if (!(Math.abs((float) (least * keep)) >= 1e-6)) {      // some element folds (or a NaN): the branching loop
+                tribuoScalar(g, p, out, v, el, mu, a, e - a, inv, keep, eps, lr);
+                continue;
+            }
+            for (int i = a; i < e; i++) {
+                float ng = -g[i];
+                float mult = (float) (mu[i] * keep);
+                float x = (el[i] * mult + (float) (inv * ng) * ng) / mult;
+                float vi = x * mult;
+                el[i] = x;
+                mu[i] = mult;
+                v[i] = vi;
+                out[i] = p[i] + ng * (lr / (float) (eps + (float) Math.sqrt(vi)));
+            }
+        }
+    }
+
+    private static void tribuoScalar(float[] g, float[] p, float[] out, float[] v, float[] el, float[] mu, int off, int len,
                               double inv, double keep, double eps, float lr) {
         for (int i = off, end = off + len; i < end; i++) {
             float ng = -g[i];
