@@ -181,16 +181,29 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
      *                2.5× faster); without it, one scalar loop. Calls on disjoint ranges may share it.
      */
     public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, double lr, long t, float[] scratch) {
-        if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use updateGroup");
+        if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use stepInTensor");
+        stepInTensor(p, g, s, slot0, off, len, off + len - len % 8, lr, t, scratch);
+    }
+
+    /**
+     * {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} over a range
+     * that lies inside one tensor, for the profiles whose float32 arithmetic depends on the position
+     * in the tensor ({@code keras_3_graph}: Eigen's 8-float packets, then a scalar tail).
+     *
+     * @param packetEnd the end of the tensor's whole packets, {@code tensorOffset + n − n mod 8} for a
+     *                  tensor of n elements (it may lie outside {@code [off, off+len]}); ignored by
+     *                  the element-wise profiles
+     */
+    public void stepInTensor(float[] p, float[] g, float[][] s, int slot0, int off, int len, int packetEnd, double lr, long t, float[] scratch) {
         if (scratch != null && scratch.length < off + len) throw Checks.invalid("scratch length", scratch.length, ">= off + len = " + (off + len));
-        fast(g, p, p, s, slot0, off, len, off + len - len % 8, lr, t, scratch);
+        fast(g, p, p, s, slot0, off, len, packetEnd, lr, t, scratch);
     }
 
     /** True if {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} in float32 makes use of a scratch array. */
     public boolean usesScratch() {
         boolean plain = !centered && momentum == 0;
         return switch (arithmetic) {
-            case PYTORCH_2_13, TIMM_TF, KERAS_3_XLA -> plain && weightDecay == 0;
+            case PYTORCH_2_13, TIMM_TF, KERAS_3_XLA, KERAS_3_GRAPH -> plain && weightDecay == 0;
             case OPTAX -> plain && !biasCorrection && epsPlacement == EpsPlacement.INSIDE;
             default -> false;
         };
@@ -198,8 +211,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
 
     /** The float64 form of {@link #step(float[], float[], float[][], int, int, int, double, long)}. */
     public void step(double[] p, double[] g, double[][] s, int slot0, int off, int len, double lr, long t) {
-        if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use updateGroup");
-        fast(g, p, p, s, slot0, off, len, lr, t);
+        fast(g, p, p, s, slot0, off, len, lr, t);                // float64: every profile is element-wise
     }
 
     // ---- the fused loops (kernel.ProfileLoops*): per-step scalars computed here exactly as the reference below computes them
@@ -232,8 +244,13 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             }
             case KERAS_3, KERAS_3_GRAPH -> {
                 float lrv = (float) lr;
-                if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) {
+                boolean plain = !centered && !mom && !dec;
+                if (arithmetic == Arithmetic.KERAS_3 && plain) {
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
+                    int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
+                    ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, false, false, packetEnd);
                 } else {
                     ProfileLoopsF32.keras3(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd, dec,
                             arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom, packetEnd);

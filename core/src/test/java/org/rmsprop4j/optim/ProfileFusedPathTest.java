@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An arithmetic profile alone in its chain runs fused ({@link ProfileRule}: straight on the
- * parameters, split across threads) and gives the bits of the chain path ({@code fused(false)}:
+ * parameters, split across threads; Keras's graph profile cut at tensor edges, the tensors here
+ * not multiples of 8 long) and gives the bits of the chain path ({@code fused(false)}:
  * member by member through the update buffer) for every thread count, in float32 and float64,
  * with several groups and runs and a schedule. {@code ProfileFastPathTest} holds the loops to the
  * reference arithmetic; this holds the optimizer's wiring.
@@ -27,7 +28,9 @@ class ProfileFusedPathTest {
                 RmsPropPreset.PYTORCH.config().toBuilder().arithmetic(Arithmetic.PYTORCH_2_13).build(),
                 RmsPropPreset.PYTORCH.config().toBuilder().arithmetic(Arithmetic.PYTORCH_2_13).centered(true).momentum(0.9).weightDecay(0.01).build(),
                 RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_XLA).build(),
-                RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_XLA).centered(true).momentum(0.9).build());
+                RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_XLA).centered(true).momentum(0.9).build(),
+                RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).build(),
+                RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).centered(true).momentum(0.9).build());
     }
 
     private static final int N = 20_011;
