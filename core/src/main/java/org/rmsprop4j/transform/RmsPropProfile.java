@@ -176,9 +176,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
      * @param t       the 1-based number of this step
      * @param scratch null, or an array at least {@code off + len} long that this call may overwrite in
      *                {@code [off, off+len)}: with it the float32 profiles built on {@code rsqrtps}
-     *                ({@code pytorch_2_13}, {@code timm_tf}, {@code keras_3_xla}, {@code optax}) run
-     *                their plain form in blocks whose only scalar loop is the table lookup (about
-     *                2.5× faster); without it, one scalar loop. Calls on disjoint ranges may share it.
+     *                ({@code pytorch_2_13}, {@code timm_tf}, {@code keras_3_xla}, {@code keras_3_graph},
+     *                {@code optax}) run their plain form in blocks whose only scalar loop is the table
+     *                lookup (about 1.5× faster); without it, one scalar loop. Calls on disjoint
+     *                ranges may share it ({@link #usesScratch()} says whether it is used).
      */
     public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, double lr, long t, float[] scratch) {
         if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use stepInTensor");
@@ -209,7 +210,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         };
     }
 
-    /** The float64 form of {@link #step(float[], float[], float[][], int, int, int, double, long)}. */
+    /** The float64 form of {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} (no scratch: no float64 loop uses one). */
     public void step(double[] p, double[] g, double[][] s, int slot0, int off, int len, double lr, long t) {
         fast(g, p, p, s, slot0, off, len, lr, t);                // float64: every profile is element-wise
     }
