@@ -15,7 +15,7 @@ import org.rmsprop4j.optim.Optimizer;
  * less: time spent descheduled is not counted; with threads &gt; 1 it counts only the caller's
  * share). Only the public API is used, so the same class times an older core jar.
  * Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB [size=1e6] [fp32|fp64]
- * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|centered-momentum] [profiles=all, comma-separated]}.
+ * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|momentum|centered-momentum] [profiles=all, comma-separated]}.
  */
 public final class ProfileAB {
     static final String ALL = "pytorch,keras,tf1,optax,dl4j,tribuo,tfjs,timm_tf,pytorch_2_13,keras_3_graph,keras_3_xla";

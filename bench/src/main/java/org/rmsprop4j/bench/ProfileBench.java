@@ -25,7 +25,7 @@ import org.rmsprop4j.optim.RmsPropPreset;
  * One {@link Optimizer#step} of RMSprop in each framework's arithmetic profile, beside the fused
  * PyTorch 1.13 kernel ({@code profile=pytorch}): the presets that select a profile
  * ({@code keras tf1 optax dl4j tribuo tfjs timm_tf}) and the profiles chosen by arithmetic
- * ({@code pytorch_2_13 keras_3_graph keras_3_xla}), a variant ({@code plain}, {@code centered-momentum}),
+ * ({@code pytorch_2_13 keras_3_graph keras_3_xla}), a variant ({@code plain}, {@code momentum}, {@code centered-momentum}),
  * fp32 / fp64, sizes, threads, and the path ({@code fused}: the optimizer's default;
  * {@code chain}: {@code fused(false)}, member by member through the update buffer). Pick with {@code -p}:
  * {@code java -jar bench/target/benchmarks.jar ProfileBench -p dtype=fp32 -p size=1000000 -p threads=1 -p path=fused}.
@@ -69,10 +69,9 @@ public class ProfileBench {
             case "keras_3_xla" -> RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_XLA).build();
             default -> RmsPropPreset.valueOf(profile.toUpperCase(java.util.Locale.ROOT)).config();
         };
-        if (variant.equals("centered-momentum")) {
-            boolean any = c.arithmetic() != Arithmetic.ND4J && c.arithmetic() != Arithmetic.TRIBUO;
-            if (any) c = c.toBuilder().centered(true).momentum(0.9).build();
-        }
+        boolean any = c.arithmetic() != Arithmetic.ND4J && c.arithmetic() != Arithmetic.TRIBUO;   // they have neither knob
+        if (variant.equals("centered-momentum") && any) c = c.toBuilder().centered(true).momentum(0.9).build();
+        if (variant.equals("momentum") && any) c = c.toBuilder().momentum(0.9).build();
         return c;
     }
 

@@ -101,6 +101,19 @@ public final class ProfileLoops {
         }
     }
 
+    /** Keras 3 eager with momentum (not centered, no decay): {@code b = m·b + (lr·g)/√(v + ε); θ −= b}. */
+    public static void keras3Momentum(double[] g, double[] p, double[] out, double[] v, double[] b, int off, int len,
+                                      double rho, double omr, double eps, double lr, double m) {
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = g[i];
+            double vi = rho * v[i] + omr * (gi * gi);
+            v[i] = vi;
+            double bi = m * b[i] + (lr * gi) / Math.sqrt(vi + eps);
+            b[i] = bi;
+            out[i] = p[i] - bi;
+        }
+    }
+
     /** Keras 3, eager ({@code graph} false) or in a graph (float64: {@code g·lr · 1/√den}, Grappler's order). */
     public static void keras3(double[] g, double[] p, double[] out, double[] v, double[] ag, double[] b, int off, int len,
                               double rho, double omr, double eps, double lr, double m, double wd, boolean dec, boolean graph,

@@ -103,6 +103,19 @@ public final class ProfileLoopsF32 {
         }
     }
 
+    /** Keras 3 eager with momentum (not centered, no decay): {@code b = m·b + (lr·g)/√(v + ε); θ −= b}. */
+    public static void keras3Momentum(float[] g, float[] p, float[] out, float[] v, float[] b, int off, int len,
+                                      float rho, float omr, float eps, float lr, float m) {
+        for (int i = off, end = off + len; i < end; i++) {
+            float gi = g[i];
+            float vi = rho * v[i] + omr * (gi * gi);
+            v[i] = vi;
+            float bi = m * b[i] + (lr * gi) / (float) Math.sqrt(vi + eps);
+            b[i] = bi;
+            out[i] = p[i] - bi;
+        }
+    }
+
     /** Keras 3, eager ({@code graph} false) or in a graph (Eigen's packet {@code rsqrt} below {@code packetEnd}, the tensor's scalar tail after it). */
     public static void keras3(float[] g, float[] p, float[] out, float[] v, float[] ag, float[] b, int off, int len,
                               float rho, float omr, float eps, float lr, float m, float wd, boolean dec, boolean graph,

@@ -248,6 +248,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 boolean plain = !centered && !mom && !dec;
                 if (arithmetic == Arithmetic.KERAS_3 && plain) {
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
+                    ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
                 } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -311,6 +313,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case KERAS_3, KERAS_3_GRAPH -> {
                 double lrv = (float) lr;
                 if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) ProfileLoops.keras3Plain(g, p, out, v, off, len, rho, omr, eps, lrv);
+                else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) ProfileLoops.keras3Momentum(g, p, out, v, b, off, len, rho, omr, eps, lrv, momentum);
                 else ProfileLoops.keras3(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum, weightDecay, dec,
                         arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom);
             }
