@@ -12,8 +12,9 @@ import org.rmsprop4j.internal.Checks;
  * per-element operations and the evidence (recorded runs of the framework replayed at 0 ULP).
  *
  * <p>{@link #PYTORCH_1_13} is the library's own order (the fused kernels); every other value runs
- * as an {@link org.rmsprop4j.transform.RmsPropProfile} on the unfused chain path (slower, still
- * allocation-free). Those marked <b>Zen 4</b> use square roots or reciprocal square roots built on
+ * as an {@link org.rmsprop4j.transform.RmsPropProfile}, whose own fused loop (one pass, threads,
+ * allocation-free) the optimizer runs straight on the parameters when the profile is alone in its
+ * chain; those built on {@code rsqrtps} stay several times slower (a table lookup per element). Those marked <b>Zen 4</b> use square roots or reciprocal square roots built on
  * the CPU's {@code rsqrtps} estimate, reproduced from a table of an AMD Zen 4 CPU
  * ({@link org.rmsprop4j.transform.CpuMath}): they match the framework run on AMD Zen 4; on an
  * Intel CPU the framework itself gives other bits.

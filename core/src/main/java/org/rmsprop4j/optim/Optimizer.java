@@ -126,8 +126,8 @@ public final class Optimizer {
             this.spec = spec;
             this.chain = Checks.notNull("chain of the spec of group '" + name + "'", spec.chain());
             OptimizerSpec lowered = fused ? Lowering.lower(chain) : null;
-            this.rule = lowered == null ? null : StepRule.of(lowered);
-            this.runner = lowered == null ? new ChainRunner(chain) : null;
+            this.rule = lowered != null ? StepRule.of(lowered) : fused ? ProfileRule.of(chain, params) : null;
+            this.runner = rule == null ? new ChainRunner(chain) : null;
             this.explicitSchedule = explicit;
             Schedule implied = spec.impliedSchedule();
             if (implied != null && explicit != null && !Schedules.isConstant(explicit)) {

@@ -69,8 +69,8 @@ import org.rmsprop4j.transform.Trace;
  *                           weight decay instead.
  * @param arithmetic         whose operation order and precision the step follows ({@link Arithmetic});
  *                           {@link Arithmetic#PYTORCH_1_13} (the default) runs the fused kernels, any other
- *                           value one {@link RmsPropProfile} on the chain path, which refuses the knobs its
- *                           framework does not have
+ *                           value one {@link RmsPropProfile} (run fused when alone in its chain), which
+ *                           refuses the knobs its framework does not have
  */
 public record RmsPropConfig(double learningRate, double decay, double eps, EpsPlacement epsPlacement,
                             double initialMeanSquare, boolean centered, double momentum,

@@ -26,10 +26,14 @@ public final class CpuMath {
     private CpuMath() {}
 
     private static final String TABLE = "rsqrtps-amd-epyc.hex";
-    private static final int[] RSQRTPS = load();
+    /** The 12-bit estimates (0..4095), as chars: 16 KiB, so the table and a block of data share the first-level cache. */
+    private static final char[] RSQRTPS = load();
 
-    private static int[] load() {
-        int[] t = new int[8192];
+    /** The table itself, for the fused profile loops (never modified). */
+    static char[] table() { return RSQRTPS; }
+
+    private static char[] load() {
+        char[] t = new char[8192];
         int n = 0;
         try (InputStream in = CpuMath.class.getResourceAsStream(TABLE)) {
             if (in == null) throw new IllegalStateException("resource " + TABLE + " is missing from the core jar");
@@ -38,7 +42,9 @@ public final class CpuMath {
                 if (line.startsWith("#") || line.isBlank()) continue;
                 for (String v : line.trim().split("\\s+")) {
                     if (n == t.length) throw new IllegalStateException(TABLE + " holds more than 8192 entries");
-                    t[n++] = Integer.parseInt(v, 16);
+                    int x = Integer.parseInt(v, 16);
+                    if (x < 0 || x > 0xFFF) throw new IllegalStateException(TABLE + " holds " + v + ", not a 12-bit estimate");
+                    t[n++] = (char) x;
                 }
             }
         } catch (IOException e) {

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.kernel.ProfileBlocksF32;
+import org.rmsprop4j.kernel.ProfileLoops;
+import org.rmsprop4j.kernel.ProfileLoopsF32;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.MomentumStyle;
@@ -143,23 +146,215 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     @Override public boolean producesParameters() { return true; }
 
     @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
-        run(true, u, null, p, null, s, null, slot0, off, len, off + len - len % 8, c);
+        fast(u, p, u, s, slot0, off, len, off + len - len % 8, c.learningRate(), c.step(), null);
     }
 
     @Override public void update(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
-        run(false, null, u, null, p, null, s, slot0, off, len, off, c);
+        fast(u, p, u, s, slot0, off, len, c.learningRate(), c.step());
     }
 
     /** Keras graph: Eigen's packets are per tensor, so the tensors are handed over one by one. */
     @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
         for (int t = 0, n = c.tensorCount(); t < n; t++) {
             int off = c.tensorOffset(t), len = c.tensorLength(t);
-            run(true, u, null, p, null, s, null, slot0, off, len, off + len - len % 8, c);
+            fast(u, p, u, s, slot0, off, len, off + len - len % 8, c.learningRate(), c.step(), null);
         }
     }
 
     @Override public void updateGroup(double[] u, double[] p, double[][] s, int slot0, StepContext c) {
-        for (int t = 0, n = c.tensorCount(); t < n; t++) run(false, null, u, null, p, null, s, slot0, c.tensorOffset(t), c.tensorLength(t), c.tensorOffset(t), c);
+        for (int t = 0, n = c.tensorCount(); t < n; t++) fast(u, p, u, s, slot0, c.tensorOffset(t), c.tensorLength(t), c.learningRate(), c.step());
+    }
+
+    /**
+     * The whole step straight on the parameters, without an update buffer (the optimizer's fused
+     * path for a chain that is this profile alone): reads the gradient from {@code g}, updates
+     * {@code p[off, off+len)} and the state slots {@code s[slot0…]} in place; {@code g} is not
+     * modified. Bit for bit the same as {@link #update(float[], float[], float[][], int, int, int, StepContext)}
+     * followed by {@code p ← u}. Only for an {@linkplain #elementwise() element-wise} profile.
+     *
+     * @param lr      the learning rate of this step (schedule applied)
+     * @param t       the 1-based number of this step
+     * @param scratch null, or an array at least {@code off + len} long that this call may overwrite in
+     *                {@code [off, off+len)}: with it the float32 profiles built on {@code rsqrtps}
+     *                ({@code pytorch_2_13}, {@code timm_tf}, {@code keras_3_xla}, {@code keras_3_graph},
+     *                {@code optax}) run their plain form in blocks whose only scalar loop is the table
+     *                lookup (about 1.5× faster); without it, one scalar loop. Calls on disjoint
+     *                ranges may share it ({@link #usesScratch()} says whether it is used).
+     */
+    public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, double lr, long t, float[] scratch) {
+        if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use stepInTensor");
+        stepInTensor(p, g, s, slot0, off, len, off + len - len % 8, lr, t, scratch);
+    }
+
+    /**
+     * {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} over a range
+     * that lies inside one tensor, for the profiles whose float32 arithmetic depends on the position
+     * in the tensor ({@code keras_3_graph}: Eigen's 8-float packets, then a scalar tail).
+     *
+     * @param packetEnd the end of the tensor's whole packets, {@code tensorOffset + n − n mod 8} for a
+     *                  tensor of n elements (it may lie outside {@code [off, off+len]}); ignored by
+     *                  the element-wise profiles
+     */
+    public void stepInTensor(float[] p, float[] g, float[][] s, int slot0, int off, int len, int packetEnd, double lr, long t, float[] scratch) {
+        if (scratch != null && scratch.length < off + len) throw Checks.invalid("scratch length", scratch.length, ">= off + len = " + (off + len));
+        fast(g, p, p, s, slot0, off, len, packetEnd, lr, t, scratch);
+    }
+
+    /** True if {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} in float32 makes use of a scratch array. */
+    public boolean usesScratch() {
+        boolean plain = !centered && momentum == 0;
+        return switch (arithmetic) {
+            case PYTORCH_2_13, TIMM_TF, KERAS_3_XLA, KERAS_3_GRAPH -> plain && weightDecay == 0;
+            case OPTAX -> plain && !biasCorrection && epsPlacement == EpsPlacement.INSIDE;
+            default -> false;
+        };
+    }
+
+    /** The float64 form of {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} (no scratch: no float64 loop uses one). */
+    public void step(double[] p, double[] g, double[][] s, int slot0, int off, int len, double lr, long t) {
+        fast(g, p, p, s, slot0, off, len, lr, t);                // float64: every profile is element-wise
+    }
+
+    // ---- the fused loops (kernel.ProfileLoops*): per-step scalars computed here exactly as the reference below computes them
+
+    private void fast(float[] g, float[] p, float[] out, float[][] s, int slot0, int off, int len, int packetEnd, double lr, long t, float[] y) {
+        int k = slot0;
+        float[] v = s[k++];
+        float[] ga = centered ? s[k++] : null;
+        float[] b = keepsMomentum() ? s[k++] : null;
+        float rho = (float) decay, omr = (float) (1 - decay), epsW = (float) eps, m = (float) momentum, wd = (float) weightDecay;
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        boolean mom = momentum > 0;
+        switch (arithmetic) {
+            case PYTORCH_2_13 -> {
+                if (y != null && !centered && !mom && !l2) {
+                    ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
+                } else {
+                    ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
+                            omr, (float) (1 - omr), Math.abs(1 - decay) < 0.5, centered, mom);
+                }
+            }
+            case TIMM_TF -> {
+                if (y != null && !centered && !mom && !l2 && !dec) {
+                    ProfileBlocksF32.timmTf(CpuMath.table(), y, g, p, out, v, off, len, omr, epsW, (float) -lr);
+                } else {
+                    ProfileLoopsF32.timmTf(g, p, out, v, ga, b, off, len, omr, epsW, m, wd, l2, dec, (float) (1 - lr * weightDecay),
+                            (float) lr, (float) -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+                }
+            }
+            case KERAS_3, KERAS_3_GRAPH -> {
+                float lrv = (float) lr;
+                boolean plain = !centered && !mom && !dec;
+                if (arithmetic == Arithmetic.KERAS_3 && plain) {
+                    ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
+                    ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
+                } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
+                    int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
+                    ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, false, false, packetEnd);
+                } else {
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd, dec,
+                            arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom, packetEnd);
+                }
+            }
+            case KERAS_3_XLA -> {
+                float lrv = (float) lr;
+                if (y != null && !centered && !mom && !dec) {
+                    ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else {
+                    ProfileLoopsF32.keras3Xla(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd * lrv, dec, centered, mom);
+                }
+            }
+            case TF1 -> {
+                float om = 1 - (float) decay;
+                if (centered) ProfileLoopsF32.tf1Centered(g, p, out, v, ga, b, off, len, om, (float) eps, (float) momentum, (float) lr);
+                else ProfileLoopsF32.tf1Plain(g, p, out, v, b, off, len, om, (float) eps, (float) momentum, (float) lr);
+            }
+            case TFJS -> {
+                if (centered) ProfileLoopsF32.tfjsCentered(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, (float) lr);
+                else ProfileLoopsF32.tfjsPlain(g, p, out, v, b, off, len, rho, omr, epsW, m, (float) lr);
+            }
+            case OPTAX -> {
+                float nlr = -(float) lr;
+                boolean inside = epsPlacement == EpsPlacement.INSIDE;
+                if (!centered && !mom && !biasCorrection && inside) {
+                    if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
+                    else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
+                } else {
+                    float bc = biasCorrection ? 1 - (float) Math.pow(rho, (float) t) : 1f;
+                    ProfileLoopsF32.optax(g, p, out, v, ga, b, off, len, rho, omr, epsW, nlr, m, bc, biasCorrection, inside, nesterov, centered, mom);
+                }
+            }
+            case ND4J -> ProfileLoopsF32.nd4j(g, p, out, v, off, len, rho, 1 - rho, epsW, (float) lr);
+            case TRIBUO -> {
+                double inv = 1.0 - decay;
+                ProfileLoopsF32.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
+            }
+            default -> throw new IllegalStateException("arithmetic " + arithmetic);
+        }
+    }
+
+    private void fast(double[] g, double[] p, double[] out, double[][] s, int slot0, int off, int len, double lr, long t) {
+        int k = slot0;
+        double[] v = s[k++];
+        double[] ga = centered ? s[k++] : null;
+        double[] b = keepsMomentum() ? s[k++] : null;
+        double rho = decay, omr = 1 - decay;
+        boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
+        boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
+        boolean mom = momentum > 0;
+        switch (arithmetic) {
+            case PYTORCH_2_13 -> ProfileLoops.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, weightDecay, l2, -lr,
+                    omr, 1 - omr, Math.abs(1 - decay) < 0.5, centered, mom);
+            case TIMM_TF -> ProfileLoops.timmTf(g, p, out, v, ga, b, off, len, omr, eps, momentum, weightDecay, l2, dec, 1 - lr * weightDecay,
+                    lr, -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+            case KERAS_3, KERAS_3_GRAPH -> {
+                double lrv = (float) lr;
+                if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) ProfileLoops.keras3Plain(g, p, out, v, off, len, rho, omr, eps, lrv);
+                else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) ProfileLoops.keras3Momentum(g, p, out, v, b, off, len, rho, omr, eps, lrv, momentum);
+                else ProfileLoops.keras3(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum, weightDecay, dec,
+                        arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom);
+            }
+            case KERAS_3_XLA -> {
+                double lrv = (float) lr;
+                ProfileLoops.keras3Xla(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum, weightDecay * lrv, dec, centered, mom);
+            }
+            case TF1 -> {
+                double rho32 = (float) decay;
+                if (centered) ProfileLoops.tf1Centered(g, p, out, v, ga, b, off, len, 1 - rho32, (float) eps, (float) momentum, (float) lr);
+                else ProfileLoops.tf1Plain(g, p, out, v, b, off, len, 1 - rho32, (float) eps, (float) momentum, (float) lr);
+            }
+            case TFJS -> {
+                if (centered) ProfileLoops.tfjsCentered(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, lr);
+                else ProfileLoops.tfjsPlain(g, p, out, v, b, off, len, rho, omr, eps, momentum, lr);
+            }
+            case OPTAX -> {
+                boolean inside = epsPlacement == EpsPlacement.INSIDE;
+                if (!centered && !mom && !biasCorrection && inside) ProfileLoops.optaxPlain(g, p, out, v, off, len, rho, omr, eps, -lr);
+                else {
+                    double bc = biasCorrection ? 1 - Math.pow(rho, t) : 1;
+                    ProfileLoops.optax(g, p, out, v, ga, b, off, len, rho, omr, eps, -lr, momentum, bc, biasCorrection, inside, nesterov, centered, mom);
+                }
+            }
+            case ND4J -> ProfileLoops.nd4j(g, p, out, v, off, len, rho, 1 - rho, eps, lr);
+            case TRIBUO -> {
+                double inv = 1.0 - decay;
+                ProfileLoops.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
+            }
+            default -> throw new IllegalStateException("arithmetic " + arithmetic);
+        }
+    }
+
+    // ---- the reference: the member-by-member arithmetic the fused loops replace, kept as their oracle (tests)
+
+    void updateReference(float[] u, float[] p, float[][] s, int slot0, int off, int len, int packetEnd, StepContext c) {
+        run(true, u, null, p, null, s, null, slot0, off, len, packetEnd, c);
+    }
+
+    void updateReference(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
+        run(false, null, u, null, p, null, s, slot0, off, len, off, c);
     }
 
     // ---- arithmetic in the working precision: values are doubles holding floats when f32

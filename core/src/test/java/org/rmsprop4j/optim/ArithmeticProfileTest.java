@@ -27,7 +27,9 @@ class ArithmeticProfileTest {
         assertThat(c.hyperParameters()).containsEntry("arithmetic", Arithmetic.KERAS_3_GRAPH);
         assertThat(RmsPropPreset.PYTORCH.config().hyperParameters()).doesNotContainKey("arithmetic");   // older state files still match
         Optimizer o = Optimizer.builder(c).size(3).build();
-        assertThat(o.isFused("default")).isFalse();
+        assertThat(o.isFused("default")).isTrue();              // a profile alone in its chain runs fused (ProfileRule)
+        assertThat(Optimizer.builder(RmsPropPreset.PYTORCH.config().toBuilder().arithmetic(Arithmetic.PYTORCH_2_13).maximize(true).build())
+                .size(3).build().isFused("default")).isFalse();   // after maximize's scale it runs member by member
         assertThat(Optimizer.builder(RmsPropPreset.PYTORCH.config()).size(3).build().isFused("default")).isTrue();
     }
 

@@ -34,7 +34,7 @@ class NoAllocationTest {
                 // arithmetic profiles: element-wise, per tensor (Keras graph) and index-dependent (fused Adam)
                 RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).centered(true).momentum(0.9).build(),
                 RmsPropPreset.OPTAX.config().toBuilder().momentum(0.9).nesterov(true).biasCorrection(true).build(),
-                RmsPropPreset.TRIBUO.config(),
+                RmsPropPreset.TRIBUO.config(), RmsPropPreset.TIMM_TF.config(),      // TIMM_TF: the fused block loops and their scratch
                 AdamConfig.builder().arithmetic(Arithmetic.PYTORCH_2_13_FUSED).amsgrad(true).build());
     }
 
