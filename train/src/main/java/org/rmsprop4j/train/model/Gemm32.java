@@ -27,12 +27,26 @@ final class Gemm32 {
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
     /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
-    private static int nonZeros(float[] v, int k, int[] idx) {
+    static int nonZeros(float[] v, int k, int[] idx) {
+        return nonZeros(v, 0, k, idx);
+    }
+
+    /**
+     * Lists into {@code idx} the indices {@code from <= i < to} with {@code v[i] != 0} (NaN counts as
+     * non-zero, ±0 does not), in increasing order; returns how many. Branch-free: every index is
+     * written and the count advances by 0 or 1 (the bit test below), because a data-dependent branch
+     * here mispredicts about once per non-zero pixel. {@code idx} holds at least {@code to - from}.
+     */
+    static int nonZeros(float[] v, int from, int to, int[] idx) {
         int c = 0;
         if (SKIP_ZEROS) {
-            for (int i = 0; i < k; i++) if (v[i] != 0) idx[c++] = i;
+            for (int i = from; i < to; i++) {
+                idx[c] = i;
+                // |v| bits + 0x7fffffff overflows to negative exactly when |v| bits != 0, i.e. v != ±0
+                c += ((Float.floatToRawIntBits(v[i]) & 0x7fffffff) + 0x7fffffff) >>> 31;
+            }
         } else {
-            for (int i = 0; i < k; i++) idx[c++] = i;
+            for (int i = from; i < to; i++) idx[c++] = i;
         }
         return c;
     }
@@ -56,8 +70,12 @@ final class Gemm32 {
         }
     }
 
-    /** {@code out[j] += Σ_t coef[idx[t]] · rows[idx[t]][j]} for {@code j < n}, terms in the order of idx, four per pass. */
-    private static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
+    /**
+     * {@code out[j] += Σ_t coef[idx[t]] · rows[idx[t]][j]} for {@code j < n}, terms in the order of idx:
+     * four per pass, then one pass for the last three, two or one (a pass over a row costs about the
+     * same whatever its term count, so the remainder takes one pass instead of up to three).
+     */
+    static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
         int t = 0;
         for (; t + 4 <= cnt; t += 4) {
             int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
@@ -65,10 +83,56 @@ final class Gemm32 {
             float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
             for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }
-        for (; t < cnt; t++) {
-            float a0 = coef[idx[t]];
-            float[] b0 = rows[idx[t]];
-            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+        switch (cnt - t) {
+            case 3 -> {
+                int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2];
+                float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2];
+                float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+            }
+            case 2 -> {
+                int i0 = idx[t], i1 = idx[t + 1];
+                float a0 = coef[i0], a1 = coef[i1];
+                float[] b0 = rows[i0], b1 = rows[i1];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+            }
+            case 1 -> {
+                float a0 = coef[idx[t]];
+                float[] b0 = rows[idx[t]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * {@code out[j] += Σ_t val[t] · rows[base + row[t]][j]} for {@code s <= t < e} and {@code j < n}, terms
+     * in order of t (a column of a sparse matrix times rows), grouped in passes as {@link #addRows}.
+     */
+    static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
+        int t = s;
+        for (; t + 4 <= e; t += 4) {
+            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+        }
+        switch (e - t) {
+            case 3 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+            }
+            case 2 -> {
+                float a0 = val[t], a1 = val[t + 1];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+            }
+            case 1 -> {
+                float a0 = val[t];
+                float[] b0 = rows[base + row[t]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+            }
+            default -> { }
         }
     }
 
@@ -85,6 +149,20 @@ final class Gemm32 {
             System.arraycopy(g, gr, acc, 0, n);
             addRows(col, d, idx, cnt, acc, n);
             System.arraycopy(acc, 0, g, gr, n);
+        }
+    }
+
+    /**
+     * {@code d[i] = a[i] > 0 ? d[i] : +0} for {@code i < n}: the ReLU derivative applied to a delta, given
+     * the layer's output a. Branch-free on the bits (a hidden unit is on for about half the rows, at
+     * random, so a branch mispredicts often): {@code a > 0} exactly when its bits lie in
+     * {@code [1, 0x7f800000]} (positive, up to +∞; NaN and every negative or zero value fail).
+     */
+    static void reluMask(float[] d, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            int b = Float.floatToRawIntBits(a[i]);
+            int keep = ~(((0x7f800000 - b) | (b - 1)) >> 31);
+            d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & keep);
         }
     }
 }

@@ -352,7 +352,7 @@ public final class Mlp implements Model {
                     for (int b = 0; b < nb; b++) {
                         float[] dp = dPrev[b], ib = in[b];
                         switch (activation) {
-                            case RELU -> { for (int i = 0; i < nIn; i++) dp[i] = ib[i] > 0 ? dp[i] : 0f; }
+                            case RELU -> Gemm32.reluMask(dp, ib, nIn);
                             case TANH -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (1f - ib[i] * ib[i]); }
                             default -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (ib[i] * (1f - ib[i])); }
                         }
