@@ -165,4 +165,49 @@ final class Gemm32 {
             d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & keep);
         }
     }
+
+    /**
+     * One chunk's share of a weight-gradient row: with {@code p = (((+0 + t₀) + t₁) + …)} over the terms
+     * {@code tₜ = val[t] · rows[base + row[t]][j]}, {@code s <= t < e} in order, sets {@code acc[j] = p}
+     * ({@code first}) or adds {@code acc[j] = acc[j] + p}, for {@code j < n}. The last one to four terms
+     * and the write to acc share one pass (earlier terms go through {@code tmp}, four per pass), so a chunk
+     * with up to four terms costs one pass over the row. {@code e > s}; {@code zero} holds n zeros. Every array is indexed by j alone: C2 does not
+     * vectorise a loop that stores into one array at an offset while it reads others (they might be the same).
+     */
+    static void addColumn(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int n, boolean first) {
+        float[] st = zero;
+        int t = s;
+        for (; e - t > 4; t += 4) {
+            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
+            for (int j = 0; j < n; j++) tmp[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+            st = tmp;
+        }
+        switch (e - t) {
+            case 4 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]);
+            }
+            case 3 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j]);
+            }
+            case 2 -> {
+                float a0 = val[t], a1 = val[t + 1];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j]);
+            }
+            default -> {
+                float a0 = val[t];
+                float[] b0 = rows[base + row[t]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j]);
+            }
+        }
+    }
 }
