@@ -377,6 +377,7 @@ public final class Mlp implements Model {
         final Mlp owner;
         final int capacity, chunkSize;
         final float[][][] act, delta;   // [l][q][j] for l = 1..L (act[L]: probabilities)
+        final float[][][] actT;         // [l][j][q]: the hidden layers' outputs by unit, l = 1..L-1 (the left factors of layers 2..L)
         final int[] nnz;                // non-zero inputs per chunk
         final int[][] cooCol, cooRow;   // per chunk, in row order: column and row (within the chunk) of each non-zero input
         final float[][] cooVal;
@@ -396,9 +397,11 @@ public final class Mlp implements Model {
             int L = sizes.length, d = sizes[0], most = 0;
             act = new float[L][][];
             delta = new float[L][][];
+            actT = new float[L][][];
             for (int l = 1; l < L; l++) {
                 act[l] = new float[capacity][sizes[l]];
                 delta[l] = new float[capacity][sizes[l]];
+                if (l < L - 1) actT[l] = new float[sizes[l]][capacity];
             }
             for (int size : sizes) most = Math.max(most, size);
             nnz = new int[chunks];
@@ -482,13 +485,17 @@ public final class Mlp implements Model {
             float[] z = bt.act[1][q];
             System.arraycopy(p, bOff[1], z, 0, sizes[1]);
             Gemm32.addRows(xr, w.w[1], idx, cnt, z, sizes[1]);
-            if (last > 1) activate32(z, sizes[1]);
-            for (int l = 2; l <= last; l++) {
-                float[] in = bt.act[l - 1][q];
+            for (int l = 2; l <= last + 1; l++) {
+                if (l - 1 < last) { // z holds a hidden layer's sums: activate them and keep them by unit too
+                    float[][] at = bt.actT[l - 1];
+                    activate32(z, sizes[l - 1]);
+                    for (int j = 0; j < sizes[l - 1]; j++) at[j][q] = z[j];
+                }
+                if (l > last) break;
+                float[] in = z;
                 z = bt.act[l][q];
                 System.arraycopy(p, bOff[l], z, 0, sizes[l]);
                 Gemm32.addRows(in, w.w[l], idx, Gemm32.nonZeros(in, 0, sizes[l - 1], idx), z, sizes[l]);
-                if (l < last) activate32(z, sizes[l]);
             }
             int label = y[row];
             loss += softmax32(bt.act[last][q], label);
@@ -542,7 +549,7 @@ public final class Mlp implements Model {
         int[] idx = bt.idx[part];
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
-            float[][] dl = bt.delta[l], a = bt.act[l - 1];
+            float[][] dl = bt.delta[l], at = bt.actT[l - 1];
             for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
                 int o = wOff[l] + i * nOut;
                 boolean any = false;
@@ -554,8 +561,9 @@ public final class Mlp implements Model {
                         Gemm32.addColumn(bt.entryVal[c], bt.entryRow[c], qa, s0, s1, dl, bt.zero, tmp, acc, nOut, !any);
                     } else {
                         int qb = Math.min(batchRows, qa + cs), cnt = 0;
+                        float[] ai = at[i];
                         for (int q = qa; q < qb; q++) {
-                            float v = a[q][i];
+                            float v = ai[q];
                             col[cnt] = v;
                             idx[cnt] = q;
                             cnt += Gemm32.SKIP_ZEROS ? ((Float.floatToRawIntBits(v) & 0x7fffffff) + 0x7fffffff) >>> 31 : 1; // v != ±0, as Gemm32.nonZeros
