@@ -344,7 +344,6 @@ public final class Trainer implements AutoCloseable {
         int n = g64.length;
         if (compute32 && fusedBatch && model.hasBatch32()) {
             batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
-            if (g32sum.length != n) g32sum = new float[n];
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -421,10 +420,10 @@ public final class Trainer implements AutoCloseable {
             // fused: each chunk's forward and backward pass, then the gradient by parts of the weight rows
             Object bt = batch32;
             runChunks(chunks, c -> chunkLoss[c] = model.chunkPass32(prep, data, perm, from, to, c, bt, scratch[c]));
-            runChunks(GRADIENT_PARTS, p -> model.gradientPart32(bt, rows, p, GRADIENT_PARTS, g32sum));
+            runChunks(GRADIENT_PARTS, p -> model.gradientPart32(bt, rows, p, GRADIENT_PARTS, rows, g32)); // the mean, straight into g32
             double loss = chunkLoss[0];
             for (int c = 1; c < chunks; c++) loss += chunkLoss[c];
-            return finish32(g32sum, loss, rows);
+            return finish32(g32, loss, rows);
         }
         runChunks(chunks, c -> {
             float[] g = chunkGrad32[c];
@@ -442,10 +441,10 @@ public final class Trainer implements AutoCloseable {
         return finish32(g0, loss, rows);
     }
 
-    /** The rest of a float32 step: the mean gradient, an L2 penalty in float64, the optimizer step. */
+    /** The rest of a float32 step: the mean gradient (unless g0 is g32, which holds it already), an L2 penalty in float64, the optimizer step. */
     private double finish32(float[] g0, double loss, int rows) {
         float n = rows;
-        for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n;
+        if (g0 != g32) for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n; // else the model divided already
         if (model.l2() != 0) {
             double[] p = p64();
             for (int i = 0; i < g32.length; i++) g64[i] = g32[i];

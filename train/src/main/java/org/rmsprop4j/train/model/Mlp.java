@@ -535,7 +535,7 @@ public final class Mlp implements Model {
      * non-zero input in a column adds +0, which changes nothing (a sum that starts at +0 is never −0), so
      * it is skipped.
      */
-    @Override public void gradientPart32(Object batch, int batchRows, int part, int parts, float[] grad) {
+    @Override public void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
         Batch32 bt = batch32(batch);
         if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
         if (parts < 1 || parts > bt.tmp.length || part < 0 || part >= parts) {
@@ -573,8 +573,12 @@ public final class Mlp implements Model {
                     }
                     any = true;
                 }
-                if (any) System.arraycopy(acc, 0, grad, o, nOut);
-                else Arrays.fill(grad, o, o + nOut, 0f);
+                if (any) {
+                    if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                    System.arraycopy(acc, 0, grad, o, nOut);
+                } else {
+                    Arrays.fill(grad, o, o + nOut, 0f / divisor); // +0, or NaN for a zero or NaN divisor, as dividing the zero sum gives
+                }
             }
             if (part == parts - 1) {
                 int o = bOff[l];
@@ -588,6 +592,7 @@ public final class Mlp implements Model {
                     if (c == 0) System.arraycopy(tmp, 0, acc, 0, nOut);
                     else for (int j = 0; j < nOut; j++) acc[j] = acc[j] + tmp[j];
                 }
+                if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
                 System.arraycopy(acc, 0, grad, o, nOut);
             }
         }

@@ -114,10 +114,11 @@ public interface Model {
     /**
      * Second half, after {@link #chunkPass32} of every chunk of a batch of {@code batchRows} rows: overwrites
      * part {@code part} of {@code parts} of {@code grad} with the sum, in chunk order, of the chunks' gradients
-     * (each summed over its rows in order from zero, exactly as {@link #accumulate32}). The parts together cover
+     * (each summed over its rows in order from zero, exactly as {@link #accumulate32}), divided by
+     * {@code divisor} (one float32 division per element; 1 gives the sum itself). The parts together cover
      * every element once and may run on different threads at once; the result does not depend on {@code parts}.
      */
-    default void gradientPart32(Object batch, int batchRows, int part, int parts, float[] grad) {
+    default void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
         throw new UnsupportedOperationException(spec() + " has no fused batch path");
     }
 

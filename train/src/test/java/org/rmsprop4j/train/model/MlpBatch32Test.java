@@ -74,9 +74,14 @@ class MlpBatch32Test {
         for (int parts : new int[] {1, 3, 8}) {
             float[] got = new float[p.length];
             java.util.Arrays.fill(got, Float.NaN); // overwritten, not added to
-            for (int q = parts - 1; q >= 0; q--) m.gradientPart32(batch, batchRows, q, parts, got);
+            for (int q = parts - 1; q >= 0; q--) m.gradientPart32(batch, batchRows, q, parts, 1f, got);
             assertSameBits(want, got, parts + " parts");
         }
+        // the mean, as the trainer asks for it: each element of the sum divided by the row count
+        float[] mean = new float[p.length], wantMean = new float[p.length];
+        for (int i = 0; i < p.length; i++) wantMean[i] = want[i] / batchRows;
+        for (int q = 0; q < 3; q++) m.gradientPart32(batch, batchRows, q, 3, batchRows, mean);
+        assertSameBits(wantMean, mean, "mean");
     }
 
     @Test
@@ -84,11 +89,11 @@ class MlpBatch32Test {
         Model m = Models.parse("mlp:4", 3, 2, 0), other = Models.parse("mlp:4", 3, 2, 0);
         Object batch = m.newBatch32(8, 4, 2);
         float[] g = new float[m.layout().size()];
-        assertThatThrownBy(() -> other.gradientPart32(batch, 8, 0, 1, g)).hasMessageContaining("batch");
-        assertThatThrownBy(() -> m.gradientPart32(batch, 9, 0, 1, g)).hasMessageContaining("batchRows").hasMessageContaining("9");
-        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 2, 2, g)).hasMessageContaining("part");
-        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 3, g)).hasMessageContaining("parts <= 2");
-        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 1, new float[3])).hasMessageContaining("grad.length");
+        assertThatThrownBy(() -> other.gradientPart32(batch, 8, 0, 1, 1f, g)).hasMessageContaining("batch");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 9, 0, 1, 1f, g)).hasMessageContaining("batchRows").hasMessageContaining("9");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 2, 2, 1f, g)).hasMessageContaining("part");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 3, 1f, g)).hasMessageContaining("parts <= 2");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 1, 1f, new float[3])).hasMessageContaining("grad.length");
         assertThatThrownBy(() -> m.newBatch32(0, 4, 1)).hasMessageContaining("rows");
         Dataset d = MlpFloat32Test.sparseData(8, 3, 2, 1);
         Object prep = m.prepare32(new float[m.layout().size()], null);
