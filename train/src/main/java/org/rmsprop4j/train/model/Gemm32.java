@@ -10,12 +10,14 @@ package org.rmsprop4j.train.model;
  * {@code tᵢ = aᵢ·bᵢ} in index order, every operation rounded to float32 (products and sums are
  * separate roundings, never fused: {@code Math.fma} falls back to a very slow software path on
  * processors without FMA). The order depends only on the shapes and on which left factors are
- * zero, never on threads or timing, so the same inputs give the same bits. Four terms are added per
- * pass over an output row, so the row is loaded and stored a quarter as often; as the additions
- * stay sequential, the grouping does not change a bit.
+ * zero, never on threads or timing, so the same inputs give the same bits. Up to five terms are added
+ * per pass over an output row, so the row is loaded and stored a fifth as often; as the additions
+ * stay sequential, the grouping does not change a bit. Every loop indexes all its arrays by the loop
+ * variable alone: C2 (JDK 17) vectorises neither a loop that reads two rows of one flat array at
+ * different offsets nor one that stores into an array at an offset while reading others.
  *
  * <h2>Zeros</h2> Terms whose left factor is zero are left out: each pass first lists the indices of
- * the non-zero left factors, then adds their terms four at a time. Leaving out {@code 0·b} changes
+ * the non-zero left factors (without a branch per index), then adds their terms in groups. Leaving out {@code 0·b} changes
  * nothing (except the sign of a zero sum, or a non-finite {@code b}, which the rest of the gradient
  * shows anyway). MNIST's pixels are about 80% zeros and a ReLU layer's outputs and deltas about
  * half, so most of the first layer's work is skipped. {@code -Drmsprop4j.train.skipZeros=false}
