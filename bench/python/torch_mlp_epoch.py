@@ -132,11 +132,12 @@ def main(argv):
     t0 = time.perf_counter()
     warm_loss = epoch()
     warm_s = time.perf_counter() - t0
-    times, losses = [], []
+    times, cpu, losses = [], [], []
     for _ in range(a.epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         losses.append(epoch())
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     with torch.no_grad():
         acc = (model(x).argmax(dim=1) == y).to(torch.float32).mean().item()
     emit({
@@ -147,6 +148,9 @@ def main(argv):
         "threads": a.threads, "torch_num_threads": torch.get_num_threads(),
         "epochs_timed": a.epochs, "seconds_per_epoch": statistics.median(times),
         "epoch_seconds": times, "warmup_epoch_seconds": warm_s,
+        # CPU seconds of the whole process per timed epoch (all its threads): on a shared machine the wall
+        # time swings with the other processes, the CPU time much less (on 1 thread it is the work itself)
+        "cpu_seconds_per_epoch": statistics.median(cpu), "epoch_cpu_seconds": cpu,
         "mean_loss_per_epoch": [warm_loss] + losses, "train_accuracy": acc,
         "images": img_path, "labels": lab_path,
     })

@@ -186,6 +186,8 @@ final class BenchCommand implements Callable<Integer> {
                     m.put("threads", k);
                     m.put("ours_seconds_per_epoch", ours.secondsPerEpoch());
                     m.put("ours_epoch_seconds", ours.epochSeconds());
+                    m.put("ours_cpu_seconds_per_epoch", Double.isNaN(ours.cpuSecondsPerEpoch()) ? null : ours.cpuSecondsPerEpoch());
+                    m.put("ours_warmup_runs", ours.warmupRuns());
                     m.put("python", noTorch ? null : base.python());
                     m.put("torch_version", t.torchVersion() != null ? t.torchVersion() : noTorch ? null : base.torchVersion());
                     m.put("torch_seconds_per_epoch", t.secondsPerEpoch());

@@ -36,7 +36,11 @@ import org.rmsprop4j.train.model.Model;
  * float32 the optimizer steps a {@code float[]}; a model with a float32 path
  * ({@link Model#hasFloat32Path()}, the MLP) then computes in float32 throughout, as PyTorch does for
  * a float32 model: each chunk's gradient, the sum over chunks (in chunk order) and the division by
- * the row count; only an L2 penalty is added in float64. Other models compute on the parameters'
+ * the row count; only an L2 penalty is added in float64. A model with a fused batch path
+ * ({@link Model#hasBatch32()}, the MLP) does this without a gradient buffer per chunk: the chunks'
+ * forward and backward passes run first (in parallel), then the gradient is written by parts of the
+ * weight rows (in parallel), each element summed over its chunks in chunk order, which gives the same
+ * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). Other models compute on the parameters'
  * exact widening to double, and the chunks are summed in float64.
  *
  * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
@@ -68,6 +72,15 @@ public final class Trainer implements AutoCloseable {
     private boolean p64Stale;        // compute32 steps update p32 only; p64 is refreshed when read
     private Dataset local;           // the training rows while fit(Dataset, ...) runs (compute32 needs them)
     private float[] g32sum = new float[0]; // a float32 BatchGradients' sum
+    /**
+     * Float32 steps on local data use the model's fused batch path when it has one ({@link Model#hasBatch32()}):
+     * the same bits as the chunk buffers, which {@code -Drmsprop4j.train.fusedBatch=false} brings back (for A/B runs).
+     */
+    static final boolean FUSED_BATCH = !"false".equals(System.getProperty("rmsprop4j.train.fusedBatch"));
+    private boolean fusedBatch = FUSED_BATCH;
+    private Object batch32;          // the model's fused batch working memory (compute32 with hasBatch32 only)
+    /** Parts of the fused path's gradient: enough for two or three threads to balance, few enough to stay cheap. */
+    static final int GRADIENT_PARTS = 8;
 
     private int epoch;
     private int batch;
@@ -146,6 +159,13 @@ public final class Trainer implements AutoCloseable {
     public Trainer float32Compute(boolean on) {
         if (chunkLoss.length > 0) throw new IllegalStateException("float32Compute must be chosen before fit starts");
         compute32 = on && f32 && model.hasFloat32Path();
+        return this;
+    }
+
+    /** Chooses the fused batch path (when the model has one) or the chunk buffers; for tests and A/B runs. Before the first step. */
+    Trainer fusedBatch(boolean on) {
+        if (chunkLoss.length > 0) throw new IllegalStateException("fusedBatch must be chosen before fit starts");
+        fusedBatch = on;
         return this;
     }
 
@@ -322,8 +342,13 @@ public final class Trainer implements AutoCloseable {
         int chunks = (rows + config.chunkSize() - 1) / config.chunkSize();
         if (chunkLoss.length >= chunks) return;
         int n = g64.length;
-        if (compute32) chunkGrad32 = new float[chunks][n];
-        else chunkGrad = new double[chunks][n];
+        if (compute32 && fusedBatch && model.hasBatch32()) {
+            batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
+        } else if (compute32) {
+            chunkGrad32 = new float[chunks][n];
+        } else {
+            chunkGrad = new double[chunks][n];
+        }
         chunkLoss = new double[chunks];
         scratch = new Object[Math.max(chunks, config.threads())];
         for (int i = 0; i < scratch.length; i++) scratch[i] = compute32 ? model.newScratch32() : model.newScratch();
@@ -391,6 +416,15 @@ public final class Trainer implements AutoCloseable {
         int chunks = (rows + cs - 1) / cs;
         prepared32 = model.prepare32(p32, prepared32);
         Object prep = prepared32;
+        if (batch32 != null) {
+            // fused: each chunk's forward and backward pass, then the gradient by parts of the weight rows
+            Object bt = batch32;
+            runChunks(chunks, c -> chunkLoss[c] = model.chunkPass32(prep, data, perm, from, to, c, bt, scratch[c]));
+            runChunks(GRADIENT_PARTS, p -> model.gradientPart32(bt, rows, p, GRADIENT_PARTS, rows, g32)); // the mean, straight into g32
+            double loss = chunkLoss[0];
+            for (int c = 1; c < chunks; c++) loss += chunkLoss[c];
+            return finish32(g32, loss, rows);
+        }
         runChunks(chunks, c -> {
             float[] g = chunkGrad32[c];
             Arrays.fill(g, 0f);
@@ -407,10 +441,10 @@ public final class Trainer implements AutoCloseable {
         return finish32(g0, loss, rows);
     }
 
-    /** The rest of a float32 step: the mean gradient, an L2 penalty in float64, the optimizer step. */
+    /** The rest of a float32 step: the mean gradient (unless g0 is g32, which holds it already), an L2 penalty in float64, the optimizer step. */
     private double finish32(float[] g0, double loss, int rows) {
         float n = rows;
-        for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n;
+        if (g0 != g32) for (int i = 0; i < g0.length; i++) g32[i] = g0[i] / n; // else the model divided already
         if (model.l2() != 0) {
             double[] p = p64();
             for (int i = 0; i < g32.length; i++) g64[i] = g32[i];

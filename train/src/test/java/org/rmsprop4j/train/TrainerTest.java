@@ -112,6 +112,23 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void theFusedBatchPathGivesTheBitsOfTheChunkBuffers() throws IOException {
+        for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh", "softmax"}) {
+            for (int threads : new int[] {1, 2}) {
+                double[][] out = new double[2][];
+                for (int fused = 0; fused < 2; fused++) {
+                    try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(8)
+                            .threads(threads).seed(7).build()).fusedBatch(fused == 1)) {
+                        t.fit(digits.train(), null, null, null);
+                        out[fused] = t.parameters();
+                    }
+                }
+                assertSameBits(out[0], out[1]);
+            }
+        }
+    }
+
     /** Passes every call to a model; probes override {@code accumulate}. */
     abstract static class DelegatingModel implements Model {
         final Model m;

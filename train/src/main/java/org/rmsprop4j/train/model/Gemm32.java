@@ -10,12 +10,14 @@ package org.rmsprop4j.train.model;
  * {@code tᵢ = aᵢ·bᵢ} in index order, every operation rounded to float32 (products and sums are
  * separate roundings, never fused: {@code Math.fma} falls back to a very slow software path on
  * processors without FMA). The order depends only on the shapes and on which left factors are
- * zero, never on threads or timing, so the same inputs give the same bits. Four terms are added per
- * pass over an output row, so the row is loaded and stored a quarter as often; as the additions
- * stay sequential, the grouping does not change a bit.
+ * zero, never on threads or timing, so the same inputs give the same bits. Up to five terms are added
+ * per pass over an output row, so the row is loaded and stored a fifth as often; as the additions
+ * stay sequential, the grouping does not change a bit. Every loop indexes all its arrays by the loop
+ * variable alone: C2 (JDK 17) vectorises neither a loop that reads two rows of one flat array at
+ * different offsets nor one that stores into an array at an offset while reading others.
  *
  * <h2>Zeros</h2> Terms whose left factor is zero are left out: each pass first lists the indices of
- * the non-zero left factors, then adds their terms four at a time. Leaving out {@code 0·b} changes
+ * the non-zero left factors (without a branch per index), then adds their terms in groups. Leaving out {@code 0·b} changes
  * nothing (except the sign of a zero sum, or a non-finite {@code b}, which the rest of the gradient
  * shows anyway). MNIST's pixels are about 80% zeros and a ReLU layer's outputs and deltas about
  * half, so most of the first layer's work is skipped. {@code -Drmsprop4j.train.skipZeros=false}
@@ -27,12 +29,26 @@ final class Gemm32 {
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
     /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
-    private static int nonZeros(float[] v, int k, int[] idx) {
+    static int nonZeros(float[] v, int k, int[] idx) {
+        return nonZeros(v, 0, k, idx);
+    }
+
+    /**
+     * Lists into {@code idx} the indices {@code from <= i < to} with {@code v[i] != 0} (NaN counts as
+     * non-zero, ±0 does not), in increasing order; returns how many. Branch-free: every index is
+     * written and the count advances by 0 or 1 (the bit test below), because a data-dependent branch
+     * here mispredicts about once per non-zero pixel. {@code idx} holds at least {@code to - from}.
+     */
+    static int nonZeros(float[] v, int from, int to, int[] idx) {
         int c = 0;
         if (SKIP_ZEROS) {
-            for (int i = 0; i < k; i++) if (v[i] != 0) idx[c++] = i;
+            for (int i = from; i < to; i++) {
+                idx[c] = i;
+                // |v| bits + 0x7fffffff overflows to negative exactly when |v| bits != 0, i.e. v != ±0
+                c += ((Float.floatToRawIntBits(v[i]) & 0x7fffffff) + 0x7fffffff) >>> 31;
+            }
         } else {
-            for (int i = 0; i < k; i++) idx[c++] = i;
+            for (int i = from; i < to; i++) idx[c++] = i;
         }
         return c;
     }
@@ -56,19 +72,76 @@ final class Gemm32 {
         }
     }
 
-    /** {@code out[j] += Σ_t coef[idx[t]] · rows[idx[t]][j]} for {@code j < n}, terms in the order of idx, four per pass. */
-    private static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
+    /**
+     * {@code out[j] += Σ_t coef[idx[t]] · rows[idx[t]][j]} for {@code j < n}, terms in the order of idx:
+     * five per pass (the most for which C2 still vectorises the loop on JDK 17: six or eight terms ran
+     * scalar, 4–5 GFLOP/s against 22–24 at 128 columns), then one pass for the last four to one (a pass over
+     * a row costs about the same whatever its term count, so the remainder takes one pass, not up to four).
+     */
+    static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
         int t = 0;
-        for (; t + 4 <= cnt; t += 4) {
-            int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
-            float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3];
-            float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
+        for (; t + 5 <= cnt; t += 5) {
+            int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3], i4 = idx[t + 4];
+            float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3], a4 = coef[i4];
+            float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3], b4 = rows[i4];
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
+        }
+        switch (cnt - t) {
+            case 4 -> {
+                int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
+                float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3];
+                float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+            }
+            case 3 -> {
+                int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2];
+                float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2];
+                float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+            }
+            case 2 -> {
+                int i0 = idx[t], i1 = idx[t + 1];
+                float a0 = coef[i0], a1 = coef[i1];
+                float[] b0 = rows[i0], b1 = rows[i1];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+            }
+            case 1 -> {
+                float a0 = coef[idx[t]];
+                float[] b0 = rows[idx[t]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * {@code out[j] += Σ_t val[t] · rows[base + row[t]][j]} for {@code s <= t < e} and {@code j < n}, terms
+     * in order of t (a column of a sparse matrix times rows), grouped in passes as {@link #addRows}.
+     */
+    static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
+        int t = s;
+        for (; t + 4 <= e; t += 4) {
+            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
             for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }
-        for (; t < cnt; t++) {
-            float a0 = coef[idx[t]];
-            float[] b0 = rows[idx[t]];
-            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+        switch (e - t) {
+            case 3 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+            }
+            case 2 -> {
+                float a0 = val[t], a1 = val[t + 1];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+            }
+            case 1 -> {
+                float a0 = val[t];
+                float[] b0 = rows[base + row[t]];
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+            }
+            default -> { }
         }
     }
 
@@ -85,6 +158,65 @@ final class Gemm32 {
             System.arraycopy(g, gr, acc, 0, n);
             addRows(col, d, idx, cnt, acc, n);
             System.arraycopy(acc, 0, g, gr, n);
+        }
+    }
+
+    /**
+     * {@code d[i] = a[i] > 0 ? d[i] : +0} for {@code i < n}: the ReLU derivative applied to a delta, given
+     * the layer's output a. Branch-free on the bits (a hidden unit is on for about half the rows, at
+     * random, so a branch mispredicts often): {@code a > 0} exactly when its bits lie in
+     * {@code [1, 0x7f800000]} (positive, up to +∞; NaN and every negative or zero value fail).
+     */
+    static void reluMask(float[] d, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            int b = Float.floatToRawIntBits(a[i]);
+            int keep = ~(((0x7f800000 - b) | (b - 1)) >> 31);
+            d[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & keep);
+        }
+    }
+
+    /**
+     * One chunk's share of a weight-gradient row: with {@code p = (((+0 + t₀) + t₁) + …)} over the terms
+     * {@code tₜ = val[t] · rows[base + row[t]][j]}, {@code s <= t < e} in order, sets {@code acc[j] = p}
+     * ({@code first}) or adds {@code acc[j] = acc[j] + p}, for {@code j < n}. The last one to four terms
+     * and the write to acc share one pass (earlier terms go through {@code tmp}, four per pass), so a chunk
+     * with up to four terms costs one pass over the row. {@code e > s}; {@code zero} holds n zeros. Every array is indexed by j alone: C2 does not
+     * vectorise a loop that stores into one array at an offset while it reads others (they might be the same).
+     */
+    static void addColumn(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int n, boolean first) {
+        float[] st = zero;
+        int t = s;
+        for (; e - t > 4; t += 4) {
+            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
+            for (int j = 0; j < n; j++) tmp[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+            st = tmp;
+        }
+        switch (e - t) {
+            case 4 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]);
+            }
+            case 3 -> {
+                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j]);
+            }
+            case 2 -> {
+                float a0 = val[t], a1 = val[t + 1];
+                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j]);
+            }
+            default -> {
+                float a0 = val[t];
+                float[] b0 = rows[base + row[t]];
+                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j];
+                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j]);
+            }
         }
     }
 }

@@ -285,29 +285,40 @@ public final class Mlp implements Model {
             int nIn = sizes[l - 1], nOut = sizes[l];
             for (int b = 0; b < nb; b++) System.arraycopy(p, bOff[l], z[b], 0, nOut);
             Gemm32.nn(nb, nOut, nIn, s.act[l - 1], w.w[l], z, s.idx);
-            if (l < last) {
-                for (int b = 0; b < nb; b++) {
-                    float[] zb = z[b];
-                    switch (activation) {
-                        case RELU -> { for (int i = 0; i < nOut; i++) zb[i] = Math.max(zb[i], 0f); } // vectorised; NaN stays NaN
-                        case TANH -> { for (int i = 0; i < nOut; i++) zb[i] = (float) Math.tanh(zb[i]); }
-                        default -> { for (int i = 0; i < nOut; i++) zb[i] = (float) (1.0 / (1.0 + Math.exp(-zb[i]))); }
-                    }
-                }
-            }
+            if (l < last) for (int b = 0; b < nb; b++) activate32(z[b], nOut);
         }
-        int k = sizes[last];
-        for (int b = 0; b < nb; b++) {
-            float[] z = s.act[last][b];
-            int label = y[rows[r0 + b]];
-            double max = z[0];
-            for (int c = 1; c < k; c++) max = Math.max(max, z[c]);
-            double sum = 0;
-            for (int c = 0; c < k; c++) sum += Math.exp(z[c] - max);
-            double logSum = Math.log(sum);
-            s.loss[b] = -(z[label] - max - logSum);
-            for (int c = 0; c < k; c++) z[c] = (float) Math.exp(z[c] - max - logSum);
+        for (int b = 0; b < nb; b++) s.loss[b] = softmax32(s.act[last][b], y[rows[r0 + b]]);
+    }
+
+    /** The hidden-layer activation in place on {@code z[0..n)}. */
+    private void activate32(float[] z, int n) {
+        switch (activation) {
+            case RELU -> { for (int i = 0; i < n; i++) z[i] = Math.max(z[i], 0f); } // vectorised; NaN stays NaN
+            case TANH -> { for (int i = 0; i < n; i++) z[i] = (float) Math.tanh(z[i]); }
+            default -> { for (int i = 0; i < n; i++) z[i] = (float) (1.0 / (1.0 + Math.exp(-z[i]))); }
         }
+    }
+
+    /** Multiplies the delta {@code dp[0..n)} by the activation's derivative, given the layer's output {@code a}. */
+    private void derive32(float[] dp, float[] a, int n) {
+        switch (activation) {
+            case RELU -> Gemm32.reluMask(dp, a, n);
+            case TANH -> { for (int i = 0; i < n; i++) dp[i] = dp[i] * (1f - a[i] * a[i]); }
+            default -> { for (int i = 0; i < n; i++) dp[i] = dp[i] * (a[i] * (1f - a[i])); }
+        }
+    }
+
+    /** Softmax of the logits {@code z} in place (computed in float64, stored as float32); returns {@code −log p_label}. */
+    private double softmax32(float[] z, int label) {
+        int k = sizes[sizes.length - 1];
+        double max = z[0];
+        for (int c = 1; c < k; c++) max = Math.max(max, z[c]);
+        double sum = 0;
+        for (int c = 0; c < k; c++) sum += Math.exp(z[c] - max);
+        double logSum = Math.log(sum);
+        double loss = -(z[label] - max - logSum);
+        for (int c = 0; c < k; c++) z[c] = (float) Math.exp(z[c] - max - logSum);
+        return loss;
     }
 
     /**
@@ -349,18 +360,242 @@ public final class Mlp implements Model {
                 if (l > 1) {
                     float[][] dPrev = s.delta[l - 1];
                     Gemm32.nt(nb, nOut, nIn, dl, w.wt[l], dPrev, s.idx);
-                    for (int b = 0; b < nb; b++) {
-                        float[] dp = dPrev[b], ib = in[b];
-                        switch (activation) {
-                            case RELU -> { for (int i = 0; i < nIn; i++) dp[i] = ib[i] > 0 ? dp[i] : 0f; }
-                            case TANH -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (1f - ib[i] * ib[i]); }
-                            default -> { for (int i = 0; i < nIn; i++) dp[i] = dp[i] * (ib[i] * (1f - ib[i])); }
-                        }
-                    }
+                    for (int b = 0; b < nb; b++) derive32(dPrev[b], in[b], nIn);
                 }
             }
         }
         return loss;
+    }
+
+    /**
+     * Working memory of the fused batch path: every row's activations and deltas (arrays of rows, by
+     * position q in the batch), and each chunk's input rows as a sparse matrix by column, so that a
+     * weight-gradient row is summed over its chunks in one go instead of through a gradient-sized
+     * buffer per chunk.
+     */
+    private static final class Batch32 {
+        final Mlp owner;
+        final int capacity, chunkSize;
+        final float[][][] act, delta;   // [l][q][j] for l = 1..L (act[L]: probabilities)
+        final float[][][] actT;         // [l][j][q]: the hidden layers' outputs by unit, l = 1..L-1 (the left factors of layers 2..L)
+        final int[] nnz;                // non-zero inputs per chunk
+        final int[][] cooCol, cooRow;   // per chunk, in row order: column and row (within the chunk) of each non-zero input
+        final float[][] cooVal;
+        final int[][] colStart;         // per chunk: column i's entries are colStart[i] .. colStart[i+1] of entryRow/entryVal
+        final int[][] entryRow, next;
+        final float[][] entryVal;
+        final float[][] tmp, acc, col;  // per gradient part
+        final float[] zero;             // zeros (read only) to start a sum from
+        final int[][] idx;
+
+        Batch32(Mlp owner, int rows, int chunkSize, int parts) {
+            this.owner = owner;
+            this.chunkSize = chunkSize;
+            int chunks = (rows + chunkSize - 1) / chunkSize;
+            capacity = chunks * chunkSize;
+            int[] sizes = owner.sizes;
+            int L = sizes.length, d = sizes[0], most = 0;
+            act = new float[L][][];
+            delta = new float[L][][];
+            actT = new float[L][][];
+            for (int l = 1; l < L; l++) {
+                act[l] = new float[capacity][sizes[l]];
+                delta[l] = new float[capacity][sizes[l]];
+                if (l < L - 1) actT[l] = new float[sizes[l]][capacity];
+            }
+            for (int size : sizes) most = Math.max(most, size);
+            nnz = new int[chunks];
+            cooCol = new int[chunks][];
+            cooRow = new int[chunks][];
+            cooVal = new float[chunks][];
+            entryRow = new int[chunks][];
+            entryVal = new float[chunks][];
+            colStart = new int[chunks][d + 1];
+            next = new int[chunks][d];
+            int start = (int) Math.min((long) chunkSize * d, Math.max(64, (long) chunkSize * d / 4));
+            for (int c = 0; c < chunks; c++) grow(c, start);
+            tmp = new float[parts][most];
+            acc = new float[parts][most];
+            zero = new float[most];
+            col = new float[parts][capacity];
+            idx = new int[parts][capacity];
+        }
+
+        void grow(int c, int size) {
+            if (cooCol[c] != null && cooCol[c].length >= size) return;
+            int n = cooCol[c] == null ? size : (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size, 2L * cooCol[c].length));
+            cooCol[c] = cooCol[c] == null ? new int[n] : Arrays.copyOf(cooCol[c], n);
+            cooRow[c] = cooRow[c] == null ? new int[n] : Arrays.copyOf(cooRow[c], n);
+            cooVal[c] = cooVal[c] == null ? new float[n] : Arrays.copyOf(cooVal[c], n);
+            entryRow[c] = new int[n];
+            entryVal[c] = new float[n];
+        }
+    }
+
+    @Override public boolean hasBatch32() { return true; }
+
+    @Override public Object newBatch32(int rows, int chunkSize, int parts) {
+        Checks.atLeast("rows", rows, 1);
+        Checks.atLeast("chunkSize", chunkSize, 1);
+        Checks.atLeast("parts", parts, 1);
+        return new Batch32(this, rows, chunkSize, parts);
+    }
+
+    private Batch32 batch32(Object batch) {
+        if (!(batch instanceof Batch32 b) || b.owner != this) {
+            throw Checks.invalid("batch", batch == null ? null : batch.getClass().getSimpleName(), "the result of this model's newBatch32");
+        }
+        return b;
+    }
+
+    /**
+     * The forward and backward pass of one chunk, row by row, with the same products, in the same order,
+     * as {@link #accumulate32} (so the same bits); the layer-1 inputs are listed by column for
+     * {@link #gradientPart32}.
+     */
+    @Override public double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        Batch32 bt = batch32(batch);
+        checkData(data);
+        int cs = bt.chunkSize, qa = chunk * cs, qb = Math.min(to - from, qa + cs);
+        if (chunk < 0 || qa >= to - from || to - from > bt.capacity) {
+            throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + (to - from) + " rows (capacity " + bt.capacity + ")");
+        }
+        Scratch32 s = (Scratch32) scratch;
+        float[] x = data.x(), p = w.flat, xr = s.act[0][0];
+        int[] y = data.y(), idx = s.idx;
+        int d = sizes[0], last = sizes.length - 1, nnz = 0;
+        double loss = 0;
+        for (int q = qa; q < qb; q++) {
+            int row = rows[from + q];
+            System.arraycopy(x, row * d, xr, 0, d);
+            int cnt = Gemm32.nonZeros(xr, 0, d, idx);
+            bt.grow(chunk, nnz + cnt);
+            int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
+            float[] cv = bt.cooVal[chunk];
+            for (int t = 0; t < cnt; t++) {
+                int i = idx[t];
+                cc[nnz + t] = i;
+                cr[nnz + t] = q - qa;
+                cv[nnz + t] = xr[i];
+            }
+            nnz += cnt;
+            float[] z = bt.act[1][q];
+            System.arraycopy(p, bOff[1], z, 0, sizes[1]);
+            Gemm32.addRows(xr, w.w[1], idx, cnt, z, sizes[1]);
+            for (int l = 2; l <= last + 1; l++) {
+                if (l - 1 < last) { // z holds a hidden layer's sums: activate them and keep them by unit too
+                    float[][] at = bt.actT[l - 1];
+                    activate32(z, sizes[l - 1]);
+                    for (int j = 0; j < sizes[l - 1]; j++) at[j][q] = z[j];
+                }
+                if (l > last) break;
+                float[] in = z;
+                z = bt.act[l][q];
+                System.arraycopy(p, bOff[l], z, 0, sizes[l]);
+                Gemm32.addRows(in, w.w[l], idx, Gemm32.nonZeros(in, 0, sizes[l - 1], idx), z, sizes[l]);
+            }
+            int label = y[row];
+            loss += softmax32(bt.act[last][q], label);
+            float[] dl = bt.delta[last][q];
+            System.arraycopy(bt.act[last][q], 0, dl, 0, sizes[last]);
+            dl[label] -= 1f;
+            for (int l = last; l > 1; l--) {
+                float[] dr = bt.delta[l][q], dp = bt.delta[l - 1][q];
+                Arrays.fill(dp, 0, sizes[l - 1], 0f);
+                Gemm32.addRows(dr, w.wt[l], idx, Gemm32.nonZeros(dr, 0, sizes[l], idx), dp, sizes[l - 1]);
+                derive32(dp, bt.act[l - 1][q], sizes[l - 1]);
+            }
+        }
+        // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
+        bt.nnz[chunk] = nnz;
+        int[] start = bt.colStart[chunk], nx = bt.next[chunk], cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
+        int[] er = bt.entryRow[chunk];
+        float[] cv = bt.cooVal[chunk], ev = bt.entryVal[chunk];
+        Arrays.fill(start, 0);
+        for (int t = 0; t < nnz; t++) start[cc[t] + 1]++;
+        for (int i = 0; i < d; i++) {
+            start[i + 1] += start[i];
+            nx[i] = start[i];
+        }
+        for (int t = 0; t < nnz; t++) {
+            int at = nx[cc[t]]++;
+            er[at] = cr[t];
+            ev[at] = cv[t];
+        }
+        return loss;
+    }
+
+    /**
+     * Weight-gradient rows {@code i} of every layer with {@code i·parts/inputs = part} (and, in the last part,
+     * the biases): for each chunk, its rows' terms summed in row order from zero into a row buffer (zero
+     * inputs left out, as in {@link Gemm32#tn}), then the chunks added in chunk order. A chunk with no
+     * non-zero input in a column adds +0, which changes nothing (a sum that starts at +0 is never −0), so
+     * it is skipped.
+     */
+    @Override public void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        Batch32 bt = batch32(batch);
+        if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
+        if (parts < 1 || parts > bt.tmp.length || part < 0 || part >= parts) {
+            throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts <= " + bt.tmp.length + " (as newBatch32 was given)");
+        }
+        if (grad == null || grad.length != layout.size()) {
+            throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
+        }
+        int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs;
+        float[] tmp = bt.tmp[part], acc = bt.acc[part], col = bt.col[part];
+        int[] idx = bt.idx[part];
+        for (int l = 1; l < sizes.length; l++) {
+            int nIn = sizes[l - 1], nOut = sizes[l];
+            float[][] dl = bt.delta[l], at = bt.actT[l - 1];
+            for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
+                int o = wOff[l] + i * nOut;
+                boolean any = false;
+                for (int c = 0; c < chunks; c++) {
+                    int qa = c * cs;
+                    if (l == 1) {
+                        int s0 = bt.colStart[c][i], s1 = bt.colStart[c][i + 1];
+                        if (s0 == s1) continue;
+                        Gemm32.addColumn(bt.entryVal[c], bt.entryRow[c], qa, s0, s1, dl, bt.zero, tmp, acc, nOut, !any);
+                    } else {
+                        int qb = Math.min(batchRows, qa + cs), cnt = 0;
+                        float[] ai = at[i];
+                        for (int q = qa; q < qb; q++) {
+                            float v = ai[q];
+                            col[cnt] = v;
+                            idx[cnt] = q;
+                            cnt += Gemm32.SKIP_ZEROS ? ((Float.floatToRawIntBits(v) & 0x7fffffff) + 0x7fffffff) >>> 31 : 1; // v != ±0, as Gemm32.nonZeros
+                        }
+                        if (cnt == 0) continue;
+                        Gemm32.addColumn(col, idx, 0, 0, cnt, dl, bt.zero, tmp, acc, nOut, !any);
+                    }
+                    any = true;
+                }
+                if (any) {
+                    if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                    System.arraycopy(acc, 0, grad, o, nOut);
+                } else {
+                    Arrays.fill(grad, o, o + nOut, 0f / divisor); // +0, or NaN for a zero or NaN divisor, as dividing the zero sum gives
+                }
+            }
+            if (part == parts - 1) {
+                int o = bOff[l];
+                for (int c = 0; c < chunks; c++) {
+                    int qa = c * cs, qb = Math.min(batchRows, qa + cs);
+                    Arrays.fill(tmp, 0, nOut, 0f);
+                    for (int q = qa; q < qb; q++) {
+                        float[] dq = dl[q];
+                        for (int j = 0; j < nOut; j++) tmp[j] = tmp[j] + dq[j];
+                    }
+                    if (c == 0) System.arraycopy(tmp, 0, acc, 0, nOut);
+                    else for (int j = 0; j < nOut; j++) acc[j] = acc[j] + tmp[j];
+                }
+                if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                System.arraycopy(acc, 0, grad, o, nOut);
+            }
+        }
     }
 
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {

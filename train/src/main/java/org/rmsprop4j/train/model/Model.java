@@ -88,6 +88,41 @@ public interface Model {
     }
 
     /**
+     * Whether the fused batch form of the float32 path is implemented ({@link #newBatch32},
+     * {@link #chunkPass32}, {@link #gradientPart32}): the same bits as summing each chunk's
+     * {@link #accumulate32} (from zero) in chunk order, without a gradient-sized buffer per chunk.
+     * {@code false} by default.
+     */
+    default boolean hasBatch32() { return false; }
+
+    /**
+     * Working memory of the fused batch path for batches of up to {@code rows} rows cut into chunks of
+     * {@code chunkSize}, whose gradient is asked for in {@code parts} parts.
+     */
+    default Object newBatch32(int rows, int chunkSize, int parts) { throw new UnsupportedOperationException(spec() + " has no fused batch path"); }
+
+    /**
+     * First half of a fused batch step: the forward and backward pass of chunk {@code chunk} of the batch
+     * {@code rows[from..to)} (its rows {@code from + chunk·chunkSize ..}, in order), kept in {@code batch}
+     * for {@link #gradientPart32}; returns the chunk's summed loss, as {@link #accumulate32} would. Distinct
+     * chunks may run on different threads at once, each with its own {@code scratch} ({@link #newScratch32()}).
+     */
+    default double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no fused batch path");
+    }
+
+    /**
+     * Second half, after {@link #chunkPass32} of every chunk of a batch of {@code batchRows} rows: overwrites
+     * part {@code part} of {@code parts} of {@code grad} with the sum, in chunk order, of the chunks' gradients
+     * (each summed over its rows in order from zero, exactly as {@link #accumulate32}), divided by
+     * {@code divisor} (one float32 division per element; 1 gives the sum itself). The parts together cover
+     * every element once and may run on different threads at once; the result does not depend on {@code parts}.
+     */
+    default void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        throw new UnsupportedOperationException(spec() + " has no fused batch path");
+    }
+
+    /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
      * @return {@code {lossSum, correctCount}}

@@ -1,0 +1,103 @@
+package org.rmsprop4j.train.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.rmsprop4j.train.Rng;
+import org.rmsprop4j.train.data.Dataset;
+
+/**
+ * The fused batch path of {@link Mlp} ({@code chunkPass32} then {@code gradientPart32}) against its
+ * definition: each chunk's {@link Mlp#accumulate32} from zero, summed in chunk order ({@code g = g₀;
+ * g += g₁; …}), which is what the trainer's chunk buffers and the spark module's executors compute.
+ * Bit for bit, for every split into parts, chunk sizes that do and do not divide the batch, a batch
+ * smaller than the working memory, inputs with zeros and negative values, and every activation.
+ */
+class MlpBatch32Test {
+
+    /** Chunk-buffer reference: per chunk accumulate32 into zeros, then g0 += g_c in order; loss likewise. */
+    static double reference(Model m, Object prep, Dataset d, int[] rows, int from, int to, int cs, float[] out) {
+        int n = out.length, chunks = (to - from + cs - 1) / cs;
+        float[][] g = new float[chunks][n];
+        double[] loss = new double[chunks];
+        for (int c = 0; c < chunks; c++) {
+            int a = from + c * cs, b = Math.min(to, a + cs);
+            loss[c] = m.accumulate32(prep, d, rows, a, b, g[c], m.newScratch32());
+        }
+        double l = loss[0];
+        for (int c = 1; c < chunks; c++) {
+            for (int i = 0; i < n; i++) g[0][i] += g[c][i];
+            l += loss[c];
+        }
+        System.arraycopy(g[0], 0, out, 0, n);
+        return l;
+    }
+
+    static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", the chunk sum gives " + expected[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} inputs, batch {2} of capacity {3}, chunks of {4}")
+    @CsvSource({"'mlp:13,7:relu', 23, 37, 40, 5", "'mlp:13,7:relu', 23, 37, 37, 16", "'mlp:20,9:relu', 30, 64, 64, 16",
+            "'mlp:8,4:tanh', 16, 33, 64, 1", "mlp:5:sigmoid, 9, 17, 17, 23", "softmax, 11, 29, 32, 4"})
+    void fusedBatchGivesTheBitsOfTheChunkSum(String spec, int inputs, int batchRows, int capacity, int cs) {
+        Dataset d = MlpFloat32Test.sparseData(70, inputs, 5, 11);
+        Model m = Models.parse(spec, inputs, 5, 0);
+        double[] p = new double[m.layout().size()];
+        m.initialize(p, new Rng(2));
+        Rng r = new Rng(8);
+        float[] p32 = new float[p.length];
+        for (int i = 0; i < p.length; i++) p32[i] = (float) (p[i] + 0.3 * (2 * r.nextDouble() - 1));
+        int[] rows = new int[70];
+        for (int i = 0; i < rows.length; i++) rows[i] = (i * 17 + 3) % 70;
+        int from = 70 - batchRows, to = 70;
+        Object prep = m.prepare32(p32, null);
+        float[] want = new float[p.length];
+        double wantLoss = reference(m, prep, d, rows, from, to, cs, want);
+        assertThat(wantLoss).isPositive();
+
+        Object batch = m.newBatch32(capacity, cs, 8);
+        // a first, different batch leaves its rows behind in the working memory; the second must not see them
+        int chunks = (batchRows + cs - 1) / cs;
+        for (int c = 0; c < chunks; c++) m.chunkPass32(prep, d, rows, 0, batchRows, c, batch, m.newScratch32());
+        double loss = 0;
+        Object scratch = m.newScratch32();
+        for (int c = 0; c < chunks; c++) loss += m.chunkPass32(prep, d, rows, from, to, c, batch, scratch);
+        assertThat(loss).isEqualTo(wantLoss);
+        for (int parts : new int[] {1, 3, 8}) {
+            float[] got = new float[p.length];
+            java.util.Arrays.fill(got, Float.NaN); // overwritten, not added to
+            for (int q = parts - 1; q >= 0; q--) m.gradientPart32(batch, batchRows, q, parts, 1f, got);
+            assertSameBits(want, got, parts + " parts");
+        }
+        // the mean, as the trainer asks for it: each element of the sum divided by the row count
+        float[] mean = new float[p.length], wantMean = new float[p.length];
+        for (int i = 0; i < p.length; i++) wantMean[i] = want[i] / batchRows;
+        for (int q = 0; q < 3; q++) m.gradientPart32(batch, batchRows, q, 3, batchRows, mean);
+        assertSameBits(wantMean, mean, "mean");
+    }
+
+    @Test
+    void badArgumentsAreRefusedNamingThem() {
+        Model m = Models.parse("mlp:4", 3, 2, 0), other = Models.parse("mlp:4", 3, 2, 0);
+        Object batch = m.newBatch32(8, 4, 2);
+        float[] g = new float[m.layout().size()];
+        assertThatThrownBy(() -> other.gradientPart32(batch, 8, 0, 1, 1f, g)).hasMessageContaining("batch");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 9, 0, 1, 1f, g)).hasMessageContaining("batchRows").hasMessageContaining("9");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 2, 2, 1f, g)).hasMessageContaining("part");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 3, 1f, g)).hasMessageContaining("parts <= 2");
+        assertThatThrownBy(() -> m.gradientPart32(batch, 8, 0, 1, 1f, new float[3])).hasMessageContaining("grad.length");
+        assertThatThrownBy(() -> m.newBatch32(0, 4, 1)).hasMessageContaining("rows");
+        Dataset d = MlpFloat32Test.sparseData(8, 3, 2, 1);
+        Object prep = m.prepare32(new float[m.layout().size()], null);
+        assertThatThrownBy(() -> m.chunkPass32(prep, d, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 0, 8, 2, batch, m.newScratch32()))
+                .hasMessageContaining("chunk");
+    }
+}
