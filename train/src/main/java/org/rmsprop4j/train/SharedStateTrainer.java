@@ -120,6 +120,7 @@ public final class SharedStateTrainer implements AutoCloseable {
         final float[] local32, g32, chunk32, sum32;
         final double[] local64, g64, chunk64;
         final Object scratch;
+        final Object batch;              // the model's fused batch memory (Model#hasBatch32), else null
         Object prepared;
         double lossSum;
         long rows;
@@ -127,8 +128,10 @@ public final class SharedStateTrainer implements AutoCloseable {
         WorkerBuffers(int n) {
             local32 = f32 ? new float[n] : null;
             g32 = f32 ? new float[n] : null;
-            chunk32 = compute32 ? new float[n] : null;
-            sum32 = compute32 ? new float[n] : null;
+            boolean fused = compute32 && Trainer.FUSED_BATCH && model.hasBatch32();
+            batch = fused ? model.newBatch32((config.batchSize() + config.chunkSize() - 1) / config.chunkSize() * config.chunkSize(), config.chunkSize(), 1) : null;
+            chunk32 = compute32 && !fused ? new float[n] : null;
+            sum32 = compute32 && !fused ? new float[n] : null;
             local64 = new double[n];
             g64 = new double[n];
             chunk64 = compute32 ? null : new double[n];
@@ -322,6 +325,16 @@ public final class SharedStateTrainer implements AutoCloseable {
         int rows = to - from, cs = config.chunkSize();
         int chunks = (rows + cs - 1) / cs;
         double loss = 0;
+        if (b.batch != null) {
+            // Trainer's fused batch path on one thread: chunk passes in order, then the mean straight into g32
+            for (int c = 0; c < chunks; c++) {
+                double cl = model.chunkPass32(b.prepared, data, perm, from, to, c, b.batch, b.scratch);
+                loss = c == 0 ? cl : loss + cl;
+            }
+            model.gradientPart32(b.batch, rows, 0, 1, rows, b.g32);
+            addPenalty32(b);
+            return loss;
+        }
         for (int c = 0; c < chunks; c++) {
             float[] g = c == 0 ? b.sum32 : b.chunk32;
             Arrays.fill(g, 0f);
@@ -332,6 +345,12 @@ public final class SharedStateTrainer implements AutoCloseable {
         }
         float nr = rows;
         for (int i = 0; i < b.g32.length; i++) b.g32[i] = b.sum32[i] / nr;
+        addPenalty32(b);
+        return loss;
+    }
+
+    /** An L2 penalty on the float32 mean gradient, through float64 as Trainer adds it. */
+    private void addPenalty32(WorkerBuffers b) {
         if (model.l2() != 0) {
             for (int i = 0; i < b.g32.length; i++) {
                 b.local64[i] = b.local32[i];
@@ -340,7 +359,6 @@ public final class SharedStateTrainer implements AutoCloseable {
             model.addPenalty(b.local64, b.g64);
             for (int i = 0; i < b.g32.length; i++) b.g32[i] = (float) b.g64[i];
         }
-        return loss;
     }
 
     /** Trainer's float64 gradient on this worker's copy (widened from float32 storage, then narrowed back for the step). */
