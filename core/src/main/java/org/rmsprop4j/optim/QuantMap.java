@@ -40,7 +40,7 @@ final class QuantMap {
     /** {@code thr[k]}: midpoint of {@code values[k]} and {@code values[k+1]}; {@code thr[255] = +∞}. */
     final float[] thr = new float[256];
     /** Bucket table: the code of the smallest value of each bucket. */
-    final byte[] tab = new byte[2 * Blockwise8.NEG];
+    final byte[] tab = new byte[1 << (32 - Blockwise8.SHIFT)];
     /** Index of the exact 0 in {@link #values}. */
     final int zero;
 
@@ -71,12 +71,16 @@ final class QuantMap {
         int z = -1;
         for (int k = 0; k < 256; k++) if (values[k] == 0f) z = k;
         this.zero = z;
-        int buckets = Blockwise8.TOP - Blockwise8.BASE + 1;
-        for (int b = 0; b < buckets; b++) {
-            float lo = b == 0 ? 0f : Float.intBitsToFloat((b + Blockwise8.BASE) << Blockwise8.SHIFT);
-            float hi = b == buckets - 1 ? 1f : Math.nextDown(Float.intBitsToFloat((b + Blockwise8.BASE + 1) << Blockwise8.SHIFT));
-            fill(b, lo, hi);
-            fill(Blockwise8.NEG | b, -hi, -lo);
+        for (int u = 0; u < tab.length; u++) {
+            int low = (u & 0x7fff) << Blockwise8.SHIFT, high = low | ((1 << Blockwise8.SHIFT) - 1);
+            boolean negative = u >>> 15 != 0;
+            if (low >= 0x7f800000) {                       // infinities and NaNs: the ends of the map
+                tab[u] = (byte) (negative ? 0 : 255);
+                continue;
+            }
+            float lo = Float.intBitsToFloat(low), hi = Float.intBitsToFloat(high);
+            if (negative) fill(u, -hi, -lo);
+            else fill(u, lo, hi);
         }
     }
 

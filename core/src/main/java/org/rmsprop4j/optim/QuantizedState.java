@@ -132,7 +132,7 @@ final class QuantizedState {
             rule.apply(sp, sg, ss, 0, len, lr, t);
             System.arraycopy(sp, 0, pf, e, len);
             for (int s = 0; s < nSlots; s++) {
-                float a = Blockwise8.absMax(ss[s], 0, len);
+                float a = Float.intBitsToFloat(Blockwise8.absMaxBits(ss[s], 0, len));
                 absmax[s][k] = a;
                 Blockwise8.quantize(ss[s], 0, len, a, maps[s].tab, maps[s].thr, codes[s], c);
             }

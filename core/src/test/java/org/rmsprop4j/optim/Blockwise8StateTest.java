@@ -97,7 +97,7 @@ class Blockwise8StateTest {
                 double x = r.nextGaussian() * Math.exp(r.nextDouble(-6, 2));
                 v[i] = (float) (m.signed ? x : Math.abs(x));
             }
-            float a = Blockwise8.absMax(v, 0, block);
+            float a = Float.intBitsToFloat(Blockwise8.absMaxBits(v, 0, block));
             byte[] codes = new byte[block];
             Blockwise8.quantize(v, 0, block, a, m.tab, m.thr, codes, 0);
             float[] back = new float[block];
@@ -129,7 +129,7 @@ class Blockwise8StateTest {
             float[] v = new float[300];
             byte[] codes = new byte[300];
             Arrays.fill(codes, (byte) 77);
-            Blockwise8.quantize(v, 0, 300, Blockwise8.absMax(v, 0, 300), m.tab, m.thr, codes, 0);
+            Blockwise8.quantize(v, 0, 300, Float.intBitsToFloat(Blockwise8.absMaxBits(v, 0, 300)), m.tab, m.thr, codes, 0);
             for (byte c : codes) assertThat(c & 0xff).isEqualTo(m.zero);
         }
         Optimizer o = Optimizer.builder(RmsPropConfig.builder().momentum(0.9).build()).size(5000)

@@ -1,0 +1,113 @@
+package org.rmsprop4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.StateQuantization;
+
+/**
+ * The 8-bit state rows of {@code rmsprop4j bench --state ...}: our RMSprop step (PyTorch defaults, as
+ * {@link StepTimer}) with float32 state and with block-wise 8-bit state, timed A/B interleaved in this
+ * JVM (rounds of fp32, then each 8-bit block size, each round a third of the time), so that load
+ * drifts hit both alike. Every row also carries the float32 C loop of the same run
+ * ({@code bench/native/rmsprop_bench.c}), so each state is reported against the same C time.
+ */
+final class Bench8bit {
+    private Bench8bit() {}
+
+    /** Bytes a step moves per element: p, g read; p written; state read and written (4 + 4/block or 1 + 4/block each way). */
+    static double bytesPerElement(StateQuantization q) {
+        return q.quantized() ? 4 + 4 + 4 + 2 * (1 + 4.0 / q.blockSize()) : 20;
+    }
+
+    /** One measured state at one size and thread count. */
+    record Row(StateQuantization state, int elements, int threads, double nsPerElement, double minNsPerElement, long stateBytes) {}
+
+    /** Times fp32 and every 8-bit block size at {@code elements} elements on {@code threads} threads, interleaved in {@code rounds} rounds. */
+    static List<Row> measure(List<StateQuantization> states, int elements, int threads, long minTimeMs, long warmupMs, int rounds) {
+        float[] p = new float[elements];
+        float[] g = new float[elements];
+        StepTimer.fill(p, 0, elements, 0, 0);
+        StepTimer.fill(g, 0, elements, 1, 0);
+        Optimizer[] opts = new Optimizer[states.size()];
+        for (int i = 0; i < opts.length; i++) {
+            opts[i] = Optimizer.builder(StepTimer.config()).layout(StepTimer.layout(elements, 1)).threads(threads)
+                    .stateQuantization(states.get(i)).build();
+        }
+        double[][] medians = new double[opts.length][rounds];
+        double[] mins = new double[opts.length];
+        Arrays.fill(mins, Double.MAX_VALUE);
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < opts.length; i++) {
+                Optimizer o = opts[i];
+                StepTimer.Timing t = StepTimer.measure(() -> o.step(p, g), Math.max(1, minTimeMs / rounds), r == 0 ? warmupMs : warmupMs / 4);
+                medians[i][r] = t.nsPerStep() / elements;
+                mins[i] = Math.min(mins[i], t.minNsPerStep() / elements);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < opts.length; i++) {
+            double[] m = medians[i].clone();
+            Arrays.sort(m);
+            rows.add(new Row(states.get(i), elements, threads, m[m.length / 2], mins[i], opts[i].stateBytes()));
+        }
+        return rows;
+    }
+
+    /** JSON rows, one per state, in {@code bench --json}'s {@code rows} (field {@code state}: "fp32", "8bit-2048"). */
+    static Map<String, Object> json(Row r, Baselines.Result c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", "state");
+        m.put("kernel", "rmsprop");
+        m.put("dtype", "fp32");
+        m.put("state", r.state().label());
+        m.put("elements", r.elements());
+        m.put("tensors", 1);
+        m.put("threads", r.threads());
+        m.put("ours_ns_per_element", r.nsPerElement());
+        m.put("ours_min_ns_per_element", r.minNsPerElement());
+        m.put("state_bytes_per_element", r.stateBytes() / (double) r.elements());
+        m.put("bytes_moved_per_element", bytesPerElement(r.state()));
+        m.put("c_fp32_ns_per_element", c.nsPerElement());
+        m.put("ours_vs_c_fp32", c.ok() ? c.nsPerElement() / r.nsPerElement() : null);
+        return m;
+    }
+
+    static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
+        out.println();
+        out.println("state      elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | vs fp32 (same run)");
+        Map<String, Double> fp32 = new LinkedHashMap<>();
+        for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Baselines.Result c = cs.get(i);
+            Double f = fp32.get(r.elements() + "/" + r.threads());
+            out.printf(Locale.ROOT, "%-9s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %s%n", r.state().label(), r.elements(), r.threads(),
+                    r.nsPerElement(), r.minNsPerElement(), r.stateBytes() / (double) r.elements(), bytesPerElement(r.state()),
+                    c.ok() ? String.format(Locale.ROOT, "%.3f", c.nsPerElement()) : "n/a",
+                    c.ok() ? String.format(Locale.ROOT, "%.2f×", c.nsPerElement() / r.nsPerElement()) : "n/a",
+                    f == null ? "" : String.format(Locale.ROOT, "%.2f× (fp32 time / this time)", f / r.nsPerElement()));
+        }
+    }
+
+    /** Standalone: {@code java -cp rmsprop4j.jar org.rmsprop4j.cli.Bench8bit 1e8 1 1000 2048,256}: sizes, threads, ms, block sizes. */
+    public static void main(String[] args) {
+        int n = BenchCommand.parseCount("size", args.length > 0 ? args[0] : "1e7");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long ms = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+        List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
+        for (String b : (args.length > 3 ? args[3] : "2048").split(",")) states.add(StateQuantization.blockwise8(Integer.parseInt(b.trim())));
+        PrintWriter out = new PrintWriter(System.out, true);
+        List<Row> rows = measure(states, n, threads, ms, 300, 3);
+        List<Baselines.Result> none = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) none.add(Baselines.Result.missing("standalone"));
+        printTable(out, rows, none);
+        out.flush();
+    }
+}
