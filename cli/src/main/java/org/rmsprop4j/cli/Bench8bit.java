@@ -60,6 +60,38 @@ final class Bench8bit {
         return rows;
     }
 
+    /**
+     * The hook of {@code bench --state}: for every single-tensor size and thread count of {@code work},
+     * the fp32 step and each listed 8-bit state, interleaved, plus the fp32 C loop of the same size.
+     */
+    static void run(BenchCommand cmd, List<String> names, List<BenchCommand.Workload> work, Baselines base, long minMs, long warmMs,
+                    List<Row> rows, List<Baselines.Result> cs, PrintWriter err) {
+        if (!"fp32".equals(cmd.dtype)) throw new CliException("--state needs --dtype float32 (8-bit state is float32 only), got " + cmd.dtype);
+        List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
+        for (String n : names) {
+            StateQuantization q;
+            try {
+                q = StateQuantization.parse(n);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--state: " + e.getMessage());
+            }
+            if (!states.contains(q)) states.add(q);
+        }
+        for (BenchCommand.Workload w : work) {
+            if (!w.name().equals("single")) continue;
+            err.printf(Locale.ROOT, "bench: state %s, %d elements, %d thread(s)%n", states, w.elements(), w.threads());
+            err.flush();
+            List<Row> rs = measure(states, w.elements(), w.threads(), minMs, warmMs, 3);
+            System.gc();
+            Baselines.Result c = cmd.noC ? Baselines.Result.missing("--no-c")
+                    : base.runC(new Baselines.Args("plain", "fp32", w.elements(), 1, w.threads(), minMs, warmMs));
+            for (Row r : rs) {
+                rows.add(r);
+                cs.add(c);
+            }
+        }
+    }
+
     /** JSON rows, one per state, in {@code bench --json}'s {@code rows} (field {@code state}: "fp32", "8bit-2048"). */
     static Map<String, Object> json(Row r, Baselines.Result c) {
         Map<String, Object> m = new LinkedHashMap<>();
