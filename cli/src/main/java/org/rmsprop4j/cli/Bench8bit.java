@@ -60,13 +60,9 @@ final class Bench8bit {
         return rows;
     }
 
-    /**
-     * The hook of {@code bench --state}: for every single-tensor size and thread count of {@code work},
-     * the fp32 step and each listed 8-bit state, interleaved, plus the fp32 C loop of the same size.
-     */
-    static void run(BenchCommand cmd, List<String> names, List<BenchCommand.Workload> work, Baselines base, long minMs, long warmMs,
-                    List<Row> rows, List<Baselines.Result> cs, PrintWriter err) {
-        if (!"fp32".equals(cmd.dtype)) throw new CliException("--state needs --dtype float32 (8-bit state is float32 only), got " + cmd.dtype);
+    /** The states of {@code --state}, fp32 first; checked before anything runs. */
+    static List<StateQuantization> parse(List<String> names, String dtype) {
+        if (!"fp32".equals(dtype)) throw new CliException("--state needs --dtype float32 (8-bit state is float32 only), got " + dtype);
         List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
         for (String n : names) {
             StateQuantization q;
@@ -77,6 +73,15 @@ final class Bench8bit {
             }
             if (!states.contains(q)) states.add(q);
         }
+        return states;
+    }
+
+    /**
+     * The hook of {@code bench --state}: for every single-tensor size and thread count of {@code work},
+     * the fp32 step and each listed 8-bit state, interleaved, plus the fp32 C loop of the same size.
+     */
+    static void run(BenchCommand cmd, List<StateQuantization> states, List<BenchCommand.Workload> work, Baselines base, long minMs, long warmMs,
+                    List<Row> rows, List<Baselines.Result> cs, PrintWriter err) {
         for (BenchCommand.Workload w : work) {
             if (!w.name().equals("single")) continue;
             err.printf(Locale.ROOT, "bench: state %s, %d elements, %d thread(s)%n", states, w.elements(), w.threads());

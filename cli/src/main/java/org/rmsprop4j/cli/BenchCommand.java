@@ -120,6 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         if (pythonGiven && !noTorch && !(Files.isRegularFile(Path.of(python)) && Files.isExecutable(Path.of(python)))) {
             throw new CliException("--python must be an executable file (a Python with torch), got '" + python + "'");
         }
+        List<org.rmsprop4j.optim.StateQuantization> stateList = states == null ? null : Bench8bit.parse(states, dtype);
         List<Workload> work = workloads();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -154,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             List<Bench8bit.Row> stateRows = new ArrayList<>();
             List<Baselines.Result> stateC = new ArrayList<>();
-            if (states != null) Bench8bit.run(this, states, work, base, minMs, warmMs, stateRows, stateC, err);
+            if (stateList != null) Bench8bit.run(this, stateList, work, base, minMs, warmMs, stateRows, stateC, err);
             List<Map<String, Object>> mlpRows = new ArrayList<>();
             if (mlp) {
                 for (int k : threads) {
