@@ -84,7 +84,8 @@ final class Bench8bit {
                     List<Row> rows, List<Baselines.Result> cs, PrintWriter err) {
         for (BenchCommand.Workload w : work) {
             if (!w.name().equals("single")) continue;
-            err.printf(Locale.ROOT, "bench: state %s, %d elements, %d thread(s)%n", states, w.elements(), w.threads());
+            err.printf(Locale.ROOT, "bench: state %s, %d elements, %d thread(s)%n",
+                    String.join(", ", states.stream().map(StateQuantization::label).toList()), w.elements(), w.threads());
             err.flush();
             List<Row> rs = measure(states, w.elements(), w.threads(), minMs, warmMs, 3);
             System.gc();

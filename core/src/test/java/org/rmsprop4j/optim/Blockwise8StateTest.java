@@ -245,6 +245,24 @@ class Blockwise8StateTest {
         assertThat(Optimizer.of(RmsPropPreset.PYTORCH.config(), 3).stateDict().formatVersion()).isEqualTo(2);
     }
 
+    /** After the first step (which allocates each thread's block scratch once), steps allocate nothing. */
+    @Test
+    void aCompiledStepAllocatesNothing() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
+        var counter = (com.sun.management.ThreadMXBean) mx;
+        Optimizer o = Optimizer.builder(AdamConfig.builder().build()).layout(layout()).stateQuantization(StateQuantization.blockwise8(256)).build();
+        float[] p = new float[layout().size()];
+        float[] g = randomGrads(new SplittableRandom(4), p.length);
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 15 && best >= 0.5; round++) {
+            long before = counter.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 2_000; i++) o.step(p, g);
+            best = Math.min(best, (counter.getCurrentThreadAllocatedBytes() - before) / 2_000.0);
+        }
+        assertThat(best).as("bytes allocated per step").isLessThan(0.5);
+    }
+
     // ---------------------------------------------------------------- memory
 
     /** At most 1.02 bytes per parameter per slot, in the optimizer's arrays, in the StateDict, in the file and in the heap. */
