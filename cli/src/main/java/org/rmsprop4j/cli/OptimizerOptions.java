@@ -69,7 +69,8 @@ final class OptimizerOptions {
     int stateBits;
 
     @Option(names = "--state-block", paramLabel = "N", defaultValue = "2048",
-            description = "With --state-bits 8: values per block, each with its own float32 scale (a power of two in 64..65536; default: ${DEFAULT-VALUE}).")
+            description = "With --state-bits 8: values per block, each block with its own float32 scale; a power of two from 64 to 65536 "
+                    + "(default: ${DEFAULT-VALUE}).")
     int stateBlock;
 
     /** How the optimizer keeps its state ({@code --state-bits}, {@code --state-block}); errors name the options. */
