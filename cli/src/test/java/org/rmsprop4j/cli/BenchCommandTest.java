@@ -30,6 +30,7 @@ class BenchCommandTest {
         for (JsonNode r : state) {
             assertThat(r.get("ours_ns_per_element").asDouble()).isPositive();
             assertThat(r.get("c_fp32_ns_per_element").isNull()).isTrue();
+            assertThat(r.get("c_8bit_ns_per_element").isNull()).as("--no-c").isTrue();
             assertThat(r.get("elements").asInt()).isEqualTo(5000);
         }
     }
