@@ -79,6 +79,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "e.g. a venv's bin/python with the PyTorch 2 CPU wheel).")
     String python = Baselines.DEFAULT_PYTHON;
 
+    @Option(names = "--state", split = ",", paramLabel = "STATE",
+            description = "Also time the fp32 step against 8-bit state, interleaved in this JVM, at every --sizes and --threads: "
+                    + "8bit-2048, 8bit-256 (any 8bit-<block>; see Bench8bit). Rows with workload \"state\" and a \"state\" field.")
+    List<String> states;
+
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")
     boolean noC;
 
@@ -128,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         if (pythonGiven && !noTorch && !(Files.isRegularFile(Path.of(python)) && Files.isExecutable(Path.of(python)))) {
             throw new CliException("--python must be an executable file (a Python with torch), got '" + python + "'");
         }
+        List<org.rmsprop4j.optim.StateQuantization> stateList = states == null ? null : Bench8bit.parse(states, dtype);
         List<Workload> work = workloads();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -160,6 +166,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (!t.ok() && !noTorch && base.torchUnavailable() == null) err.println("bench:   torch: " + t.unavailable());
                 rows.add(new Row(w, ours, c, t, bpe));
             }
+            List<Bench8bit.Row> stateRows = new ArrayList<>();
+            List<Baselines.Result> stateC = new ArrayList<>();
+            if (stateList != null) Bench8bit.run(this, stateList, work, base, minMs, warmMs, stateRows, stateC, err);
             List<Map<String, Object>> mlpRows = new ArrayList<>();
             if (mlp) {
                 for (int k : threads) {
@@ -205,10 +214,11 @@ final class BenchCommand implements Callable<Integer> {
             List<Map<String, Object>> sharedRows = shared ? BenchShared.run(threads, sharedWorkers, quick ? 2 : 3, sharedRounds != null ? sharedRounds : quick ? 1 : 3, err) : null;
             String loadAfter = loadAverage();
             if (json) {
-                printJson(out, rows, mlpRows, sharedRows);
+                printJson(out, rows, mlpRows, sharedRows, stateRows, stateC);
                 err.println("bench: " + machine(base) + "; load average before " + loadBefore + ", after " + loadAfter);
             } else {
                 printTable(out, rows, base, loadBefore, loadAfter, minMs);
+                if (!stateRows.isEmpty()) Bench8bit.printTable(out, stateRows, stateC);
                 for (Map<String, Object> m : mlpRows) {
                     out.printf(Locale.ROOT, "mlp-epoch  MNIST-10k 784-128-64-10, batch 64, %s thread(s): ours %.3f s/epoch, torch %s %s s/epoch, "
                                     + "ours/torch %s; DL4J %s s/epoch, ours/DL4J %s; sgemm limit %s s/epoch (%s GFLOP/s), ours/limit time %s%n",
@@ -253,7 +263,8 @@ final class BenchCommand implements Callable<Integer> {
         return (int) d;
     }
 
-    private void printJson(PrintWriter out, List<Row> rows, List<Map<String, Object>> mlpRows, List<Map<String, Object>> sharedRows) throws Exception {
+    private void printJson(PrintWriter out, List<Row> rows, List<Map<String, Object>> mlpRows, List<Map<String, Object>> sharedRows,
+                           List<Bench8bit.Row> stateRows, List<Baselines.Result> stateC) throws Exception {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -268,8 +279,10 @@ final class BenchCommand implements Callable<Integer> {
             m.put("torch_ns_per_element", r.torch.nsPerElement());
             m.put("ours_vs_c", r.vsC());
             m.put("ours_vs_torch", r.vsTorch());
+            m.put("state", dtype);
             list.add(m);
         }
+        for (int i = 0; i < stateRows.size(); i++) list.add(Bench8bit.json(stateRows.get(i), stateC.get(i)));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("rows", list);
         if (mlp) root.put("mlp", mlpRows);

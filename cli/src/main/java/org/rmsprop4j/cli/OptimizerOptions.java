@@ -63,6 +63,27 @@ final class OptimizerOptions {
                     + "inverse-time:DECAY, warmup:STEPS (then constant) (default: ${DEFAULT-VALUE}).")
     String schedule;
 
+    @Option(names = "--state-bits", paramLabel = "BITS", defaultValue = "32",
+            description = "Bits per element of the optimizer state: 32 (default) or 8 (block-wise 8-bit state, Dettmers et al. 2022; "
+                    + "float32 only, not centered RMSprop).")
+    int stateBits;
+
+    @Option(names = "--state-block", paramLabel = "N", defaultValue = "2048",
+            description = "With --state-bits 8: values per block, each block with its own float32 scale; a power of two from 64 to 65536 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int stateBlock;
+
+    /** How the optimizer keeps its state ({@code --state-bits}, {@code --state-block}); errors name the options. */
+    org.rmsprop4j.optim.StateQuantization stateQuantization() {
+        if (stateBits == 32) return org.rmsprop4j.optim.StateQuantization.none();
+        if (stateBits != 8) throw new CliException("--state-bits must be 32 or 8, got " + stateBits);
+        try {
+            return org.rmsprop4j.optim.StateQuantization.blockwise8(stateBlock);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--state-block must be a power of two in 64..65536, got " + stateBlock);
+        }
+    }
+
     /** The validated spec, through the library's one parser; errors name this command's options. */
     OptimizerSpec spec() {
         String o = optimizer.trim().toLowerCase(Locale.ROOT);

@@ -272,13 +272,20 @@ final class TrainCommand implements Callable<Integer> {
             case "stop": ob.nonFinitePolicy(NonFinitePolicy.THROW); break;
             default: throw new CliException("--non-finite must be propagate, skip or stop, got '" + nonFinite + "'");
         }
-        Optimizer optimizer = ob.build();
+        ob.stateQuantization(opt.stateQuantization());
+        Optimizer optimizer;
+        try {
+            optimizer = ob.build();
+        } catch (IllegalArgumentException e) {
+            if (opt.stateBits == 32) throw e;
+            throw new CliException("--state-bits 8: " + e.getMessage());
+        }
         if (sharedThreads != null) SharedTrainRun.checkOptimizer(optimizer); // before anything is printed
 
         out.printf(Locale.ROOT, "data   %s: %d train%s / %d test rows, %d features, %d classes (%s)%n", data, train.size(),
                 val == null ? "" : " / " + val.size() + " validation", test.size(), train.features(), train.classes(), prep);
         out.printf(Locale.ROOT, "model  %s, %,d parameters, %s%n", m.spec(), m.layout().size(), dt.label());
-        out.printf(Locale.ROOT, "optim  %s%n", describe(os));
+        out.printf(Locale.ROOT, "optim  %s%s%n", describe(os), opt.stateBits == 8 ? ", state " + optimizer.stateQuantization().label() : "");
         out.printf(Locale.ROOT, "run    %d epoch%s, batch %d%s, seed %d, %d thread%s, schedule %s%n", epochs, epochs == 1 ? "" : "s", batchSize,
                 batchSize > train.size() ? " (the whole training part: " + train.size() + " rows)" : "", seed, th, th == 1 ? "" : "s", opt.schedule);
         out.flush();

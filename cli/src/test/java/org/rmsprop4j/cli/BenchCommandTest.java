@@ -14,6 +14,28 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
 
     @Test
+    void stateRowsCompareFp32And8BitStateInTheSameRun() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--no-c", "--no-torch",
+                "--sizes", "5000", "--threads", "1", "--min-time-ms", "3", "--state", "8bit-256,8");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(out.toString()).get("rows");
+        assertThat(rows.get(0).get("state").asText()).isEqualTo("fp32");
+        List<JsonNode> state = new java.util.ArrayList<>();
+        rows.forEach(r -> { if (r.get("workload").asText().equals("state")) state.add(r); });
+        assertThat(state).extracting(r -> r.get("state").asText()).containsExactly("fp32", "8bit-256", "8bit-2048");
+        assertThat(state.get(0).get("state_bytes_per_element").asDouble()).isEqualTo(4.0);
+        assertThat(state.get(1).get("state_bytes_per_element").asDouble()).isBetween(1.0, 1.02);
+        assertThat(state.get(2).get("state_bytes_per_element").asDouble()).isBetween(1.0, 1.02);
+        for (JsonNode r : state) {
+            assertThat(r.get("ours_ns_per_element").asDouble()).isPositive();
+            assertThat(r.get("c_fp32_ns_per_element").isNull()).isTrue();
+            assertThat(r.get("c_8bit_ns_per_element").isNull()).as("--no-c").isTrue();
+            assertThat(r.get("elements").asInt()).isEqualTo(5000);
+        }
+    }
+
+    @Test
     void jsonHasTheDocumentedShapeAndMissingBaselinesAreNull() throws Exception {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--no-c", "--no-torch",

@@ -65,6 +65,7 @@ public final class Optimizer {
     private final NonFinitePolicy nonFinitePolicy;
     private final Clipping clipping;
     private final boolean fused;
+    private final StateQuantization stateQuantization;
     private final List<Group> groups;
     /** The same groups as an array: the step iterates it by index so that it allocates nothing. */
     private final Group[] groupArray;
@@ -118,6 +119,8 @@ public final class Optimizer {
         final List<String> slots;
         float[][] sf;
         double[][] sd;
+        /** The group's 8-bit state when {@link Builder#stateQuantization} asks for it (then {@code sf} is null). */
+        QuantizedState q;
         double baseLr;
         long step;
 
@@ -188,6 +191,7 @@ public final class Optimizer {
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.clipping = b.clipping;
         this.fused = b.fused;
+        this.stateQuantization = b.stateQuantization;
         this.threads = b.threads;
         this.parallelThreshold = b.parallelThreshold;
         List<Group> gs = new ArrayList<>();
@@ -222,12 +226,33 @@ public final class Optimizer {
         }
         this.slots = List.copyOf(allSlots);
         int n = layout.size();
-        this.f32 = dtype == Dtype.FLOAT32 ? new float[slots.size()][n] : null;
+        boolean q8 = stateQuantization.quantized();
+        if (q8) {
+            if (dtype != Dtype.FLOAT32) {
+                throw Checks.invalid("stateQuantization", stateQuantization.label(), "none() for a " + dtype.label()
+                        + " optimizer (8-bit state is supported for float32 parameters only)");
+            }
+            for (Group g : groups) {
+                if (g.rule == null) {
+                    throw Checks.invalid("stateQuantization", stateQuantization.label() + " for group '" + g.name + "', whose chain "
+                            + g.chain + " runs member by member", "used only with groups that run a fused kernel: every family and preset "
+                            + "(RMSprop, SGD, Adam, AdamW, AdaGrad, Adadelta) with fused(true); custom transforms need none()");
+                }
+                String why = g.rule.notQuantizable();
+                if (why != null) {
+                    throw Checks.invalid("stateQuantization", stateQuantization.label() + " for group '" + g.name + "'",
+                            "none() for " + why + "; supported: RMSprop without centering (any other knob), SGD, Adam, AdamW, AdaGrad, Adadelta");
+                }
+            }
+        }
+        this.f32 = dtype == Dtype.FLOAT32 && !q8 ? new float[slots.size()][n] : null;
         this.f64 = dtype == Dtype.FLOAT64 ? new double[slots.size()][n] : null;
         this.uf = anyUnfused && dtype == Dtype.FLOAT32 ? new float[n] : null;
         this.ud = anyUnfused && dtype == Dtype.FLOAT64 ? new double[n] : null;
         for (Group g : groups) {
-            if (dtype == Dtype.FLOAT32) {
+            if (q8 && !g.slots.isEmpty()) {
+                g.q = new QuantizedState(g.rule, g.chain, g.slots, g.params, stateQuantization.blockSize());
+            } else if (dtype == Dtype.FLOAT32) {
                 g.sf = new float[g.slots.size()][];
                 for (int i = 0; i < g.slots.size(); i++) g.sf[i] = f32[slots.indexOf(g.slots.get(i))];
             } else {
@@ -249,7 +274,7 @@ public final class Optimizer {
     /** A new optimizer with the same configuration and fresh state (Tribuo's {@code copy()}). */
     public Optimizer copy() {
         Builder b = new Builder(spec).layout(layout).dtype(dtype).nonFinitePolicy(nonFinitePolicy).clipping(clipping)
-                .threads(threads).parallelThreshold(parallelThreshold).fused(fused);
+                .threads(threads).parallelThreshold(parallelThreshold).fused(fused).stateQuantization(stateQuantization);
         for (Group g : groups) {
             if (g.name.equals(DEFAULT_GROUP)) {
                 if (g.explicitSchedule != null) b.schedule(g.explicitSchedule);
@@ -266,6 +291,10 @@ public final class Optimizer {
         for (Group g : groups) {
             g.step = 0;
             g.baseLr = g.spec.learningRate();
+            if (g.q != null) {
+                g.q.reset();
+                continue;
+            }
             for (int s = 0; s < g.slots.size(); s++) {
                 double init = g.chain.initialValue(g.slots.get(s));
                 for (ParamLayout.Param p : g.params) {
@@ -286,6 +315,23 @@ public final class Optimizer {
     public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
 
     public Clipping clipping() { return clipping; }
+
+    /** How the state is stored: {@link StateQuantization#none()} or block-wise 8-bit. */
+    public StateQuantization stateQuantization() { return stateQuantization; }
+
+    /**
+     * Bytes held by the state arrays: {@code 4·n} (float32) or {@code 8·n} (float64) per slot, or the
+     * 8-bit codes and block scales. Scratch and lookup tables (a few KB) are not counted.
+     */
+    public long stateBytes() {
+        long b = 0;
+        for (Group g : groups) {
+            if (g.q != null) b += g.q.bytes();
+        }
+        if (f32 != null) for (float[] a : f32) b += 4L * a.length;
+        if (f64 != null) for (double[] a : f64) b += 8L * a.length;
+        return b;
+    }
 
     /** Number of threads a large step is split across (see {@link Builder#threads(int)}). */
     public int threads() { return threads; }
@@ -343,6 +389,7 @@ public final class Optimizer {
         ParamLayout.Param p = layout.param(param);
         Group g = groupOf(p.name());
         int s = g.slots.indexOf(g.resolve(slot));
+        if (g.q != null) return g.q.values(s, p);
         double[] out = new double[p.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = dtype == Dtype.FLOAT32 ? g.sf[s][p.offset() + i] : g.sd[s][p.offset() + i];
@@ -394,6 +441,10 @@ public final class Optimizer {
         for (Group g : groupArray) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
+            if (g.q != null) {
+                g.q.step(pf, gf, lr, t, threads, parallelThreshold);
+                continue;
+            }
             if (g.rule == null) {
                 g.ctx.step = t;
                 g.ctx.lr = lr;
@@ -476,6 +527,7 @@ public final class Optimizer {
         checkNotShared("stateDict");
         List<StateDict.GroupState> gs = new ArrayList<>();
         Map<String, double[]> buffers = new LinkedHashMap<>();
+        Map<String, StateDict.Quantized> quantized = new LinkedHashMap<>();
         for (Group g : groups) {
             String schedule = g.schedule.describe();
             if (schedule == null) {
@@ -487,12 +539,17 @@ public final class Optimizer {
             g.spec.hyperParameters().forEach((k, v) -> hyper.put(k, String.valueOf(v)));
             gs.add(new StateDict.GroupState(g.name, g.step, g.baseLr, hyper, schedule));
             for (ParamLayout.Param p : g.params) {
-                for (String slot : g.slots) buffers.put(stateKey(slot, p.name()), state(p.name(), slot));
+                for (int s = 0; s < g.slots.size(); s++) {
+                    String key = stateKey(g.slots.get(s), p.name());
+                    if (g.q != null) quantized.put(key, g.q.export(s, p));
+                    else buffers.put(key, state(p.name(), g.slots.get(s)));
+                }
             }
         }
         Map<String, Integer> lengths = new LinkedHashMap<>();
         for (ParamLayout.Param p : layout.params()) lengths.put(p.name(), p.length());
-        return new StateDict(StateDict.FORMAT_VERSION, spec.kind(), dtype, gs, lengths, buffers);
+        int version = quantized.isEmpty() ? StateDict.FLOAT_FORMAT_VERSION : StateDict.FORMAT_VERSION;
+        return new StateDict(version, spec.kind(), dtype, gs, lengths, buffers, quantized);
     }
 
     /**
@@ -514,6 +571,15 @@ public final class Optimizer {
         }
         if (!sd.kind().equals(spec.kind())) throw Checks.invalid("state kind", "'" + sd.kind() + "'", "'" + spec.kind() + "' (this optimizer's family)");
         if (sd.dtype() != dtype) throw Checks.invalid("state dtype", sd.dtype().label(), dtype.label());
+        boolean q8 = stateQuantization.quantized();
+        if (q8 && !sd.buffers().isEmpty() && sd.quantized().isEmpty()) {
+            throw Checks.invalid("state", "float32 buffers " + sd.bufferKeys(), "8-bit buffers (this optimizer keeps "
+                    + stateQuantization.label() + " state; a float32 state loads only into an optimizer built with StateQuantization.none())");
+        }
+        if (!q8 && !sd.quantized().isEmpty()) {
+            throw Checks.invalid("state", "8-bit buffers " + sd.quantized().keySet(), "float buffers (this optimizer keeps "
+                    + dtype.label() + " state; convert explicitly with StateDict.dequantize(), which gives the exact values the 8-bit run used)");
+        }
         List<String> want = groupNames();
         List<String> got = sd.groups().stream().map(StateDict.GroupState::name).toList();
         if (!new LinkedHashSet<>(want).equals(new LinkedHashSet<>(got))) throw Checks.invalid("state groups", got, "the groups " + want);
@@ -535,10 +601,25 @@ public final class Optimizer {
         }
         boolean v1 = sd.formatVersion() == 1;
         Map<String, double[]> found = new LinkedHashMap<>();
+        Map<String, StateDict.Quantized> foundQ = new LinkedHashMap<>();
         Set<String> expected = new LinkedHashSet<>();
         for (Group g : groups) {
             for (ParamLayout.Param p : g.params) {
                 for (String slot : g.slots) {
+                    if (g.q != null) {
+                        String k = stateKey(slot, p.name());
+                        expected.add(k);
+                        StateDict.Quantized qb = sd.quantized().get(k);
+                        if (qb == null) throw Checks.invalid("state", "no 8-bit buffer '" + k + "'", "an 8-bit buffer for every slot " + g.slots + " of group '" + g.name + "'");
+                        int s = g.q.slotIndex(slot);
+                        g.q.check(s, p, k, qb);
+                        float[] a = qb.absmaxView();
+                        for (int i = 0; i < a.length; i++) {
+                            if (!Float.isFinite(a[i])) throw Checks.invalid("block scale " + i + " of state buffer '" + k + "'", a[i], "a finite float32 >= 0");
+                        }
+                        foundQ.put(k, qb);
+                        continue;
+                    }
                     String k = v1 ? p.name() + slot.substring(slot.lastIndexOf('/')) : stateKey(slot, p.name());
                     if (v1 && g.slots.stream().filter(x -> x.endsWith(slot.substring(slot.lastIndexOf('/')))).count() > 1) {
                         throw Checks.invalid("state", "format 1 (keys param/slot)", "format " + StateDict.FORMAT_VERSION
@@ -553,7 +634,7 @@ public final class Optimizer {
                 }
             }
         }
-        for (String k : sd.bufferKeys()) {
+        for (String k : sd.allBufferKeys()) {
             if (!expected.contains(k)) throw Checks.invalid("state", "buffer '" + k + "'", "only the buffers this optimizer keeps " + expected);
         }
         // all checked: apply
@@ -565,6 +646,10 @@ public final class Optimizer {
             maxStep = Math.max(maxStep, g.step);
             for (ParamLayout.Param p : g.params) {
                 for (int s = 0; s < g.slots.size(); s++) {
+                    if (g.q != null) {
+                        g.q.load(s, p, foundQ.get(stateKey(g.slots.get(s), p.name())));
+                        continue;
+                    }
                     double[] b = found.get(stateKey(g.slots.get(s), p.name()));
                     for (int i = 0; i < b.length; i++) {
                         if (dtype == Dtype.FLOAT32) g.sf[s][p.offset() + i] = (float) b[i];
@@ -598,6 +683,10 @@ public final class Optimizer {
      */
     public synchronized SharedState shared() {
         checkNotShared("shared");
+        if (stateQuantization.quantized()) {
+            throw new IllegalArgumentException("shared-state stepping is not supported with " + stateQuantization.label()
+                    + " optimizer state (workers would requantize whole blocks under each other); build the optimizer with float state");
+        }
         SharedState.Group[] gs = new SharedState.Group[groupArray.length];
         for (int i = 0; i < gs.length; i++) {
             Group g = groupArray[i];
@@ -651,6 +740,7 @@ public final class Optimizer {
         private int threads = 1;
         private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
         private boolean fused = true;
+        private StateQuantization stateQuantization = StateQuantization.none();
         private final List<GroupDef> groups = new ArrayList<>();
 
         private Builder(OptimizerSpec spec) { this.spec = Checks.notNull("spec", spec); }
@@ -697,6 +787,13 @@ public final class Optimizer {
          * chain member by member: slower, and different in the last bits (see {@code ChainParityTest}).
          */
         public Builder fused(boolean fused) { this.fused = fused; return this; }
+
+        /**
+         * How the state is stored (default {@link StateQuantization#none()}: the dtype's own arrays).
+         * {@link StateQuantization#blockwise8(int)} keeps every slot block-wise in 8 bits; {@link #build()}
+         * refuses it for float64 and for groups whose chain no fused kernel covers.
+         */
+        public Builder stateQuantization(StateQuantization q) { this.stateQuantization = Checks.notNull("stateQuantization", q); return this; }
 
         /** A group of named parameters with its own configuration. */
         public Builder group(String name, List<String> params, OptimizerSpec groupSpec) {

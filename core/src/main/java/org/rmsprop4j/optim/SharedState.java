@@ -113,8 +113,8 @@ public final class SharedState implements AutoCloseable {
      */
     static void checkSupported(String group, OptimizerSpec spec, OptimizerSpec lowered) {
         if (lowered == null) {
-            throw Checks.invalid("spec of group '" + group + "'", "'" + spec.kind() + "' (a chain that runs transform by transform)",
-                    "a chain a fused kernel covers (RMSprop, SGD or Adam) for shared-state stepping");
+            throw Checks.invalid("spec of group '" + group + "'", "'" + spec.kind() + "' (a chain the PyTorch-order fused kernels do not cover: a custom chain, fused(false), or a framework's arithmetic profile)",
+                    "a chain a fused kernel covers (RMSprop, SGD or Adam in PyTorch 1.13's arithmetic) for shared-state stepping");
         }
         if (!(lowered instanceof RmsPropConfig || lowered instanceof SgdConfig || lowered instanceof AdamConfig)) {
             throw Checks.invalid("spec of group '" + group + "'", "'" + spec.kind() + "'",

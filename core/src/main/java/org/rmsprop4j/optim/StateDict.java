@@ -23,12 +23,114 @@ import org.rmsprop4j.internal.Checks;
  * @param groups         per group: steps taken, base learning rate, schedule, hyper-parameters (for information)
  * @param paramLengths   element count of every parameter, in layout order
  * @param buffers        every state buffer by key
+ * @param quantized      every block-wise 8-bit buffer by key (format 3; empty for float state, see
+ *                       {@link StateQuantization}); a key is never in both maps
  */
 public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupState> groups,
-                        Map<String, Integer> paramLengths, Map<String, double[]> buffers) {
+                        Map<String, Integer> paramLengths, Map<String, double[]> buffers, Map<String, Quantized> quantized) {
 
-    /** The format this release writes: 2 (transform-qualified buffer keys, schedules). 1 is still read. */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * The newest format this release writes and reads: 3 (8-bit quantized buffers). An optimizer with
+     * float state still writes format 2 (transform-qualified buffer keys, schedules), so its files stay
+     * readable by the releases before; format 1 is still read.
+     */
+    public static final int FORMAT_VERSION = 3;
+
+    /** The format of states without quantized buffers. */
+    public static final int FLOAT_FORMAT_VERSION = 2;
+
+    /**
+     * One block-wise 8-bit buffer (see {@link StateQuantization}): {@code length} one-byte codes into the
+     * map named {@code map}, and one float32 scale (absolute maximum) per block of {@code blockSize}
+     * values, the last block possibly shorter. Value {@code i} is {@code map[codes[i] & 0xff] · absmax[i / blockSize]}.
+     * Arrays are copied in and out; equality is by content.
+     */
+    public static final class Quantized {
+        /** Name of the signed dynamic map (momentum, first moments). */
+        public static final String MAP_SIGNED = "dynamic-signed-8";
+        /** Name of the unsigned dynamic map (mean squares, second moments). */
+        public static final String MAP_UNSIGNED = "dynamic-unsigned-8";
+
+        private final String map;
+        private final int blockSize;
+        private final byte[] codes;
+        private final float[] absmax;
+
+        /**
+         * @throws IllegalArgumentException for an unknown map, a bad block size, or an {@code absmax}
+         *                                  whose length is not the block count or that holds a negative
+         *                                  scale (non-finite scales are kept, so that a diverged run can
+         *                                  still be saved; {@link Optimizer#loadStateDict} refuses them)
+         */
+        public Quantized(String map, int blockSize, byte[] codes, float[] absmax) {
+            if (QuantMap.named(map) == null) {
+                throw Checks.invalid("map", "'" + map + "'", "'" + MAP_SIGNED + "' or '" + MAP_UNSIGNED + "'");
+            }
+            new StateQuantization(8, blockSize);
+            Checks.notNull("codes", codes);
+            Checks.notNull("absmax", absmax);
+            int blocks = blocks(codes.length, blockSize);
+            if (absmax.length != blocks) {
+                throw Checks.invalid("absmax.length", absmax.length, blocks + " (one per block of " + blockSize + " of " + codes.length + " codes)");
+            }
+            for (int b = 0; b < absmax.length; b++) {
+                if (absmax[b] < 0f) {
+                    throw Checks.invalid("absmax[" + b + "]", absmax[b], "a float32 >= 0 (a block's absolute maximum)");
+                }
+            }
+            this.map = map;
+            this.blockSize = blockSize;
+            this.codes = codes.clone();
+            this.absmax = absmax.clone();
+        }
+
+        /** Number of blocks of {@code blockSize} covering {@code length} values. */
+        public static int blocks(int length, int blockSize) { return (int) (((long) length + blockSize - 1) / blockSize); }
+
+        public String map() { return map; }
+
+        public int blockSize() { return blockSize; }
+
+        /** Number of values. */
+        public int length() { return codes.length; }
+
+        /** A copy of the codes. */
+        public byte[] codes() { return codes.clone(); }
+
+        /** A copy of the per-block scales. */
+        public float[] absmax() { return absmax.clone(); }
+
+        byte[] codesView() { return codes; }
+
+        float[] absmaxView() { return absmax; }
+
+        /** The values this buffer stands for, widened to double (exact float32 products). */
+        public double[] dequantize() {
+            float[] values = QuantMap.named(map).values;
+            double[] out = new double[codes.length];
+            for (int i = 0; i < out.length; i++) out[i] = values[codes[i] & 0xff] * absmax[i / blockSize];
+            return out;
+        }
+
+        /** Bytes this buffer occupies in a state file and in the heap's arrays: codes plus scales. */
+        public long bytes() { return codes.length + 4L * absmax.length; }
+
+        @Override public boolean equals(Object o) {
+            if (!(o instanceof Quantized q)) return false;
+            return map.equals(q.map) && blockSize == q.blockSize && Arrays.equals(codes, q.codes)
+                    && Arrays.equals(absmax, q.absmax);
+        }
+
+        @Override public int hashCode() { return Objects.hash(map, blockSize, Arrays.hashCode(codes), Arrays.hashCode(absmax)); }
+
+        @Override public String toString() { return "Quantized[" + map + ", block " + blockSize + ", " + codes.length + " values]"; }
+    }
+
+    /** A state without quantized buffers. */
+    public StateDict(int formatVersion, String kind, Dtype dtype, List<GroupState> groups,
+                     Map<String, Integer> paramLengths, Map<String, double[]> buffers) {
+        this(formatVersion, kind, dtype, groups, paramLengths, buffers, Map.of());
+    }
 
     /**
      * The saved state of one parameter group.
@@ -66,6 +168,38 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
             copy.put(k, v.clone());
         });
         buffers = Collections.unmodifiableMap(copy);
+        Map<String, Quantized> q = new LinkedHashMap<>();
+        Checks.notNull("quantized", quantized).forEach((k, v) -> {
+            if (k == null || v == null) throw Checks.invalid("quantized", k + "=" + v, "non-null keys and buffers");
+            if (copy.containsKey(k)) throw Checks.invalid("quantized", "key '" + k + "'", "a key that is not also a float buffer");
+            q.put(k, v);
+        });
+        if (!q.isEmpty() && formatVersion < 3) {
+            throw Checks.invalid("formatVersion", formatVersion, ">= 3 for a state with quantized buffers " + q.keySet());
+        }
+        if (!q.isEmpty() && dtype != Dtype.FLOAT32) {
+            throw Checks.invalid("dtype", dtype.label(), "float32 for a state with quantized buffers (8-bit state is float32 only)");
+        }
+        quantized = Collections.unmodifiableMap(q);
+    }
+
+    /**
+     * The same state with every quantized buffer replaced by its float values ({@link Quantized#dequantize()}),
+     * in format 2: what an optimizer with float32 state loads. The explicit conversion from 8-bit to
+     * float state; the values are exactly those the 8-bit optimizer was using.
+     */
+    public StateDict dequantize() {
+        if (quantized.isEmpty()) return this;
+        Map<String, double[]> all = new LinkedHashMap<>(buffers);
+        quantized.forEach((k, v) -> all.put(k, v.dequantize()));
+        return new StateDict(Math.min(formatVersion, FLOAT_FORMAT_VERSION), kind, dtype, groups, paramLengths, all);
+    }
+
+    /** Every buffer key, float and quantized, in order (float ones first). */
+    public java.util.Set<String> allBufferKeys() {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(buffers.keySet());
+        keys.addAll(quantized.keySet());
+        return Collections.unmodifiableSet(keys);
     }
 
     /** Every buffer, copied (the snapshot's own arrays never leave it). */
@@ -91,7 +225,8 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
     @Override public boolean equals(Object o) {
         if (!(o instanceof StateDict s)) return false;
         if (formatVersion != s.formatVersion || !kind.equals(s.kind) || dtype != s.dtype || !groups.equals(s.groups)
-                || !paramLengths.equals(s.paramLengths) || !buffers.keySet().equals(s.buffers.keySet())) {
+                || !paramLengths.equals(s.paramLengths) || !buffers.keySet().equals(s.buffers.keySet())
+                || !quantized.equals(s.quantized)) {
             return false;
         }
         for (var e : buffers.entrySet()) {
@@ -105,13 +240,13 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
     }
 
     @Override public int hashCode() {
-        int h = Objects.hash(formatVersion, kind, dtype, groups, paramLengths);
+        int h = Objects.hash(formatVersion, kind, dtype, groups, paramLengths, quantized);
         for (var e : buffers.entrySet()) h = h * 31 + e.getKey().hashCode() * 17 + Arrays.hashCode(e.getValue());
         return h;
     }
 
     @Override public String toString() {
         return "StateDict[v" + formatVersion + ", " + kind + ", " + dtype.label() + ", groups=" + groups
-                + ", buffers=" + buffers.keySet() + "]";
+                + ", buffers=" + buffers.keySet() + (quantized.isEmpty() ? "" : ", quantized=" + quantized.keySet()) + "]";
     }
 }

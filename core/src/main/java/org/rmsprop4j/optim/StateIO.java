@@ -32,7 +32,10 @@ import java.util.zip.CRC32;
  * {@code UTF} name and {@code int} length; {@code int} buffer count, then per buffer {@code UTF} key,
  * {@code int} length and the values as {@code float} (float32) or {@code double} (float64); finally
  * the {@code long} CRC-32 of every byte before it. ({@code UTF} is Java's modified UTF-8 with a
- * 2-byte length.) Version 1 is version 2 without the schedule, with buffer keys {@code param/slot}
+ * 2-byte length.) Version 3 (written only for a state with 8-bit buffers, {@link StateQuantization}) adds,
+ * after the buffers and before the checksum, {@code int} count of 8-bit buffers, then per buffer {@code UTF}
+ * key, {@code UTF} map name, {@code int} block size, {@code int} length n, the n code bytes and the
+ * {@code ceil(n / blockSize)} block scales as {@code float}. Version 1 is version 2 without the schedule, with buffer keys {@code param/slot}
  * instead of {@code transform/param/slot}; it is still read (see {@link Optimizer#loadStateDict}).
  *
  * <h2>Guarantees</h2> {@link #save} writes a temporary file in the target's folder, forces it to
@@ -155,6 +158,20 @@ public final class StateIO {
                     else out.writeDouble(x);
                 }
             }
+            if (state.formatVersion() >= 3) {
+                out.writeInt(state.quantized().size());
+                for (var e : state.quantized().entrySet()) {
+                    StateDict.Quantized q = e.getValue();
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(q.map());
+                    out.writeInt(q.blockSize());
+                    out.writeInt(q.length());
+                    out.write(q.codesView());
+                    for (float a : q.absmaxView()) out.writeFloat(a);
+                }
+            } else if (!state.quantized().isEmpty()) {
+                throw new IllegalStateException("quantized buffers need format 3");
+            }
             out.flush();
             return withChecksum(bos.toByteArray());
         } catch (IOException e) {
@@ -239,10 +256,29 @@ public final class StateIO {
                 }
                 buffers.put(key, v);
             }
+            Map<String, StateDict.Quantized> quantized = new LinkedHashMap<>();
+            if (version >= 3) {
+                int nq = count(in.readInt(), "8-bit buffers", source);
+                for (int b = 0; b < nq; b++) {
+                    String key = in.readUTF();
+                    String map = in.readUTF();
+                    int block = in.readInt();
+                    int n = count(in.readInt(), "length of 8-bit buffer " + key, source);
+                    if (block <= 0) throw new IOException(source + " is corrupted: block size " + block + " of 8-bit buffer " + key);
+                    int blocks = StateDict.Quantized.blocks(n, block);
+                    if (n + 4L * blocks > in.available()) throw new EOFException();
+                    byte[] codes = in.readNBytes(n);
+                    float[] absmax = new float[blocks];
+                    for (int i = 0; i < blocks; i++) absmax[i] = in.readFloat();
+                    if (quantized.put(key, new StateDict.Quantized(map, block, codes, absmax)) != null) {
+                        throw new IOException(source + " is corrupted: 8-bit buffer " + key + " appears twice");
+                    }
+                }
+            }
             if (in.available() != 0) {
                 throw new IOException(source + " is corrupted: " + in.available() + " unexpected bytes before the checksum");
             }
-            return new StateDict(version, kind, dtype, groups, lengths, buffers);
+            return new StateDict(version, kind, dtype, groups, lengths, buffers, quantized);
         } catch (EOFException | IllegalArgumentException | java.io.UTFDataFormatException e) {
             throw new IOException(source + " is malformed: " + e.getMessage(), e);
         }

@@ -30,6 +30,14 @@ abstract class StepRule {
 
     abstract void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t);
 
+    /**
+     * Why this rule cannot keep its state in 8 bits ({@link StateQuantization}), or null when it can.
+     * Only centered RMSprop is refused (as bitsandbytes does): its denominator {@code sqrt(ν − μ²)}
+     * subtracts two quantized numbers, and on a gradient of steady sign the rounding error exceeds the
+     * difference (measured: the parameters left the float32 run by 10^4–10^5 times its own displacement).
+     */
+    String notQuantizable() { return null; }
+
     static StepRule of(OptimizerSpec spec) {
         if (spec instanceof RmsPropConfig c) return new Rms(c);
         if (spec instanceof SgdConfig c) return new Sgd(c);
@@ -67,6 +75,10 @@ abstract class StepRule {
             mn = c.nesterov() ? m : 1;
             gsF = (float) gs; l2F = (float) l2; clipF = (float) clip; dwdF = (float) dwd; decayF = (float) decay; omdF = (float) omd;
             epsInF = (float) epsIn; epsOutF = (float) epsOut; mF = (float) m; nzF = (float) nz; mnF = (float) mn;
+        }
+
+        @Override String notQuantizable() {
+            return centered ? "centered RMSprop (ν − μ² of two 8-bit values loses the variance; bitsandbytes refuses it too)" : null;
         }
 
         private double bc(long t) { return biasCorrection ? 1 - Math.pow(decay, t) : 1.0; }

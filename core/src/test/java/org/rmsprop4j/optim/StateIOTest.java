@@ -105,7 +105,7 @@ class StateIOTest {
         crc.update(bytes, 0, bytes.length - 8);
         java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).putLong(crc.getValue());
         Files.write(f, bytes);
-        assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("has state format version 9; this release reads versions 1..2");
+        assertThatThrownBy(() -> StateIO.load(f)).hasMessageContaining("has state format version 9; this release reads versions 1..3");
     }
 
     @Test

@@ -48,6 +48,9 @@ import org.rmsprop4j.optim.StateDict;
  * template {@link StateDict}), the structure comes from the optimizer and the metadata, where present,
  * supplies step counts and learning rates ({@code group.NAME.step}, or one {@code step} for every group).
  *
+ * <p>8-bit state ({@code StateQuantization.blockwise8}) is refused by {@link #of(StateDict, Dtype, Map, Map)}:
+ * safetensors readers expect one plain tensor per buffer. Export {@link StateDict#dequantize()} instead.
+ *
  * <p>This is the one class that reads and builds {@link StateDict}s for the module.
  */
 public final class StateTensors {
@@ -80,6 +83,10 @@ public final class StateTensors {
      * @throws IllegalArgumentException naming the offending argument
      */
     public static SafeTensors of(StateDict state, Dtype dtype, Map<String, double[]> params, Map<String, String> extra) {
+        if (!state.quantized().isEmpty()) {
+            throw new IllegalArgumentException("state must hold float buffers only (safetensors export of 8-bit state is not supported), got 8-bit buffers "
+                    + state.quantized().keySet() + "; export state.dequantize() for the float32 values the 8-bit run used");
+        }
         if (state.dtype() == Dtype.FLOAT64 && dtype == Dtype.FLOAT32) {
             throw new IllegalArgumentException("dtype must be float64 for a float64 state (float32 would round), got float32");
         }

@@ -1,0 +1,217 @@
+package org.rmsprop4j.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.StateQuantization;
+
+/**
+ * The 8-bit state rows of {@code rmsprop4j bench --state ...}: our RMSprop step (PyTorch defaults, as
+ * {@link StepTimer}) with float32 state and with block-wise 8-bit state, timed A/B interleaved in this
+ * JVM (rounds of fp32, then each 8-bit block size, each round a third of the time), so that load
+ * drifts hit both alike. Every row also carries the float32 C loop of the same run
+ * ({@code bench/native/rmsprop_bench.c}), so each state is reported against the same C time.
+ */
+final class Bench8bit {
+    private Bench8bit() {}
+
+    /** Bytes a step moves per element: p, g read; p written; state read and written (4 + 4/block or 1 + 4/block each way). */
+    static double bytesPerElement(StateQuantization q) {
+        return q.quantized() ? 4 + 4 + 4 + 2 * (1 + 4.0 / q.blockSize()) : 20;
+    }
+
+    /** One measured state at one size and thread count. */
+    record Row(StateQuantization state, int elements, int threads, double nsPerElement, double minNsPerElement, long stateBytes, Double c8) {
+        Row withC8(Double c) { return new Row(state, elements, threads, nsPerElement, minNsPerElement, stateBytes, c); }
+    }
+
+    /** Times fp32 and every 8-bit block size at {@code elements} elements on {@code threads} threads, interleaved in {@code rounds} rounds. */
+    static List<Row> measure(List<StateQuantization> states, int elements, int threads, long minTimeMs, long warmupMs, int rounds) {
+        float[] p = new float[elements];
+        float[] g = new float[elements];
+        StepTimer.fill(p, 0, elements, 0, 0);
+        StepTimer.fill(g, 0, elements, 1, 0);
+        Optimizer[] opts = new Optimizer[states.size()];
+        for (int i = 0; i < opts.length; i++) {
+            opts[i] = Optimizer.builder(StepTimer.config()).layout(StepTimer.layout(elements, 1)).threads(threads)
+                    .stateQuantization(states.get(i)).build();
+        }
+        double[][] medians = new double[opts.length][rounds];
+        double[] mins = new double[opts.length];
+        Arrays.fill(mins, Double.MAX_VALUE);
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < opts.length; i++) {
+                Optimizer o = opts[i];
+                StepTimer.Timing t = StepTimer.measure(() -> o.step(p, g), Math.max(1, minTimeMs / rounds), r == 0 ? warmupMs : warmupMs / 4);
+                medians[i][r] = t.nsPerStep() / elements;
+                mins[i] = Math.min(mins[i], t.minNsPerStep() / elements);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < opts.length; i++) {
+            double[] m = medians[i].clone();
+            Arrays.sort(m);
+            rows.add(new Row(states.get(i), elements, threads, m[m.length / 2], mins[i], opts[i].stateBytes(), null));
+        }
+        return rows;
+    }
+
+    /** The states of {@code --state}, fp32 first; checked before anything runs. */
+    static List<StateQuantization> parse(List<String> names, String dtype) {
+        if (!"fp32".equals(dtype)) throw new CliException("--state needs --dtype float32 (8-bit state is float32 only), got " + dtype);
+        List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
+        for (String n : names) {
+            StateQuantization q;
+            try {
+                q = StateQuantization.parse(n);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--state: " + e.getMessage());
+            }
+            if (!states.contains(q)) states.add(q);
+        }
+        return states;
+    }
+
+    /**
+     * The hook of {@code bench --state}: for every single-tensor size and thread count of {@code work},
+     * the fp32 step and each listed 8-bit state, interleaved, plus the fp32 C loop of the same size.
+     */
+    static void run(BenchCommand cmd, List<StateQuantization> states, List<BenchCommand.Workload> work, Baselines base, long minMs, long warmMs,
+                    List<Row> rows, List<Baselines.Result> cs, PrintWriter err) {
+        java.nio.file.Path c8 = cmd.noC ? null : compileC8(base.repo(), err);
+        for (BenchCommand.Workload w : work) {
+            if (!w.name().equals("single")) continue;
+            err.printf(Locale.ROOT, "bench: state %s, %d elements, %d thread(s)%n",
+                    String.join(", ", states.stream().map(StateQuantization::label).toList()), w.elements(), w.threads());
+            err.flush();
+            List<Row> rs = measure(states, w.elements(), w.threads(), minMs, warmMs, 3);
+            System.gc();
+            Baselines.Result c = cmd.noC ? Baselines.Result.missing("--no-c")
+                    : base.runC(new Baselines.Args("plain", "fp32", w.elements(), 1, w.threads(), minMs, warmMs));
+            for (Row r : rs) {
+                rows.add(r.state().quantized() ? r.withC8(runC8(c8, w.elements(), r.state().blockSize(), w.threads(), minMs, warmMs, err)) : r);
+                cs.add(c);
+            }
+        }
+    }
+
+    /** The C loop of the 8-bit step, in the source tree. */
+    static final String C8_SOURCE = "bench/native/rmsprop8bit_bench.c";
+
+    /**
+     * Compiles {@link #C8_SOURCE} with {@code gcc -O3 -march=native -fopenmp} into a temporary folder;
+     * null (and the reason on {@code err}) when there is no source or no gcc.
+     */
+    static java.nio.file.Path compileC8(java.nio.file.Path repo, PrintWriter err) {
+        try {
+            java.nio.file.Path src = repo == null ? null : repo.resolve(C8_SOURCE);
+            if (src == null || !java.nio.file.Files.isRegularFile(src)) {
+                err.println("bench: 8-bit C loop unavailable: no " + C8_SOURCE);
+                return null;
+            }
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rmsprop8bit");
+            dir.toFile().deleteOnExit();
+            java.nio.file.Path bin = dir.resolve("rmsprop8bit_bench");
+            Process pr = new ProcessBuilder("gcc", "-O3", "-march=native", "-fopenmp", "-o", bin.toString(), src.toString(), "-lm")
+                    .redirectErrorStream(true).start();
+            String outText = new String(pr.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!pr.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) || pr.exitValue() != 0) {
+                err.println("bench: 8-bit C loop unavailable: gcc failed: " + outText.lines().findFirst().orElse(""));
+                return null;
+            }
+            bin.toFile().deleteOnExit();
+            return bin;
+        } catch (java.io.IOException e) {
+            err.println("bench: 8-bit C loop unavailable: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** ns per element of the C 8-bit loop, or null (reason on {@code err}). */
+    static Double runC8(java.nio.file.Path bin, int elements, int block, int threads, long minMs, long warmMs, PrintWriter err) {
+        if (bin == null) return null;
+        try {
+            Process pr = new ProcessBuilder(bin.toString(), "--elements", String.valueOf(elements), "--block", String.valueOf(block),
+                    "--threads", String.valueOf(threads), "--min-time-ms", String.valueOf(minMs), "--warmup-ms", String.valueOf(warmMs))
+                    .redirectErrorStream(true).start();
+            String outText = new String(pr.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            pr.waitFor();
+            var m = java.util.regex.Pattern.compile("\"ns_per_element\": ([0-9.eE+-]+)").matcher(outText);
+            if (pr.exitValue() != 0 || !m.find()) {
+                err.println("bench: 8-bit C loop failed: " + outText.strip());
+                return null;
+            }
+            return Double.parseDouble(m.group(1));
+        } catch (java.io.IOException e) {
+            err.println("bench: 8-bit C loop failed: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** JSON rows, one per state, in {@code bench --json}'s {@code rows} (field {@code state}: "fp32", "8bit-2048"). */
+    static Map<String, Object> json(Row r, Baselines.Result c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", "state");
+        m.put("kernel", "rmsprop");
+        m.put("dtype", "fp32");
+        m.put("state", r.state().label());
+        m.put("elements", r.elements());
+        m.put("tensors", 1);
+        m.put("threads", r.threads());
+        m.put("ours_ns_per_element", r.nsPerElement());
+        m.put("ours_min_ns_per_element", r.minNsPerElement());
+        m.put("state_bytes_per_element", r.stateBytes() / (double) r.elements());
+        m.put("bytes_moved_per_element", bytesPerElement(r.state()));
+        m.put("c_fp32_ns_per_element", c.nsPerElement());
+        m.put("ours_vs_c_fp32", c.ok() ? c.nsPerElement() / r.nsPerElement() : null);
+        m.put("c_8bit_ns_per_element", r.c8());
+        m.put("ours_vs_c_8bit", r.c8() == null ? null : r.c8() / r.nsPerElement());
+        return m;
+    }
+
+    static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
+        out.println();
+        out.println("state      elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
+        Map<String, Double> fp32 = new LinkedHashMap<>();
+        for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            Baselines.Result c = cs.get(i);
+            Double f = fp32.get(r.elements() + "/" + r.threads());
+            out.printf(Locale.ROOT, "%-9s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %11s | %11s | %s%n", r.state().label(), r.elements(),
+                    r.threads(), r.nsPerElement(), r.minNsPerElement(), r.stateBytes() / (double) r.elements(), bytesPerElement(r.state()),
+                    c.ok() ? String.format(Locale.ROOT, "%.3f", c.nsPerElement()) : "n/a",
+                    c.ok() ? String.format(Locale.ROOT, "%.2f×", c.nsPerElement() / r.nsPerElement()) : "n/a",
+                    r.c8() != null ? String.format(Locale.ROOT, "%.3f", r.c8()) : r.state().quantized() ? "n/a" : "",
+                    r.c8() != null ? String.format(Locale.ROOT, "%.2f×", r.c8() / r.nsPerElement()) : r.state().quantized() ? "n/a" : "",
+                    f == null ? "" : String.format(Locale.ROOT, "%.2f× (fp32 time / this time)", f / r.nsPerElement()));
+        }
+    }
+
+    /** Standalone: {@code java -cp rmsprop4j.jar org.rmsprop4j.cli.Bench8bit 1e8 1 1000 2048,256}: sizes, threads, ms, block sizes. */
+    public static void main(String[] args) {
+        int n = BenchCommand.parseCount("size", args.length > 0 ? args[0] : "1e7");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long ms = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+        List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
+        for (String b : (args.length > 3 ? args[3] : "2048").split(",")) states.add(StateQuantization.blockwise8(Integer.parseInt(b.trim())));
+        PrintWriter out = new PrintWriter(System.out, true);
+        List<Row> rows = measure(states, n, threads, ms, 300, 3);
+        List<Baselines.Result> none = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) none.add(Baselines.Result.missing("standalone"));
+        printTable(out, rows, none);
+        out.flush();
+    }
+}

@@ -1,0 +1,69 @@
+package org.rmsprop4j.kernel;
+
+/**
+ * Loops of block-wise 8-bit state (Dettmers et al. 2022, "8-bit Optimizers via Block-wise
+ * Quantization"): a block of {@code len} float32 values is stored as {@code len} one-byte codes into
+ * a sorted 256-entry map of values in {@code [-1, 1]} plus one float32 scale (the block's absolute
+ * maximum). The map and its lookup tables are built by {@code org.rmsprop4j.optim.QuantMap}; these
+ * loops only read them. This file is not a float64 source: no float32 twin is generated from it.
+ *
+ * <h2>Quantization, exactly</h2> A value {@code v} of a block with scale {@code a > 0} is normalised
+ * to {@code x = v·(1/a)} (or {@code v/a} when {@code 1/a} would overflow) and coded as
+ * {@code c(x) = #{k : thr[k] < x}}, where {@code thr[k]} is the float32 midpoint of map entries
+ * {@code k} and {@code k+1} ({@code thr[255] = +∞}): the nearest entry, a tie going to the lower one.
+ * Instead of a binary search over {@code thr}, the code of the bucket {@code x} falls in (its top 16
+ * bits: the sign, the exponent and 7 mantissa bits) is read from {@code tab} (65,536 bytes) and corrected
+ * by one comparison; {@code QuantMap} checks at construction that no bucket holds more than one
+ * threshold, which makes this equal to the binary search for every float. A block of scale 0 is all
+ * zeros and codes to the map's exact 0.
+ */
+public final class Blockwise8 {
+    private Blockwise8() {}
+
+    /** Bits of {@code x} kept by the bucket index: the sign, 8 exponent and 7 mantissa bits (65,536 buckets). */
+    public static final int SHIFT = 16;
+
+    /** {@code dst[dstOff + i] = map[codes[codeOff + i]]·scale} for {@code i < len}. dst: Modified. */
+    public static void dequantize(byte[] codes, int codeOff, float scale, float[] map, float[] dst, int dstOff, int len) {
+        for (int i = 0; i < len; i++) dst[dstOff + i] = map[codes[codeOff + i] & 0xff] * scale;
+    }
+
+    /**
+     * The bit pattern of the largest {@code |src[off + i]|}, {@code i < len} (a NaN pattern if any is
+     * NaN; the caller turns it into the float). Compares the magnitudes' bit patterns as ints (their order is the floats' order, and every NaN lies above infinity): an int
+     * max is one cheap instruction, where {@code Math.max} on floats costs several and chains them
+     * (measured: the float form took a third of the whole 8-bit step).
+     */
+    public static int absMaxBits(float[] src, int off, int len) {
+        int m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        int i = off, end = off + len;
+        for (; i + 3 < end; i += 4) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
+            m1 = Math.max(m1, Float.floatToRawIntBits(src[i + 1]) & 0x7fffffff);
+            m2 = Math.max(m2, Float.floatToRawIntBits(src[i + 2]) & 0x7fffffff);
+            m3 = Math.max(m3, Float.floatToRawIntBits(src[i + 3]) & 0x7fffffff);
+        }
+        for (; i < end; i++) m0 = Math.max(m0, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /**
+     * Codes {@code src[srcOff .. srcOff+len)} with the block scale {@code scale} (the float of its {@link #absMaxBits})
+     * into {@code codes[codeOff ..]}. codes: Modified; src: Not modified.
+     */
+    public static void quantize(float[] src, int srcOff, int len, float scale, byte[] tab, float[] thr, byte[] codes, int codeOff) {
+        float inv = scale > 0f ? 1f / scale : 0f;
+        if (inv == Float.POSITIVE_INFINITY) {       // a subnormal scale: divide instead, so that 0 stays 0
+            for (int i = 0; i < len; i++) codes[codeOff + i] = code(src[srcOff + i] / scale, tab, thr);
+            return;
+        }
+        for (int i = 0; i < len; i++) codes[codeOff + i] = code(src[srcOff + i] * inv, tab, thr);
+    }
+
+    /** The code of a normalised value {@code x} (see the class comment). */
+    public static byte code(float x, byte[] tab, float[] thr) {
+        int c = tab[Float.floatToRawIntBits(x) >>> SHIFT] & 0xff;
+        c += x > thr[c] ? 1 : 0;
+        return (byte) c;
+    }
+}

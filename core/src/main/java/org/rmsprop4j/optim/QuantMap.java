@@ -1,0 +1,114 @@
+package org.rmsprop4j.optim;
+
+import java.util.Arrays;
+
+import org.rmsprop4j.kernel.Blockwise8;
+
+/**
+ * The two "dynamic tree" 8-bit quantization maps of Dettmers et al. 2022 (bitsandbytes'
+ * {@code create_dynamic_map}): 256 sorted float32 values in {@code [-1, 1]}, each a power of ten
+ * times a linear fraction, so that small magnitudes keep their relative precision.
+ *
+ * <ul>
+ *   <li>{@link #SIGNED} (momentum, first moments): for decade {@code i = 0..6}, the {@code 2^i}
+ *       midpoints {@code f_j} of {@code 2^i} equal intervals of {@code [0.1, 1]}, times
+ *       {@code 10^(i-6)}, with both signs (254 values), plus 0 and 1.</li>
+ *   <li>{@link #UNSIGNED} (mean squares, second moments: never negative): the same with
+ *       {@code 2^(i+1)} midpoints per decade and no sign (254 values), plus 0 and 1.</li>
+ * </ul>
+ * Values are computed in double and rounded once to float32 (bitsandbytes computes the fractions in
+ * float32, so its maps differ from these in the last bits; the structure is the same). The
+ * smallest non-zero magnitude is {@code 3.25e-7} (unsigned) and {@code 5.5e-7} (signed) of the block's
+ * scale; anything smaller codes to 0.
+ *
+ * <p>{@link #thr} holds the 255 midpoints between neighbours (then {@code +∞}) and {@link #tab} the
+ * bucket table {@link Blockwise8#code} reads; the constructor checks that every bucket holds at most
+ * one midpoint, so the table lookup equals a binary search ({@link #codeBySearch}) for every float.
+ */
+final class QuantMap {
+
+    /** Map for state that may be negative (momentum, Adam's first moment). */
+    static final QuantMap SIGNED = new QuantMap(true);
+    /** Map for state that is never negative (mean squares, second moments). */
+    static final QuantMap UNSIGNED = new QuantMap(false);
+
+    /** The map's name as saved with quantized buffers ({@link StateDict.Quantized#map()}). */
+    final String name;
+    final boolean signed;
+    /** The 256 values, ascending. */
+    final float[] values = new float[256];
+    /** {@code thr[k]}: midpoint of {@code values[k]} and {@code values[k+1]}; {@code thr[255] = +∞}. */
+    final float[] thr = new float[256];
+    /** Bucket table: the code of the smallest value of each bucket. */
+    final byte[] tab = new byte[1 << (32 - Blockwise8.SHIFT)];
+    /** Index of the exact 0 in {@link #values}. */
+    final int zero;
+
+    private QuantMap(boolean signed) {
+        this.signed = signed;
+        this.name = signed ? StateDict.Quantized.MAP_SIGNED : StateDict.Quantized.MAP_UNSIGNED;
+        double[] v = new double[256];
+        int n = 0;
+        for (int i = 0; i < 7; i++) {
+            int items = signed ? 1 << i : 1 << (i + 1);
+            double scale = Math.pow(10, i - 6);
+            for (int j = 0; j < items; j++) {
+                double f = 0.1 + 0.9 * (j + 0.5) / items;
+                v[n++] = scale * f;
+                if (signed) v[n++] = -scale * f;
+            }
+        }
+        v[n++] = 0;
+        v[n++] = 1;
+        if (n != 256) throw new IllegalStateException("dynamic map has " + n + " values, not 256");
+        Arrays.sort(v);
+        for (int k = 0; k < 256; k++) values[k] = (float) v[k];
+        for (int k = 0; k < 255; k++) {
+            if (!(values[k] < values[k + 1])) throw new IllegalStateException("dynamic map is not strictly increasing at " + k);
+            thr[k] = (float) ((v[k] + v[k + 1]) / 2);
+        }
+        thr[255] = Float.POSITIVE_INFINITY;
+        int z = -1;
+        for (int k = 0; k < 256; k++) if (values[k] == 0f) z = k;
+        this.zero = z;
+        for (int u = 0; u < tab.length; u++) {
+            int low = (u & 0x7fff) << Blockwise8.SHIFT, high = low | ((1 << Blockwise8.SHIFT) - 1);
+            boolean negative = u >>> 15 != 0;
+            if (low >= 0x7f800000) {                       // infinities and NaNs: the ends of the map
+                tab[u] = (byte) (negative ? 0 : 255);
+                continue;
+            }
+            float lo = Float.intBitsToFloat(low), hi = Float.intBitsToFloat(high);
+            if (negative) fill(u, -hi, -lo);
+            else fill(u, lo, hi);
+        }
+    }
+
+    private void fill(int index, float min, float max) {
+        int cMin = codeBySearch(min), cMax = codeBySearch(max);
+        if (cMax - cMin > 1) {
+            throw new IllegalStateException("bucket " + index + " [" + min + ", " + max + "] of map " + name + " holds " + (cMax - cMin) + " thresholds");
+        }
+        tab[index] = (byte) cMin;
+    }
+
+    /** The reference coding: the number of midpoints below {@code x}, by binary search. */
+    int codeBySearch(float x) {
+        int lo = 0, hi = 255;          // answer in [lo, hi]: thr[0..lo) < x, thr[hi..255) >= x
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (thr[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** The fast coding ({@link Blockwise8#code}). */
+    int code(float x) { return Blockwise8.code(x, tab, thr) & 0xff; }
+
+    static QuantMap named(String name) {
+        if (SIGNED.name.equals(name)) return SIGNED;
+        if (UNSIGNED.name.equals(name)) return UNSIGNED;
+        return null;
+    }
+}

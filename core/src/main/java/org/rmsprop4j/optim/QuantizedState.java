@@ -1,0 +1,186 @@
+package org.rmsprop4j.optim;
+
+import java.util.List;
+
+import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.kernel.Blockwise8;
+import org.rmsprop4j.parallel.ChunkPool;
+import org.rmsprop4j.transform.Chain;
+
+/**
+ * The block-wise 8-bit state of one fused group (see {@link StateQuantization}) and its step. Every
+ * slot of every parameter is cut into blocks of {@code blockSize} from the parameter's first element;
+ * slot {@code s} keeps one code per element of the group ({@code codes[s]}, parameters back to back in
+ * group order) and one scale per block ({@code absmax[s]}).
+ *
+ * <p>A step runs block by block: copy the block's parameters and gradients to a per-thread scratch,
+ * dequantize every slot into the scratch, run the group's ordinary fused float32 {@link StepRule} on
+ * it, copy the parameters back and requantize every slot with its new absolute maximum. Threads take
+ * whole blocks ({@link ChunkPool} over block indices), so every block is computed by the same code
+ * whatever the thread count: results are bit-identical for 1, 2, 3… threads. The scratch is
+ * allocated once per thread and optimizer group, on that thread's first step; steps after that
+ * allocate nothing.
+ */
+final class QuantizedState {
+    private final StepRule rule;
+    private final Chain chain;
+    private final List<String> slots;
+    final int blockSize;
+    private final int nSlots;
+    private final QuantMap[] maps;
+    final byte[][] codes;
+    final float[][] absmax;
+    /** Per parameter of the group: layout offset, length, first block, first code. */
+    private final int[] pOff, pLen, pBlock0, pCode0;
+    private final List<ParamLayout.Param> params;
+    final int elements, blocks;
+    private final ThreadLocal<Scratch> scratch;
+    private final Task task = new Task();
+
+    private static final class Scratch {
+        final float[] p, g;
+        final float[][] s;
+
+        Scratch(int blockSize, int slots) {
+            p = new float[blockSize];
+            g = new float[blockSize];
+            s = new float[slots][blockSize];
+        }
+    }
+
+    private final class Task implements ChunkPool.RangeTask {
+        float[] pf, gf;
+        double lr;
+        long t;
+
+        @Override public void run(int off, int len) { runBlocks(pf, gf, off, len, lr, t); }
+    }
+
+    QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize) {
+        this.rule = rule;
+        this.chain = chain;
+        this.slots = slots;
+        this.params = params;
+        this.blockSize = blockSize;
+        this.nSlots = slots.size();
+        this.maps = new QuantMap[nSlots];
+        for (int s = 0; s < nSlots; s++) maps[s] = chain.nonNegative(slots.get(s)) ? QuantMap.UNSIGNED : QuantMap.SIGNED;
+        int n = params.size();
+        pOff = new int[n];
+        pLen = new int[n];
+        pBlock0 = new int[n];
+        pCode0 = new int[n];
+        long e = 0, b = 0;
+        for (int i = 0; i < n; i++) {
+            ParamLayout.Param p = params.get(i);
+            pOff[i] = p.offset();
+            pLen[i] = p.length();
+            pBlock0[i] = (int) b;
+            pCode0[i] = (int) e;
+            e += p.length();
+            b += StateDict.Quantized.blocks(p.length(), blockSize);
+        }
+        this.elements = (int) e;
+        this.blocks = (int) b;
+        this.codes = new byte[nSlots][elements];
+        this.absmax = new float[nSlots][blocks];
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(blockSize, nSlots));
+    }
+
+    /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
+    void reset() {
+        for (int s = 0; s < nSlots; s++) {
+            double init = chain.initialValue(slots.get(s));
+            float a = Math.abs((float) init);
+            byte c = (byte) (a == 0f ? maps[s].zero : maps[s].code(Math.signum((float) init)));
+            java.util.Arrays.fill(codes[s], c);
+            java.util.Arrays.fill(absmax[s], a);
+        }
+    }
+
+    /** One step of the group: {@code pf} Modified, {@code gf} Not modified. */
+    void step(float[] pf, float[] gf, double lr, long t, int threads, int parallelThreshold) {
+        if (threads > 1 && elements >= parallelThreshold && blocks > 1) {
+            Task k = task;
+            k.pf = pf; k.gf = gf; k.lr = lr; k.t = t;
+            try {
+                ChunkPool.shared().run(k, 0, blocks, threads);
+            } finally {
+                k.pf = null; k.gf = null;
+            }
+        } else {
+            runBlocks(pf, gf, 0, blocks, lr, t);
+        }
+    }
+
+    /** Blocks {@code [k0, k0+count)} of the group. */
+    private void runBlocks(float[] pf, float[] gf, int k0, int count, double lr, long t) {
+        if (count <= 0) return;
+        Scratch sc = scratch.get();
+        float[] sp = sc.p, sg = sc.g;
+        float[][] ss = sc.s;
+        int q = 0;
+        while (q + 1 < pBlock0.length && pBlock0[q + 1] <= k0) q++;
+        for (int k = k0, end = k0 + count; k < end; k++) {
+            while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
+            int within = (k - pBlock0[q]) * blockSize;
+            int e = pOff[q] + within, c = pCode0[q] + within;
+            int len = Math.min(blockSize, pLen[q] - within);
+            System.arraycopy(pf, e, sp, 0, len);
+            System.arraycopy(gf, e, sg, 0, len);
+            for (int s = 0; s < nSlots; s++) Blockwise8.dequantize(codes[s], c, absmax[s][k], maps[s].values, ss[s], 0, len);
+            rule.apply(sp, sg, ss, 0, len, lr, t);
+            System.arraycopy(sp, 0, pf, e, len);
+            for (int s = 0; s < nSlots; s++) {
+                float a = Float.intBitsToFloat(Blockwise8.absMaxBits(ss[s], 0, len));
+                absmax[s][k] = a;
+                Blockwise8.quantize(ss[s], 0, len, a, maps[s].tab, maps[s].thr, codes[s], c);
+            }
+        }
+    }
+
+    private int index(ParamLayout.Param p) {
+        for (int i = 0; i < params.size(); i++) if (params.get(i).name().equals(p.name())) return i;
+        throw new IllegalStateException("parameter " + p.name() + " is not in this group");
+    }
+
+    /** The values slot {@code s} of parameter {@code p} stands for, widened to double. */
+    double[] values(int s, ParamLayout.Param p) { return export(s, p).dequantize(); }
+
+    /** Slot {@code s} of parameter {@code p} as a state buffer. */
+    StateDict.Quantized export(int s, ParamLayout.Param p) {
+        int i = index(p);
+        int nb = StateDict.Quantized.blocks(pLen[i], blockSize);
+        return new StateDict.Quantized(maps[s].name, blockSize,
+                java.util.Arrays.copyOfRange(codes[s], pCode0[i], pCode0[i] + pLen[i]),
+                java.util.Arrays.copyOfRange(absmax[s], pBlock0[i], pBlock0[i] + nb));
+    }
+
+    /** Checks that {@code q} fits slot {@code s} of parameter {@code p}; throws naming {@code key} otherwise. */
+    void check(int s, ParamLayout.Param p, String key, StateDict.Quantized q) {
+        if (!q.map().equals(maps[s].name)) {
+            throw Checks.invalid("map of state buffer '" + key + "'", "'" + q.map() + "'", "'" + maps[s].name + "' (this slot's map)");
+        }
+        if (q.blockSize() != blockSize) {
+            throw Checks.invalid("block size of state buffer '" + key + "'", q.blockSize(), blockSize + " (this optimizer's StateQuantization)");
+        }
+        if (q.length() != p.length()) throw Checks.invalid("length of state buffer '" + key + "'", q.length(), String.valueOf(p.length()));
+    }
+
+    /** Copies a checked buffer into slot {@code s} of parameter {@code p}. */
+    void load(int s, ParamLayout.Param p, StateDict.Quantized q) {
+        int i = index(p);
+        System.arraycopy(q.codesView(), 0, codes[s], pCode0[i], pLen[i]);
+        float[] a = q.absmaxView();
+        System.arraycopy(a, 0, absmax[s], pBlock0[i], a.length);
+    }
+
+    int slotIndex(String slot) { return slots.indexOf(slot); }
+
+    /** Bytes held by the state arrays (codes and scales), for the memory tests. */
+    long bytes() {
+        long b = 0;
+        for (int s = 0; s < nSlots; s++) b += codes[s].length + 4L * absmax[s].length;
+        return b;
+    }
+}

@@ -1,0 +1,96 @@
+package org.rmsprop4j.optim;
+
+import org.rmsprop4j.internal.Checks;
+
+/**
+ * How an {@link Optimizer} stores its per-parameter state: as float32/float64 arrays ({@link #none()},
+ * the default) or block-wise in 8 bits ({@link #blockwise8(int)}).
+ *
+ * <h2>8-bit block-wise state</h2> After Dettmers et al. 2022, "8-bit Optimizers via Block-wise
+ * Quantization" (bitsandbytes). Every state slot of every parameter is cut into blocks of
+ * {@code blockSize} values, counted from the parameter's first element; a block is stored as one byte
+ * per value, a code into a 256-entry "dynamic tree" map of values in {@code [-1, 1]} (signed for
+ * momentum and first moments, unsigned for mean squares and second moments), plus its absolute
+ * maximum as one float32. A step runs, per block: dequantize every slot, the family's ordinary fused
+ * float32 step on that block, requantize every slot with the block's new absolute maximum (nearest
+ * map entry). Parameters and gradients stay float32; the update itself uses the unquantized new state,
+ * as bitsandbytes does.
+ *
+ * <p>Memory: {@code 1 + 4/blockSize} bytes per parameter per slot (1.0156 at 256, 1.002 at 2,048), in
+ * the heap and in a {@link StateDict}. Threads split a step on block boundaries, so results are
+ * bit-identical for every thread count.
+ *
+ * <h2>What is supported</h2> float32 optimizers ({@link Dtype#FLOAT32}) whose every group runs a fused
+ * kernel: every family and preset (RMSprop with all its knobs, SGD with momentum, Adam, AdamW, AMSGrad,
+ * AdaGrad, Adadelta). {@link Optimizer.Builder#build()} refuses float64 (whose point is precision) and
+ * unfused chains (a custom transform, or {@code fused(false)}) with a message; nothing ever silently
+ * runs in float32 instead.
+ *
+ * <h2>Conventions</h2> As bitsandbytes with {@code block_wise=True}, except: the maps are computed in
+ * double and rounded once (bitsandbytes builds them in float32, so the last bits of some entries
+ * differ); ties between two entries go to the lower one; blocks never span two parameters. bitsandbytes
+ * by default keeps tensors under 4,096 elements in 32 bits ({@code min_8bit_size}); here every tensor of
+ * the optimizer is 8-bit (a small tensor costs one 4-byte scale per block).
+ *
+ * @param bits      32 (not quantized: the optimizer's dtype) or 8
+ * @param blockSize values per block: 0 when not quantized, else a power of two in 64..65,536
+ */
+public record StateQuantization(int bits, int blockSize) {
+
+    /** Default block size of {@link #blockwise8()}: bitsandbytes' 2,048. */
+    public static final int DEFAULT_BLOCK_SIZE = 2048;
+    /** Smallest accepted block size. */
+    public static final int MIN_BLOCK_SIZE = 64;
+    /** Largest accepted block size. */
+    public static final int MAX_BLOCK_SIZE = 1 << 16;
+
+    private static final StateQuantization NONE = new StateQuantization(32, 0);
+
+    public StateQuantization {
+        if (bits == 32) {
+            if (blockSize != 0) throw Checks.invalid("blockSize", blockSize, "0 when bits is 32 (state not quantized)");
+        } else if (bits == 8) {
+            if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1) {
+                throw Checks.invalid("blockSize", blockSize, "a power of two in " + MIN_BLOCK_SIZE + ".." + MAX_BLOCK_SIZE + " (bitsandbytes uses 2048)");
+            }
+        } else {
+            throw Checks.invalid("bits", bits, "32 (state in the optimizer's dtype) or 8 (block-wise 8-bit state)");
+        }
+    }
+
+    /** State in the optimizer's own dtype (the default). */
+    public static StateQuantization none() { return NONE; }
+
+    /** Block-wise 8-bit state with blocks of {@code blockSize} values (a power of two in 64..65,536). */
+    public static StateQuantization blockwise8(int blockSize) { return new StateQuantization(8, blockSize); }
+
+    /** Block-wise 8-bit state with blocks of {@value #DEFAULT_BLOCK_SIZE} values. */
+    public static StateQuantization blockwise8() { return blockwise8(DEFAULT_BLOCK_SIZE); }
+
+    /** True for 8-bit state. */
+    public boolean quantized() { return bits == 8; }
+
+    /** {@code "fp32"} (or the dtype's own width) when not quantized, else {@code "8bit-<blockSize>"}: the bench's {@code state} column. */
+    public String label() { return quantized() ? "8bit-" + blockSize : "fp32"; }
+
+    /**
+     * Parses {@code "32"}, {@code "none"}, {@code "fp32"}, {@code "8"} or {@code "8bit"} (block
+     * {@value #DEFAULT_BLOCK_SIZE}), and {@code "8bit-256"} / {@code "8:256"}.
+     */
+    public static StateQuantization parse(String s) {
+        Checks.notNull("state", s);
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("32") || t.equals("none") || t.equals("fp32") || t.equals("32bit")) return none();
+        if (t.equals("8") || t.equals("8bit")) return blockwise8();
+        for (String prefix : new String[] {"8bit-", "8:", "8bit:"}) {
+            if (t.startsWith(prefix)) {
+                try {
+                    return blockwise8(Integer.parseInt(t.substring(prefix.length())));
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw Checks.invalid("state", "'" + s + "'", "one of 32, fp32, 8, 8bit, 8bit-<blockSize>");
+    }
+}
