@@ -136,7 +136,12 @@ public final class RmspropKernels {
         }
     }
 
-    private static void leanPlain(double[] p, double[] g, double[] v, int off, int len,
+    /**
+     * The lean plain loop, called directly by callers that have checked once that every extra
+     * coefficient is neutral (the fixed cost of {@link #step}'s checks matters for tiny steps).
+     * {@code p}, {@code v}: Modified; {@code g}: Not modified.
+     */
+    public static void leanPlain(double[] p, double[] g, double[] v, int off, int len,
                                   double decay, double omd, double epsIn, double epsOut, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double gi = g[i];

@@ -1,0 +1,101 @@
+package org.rmsprop4j.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.ParamLayout;
+import org.rmsprop4j.optim.RmsPropConfig;
+
+/**
+ * The seed article's 2-scalar step, three ways in one run, round after round: {@code Optimizer.step}
+ * (as {@code rmsprop4j bench} times it: 2 tensors of 1 element, PyTorch defaults lr 0.01, alpha 0.99,
+ * eps 1e-8), a bare Java loop doing the same arithmetic (the floor for any facade), and the C loop
+ * ({@code bench/native/rmsprop_bench.c --elements 1 --tensors 2}, built by the caller) when its path is
+ * given. Each measurement is the median of batches of at least 50 µs, as {@code bench} does.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB [rounds]
+ * [ms per measurement] [path of the built C bench]}. Prints each round and the medians over rounds.
+ */
+public final class SeedNeuronAB {
+
+    private SeedNeuronAB() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        long ms = args.length > 1 ? Long.parseLong(args[1]) : 300;
+        String cBin = args.length > 2 ? args[2] : null;
+        RmsPropConfig c = RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
+        ParamLayout layout = ParamLayout.builder().add("t0", 1).add("t1", 1).build();
+        Optimizer opt = Optimizer.builder(c).layout(layout).build();
+        float[] p = {0.25f, -0.5f}, g = {0.75f, -0.125f};
+        float[] bp = p.clone(), bv = new float[2];
+        Runnable ours = () -> opt.step(p, g);
+        Runnable bare = () -> bareStep(bp, g, bv);
+        double[] o = new double[rounds], b = new double[rounds], cc = new double[rounds];
+        System.out.println("round  ours ns/step  bare-java ns/step  C ns/step  ours/C (C time / ours)");
+        for (int r = 0; r < rounds; r++) {
+            o[r] = measure(ours, ms);
+            b[r] = measure(bare, ms);
+            cc[r] = cBin == null ? Double.NaN : runC(cBin, ms);
+            System.out.printf(Locale.ROOT, "%5d %13.2f %18.2f %10.2f %8.2f%n", r, o[r], b[r], cc[r], cc[r] / o[r]);
+        }
+        System.out.printf(Locale.ROOT, "median %12.2f %18.2f %10.2f %8.2f%n", median(o), median(b), median(cc),
+                median(cc) / median(o));
+        if (!Float.isFinite(p[0] + bp[0])) System.out.println("(non-finite parameters)");
+    }
+
+    /** The arithmetic of PyTorch's RMSprop step on 2 scalars, with nothing around it. */
+    private static final float DECAY = (float) 0.99, OMD = (float) (1 - 0.99), EPS = (float) 1e-8, LR = (float) 0.01;
+
+    static void bareStep(float[] p, float[] g, float[] v) {
+        for (int i = 0; i < 2; i++) {
+            float gi = g[i];
+            float vi = Math.fma(OMD * gi, gi, DECAY * v[i]);
+            v[i] = vi;
+            p[i] = p[i] - (LR * gi) / ((float) Math.sqrt(vi) + EPS);
+        }
+    }
+
+    static double measure(Runnable step, long ms) {
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - t0 < 200_000_000L) { step.run(); n++; }   // warm-up 200 ms
+        double est = 2e8 / n;
+        int batch = (int) Math.max(1, Math.ceil(50_000 / Math.max(est, 1.0)));
+        List<Double> s = new ArrayList<>();
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < ms * 1_000_000L || s.size() < 5) {
+            long a = System.nanoTime();
+            for (int i = 0; i < batch; i++) step.run();
+            s.add((double) (System.nanoTime() - a) / batch);
+        }
+        return median(s.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    static double runC(String bin, long ms) throws Exception {
+        Process pr = new ProcessBuilder(bin, "--kernel", "plain", "--dtype", "fp32", "--elements", "1", "--tensors", "2",
+                "--threads", "1", "--min-time-ms", String.valueOf(ms), "--warmup-ms", "200").redirectErrorStream(true).start();
+        String out;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
+            out = String.join("\n", r.lines().toList());
+        }
+        if (pr.waitFor() != 0) throw new IllegalStateException("C bench failed: " + out);
+        Matcher m = Pattern.compile("\"ns_per_step\":([0-9.]+)").matcher(out);
+        if (!m.find()) throw new IllegalStateException("no ns_per_step in " + out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
