@@ -81,8 +81,15 @@ public final class SeedNeuronAB {
     }
 
     static double runC(String bin, long ms) throws Exception {
-        Process pr = new ProcessBuilder(bin, "--kernel", "plain", "--dtype", "fp32", "--elements", "1", "--tensors", "2",
-                "--threads", "1", "--min-time-ms", String.valueOf(ms), "--warmup-ms", "200").redirectErrorStream(true).start();
+        return runCArgs(bin, ms, "--elements", "1", "--tensors", "2", "--threads", "1");
+    }
+
+    /** Runs the C bench (plain, fp32) with {@code more} arguments; its median ns per step. */
+    static double runCArgs(String bin, long ms, String... more) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(bin, "--kernel", "plain", "--dtype", "fp32", "--min-time-ms", String.valueOf(ms),
+                "--warmup-ms", "200"));
+        cmd.addAll(List.of(more));
+        Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
             out = String.join("\n", r.lines().toList());
