@@ -19,7 +19,8 @@ import org.rmsprop4j.optim.RmsPropConfig;
  * (as {@code rmsprop4j bench} times it: 2 tensors of 1 element, PyTorch defaults lr 0.01, alpha 0.99,
  * eps 1e-8), a bare Java loop doing the same arithmetic (the floor for any facade), and the C loop
  * ({@code bench/native/rmsprop_bench.c --elements 1 --tensors 2}, built by the caller) when its path is
- * given. Each measurement is the median of batches of at least 50 µs, as {@code bench} does.
+ * given, and the same C loop over one array of 2 elements ({@code --elements 2 --tensors 1}: one call
+ * instead of one per tensor, as our step runs the two adjacent tensors as one run). Each measurement is the median of batches of at least 50 µs, as {@code bench} does.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB [rounds]
  * [ms per measurement] [path of the built C bench]}. Prints each round and the medians over rounds.
@@ -39,16 +40,18 @@ public final class SeedNeuronAB {
         float[] bp = p.clone(), bv = new float[2];
         Runnable ours = () -> opt.step(p, g);
         Runnable bare = () -> bareStep(bp, g, bv);
-        double[] o = new double[rounds], b = new double[rounds], cc = new double[rounds];
-        System.out.println("round  ours ns/step  bare-java ns/step  C ns/step  ours/C (C time / ours)");
+        double[] o = new double[rounds], b = new double[rounds], cc = new double[rounds], cf = new double[rounds];
+        System.out.println("round  ours ns/step  bare-java ns/step  C ns/step  ours/C (C time / ours)  C one loop of 2 ns/step  ours/that");
         for (int r = 0; r < rounds; r++) {
             o[r] = measure(ours, ms);
             b[r] = measure(bare, ms);
             cc[r] = cBin == null ? Double.NaN : runC(cBin, ms);
-            System.out.printf(Locale.ROOT, "%5d %13.2f %18.2f %10.2f %8.2f%n", r, o[r], b[r], cc[r], cc[r] / o[r]);
+            cf[r] = cBin == null ? Double.NaN : runCArgs(cBin, ms, "--elements", "2", "--tensors", "1", "--threads", "1");
+            System.out.printf(Locale.ROOT, "%5d %13.2f %18.2f %10.2f %8.2f %24.2f %10.2f%n", r, o[r], b[r], cc[r], cc[r] / o[r],
+                    cf[r], cf[r] / o[r]);
         }
-        System.out.printf(Locale.ROOT, "median %12.2f %18.2f %10.2f %8.2f%n", median(o), median(b), median(cc),
-                median(cc) / median(o));
+        System.out.printf(Locale.ROOT, "median %12.2f %18.2f %10.2f %8.2f %24.2f %10.2f%n", median(o), median(b), median(cc),
+                median(cc) / median(o), median(cf), median(cf) / median(o));
         if (!Float.isFinite(p[0] + bp[0])) System.out.println("(non-finite parameters)");
     }
 

@@ -87,6 +87,9 @@ public final class Optimizer {
      * cost of the general path (groups, runs, thread decision) was most of the step.
      */
     private final Group sole;
+    /** {@link #sole}'s rule, run and state, read from final fields of this object (fewer loads per step). */
+    private final StepRule soleRule;
+    private final int soleOff, soleLen;
     private final RunTask runTask = new RunTask();
     private long steps;
 
@@ -223,6 +226,9 @@ public final class Optimizer {
         Group only = groupArray.length == 1 ? groupArray[0] : null;
         this.sole = only != null && plainStep && only.rule != null && only.ctx.runOff.length == 1
                 && (threads == 1 || only.ctx.runLen[0] < parallelThreshold) ? only : null;
+        this.soleRule = sole == null ? null : sole.rule;
+        this.soleOff = sole == null ? 0 : sole.ctx.runOff[0];
+        this.soleLen = sole == null ? 0 : sole.ctx.runLen[0];
 
         Set<String> allSlots = new LinkedHashSet<>();
         boolean anyUnfused = false;
@@ -427,9 +433,8 @@ public final class Optimizer {
         Group g = sole;
         double lr = g.scheduledLr();
         long t = g.step + 1;
-        int off = g.ctx.runOff[0], len = g.ctx.runLen[0];
-        if (pf != null) g.rule.apply(pf, gf, g.sf, off, len, lr, t);
-        else g.rule.apply(pd, gd, g.sd, off, len, lr, t);
+        if (pf != null) soleRule.apply(pf, gf, g.sf, soleOff, soleLen, lr, t);
+        else soleRule.apply(pd, gd, g.sd, soleOff, soleLen, lr, t);
         if (!listeners.isEmpty()) {
             notifyListeners();
             return;
