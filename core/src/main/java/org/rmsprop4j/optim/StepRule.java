@@ -84,7 +84,8 @@ abstract class StepRule {
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             float lrF = (float) lr;
             if (leanPlainF) {
-                RmspropKernelsF32.leanPlain(p, g, s[0], off, len, decayF, omdF, epsInF, epsOutF, lrF);
+                if (len <= RmspropKernelsF32.SHORT_RUN) RmspropKernelsF32.leanPlainShort(p, g, s[0], off, len, decayF, omdF, epsInF, epsOutF, lrF);
+                else RmspropKernelsF32.leanPlain(p, g, s[0], off, len, decayF, omdF, epsInF, epsOutF, lrF);
                 return;
             }
             RmspropKernelsF32.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
@@ -94,7 +95,8 @@ abstract class StepRule {
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
             if (leanPlainD) {
-                RmspropKernels.leanPlain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
+                if (len <= RmspropKernels.SHORT_RUN) RmspropKernels.leanPlainShort(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
+                else RmspropKernels.leanPlain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
                 return;
             }
             RmspropKernels.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
