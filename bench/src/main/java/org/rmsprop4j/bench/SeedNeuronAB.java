@@ -23,7 +23,9 @@ import org.rmsprop4j.optim.RmsPropConfig;
  * instead of one per tensor, as our step runs the two adjacent tensors as one run). Each measurement is the median of batches of at least 50 µs, as {@code bench} does.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB [rounds]
- * [ms per measurement] [path of the built C bench]}. Prints each round and the medians over rounds.
+ * [ms per measurement] [path of the built C bench, or -] [after-1e6]}; {@code after-1e6} first times a
+ * 1e6-element step for a second, as {@code bench} does before its 2-scalar row. Prints each round and
+ * the medians over rounds.
  */
 public final class SeedNeuronAB {
 
@@ -32,7 +34,15 @@ public final class SeedNeuronAB {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         long ms = args.length > 1 ? Long.parseLong(args[1]) : 300;
-        String cBin = args.length > 2 ? args[2] : null;
+        String cBin = args.length > 2 && !args[2].equals("-") ? args[2] : null;
+        if (args.length > 3 && args[3].equals("after-1e6")) {
+            // as in `rmsprop4j bench`, where the 2-scalar row comes after the 1e6 rows: the JIT has profiled the same
+            // step with long runs first
+            Optimizer big = Optimizer.builder(RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build()).size(1_000_000).build();
+            float[] bp0 = new float[1_000_000], bg0 = new float[1_000_000];
+            java.util.Arrays.fill(bg0, 0.5f);
+            measure(() -> big.step(bp0, bg0), 1000);
+        }
         RmsPropConfig c = RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
         ParamLayout layout = ParamLayout.builder().add("t0", 1).add("t1", 1).build();
         Optimizer opt = Optimizer.builder(c).layout(layout).build();
