@@ -702,9 +702,9 @@ public final class Optimizer {
         public Builder clipping(Clipping clipping) { this.clipping = clipping; return this; }
 
         /**
-         * Splits every contiguous run of at least {@link #parallelThreshold(int)} elements into
-         * {@code threads} chunks run at once on a persistent, process-wide set of daemon threads
-         * (the calling thread takes one chunk). Default 1: no threads are started. Results are
+         * Splits every contiguous run of at least {@link #parallelThreshold(int)} elements across
+         * {@code threads} threads: a persistent, process-wide set of daemon threads and the calling
+         * thread, which take blocks of the run in turn until none is left. Default 1: no threads are started. Results are
          * bit-identical for every value, since each element is computed by the same loop.
          */
         public Builder threads(int threads) { this.threads = threads; return this; }
