@@ -23,8 +23,9 @@ import org.rmsprop4j.optim.RmsPropConfig;
  * instead of one per tensor, as our step runs the two adjacent tensors as one run). Each measurement is the median of batches of at least 50 µs, as {@code bench} does.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB [rounds]
- * [ms per measurement] [path of the built C bench, or -] [after-1e6]}; {@code after-1e6} first times a
- * 1e6-element step for a second, as {@code bench} does before its 2-scalar row. Prints each round and
+ * [ms per measurement] [path of the built C bench, or -] [after-1e6 | after-others]}; {@code after-1e6}
+ * first times a 1e6-element step for a second, as {@code bench} does before its 2-scalar row;
+ * {@code after-others} first steps Adam, SGD and AdaGrad optimizers of 2 scalars. Prints each round and
  * the medians over rounds.
  */
 public final class SeedNeuronAB {
@@ -42,6 +43,16 @@ public final class SeedNeuronAB {
             float[] bp0 = new float[1_000_000], bg0 = new float[1_000_000];
             java.util.Arrays.fill(bg0, 0.5f);
             measure(() -> big.step(bp0, bg0), 1000);
+        }
+        if (args.length > 3 && args[3].equals("after-others")) {
+            // a JVM that has also stepped other optimizers: the rule's call site has seen several classes
+            float[] q = {0.25f, -0.5f}, h = {0.75f, -0.125f};
+            for (org.rmsprop4j.optim.OptimizerSpec other : new org.rmsprop4j.optim.OptimizerSpec[] {
+                    org.rmsprop4j.optim.AdamConfig.builder().build(), org.rmsprop4j.optim.SgdConfig.builder().learningRate(0.01).momentum(0.9).build(),
+                    org.rmsprop4j.optim.AdagradConfig.builder().build()}) {
+                Optimizer o = Optimizer.builder(other).layout(ParamLayout.builder().add("t0", 1).add("t1", 1).build()).build();
+                measure(() -> o.step(q, h), 300);
+            }
         }
         RmsPropConfig c = RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
         ParamLayout layout = ParamLayout.builder().add("t0", 1).add("t1", 1).build();
