@@ -136,8 +136,35 @@ public final class RmspropKernels {
         }
     }
 
-    private static void leanPlain(double[] p, double[] g, double[] v, int off, int len,
+    /**
+     * The lean plain loop, called directly by callers that have checked once that every extra
+     * coefficient is neutral (the fixed cost of {@link #step}'s checks matters for tiny steps).
+     * {@code p}, {@code v}: Modified; {@code g}: Not modified.
+     */
+    public static void leanPlain(double[] p, double[] g, double[] v, int off, int len,
                                   double decay, double omd, double epsIn, double epsOut, double lr) {
+        for (int i = off, end = off + len; i < end; i++) {
+            double gi = g[i];
+            double vi = decay * v[i];
+            vi = Math.fma(omd * gi, gi, vi);
+            v[i] = vi;
+            double d = Math.sqrt(vi + epsIn) + epsOut;
+            p[i] = p[i] - (lr * gi) / d;
+        }
+    }
+
+    /** Runs this short or shorter go to {@link #leanPlainShort} (see there). */
+    public static final int SHORT_RUN = 16;
+
+    /**
+     * {@link #leanPlain} for runs of at most {@link #SHORT_RUN} elements: the same loop body (so the
+     * same bits), kept in a method of its own so that the JIT compiles it for the short trip counts it
+     * only ever sees. Called from the same call site as {@code leanPlain}, a 2-element step otherwise ran
+     * through the vectorised loop compiled for long runs (its entry checks and pre- and post-loops)
+     * and took twice as long (README, "Speed"). {@code p}, {@code v}: Modified; {@code g}: Not modified.
+     */
+    public static void leanPlainShort(double[] p, double[] g, double[] v, int off, int len,
+                                      double decay, double omd, double epsIn, double epsOut, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double gi = g[i];
             double vi = decay * v[i];

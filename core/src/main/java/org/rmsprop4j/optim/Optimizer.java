@@ -77,9 +77,21 @@ public final class Optimizer {
     /** The update buffer of groups that run unfused (null when every group is fused). */
     private final float[] uf;
     private final double[] ud;
-    private final List<StepListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<StepListener> listeners = new CopyOnWriteArrayList<>();
     private final int threads;
     private final int parallelThreshold;
+    /** True when a step needs neither the non-finite scan nor clipping (the defaults): the step skips both. */
+    private final boolean plainStep;
+    /**
+     * The only group when the whole step is one fused loop over one run on the calling thread (one
+     * group, one contiguous run, no non-finite scan, no clipping, no thread split), else null: the step
+     * then goes straight to that loop. This is the seed article's 2-scalar problem, where the fixed
+     * cost of the general path (groups, runs, thread decision) was most of the step.
+     */
+    private final Group sole;
+    /** {@link #sole}'s rule, run and state, read from final fields of this object (fewer loads per step). */
+    private final StepRule soleRule;
+    private final int soleOff, soleLen;
     private final RunTask runTask = new RunTask();
     private long steps;
     /**
@@ -111,6 +123,8 @@ public final class Optimizer {
         final ChainRunner runner;
         /** The schedule in force: the explicit one, else the spec's implied one, else constant. */
         final LearningRateSchedule schedule;
+        /** True when {@link #schedule} is the constant one: the step then reads {@link #baseLr} without a call. */
+        final boolean constantSchedule;
         /** The schedule the builder was given for this group (null: none), for {@link #copy()}. */
         final LearningRateSchedule explicitSchedule;
         final List<ParamLayout.Param> params;
@@ -139,6 +153,7 @@ public final class Optimizer {
                                 + "); set the spec's decay to 0 or use only the schedule, so that the two do not stack");
             }
             this.schedule = implied != null ? implied : explicit != null ? explicit : Schedules.constant();
+            this.constantSchedule = Schedules.isConstant(schedule);
             this.params = List.copyOf(params);
             this.slots = chain.slots();
             this.baseLr = spec.learningRate();
@@ -156,7 +171,7 @@ public final class Optimizer {
                     runs.stream().mapToInt(r -> r[0]).toArray(), runs.stream().mapToInt(r -> r[1]).toArray());
         }
 
-        double scheduledLr() { return schedule.learningRate(baseLr, step); }
+        double scheduledLr() { return constantSchedule ? baseLr : schedule.learningRate(baseLr, step); }
 
         /** The slot id for {@code slot}: itself when it is one, else the one slot whose last part it is. */
         String resolve(String slot) {
@@ -194,6 +209,7 @@ public final class Optimizer {
         this.stateQuantization = b.stateQuantization;
         this.threads = b.threads;
         this.parallelThreshold = b.parallelThreshold;
+        this.plainStep = nonFinitePolicy == NonFinitePolicy.PROPAGATE && clipping instanceof Clipping.None;
         List<Group> gs = new ArrayList<>();
         Set<String> assigned = new LinkedHashSet<>();
         Map<String, String> owner = new HashMap<>();
@@ -217,6 +233,12 @@ public final class Optimizer {
         this.groups = Collections.unmodifiableList(gs);
         this.groupArray = gs.toArray(new Group[0]);
         this.paramArray = layout.params().toArray(new ParamLayout.Param[0]);
+        Group only = groupArray.length == 1 ? groupArray[0] : null;
+        this.sole = only != null && plainStep && only.rule != null && !stateQuantization.quantized() && only.ctx.runOff.length == 1
+                && (threads == 1 || only.ctx.runLen[0] < parallelThreshold) ? only : null;
+        this.soleRule = sole == null ? null : sole.rule;
+        this.soleOff = sole == null ? 0 : sole.ctx.runOff[0];
+        this.soleLen = sole == null ? 0 : sole.ctx.runLen[0];
 
         Set<String> allSlots = new LinkedHashSet<>();
         boolean anyUnfused = false;
@@ -411,33 +433,32 @@ public final class Optimizer {
      */
     public boolean step(float[] params, float[] grads) {
         if (sharedSession != null) checkNotShared("step");
-        checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
-                params == grads);
+        int n = layout.size();
+        if (dtype != Dtype.FLOAT32 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
+            checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                    params == grads);
+        }
         return doStep(params, grads, null, null);
     }
 
     /** One step of every group on float64 parameters; see {@link #step(float[], float[])}. */
     public boolean step(double[] params, double[] grads) {
         if (sharedSession != null) checkNotShared("step");
-        checkArrays(Dtype.FLOAT64, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
-                params == grads);
+        int n = layout.size();
+        if (dtype != Dtype.FLOAT64 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
+            checkArrays(Dtype.FLOAT64, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                    params == grads);
+        }
         return doStep(null, null, params, grads);
     }
 
     /** The step for either dtype: exactly one of the pairs (pf, gf) and (pd, gd) is non-null. */
     private boolean doStep(float[] pf, float[] gf, double[] pd, double[] gd) {
-        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
-            for (ParamLayout.Param p : paramArray) {
-                for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
-                    double x = gf != null ? gf[i] : gd[i];
-                    if (!Double.isFinite(x)) {
-                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
-                        throw new NonFiniteGradientException(p.name(), i - p.offset(), x);
-                    }
-                }
-            }
+        if (sole != null) {
+            soleStep(pf, gf, pd, gd);
+            return true;
         }
-        clip(gf, gd);
+        if (!plainStep && !prepare(gf, gd)) return false;
         for (Group g : groupArray) {
             double lr = g.scheduledLr();
             long t = g.step + 1;
@@ -454,13 +475,7 @@ public final class Optimizer {
             int[] runOff = g.ctx.runOff, runLen = g.ctx.runLen;
             for (int r = 0; r < runOff.length; r++) {
                 if (threads > 1 && runLen[r] >= parallelThreshold) {
-                    RunTask rt = runTask;
-                    rt.g = g; rt.pf = pf; rt.gf = gf; rt.pd = pd; rt.gd = gd; rt.lr = lr; rt.t = t;
-                    try {
-                        ChunkPool.shared().run(rt, runOff[r], runLen[r], threads);
-                    } finally {
-                        rt.g = null; rt.pf = null; rt.gf = null; rt.pd = null; rt.gd = null;
-                    }
+                    runParallel(g, pf, gf, pd, gd, runOff[r], runLen[r], lr, t);
                 } else if (pf != null) {
                     g.rule.apply(pf, gf, g.sf, runOff[r], runLen[r], lr, t);
                 } else {
@@ -472,7 +487,65 @@ public final class Optimizer {
         return true;
     }
 
+    /** True when a step goes straight to one fused loop (see {@link #sole}); for tests. */
+    boolean singleLoop() { return sole != null; }
+
+    /** {@link #doStep} when {@link #sole} is set: the one fused loop, then the step counts. */
+    private void soleStep(float[] pf, float[] gf, double[] pd, double[] gd) {
+        Group g = sole;
+        double lr = g.scheduledLr();
+        long t = g.step + 1;
+        if (pf != null) soleRule.apply(pf, gf, g.sf, soleOff, soleLen, lr, t);
+        else soleRule.apply(pd, gd, g.sd, soleOff, soleLen, lr, t);
+        if (!listeners.isEmpty()) {
+            notifyListeners();
+            return;
+        }
+        g.step = t;
+        steps++;
+    }
+
+    /**
+     * The non-finite scan and the clipping, before any group runs (skipped when the policy is
+     * PROPAGATE and there is no clipping). False when the step is to be skipped.
+     */
+    private boolean prepare(float[] gf, double[] gd) {
+        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
+            for (ParamLayout.Param p : paramArray) {
+                for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
+                    double x = gf != null ? gf[i] : gd[i];
+                    if (!Double.isFinite(x)) {
+                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
+                        throw new NonFiniteGradientException(p.name(), i - p.offset(), x);
+                    }
+                }
+            }
+        }
+        clip(gf, gd);
+        return true;
+    }
+
+    /** One run of a fused group split across the pool's threads (kept out of the step's own body, which stays small). */
+    private void runParallel(Group g, float[] pf, float[] gf, double[] pd, double[] gd, int off, int len, double lr, long t) {
+        RunTask rt = runTask;
+        rt.g = g; rt.pf = pf; rt.gf = gf; rt.pd = pd; rt.gd = gd; rt.lr = lr; rt.t = t;
+        try {
+            ChunkPool.shared().run(rt, off, len, threads);
+        } finally {
+            rt.g = null; rt.pf = null; rt.gf = null; rt.pd = null; rt.gd = null;
+        }
+    }
+
     private void finishStep() {
+        if (!listeners.isEmpty()) {
+            notifyListeners();
+            return;
+        }
+        for (Group g : groupArray) g.step++;
+        steps++;
+    }
+
+    private void notifyListeners() {
         Map<String, Double> lrs = listeners.isEmpty() ? null : new LinkedHashMap<>();
         for (Group g : groupArray) {
             if (lrs != null) lrs.put(g.name, g.scheduledLr());
@@ -768,9 +841,9 @@ public final class Optimizer {
         public Builder clipping(Clipping clipping) { this.clipping = clipping; return this; }
 
         /**
-         * Splits every contiguous run of at least {@link #parallelThreshold(int)} elements into
-         * {@code threads} chunks run at once on a persistent, process-wide set of daemon threads
-         * (the calling thread takes one chunk). Default 1: no threads are started. Results are
+         * Splits every contiguous run of at least {@link #parallelThreshold(int)} elements across
+         * {@code threads} threads: a persistent, process-wide set of daemon threads and the calling
+         * thread, which take blocks of the run in turn until none is left. Default 1: no threads are started. Results are
          * bit-identical for every value, since each element is computed by the same loop.
          */
         public Builder threads(int threads) { this.threads = threads; return this; }

@@ -54,6 +54,12 @@ abstract class StepRule {
         // dominated by this fixed cost), in double and narrowed once for float32 as PyTorch narrows Python scalars
         private final double gs, l2, clip, dwd, decay, omd, epsIn, epsOut, m, nz, mn;
         private final float gsF, l2F, clipF, dwdF, decayF, omdF, epsInF, epsOutF, mF, nzF, mnF;
+        /**
+         * True when the kernel would pick its lean plain loop at every step (no centering, no momentum,
+         * no bias correction, every extra coefficient neutral after narrowing: the same test as
+         * {@code RmspropKernels.step} makes): the rule then calls that loop directly.
+         */
+        private final boolean leanPlainF, leanPlainD;
 
         Rms(RmsPropConfig c) {
             this.c = c;
@@ -75,6 +81,9 @@ abstract class StepRule {
             mn = c.nesterov() ? m : 1;
             gsF = (float) gs; l2F = (float) l2; clipF = (float) clip; dwdF = (float) dwd; decayF = (float) decay; omdF = (float) omd;
             epsInF = (float) epsIn; epsOutF = (float) epsOut; mF = (float) m; nzF = (float) nz; mnF = (float) mn;
+            boolean plainShape = !centered && !mom && !biasCorrection;
+            leanPlainF = plainShape && gsF == 1 && l2F == 0 && clipF == Float.POSITIVE_INFINITY && dwdF == 0 && nzF == 0;
+            leanPlainD = plainShape && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && nz == 0;
         }
 
         @Override String notQuantizable() {
@@ -86,12 +95,22 @@ abstract class StepRule {
         // the chain's slot order: square_avg, then grad_avg when centered, then the momentum buffer
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             float lrF = (float) lr;
+            if (leanPlainF) {
+                if (len <= RmspropKernelsF32.SHORT_RUN) RmspropKernelsF32.leanPlainShort(p, g, s[0], off, len, decayF, omdF, epsInF, epsOutF, lrF);
+                else RmspropKernelsF32.leanPlain(p, g, s[0], off, len, decayF, omdF, epsInF, epsOutF, lrF);
+                return;
+            }
             RmspropKernelsF32.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
                     gsF, l2F, clipF, dwdF, lrF, decayF, omdF, biasCorrection ? (float) bc(t) : 1f, epsInF, epsOutF, lrF,
                     mF, mom && lrInside ? lrF : 1f, mom && !lrInside ? lrF : 1f, nzF, mnF);
         }
 
         @Override void apply(double[] p, double[] g, double[][] s, int off, int len, double lr, long t) {
+            if (leanPlainD) {
+                if (len <= RmspropKernels.SHORT_RUN) RmspropKernels.leanPlainShort(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
+                else RmspropKernels.leanPlain(p, g, s[0], off, len, decay, omd, epsIn, epsOut, lr);
+                return;
+            }
             RmspropKernels.step(p, g, s[0], centered ? s[1] : null, mom ? s[centered ? 2 : 1] : null, off, len,
                     gs, l2, clip, dwd, lr, decay, omd, bc(t), epsIn, epsOut, lr,
                     m, mom && lrInside ? lr : 1, mom && !lrInside ? lr : 1, nz, mn);

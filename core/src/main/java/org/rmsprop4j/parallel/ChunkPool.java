@@ -1,20 +1,30 @@
 package org.rmsprop4j.parallel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A persistent set of daemon worker threads that runs one elementwise loop over a range split
- * into contiguous chunks, the calling thread taking the first chunk. <b>Not API.</b>
+ * into contiguous blocks, the calling thread taking part. <b>Not API.</b>
  *
  * <p>Why not a {@code ForkJoinPool}: a fork-join round trip measured ~20 µs here, as long as a
- * whole in-cache step of ~1.5e5 float32 elements. Here a step hands each worker its range through
- * a volatile field and wakes it with {@code unpark}; a worker that has just finished spins for a
- * short time ({@link #SPIN_NS}) before parking, so back-to-back steps do not pay the wake-up.
+ * whole in-cache step of ~1.5e5 float32 elements. Here a step hands each worker the task through
+ * a volatile field and wakes it with {@code unpark}; a worker that has just finished or been woken
+ * spins for a short time ({@link #SPIN_NS}) before parking, so back-to-back steps do not pay the wake-up.
  *
- * <p>Chunk boundaries are multiples of {@link #ALIGN} elements counted from index 0 of the arrays,
- * (64 bytes of floats), so chunks cover whole cache lines whenever the array's data starts on a line
+ * <p>Blocks, not fixed halves: the range is cut into {@link #blockCount} blocks (a few per thread,
+ * none shorter than {@link #MIN_BLOCK} elements unless there are only as many blocks as threads),
+ * and every participating thread takes the next block from a shared counter until none is left. On a
+ * machine whose cores are shared with other processes one thread is often slowed or descheduled for
+ * a while; with fixed halves the step then waits for the slow half, with blocks the other thread
+ * takes over the rest. A worker that has not started by the time the caller has run out of blocks
+ * is withdrawn from the step, so the caller never waits for a wake-up that brings no work.
+ *
+ * <p>Block boundaries are multiples of {@link #ALIGN} elements counted from index 0 of the arrays,
+ * (64 bytes of floats), so blocks cover whole cache lines whenever the array's data starts on a line
  * boundary (the JVM does not promise it; at worst two threads share the line at an edge, which costs
  * speed, never correctness). Because every element is
  * computed by exactly the same loop body whichever thread runs it, results are bit-identical to
@@ -34,18 +44,34 @@ public final class ChunkPool {
     /** Chunk boundaries are multiples of this many elements (64 bytes of float32). */
     public static final int ALIGN = 16;
 
+    /** Blocks per participating thread when the range is long enough (see {@link #blockCount}). */
+    static final int BLOCKS_PER_THREAD = 4;
+
+    /** Shortest block, in elements, when there are more blocks than threads. */
+    static final int MIN_BLOCK = 1 << 16;
+
     /** How long an idle worker (or the waiting caller) spins before parking, in nanoseconds. */
     static final long SPIN_NS = 50_000;
 
-    /** The first part of {@link #SPIN_NS} spent in pause instructions; the rest yields. */
+    /**
+     * The first part of {@link #SPIN_NS} that the waiting caller spends in pause instructions; the rest
+     * yields (an idle worker only pauses).
+     */
     static final long PAUSE_NS = 2_000;
+
+    private static final int IDLE = 0, ASSIGNED = 1, RUNNING = 2;
 
     private static final ChunkPool SHARED = new ChunkPool();
 
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
+    /** The next block to take in the step in progress. */
+    private final AtomicInteger nextBlock = new AtomicInteger();
     private volatile Thread caller;
     private volatile Worker[] workers = new Worker[0];
+    // the step in progress (written before the workers' state is set to ASSIGNED, which publishes them)
+    private RangeTask task;
+    private int off, len, blocks;
 
     private ChunkPool() {}
 
@@ -53,9 +79,9 @@ public final class ChunkPool {
     public static ChunkPool shared() { return SHARED; }
 
     /**
-     * Runs {@code task} over {@code [off, off + len)} split into at most {@code parts} chunks, one
-     * per thread, and returns when all are done. An exception thrown by any chunk is rethrown here
-     * (after every chunk has finished).
+     * Runs {@code task} over {@code [off, off + len)} with up to {@code parts} threads (the calling
+     * one included) and returns when all of it is done. An exception thrown by any block is rethrown
+     * here, after every block has run.
      */
     public void run(RangeTask task, int off, int len, int parts) {
         if (parts <= 1 || len < 2 * ALIGN || !busy.compareAndSet(false, true)) {
@@ -69,38 +95,41 @@ public final class ChunkPool {
         }
     }
 
+    /**
+     * Number of blocks for {@code len} elements on {@code parts} threads: {@link #BLOCKS_PER_THREAD}
+     * per thread, fewer when blocks would be shorter than {@link #MIN_BLOCK}, never fewer than
+     * {@code parts}.
+     */
+    static int blockCount(int len, int parts) {
+        long byLength = len / MIN_BLOCK;
+        long want = (long) parts * BLOCKS_PER_THREAD;
+        return (int) Math.max(parts, Math.min(want, byLength));
+    }
+
     private void runParallel(RangeTask task, int off, int len, int parts) {
         Worker[] ws = ensureWorkers(parts - 1);
-        int end = off + len;
-        // boundaries: off = b0 <= b1 <= ... <= b_parts = end, inner ones rounded to ALIGN
-        int first = boundary(off, len, parts, 1);
-        int started = 0;
+        int nw = parts - 1;
+        this.task = task;
+        this.off = off;
+        this.len = len;
+        this.blocks = blockCount(len, parts);
+        nextBlock.set(0);
         caller = Thread.currentThread();
-        int lo = first;
-        int count = 0;
-        for (int k = 1; k < parts; k++) if (boundary(off, len, parts, k + 1) > boundary(off, len, parts, k)) count++;
-        pending.set(count);
-        for (int k = 1; k < parts; k++) {
-            int hi = k == parts - 1 ? end : boundary(off, len, parts, k + 1);
-            if (hi > lo) {
-                Worker w = ws[started++];
-                w.off = lo;
-                w.len = hi - lo;
-                w.task = task; // volatile write publishes off/len
-                LockSupport.unpark(w);
-            }
-            lo = hi;
+        pending.set(nw);
+        for (int i = 0; i < nw; i++) {
+            Worker w = ws[i];
+            w.state = ASSIGNED; // volatile write publishes the step's fields
+            LockSupport.unpark(w);
         }
-        Throwable mine = null;
-        try {
-            task.run(off, first - off);
-        } catch (Throwable e) {
-            mine = e;
+        Throwable err = runBlocks();
+        // withdraw workers that have not started: every block is taken, so they would find nothing to do
+        for (int i = 0; i < nw; i++) {
+            if (Worker.STATE.compareAndSet(ws[i], ASSIGNED, IDLE)) pending.decrementAndGet();
         }
         awaitWorkers();
         caller = null;
-        Throwable err = mine;
-        for (int i = 0; i < started; i++) {
+        this.task = null;
+        for (int i = 0; i < nw; i++) {
             Throwable e = ws[i].error;
             ws[i].error = null;
             if (err == null) err = e;
@@ -108,6 +137,23 @@ public final class ChunkPool {
         if (err instanceof RuntimeException re) throw re;
         if (err instanceof Error er) throw er;
         if (err != null) throw new IllegalStateException(err);
+    }
+
+    /** Takes blocks of the step in progress until none is left; the first exception thrown, or null. */
+    private Throwable runBlocks() {
+        RangeTask t = task;
+        int o = off, l = len, n = blocks;
+        Throwable first = null;
+        for (int b; (b = nextBlock.getAndIncrement()) < n; ) {
+            int lo = boundary(o, l, n, b), hi = boundary(o, l, n, b + 1);
+            if (hi <= lo) continue;
+            try {
+                t.run(lo, hi - lo);
+            } catch (Throwable e) {
+                if (first == null) first = e; // the other blocks still run, as documented
+            }
+        }
+        return first;
     }
 
     /** Start of chunk {@code k} (0 ≤ k ≤ parts), a multiple of ALIGN except for the two ends. */
@@ -159,10 +205,19 @@ public final class ChunkPool {
     }
 
     private static final class Worker extends Thread {
+        static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Worker.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final ChunkPool pool;
-        volatile RangeTask task;
-        int off;
-        int len;
+        /** IDLE, ASSIGNED (by the caller) or RUNNING (taken by this worker); ASSIGNED → RUNNING and ASSIGNED → IDLE race by CAS. */
+        volatile int state;
         volatile Throwable error;
 
         Worker(ChunkPool pool, int index) {
@@ -174,23 +229,25 @@ public final class ChunkPool {
         @Override public void run() {
             long idleSince = System.nanoTime();
             for (;;) {
-                RangeTask t = task;
-                if (t == null) {
+                if (state != ASSIGNED || !STATE.compareAndSet(this, ASSIGNED, RUNNING)) {
                     long idleNs = System.nanoTime() - idleSince;
                     if (idleNs < SPIN_NS) {
-                        idle(idleNs);
+                        // pause, never yield: a worker waiting for work has nobody of ours to hand its core to,
+                        // and a yield can give the core to a background process for a whole time slice, so
+                        // that the worker misses the next step (measured: it then ran 1-20% of the blocks)
+                        Thread.onSpinWait();
                     } else {
                         LockSupport.park(pool);
                         Thread.interrupted(); // an interrupt must not turn parking into a busy loop
+                        // woken (usually for a step): spin again before the next park, also when the caller has
+                        // withdrawn this worker meanwhile, so that the next back-to-back step finds it awake
+                        idleSince = System.nanoTime();
                     }
                     continue;
                 }
-                try {
-                    t.run(off, len);
-                } catch (Throwable e) {
-                    error = e;
-                }
-                task = null;
+                Throwable e = pool.runBlocks();
+                if (e != null) error = e;
+                state = IDLE;
                 idleSince = System.nanoTime();
                 pool.done();
             }

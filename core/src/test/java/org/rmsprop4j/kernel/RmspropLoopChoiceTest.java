@@ -104,4 +104,39 @@ class RmspropLoopChoiceTest {
         do x = (float) (r.nextDouble() * 2 - 1); while (x == 0f);
         return x;
     }
+
+    /** The short-run copy of the lean plain loop gives the same bits as the lean loop, for every short length and offset. */
+    @Test
+    void shortAndLongLeanPlainLoopsAgreeBitForBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int len = 0; len <= RmspropKernels.SHORT_RUN; len++) {
+            for (int off = 0; off < 3; off++) {
+                int n = off + len + 2;
+                float[] p1 = new float[n], p2 = new float[n], v1 = new float[n], v2 = new float[n], g = new float[n];
+                double[] q1 = new double[n], q2 = new double[n], w1 = new double[n], w2 = new double[n], h = new double[n];
+                for (int i = 0; i < n; i++) {
+                    p1[i] = p2[i] = nonZero(r);
+                    q1[i] = q2[i] = r.nextDouble(-1, 1);
+                }
+                for (int step = 0; step < 5; step++) {
+                    for (int i = 0; i < n; i++) {
+                        g[i] = nonZero(r) * 3;
+                        h[i] = r.nextDouble(-3, 3);
+                    }
+                    float epsIn = step % 2 == 0 ? 0f : 1e-8f, epsOut = step % 2 == 0 ? 1e-8f : 0f;
+                    RmspropKernelsF32.leanPlain(p1, g, v1, off, len, 0.99f, (float) (1 - 0.99), epsIn, epsOut, 0.01f);
+                    RmspropKernelsF32.leanPlainShort(p2, g, v2, off, len, 0.99f, (float) (1 - 0.99), epsIn, epsOut, 0.01f);
+                    RmspropKernels.leanPlain(q1, h, w1, off, len, 0.9, 0.1, epsIn, epsOut, 0.1);
+                    RmspropKernels.leanPlainShort(q2, h, w2, off, len, 0.9, 0.1, epsIn, epsOut, 0.1);
+                }
+                for (int i = 0; i < n; i++) {
+                    assertThat(Float.floatToRawIntBits(p2[i])).as("len %d off %d p[%d]", len, off, i).isEqualTo(Float.floatToRawIntBits(p1[i]));
+                    assertThat(Float.floatToRawIntBits(v2[i])).as("len %d off %d v[%d]", len, off, i).isEqualTo(Float.floatToRawIntBits(v1[i]));
+                    assertThat(Double.doubleToRawLongBits(q2[i])).as("len %d off %d q[%d]", len, off, i).isEqualTo(Double.doubleToRawLongBits(q1[i]));
+                    assertThat(Double.doubleToRawLongBits(w2[i])).as("len %d off %d w[%d]", len, off, i).isEqualTo(Double.doubleToRawLongBits(w1[i]));
+                }
+                if (len > 0) assertThat(v2[off]).isPositive();
+            }
+        }
+    }
 }

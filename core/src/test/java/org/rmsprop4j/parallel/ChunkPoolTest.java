@@ -56,6 +56,38 @@ class ChunkPoolTest {
     }
 
     @Test
+    void blockCountIsAFewPerThreadAndNeverShorterThanTheMinimumBlock() {
+        assertThat(ChunkPool.blockCount(32_768, 2)).isEqualTo(2);
+        assertThat(ChunkPool.blockCount(10_000_000, 2)).isEqualTo(2 * ChunkPool.BLOCKS_PER_THREAD);
+        for (int len : new int[] {64, 40_000, 131_072, 300_000, 1_000_000, 100_000_000}) {
+            for (int parts = 2; parts <= 5; parts++) {
+                int b = ChunkPool.blockCount(len, parts);
+                assertThat(b).as("len %d parts %d", len, parts).isBetween(parts, parts * ChunkPool.BLOCKS_PER_THREAD);
+                if (b > parts) assertThat(len / b).isGreaterThanOrEqualTo(ChunkPool.MIN_BLOCK);
+            }
+        }
+    }
+
+    /** A worker slowed down (here: sleeping in its first block) does not hold the caller to half of the range. */
+    @Test
+    void theCallerTakesOverBlocksFromASlowWorker() {
+        int blocks = 2 * ChunkPool.BLOCKS_PER_THREAD, n = blocks * ChunkPool.MIN_BLOCK;
+        Thread me = Thread.currentThread();
+        AtomicInteger byCaller = new AtomicInteger(), total = new AtomicInteger();
+        ChunkPool.shared().run((off, len) -> {
+            total.addAndGet(len);
+            if (Thread.currentThread() == me) {
+                byCaller.addAndGet(len);
+            } else {
+                try { Thread.sleep(200); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            }
+        }, 0, n, 2);
+        assertThat(total.get()).isEqualTo(n);
+        // fixed halves would give the caller exactly n / 2; here the worker takes at most one block while it sleeps
+        assertThat(byCaller.get()).isGreaterThanOrEqualTo(n - n / blocks);
+    }
+
+    @Test
     void aNestedCallRunsSeriallyInsteadOfDeadlocking() {
         AtomicInteger total = new AtomicInteger();
         ChunkPool.shared().run((off, len) -> ChunkPool.shared().run((o2, l2) -> total.addAndGet(l2), off, len, 2), 0, 4096, 2);
