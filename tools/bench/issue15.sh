@@ -1,0 +1,20 @@
+#!/bin/bash
+# The measurements behind README "Speed" → "Issue 15, measured in one window", one after the other.
+cd "$(dirname "$0")/../.."
+# Needs: mvn -B -ntp -DskipTests package (cli jar), mvn -B -ntp -Pbench -DskipTests package (bench jar),
+# the PyTorch 2.13 venv (PY, see README "Speed"), optionally -Pdl4j bench-dl4j. Outputs in OUT.
+CBIN=${CBIN:-/tmp/rmsprop_bench}; gcc -O3 -march=native -fopenmp -o "$CBIN" bench/native/rmsprop_bench.c -lm || exit 1
+J=cli/target/rmsprop4j.jar
+L=${OUT:-/tmp/rmsprop4j-quiet}; mkdir -p "$L"
+step() { local name=$1; shift; echo "== $name $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; "$@" > $L/$name.out 2> $L/$name.err; echo "   rc=$? end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; }
+step full java -jar $J bench --json --python ${PY:-/tmp/torch2/bin/python}
+for i in 1 2 3 4 5; do step t2-$i java -jar $J bench --sizes 1e7 --threads 2 --no-torch; done
+step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
+step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
+step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
+step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
+step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
+step prof1 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
+step prof2 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
+step prof3 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
+step state java -jar $J bench --sizes 1e6,1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
