@@ -84,6 +84,34 @@ final class QuantMap {
         }
     }
 
+    private volatile int[] codeTab;
+    private volatile float[] thrTab;
+
+    /**
+     * {@link #tab} widened to int, for the vector coding's gathers ({@link org.rmsprop4j.kernel.Blockwise8Vector});
+     * built on first use (256 KB).
+     */
+    int[] codeTab() {
+        int[] t = codeTab;
+        if (t == null) {
+            t = new int[tab.length];
+            for (int u = 0; u < t.length; u++) t[u] = tab[u] & 0xff;
+            codeTab = t;
+        }
+        return t;
+    }
+
+    /** {@code thr[tab[u]]} per bucket {@code u}: the one threshold the bucket can hold; built on first use (256 KB). */
+    float[] thrTab() {
+        float[] t = thrTab;
+        if (t == null) {
+            t = new float[tab.length];
+            for (int u = 0; u < t.length; u++) t[u] = thr[tab[u] & 0xff];
+            thrTab = t;
+        }
+        return t;
+    }
+
     private void fill(int index, float min, float max) {
         int cMin = codeBySearch(min), cMax = codeBySearch(max);
         if (cMax - cMin > 1) {

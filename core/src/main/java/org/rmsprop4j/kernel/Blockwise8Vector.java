@@ -1,0 +1,95 @@
+package org.rmsprop4j.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The loops of {@link Blockwise8} on the incubating Vector API ({@code jdk.incubator.vector}), 8 lanes
+ * of 256 bits (AVX2 and AVX-512 machines both run them as single instructions). They give exactly the
+ * bits of the scalar loops: the same map, the same thresholds, the same tie rule, the same
+ * multiply-or-divide choice for the scale; only the order of the maximum's comparisons differs, and a
+ * maximum does not depend on it.
+ *
+ * <p>This class links only when the JVM runs with {@code --add-modules jdk.incubator.vector};
+ * {@link Blockwise8#vectorAvailable()} says whether it does, and callers fall back to the scalar loops
+ * otherwise. Table lookups are gathers: the index vectors go through the caller's {@code int[]}
+ * scratch, because a JDK 17 gather reads its indexes from an array.
+ *
+ * <p>Coding reads two tables indexed by the bucket ({@code Blockwise8.SHIFT}): {@code codeTab[u]}, the
+ * code of the bucket's smallest value (the byte table widened to int), and {@code thrTab[u] =
+ * thr[codeTab[u]]}, the one threshold that can lie in the bucket. {@code code = codeTab[u] + (x >
+ * thrTab[u])} is then {@link Blockwise8#code} exactly, with two independent gathers instead of two
+ * dependent lookups.
+ */
+public final class Blockwise8Vector {
+    private Blockwise8Vector() {}
+
+    /** Lanes per vector (8). */
+    public static final int LANES = 8;
+
+    /** The width the loops need, in bits; the JVM must prefer at least this. */
+    static final int BITS = 256;
+
+    /** The JVM's preferred vector width in bits (touches the incubator module: a LinkageError without it). */
+    static int preferredBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    /** As {@link Blockwise8#dequantize}; {@code idx} (at least {@code len} ints): scratch, Modified. */
+    public static void dequantize(byte[] codes, int codeOff, float scale, float[] map, int[] idx, float[] dst, int dstOff, int len) {
+        var fs = FloatVector.SPECIES_256;
+        var is = IntVector.SPECIES_256;
+        var bs = ByteVector.SPECIES_64;
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            ((IntVector) ByteVector.fromArray(bs, codes, codeOff + i).convertShape(VectorOperators.B2I, is, 0)).and(0xff).intoArray(idx, i);
+        }
+        for (int i = 0; i < n; i += LANES) FloatVector.fromArray(fs, map, 0, idx, i).mul(scale).intoArray(dst, dstOff + i);
+        for (int i = n; i < len; i++) dst[dstOff + i] = map[codes[codeOff + i] & 0xff] * scale;
+    }
+
+    /** As {@link Blockwise8#absMaxBits}. */
+    public static int absMaxBits(float[] src, int off, int len) {
+        var fs = FloatVector.SPECIES_256;
+        var is = IntVector.SPECIES_256;
+        IntVector m0 = IntVector.zero(is), m1 = IntVector.zero(is);
+        int i = off, end = off + len;
+        for (; i + 2 * LANES <= end; i += 2 * LANES) {
+            m0 = m0.max(FloatVector.fromArray(fs, src, i).reinterpretAsInts().and(0x7fffffff));
+            m1 = m1.max(FloatVector.fromArray(fs, src, i + LANES).reinterpretAsInts().and(0x7fffffff));
+        }
+        int m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
+        return m;
+    }
+
+    /**
+     * As {@link Blockwise8#quantize}, with the widened tables ({@code codeTab}, {@code thrTab}: 65,536
+     * entries each, see the class comment). {@code idx} (at least {@code len} ints): scratch, Modified.
+     */
+    public static void quantize(float[] src, int srcOff, int len, float scale, int[] codeTab, float[] thrTab, int[] idx,
+                                byte[] codes, int codeOff) {
+        var fs = FloatVector.SPECIES_256;
+        var is = IntVector.SPECIES_256;
+        var bs = ByteVector.SPECIES_64;
+        float inv = scale > 0f ? 1f / scale : 0f;
+        boolean divide = inv == Float.POSITIVE_INFINITY;     // a subnormal scale: divide instead, as the scalar loop
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            FloatVector v = FloatVector.fromArray(fs, src, srcOff + i);
+            FloatVector x = divide ? v.div(scale) : v.mul(inv);
+            x.reinterpretAsInts().lanewise(VectorOperators.LSHR, Blockwise8.SHIFT).intoArray(idx, i);
+            IntVector c = IntVector.fromArray(is, codeTab, 0, idx, i);
+            FloatVector t = FloatVector.fromArray(fs, thrTab, 0, idx, i);
+            c = c.add(1, x.compare(VectorOperators.GT, t).cast(is));
+            ((ByteVector) c.convertShape(VectorOperators.I2B, bs, 0)).intoArray(codes, codeOff + i);
+        }
+        for (int i = n; i < len; i++) {
+            float x = divide ? src[srcOff + i] / scale : src[srcOff + i] * inv;
+            int u = Float.floatToRawIntBits(x) >>> Blockwise8.SHIFT;
+            codes[codeOff + i] = (byte) (codeTab[u] + (x > thrTab[u] ? 1 : 0));
+        }
+    }
+}
