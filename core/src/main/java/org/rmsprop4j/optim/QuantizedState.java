@@ -51,8 +51,7 @@ final class QuantizedState {
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
-    private final int[][] codeTabs;
-    private final float[][] thrTabs;
+    private final int[][] packTabs;
 
     private static final class Scratch {
         final float[] p, g;
@@ -105,14 +104,8 @@ final class QuantizedState {
         this.absmax = new float[nSlots][blocks];
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(blockSize, nSlots));
         this.vector = vectorDefault();
-        this.codeTabs = new int[nSlots][];
-        this.thrTabs = new float[nSlots][];
-        if (vector) {
-            for (int s = 0; s < nSlots; s++) {
-                codeTabs[s] = maps[s].codeTab();
-                thrTabs[s] = maps[s].thrTab();
-            }
-        }
+        this.packTabs = new int[nSlots][];
+        if (vector) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -164,7 +157,7 @@ final class QuantizedState {
                 for (int s = 0; s < nSlots; s++) {
                     float a = Float.intBitsToFloat(Blockwise8Vector.absMaxBits(ss[s], 0, len));
                     absmax[s][k] = a;
-                    Blockwise8Vector.quantize(ss[s], 0, len, a, codeTabs[s], thrTabs[s], idx, codes[s], c);
+                    Blockwise8Vector.quantize(ss[s], 0, len, a, packTabs[s], idx, codes[s], c);
                 }
                 continue;
             }

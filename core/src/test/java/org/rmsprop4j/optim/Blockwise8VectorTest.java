@@ -46,7 +46,7 @@ class Blockwise8VectorTest {
     static void assertSameCoding(QuantMap m, float[] src, int off, int len, float scale, String what) {
         byte[] a = new byte[off + len + 3], b = new byte[off + len + 3];
         Blockwise8.quantize(src, off, len, scale, m.tab, m.thr, a, off);
-        Blockwise8Vector.quantize(src, off, len, scale, m.codeTab(), m.thrTab(), new int[len], b, off);
+        Blockwise8Vector.quantize(src, off, len, scale, m.packTab(), new int[len], b, off);
         assertThat(b).as(what).containsExactly(a);
     }
 
@@ -88,7 +88,8 @@ class Blockwise8VectorTest {
     void everyThresholdAndBucketCodesAsTheScalarLoop() {
         assumeVector();
         for (QuantMap m : List.of(QuantMap.SIGNED, QuantMap.UNSIGNED)) {
-            float[] x = new float[255 * 3 + 2 * 65536];
+            SplittableRandom r = new SplittableRandom(m.name.length());
+            float[] x = new float[255 * 3 + 3 * 65536];
             int n = 0;
             for (int k = 0; k < 255; k++) {
                 x[n++] = m.thr[k];
@@ -98,10 +99,17 @@ class Blockwise8VectorTest {
             for (int u = 0; u < 65536; u++) {
                 x[n++] = Float.intBitsToFloat(u << Blockwise8.SHIFT);
                 x[n++] = Float.intBitsToFloat((u << Blockwise8.SHIFT) | 0xffff);
+                x[n++] = Float.intBitsToFloat((u << Blockwise8.SHIFT) | r.nextInt(0x10000));
+            }
+            int[] pack = m.packTab();
+            for (int i = 0; i < n; i++) {
+                if (Blockwise8Vector.code(x[i], pack) != Blockwise8.code(x[i], m.tab, m.thr)) {
+                    assertThat(Blockwise8Vector.code(x[i], pack)).as(m.name + " packed code of " + x[i]).isEqualTo(Blockwise8.code(x[i], m.tab, m.thr));
+                }
             }
             assertSameCoding(m, x, 0, n, 1f, m.name + " at scale 1");
             byte[] b = new byte[n];
-            Blockwise8Vector.quantize(x, 0, n, 1f, m.codeTab(), m.thrTab(), new int[n], b, 0);
+            Blockwise8Vector.quantize(x, 0, n, 1f, m.packTab(), new int[n], b, 0);
             for (int k = 0; k < 255; k++) assertThat(b[3 * k] & 0xff).as(m.name + " tie at threshold " + k + " goes to the lower entry").isEqualTo(k);
         }
     }
