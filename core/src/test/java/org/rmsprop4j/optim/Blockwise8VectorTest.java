@@ -12,7 +12,7 @@ import org.rmsprop4j.kernel.Blockwise8Vector;
 
 /**
  * The vector loops of 8-bit state ({@link Blockwise8Vector}) give the scalar loops' bits: codes, scales,
- * dequantized values, parameters and saved state, on awkward data (zeros, ±0, subnormals, NaN, ±∞, exact
+ * parameters and saved state, on awkward data (zeros, ±0, subnormals, NaN, ±∞, exact
  * thresholds, every bucket) and lengths that leave a scalar tail. The build runs the tests with
  * {@code --add-modules jdk.incubator.vector}; the scalar fallback ({@code -Drmsprop4j.blockwise8.vector=false})
  * runs in the same JVM.
@@ -51,7 +51,7 @@ class Blockwise8VectorTest {
     }
 
     @Test
-    void absMaxDequantizeAndQuantizeGiveTheScalarBits() {
+    void absMaxAndQuantizeGiveTheScalarBits() {
         assumeVector();
         SplittableRandom r = new SplittableRandom(15);
         for (QuantMap m : List.of(QuantMap.SIGNED, QuantMap.UNSIGNED)) {
@@ -67,16 +67,6 @@ class Blockwise8VectorTest {
                     assertSameCoding(m, src, off, len, scale, what + " scale " + scale);
                     for (float s : new float[] {0f, Float.MIN_VALUE, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY, 3.5f}) {
                         assertSameCoding(m, src, off, len, s, what + " scale " + s);
-                    }
-                    byte[] codes = new byte[off + len];
-                    for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(256);
-                    for (float s : new float[] {scale, 0f, 1e-42f, 7.25f}) {
-                        float[] a = new float[len + 1], b = new float[len + 1];
-                        Blockwise8.dequantize(codes, off, s, m.values, a, 1, len);
-                        Blockwise8Vector.dequantize(codes, off, s, m.values, new int[len], b, 1, len);
-                        for (int i = 0; i <= len; i++) {
-                            assertThat(Float.floatToRawIntBits(b[i])).as(what + " dequantize " + i).isEqualTo(Float.floatToRawIntBits(a[i]));
-                        }
                     }
                 }
             }
