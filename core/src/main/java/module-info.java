@@ -8,6 +8,7 @@
  * class path they are reachable but are not API and may change with any release.
  */
 module org.rmsprop4j.core {
+    requires static jdk.incubator.vector;   // optional: the 8-bit state's vector loops, with --add-modules jdk.incubator.vector
     exports org.rmsprop4j.optim;
     exports org.rmsprop4j.transform;
 }

@@ -26,9 +26,30 @@ final class Bench8bit {
         return q.quantized() ? 4 + 4 + 4 + 2 * (1 + 4.0 / q.blockSize()) : 20;
     }
 
-    /** One measured state at one size and thread count. */
-    record Row(StateQuantization state, int elements, int threads, double nsPerElement, double minNsPerElement, long stateBytes, Double c8) {
-        Row withC8(Double c) { return new Row(state, elements, threads, nsPerElement, minNsPerElement, stateBytes, c); }
+    /**
+     * One measured state at one size and thread count; {@code path}: "" for fp32, "vector" (the
+     * {@code jdk.incubator.vector} loops) or "scalar" for 8-bit state.
+     */
+    record Row(StateQuantization state, String path, int elements, int threads, double nsPerElement, double minNsPerElement, long stateBytes, Double c8) {
+        Row withC8(Double c) { return new Row(state, path, elements, threads, nsPerElement, minNsPerElement, stateBytes, c); }
+
+        /** The state's label, with the 8-bit path when both were measured ("8bit-2048/vec", "8bit-2048/scalar"). */
+        String label() { return state.label() + ("vector".equals(path) ? "/vec" : "scalar".equals(path) && VECTOR ? "/scalar" : ""); }
+    }
+
+    /** The 8-bit vector loops run in this JVM (started with {@code --add-modules jdk.incubator.vector}): then each 8-bit state is timed with and without them. */
+    static final boolean VECTOR = org.rmsprop4j.kernel.Blockwise8.vectorAvailable();
+
+    /** Builds with the 8-bit vector loops on or off (core reads this property when an optimizer is built). */
+    static Optimizer build(StateQuantization q, int elements, int threads, boolean vector) {
+        String key = "rmsprop4j.blockwise8.vector", old = System.getProperty(key);
+        System.setProperty(key, String.valueOf(vector));
+        try {
+            return Optimizer.builder(StepTimer.config()).layout(StepTimer.layout(elements, 1)).threads(threads).stateQuantization(q).build();
+        } finally {
+            if (old == null) System.clearProperty(key);
+            else System.setProperty(key, old);
+        }
     }
 
     /** Times fp32 and every 8-bit block size at {@code elements} elements on {@code threads} threads, interleaved in {@code rounds} rounds. */
@@ -37,11 +58,18 @@ final class Bench8bit {
         float[] g = new float[elements];
         StepTimer.fill(p, 0, elements, 0, 0);
         StepTimer.fill(g, 0, elements, 1, 0);
-        Optimizer[] opts = new Optimizer[states.size()];
-        for (int i = 0; i < opts.length; i++) {
-            opts[i] = Optimizer.builder(StepTimer.config()).layout(StepTimer.layout(elements, 1)).threads(threads)
-                    .stateQuantization(states.get(i)).build();
+        List<StateQuantization> qs = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (StateQuantization q : states) {
+            if (q.quantized() && VECTOR) {
+                qs.add(q);
+                paths.add("vector");
+            }
+            qs.add(q);
+            paths.add(q.quantized() ? "scalar" : "");
         }
+        Optimizer[] opts = new Optimizer[qs.size()];
+        for (int i = 0; i < opts.length; i++) opts[i] = build(qs.get(i), elements, threads, "vector".equals(paths.get(i)));
         double[][] medians = new double[opts.length][rounds];
         double[] mins = new double[opts.length];
         Arrays.fill(mins, Double.MAX_VALUE);
@@ -57,7 +85,7 @@ final class Bench8bit {
         for (int i = 0; i < opts.length; i++) {
             double[] m = medians[i].clone();
             Arrays.sort(m);
-            rows.add(new Row(states.get(i), elements, threads, m[m.length / 2], mins[i], opts[i].stateBytes(), null));
+            rows.add(new Row(qs.get(i), paths.get(i), elements, threads, m[m.length / 2], mins[i], opts[i].stateBytes(), null));
         }
         return rows;
     }
@@ -94,8 +122,12 @@ final class Bench8bit {
             System.gc();
             Baselines.Result c = cmd.noC ? Baselines.Result.missing("--no-c")
                     : base.runC(new Baselines.Args("plain", "fp32", w.elements(), 1, w.threads(), minMs, warmMs));
+            Map<Integer, Double> c8s = new LinkedHashMap<>();      // one C run per block size (the vector and scalar rows share it)
             for (Row r : rs) {
-                rows.add(r.state().quantized() ? r.withC8(runC8(c8, w.elements(), r.state().blockSize(), w.threads(), minMs, warmMs, err)) : r);
+                if (r.state().quantized() && !c8s.containsKey(r.state().blockSize())) {
+                    c8s.put(r.state().blockSize(), runC8(c8, w.elements(), r.state().blockSize(), w.threads(), minMs, warmMs, err));
+                }
+                rows.add(r.state().quantized() ? r.withC8(c8s.get(r.state().blockSize())) : r);
                 cs.add(c);
             }
         }
@@ -167,6 +199,7 @@ final class Bench8bit {
         m.put("kernel", "rmsprop");
         m.put("dtype", "fp32");
         m.put("state", r.state().label());
+        m.put("state_path", r.path().isEmpty() ? null : r.path());
         m.put("elements", r.elements());
         m.put("tensors", 1);
         m.put("threads", r.threads());
@@ -183,14 +216,14 @@ final class Bench8bit {
 
     static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
         out.println();
-        out.println("state      elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
+        out.println("state             elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
         Map<String, Double> fp32 = new LinkedHashMap<>();
         for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             Baselines.Result c = cs.get(i);
             Double f = fp32.get(r.elements() + "/" + r.threads());
-            out.printf(Locale.ROOT, "%-9s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %11s | %11s | %s%n", r.state().label(), r.elements(),
+            out.printf(Locale.ROOT, "%-16s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %11s | %11s | %s%n", r.label(), r.elements(),
                     r.threads(), r.nsPerElement(), r.minNsPerElement(), r.stateBytes() / (double) r.elements(), bytesPerElement(r.state()),
                     c.ok() ? String.format(Locale.ROOT, "%.3f", c.nsPerElement()) : "n/a",
                     c.ok() ? String.format(Locale.ROOT, "%.2f×", c.nsPerElement() / r.nsPerElement()) : "n/a",

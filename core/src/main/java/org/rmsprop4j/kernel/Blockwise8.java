@@ -23,6 +23,25 @@ public final class Blockwise8 {
     /** Bits of {@code x} kept by the bucket index: the sign, 8 exponent and 7 mantissa bits (65,536 buckets). */
     public static final int SHIFT = 16;
 
+    /**
+     * Whether {@link Blockwise8Vector} runs here: the JVM was started with {@code --add-modules
+     * jdk.incubator.vector} and prefers vectors of at least 256 bits (AVX2 or wider). Probed once.
+     */
+    public static boolean vectorAvailable() { return VectorProbe.AVAILABLE; }
+
+    private static final class VectorProbe {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+            try {
+                return Blockwise8Vector.preferredBits() >= Blockwise8Vector.BITS;
+            } catch (LinkageError e) {       // the module is there but this class loader cannot read it
+                return false;
+            }
+        }
+    }
+
     /** {@code dst[dstOff + i] = map[codes[codeOff + i]]·scale} for {@code i < len}. dst: Modified. */
     public static void dequantize(byte[] codes, int codeOff, float scale, float[] map, float[] dst, int dstOff, int len) {
         for (int i = 0; i < len; i++) dst[dstOff + i] = map[codes[codeOff + i] & 0xff] * scale;

@@ -84,6 +84,32 @@ final class QuantMap {
         }
     }
 
+    private volatile int[] packTab;
+
+    /**
+     * The bucket table packed for the vector coding ({@link org.rmsprop4j.kernel.Blockwise8Vector#quantize}),
+     * built on first use (256 KB): per bucket {@code u}, {@code code << 16 | key}, where {@code code} is
+     * {@code tab[u]} and {@code key} the low 16 bits of the one threshold {@code thr[code]} that can lie in
+     * the bucket (its top 16 bits are {@code u} itself), flipped ({@code ^ 0xffff}) in negative buckets where
+     * a larger float has smaller bits; {@code 0xffff} ("never above") when the threshold lies above the
+     * bucket, and in the buckets of infinities and NaNs. So one lookup replaces the two of {@link Blockwise8#code}.
+     */
+    int[] packTab() {
+        int[] t = packTab;
+        if (t == null) {
+            t = new int[tab.length];
+            for (int u = 0; u < t.length; u++) {
+                int c = tab[u] & 0xff;
+                int tb = Float.floatToRawIntBits(thr[c]);
+                int key = 0xffff;
+                if ((u & 0x7fff) < 0x7f80 && tb >>> Blockwise8.SHIFT == u) key = (tb & 0xffff) ^ (u >>> 15 != 0 ? 0xffff : 0);
+                t[u] = c << 16 | key;
+            }
+            packTab = t;
+        }
+        return t;
+    }
+
     private void fill(int index, float min, float max) {
         int cMin = codeBySearch(min), cMax = codeBySearch(max);
         if (cMax - cMin > 1) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.kernel.Blockwise8;
+import org.rmsprop4j.kernel.Blockwise8Vector;
 import org.rmsprop4j.parallel.ChunkPool;
 import org.rmsprop4j.transform.Chain;
 
@@ -37,14 +38,31 @@ final class QuantizedState {
     private final ThreadLocal<Scratch> scratch;
     private final Task task = new Task();
 
+    /**
+     * System property that turns the vector loops off ({@code -Drmsprop4j.blockwise8.vector=false}); read
+     * when an optimizer is built. Both paths give the same bits.
+     */
+    static final String VECTOR_PROPERTY = "rmsprop4j.blockwise8.vector";
+
+    /** Whether optimizers built now run the {@code jdk.incubator.vector} loops ({@link Blockwise8#vectorAvailable()}, unless turned off). */
+    static boolean vectorDefault() {
+        return Blockwise8.vectorAvailable() && !"false".equals(System.getProperty(VECTOR_PROPERTY));
+    }
+
+    /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
+    final boolean vector;
+    private final int[][] packTabs;
+
     private static final class Scratch {
         final float[] p, g;
         final float[][] s;
+        final int[] idx;
 
         Scratch(int blockSize, int slots) {
             p = new float[blockSize];
             g = new float[blockSize];
             s = new float[slots][blockSize];
+            idx = new int[blockSize];
         }
     }
 
@@ -85,6 +103,9 @@ final class QuantizedState {
         this.codes = new byte[nSlots][elements];
         this.absmax = new float[nSlots][blocks];
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(blockSize, nSlots));
+        this.vector = vectorDefault();
+        this.packTabs = new int[nSlots][];
+        if (vector) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -128,6 +149,19 @@ final class QuantizedState {
             int len = Math.min(blockSize, pLen[q] - within);
             System.arraycopy(pf, e, sp, 0, len);
             System.arraycopy(gf, e, sg, 0, len);
+            if (vector) {
+                int[] idx = sc.idx;
+                // dequantize stays scalar: its 256-entry lookup is faster as scalar loads than as gathers (README, Speed)
+                for (int s = 0; s < nSlots; s++) Blockwise8.dequantize(codes[s], c, absmax[s][k], maps[s].values, ss[s], 0, len);
+                rule.apply(sp, sg, ss, 0, len, lr, t);
+                System.arraycopy(sp, 0, pf, e, len);
+                for (int s = 0; s < nSlots; s++) {
+                    float a = Float.intBitsToFloat(Blockwise8Vector.absMaxBits(ss[s], 0, len));
+                    absmax[s][k] = a;
+                    Blockwise8Vector.quantize(ss[s], 0, len, a, packTabs[s], idx, codes[s], c);
+                }
+                continue;
+            }
             for (int s = 0; s < nSlots; s++) Blockwise8.dequantize(codes[s], c, absmax[s][k], maps[s].values, ss[s], 0, len);
             rule.apply(sp, sg, ss, 0, len, lr, t);
             System.arraycopy(sp, 0, pf, e, len);
