@@ -17,4 +17,4 @@ step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c 
 step prof1 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
 step prof2 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
 step prof3 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
-step state java -jar $J bench --sizes 1e6,1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
+step state java --add-modules jdk.incubator.vector -jar $J bench --sizes 1e6,1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
