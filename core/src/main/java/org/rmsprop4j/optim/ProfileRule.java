@@ -40,6 +40,15 @@ final class ProfileRule extends StepRule {
         }
     }
 
+    /**
+     * 8-bit state runs the PyTorch-order kernels block by block; a profile's loops (its own operation
+     * order, packets cut at tensor edges, a scratch as long as the parameters) are not written for it.
+     */
+    @Override String notQuantizable() {
+        return "a framework's arithmetic profile (" + profile.arithmetic().id() + "; 8-bit state runs the PyTorch 1.13-order "
+                + "kernels only: use arithmetic(PYTORCH_1_13) or the pytorch preset)";
+    }
+
     /** Allocated on the first float32 step (the rule does not know the dtype before), by whichever chunk comes first. */
     private float[] scratch(int n) {
         float[] y = scratch;

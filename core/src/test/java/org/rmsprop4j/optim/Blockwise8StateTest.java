@@ -310,6 +310,12 @@ class Blockwise8StateTest {
         assertThatThrownBy(() -> Optimizer.builder(RmsPropConfig.builder().centered(true).build()).size(10)
                 .stateQuantization(StateQuantization.blockwise8()).build())
                 .hasMessageStartingWith("stateQuantization must be none() for centered RMSprop");
+        // a framework's arithmetic profile runs its own fused loops, which 8-bit state does not drive
+        for (RmsPropPreset preset : new RmsPropPreset[] {RmsPropPreset.KERAS, RmsPropPreset.TF1, RmsPropPreset.OPTAX, RmsPropPreset.DL4J}) {
+            assertThatThrownBy(() -> Optimizer.builder(preset.config()).size(10).stateQuantization(StateQuantization.blockwise8()).build())
+                    .as(preset.name()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("arithmetic profile");
+        }
         assertThat(StateQuantization.parse("8bit-256")).isEqualTo(StateQuantization.blockwise8(256));
         assertThat(StateQuantization.parse("8")).isEqualTo(StateQuantization.blockwise8(2048));
         assertThat(StateQuantization.parse("fp32")).isEqualTo(StateQuantization.none());
