@@ -510,18 +510,42 @@ public final class Optimizer {
      * PROPAGATE and there is no clipping). False when the step is to be skipped.
      */
     private boolean prepare(float[] gf, double[] gd) {
-        if (nonFinitePolicy != NonFinitePolicy.PROPAGATE) {
-            for (ParamLayout.Param p : paramArray) {
+        return scanAndClip(nonFinitePolicy, clipping, paramArray, gf, gd);
+    }
+
+    /**
+     * The non-finite policy's scan, then the clipping, over one gradient (float32 {@code gf} or float64
+     * {@code gd}) of the given layout; false when the step is to be skipped. Shared by {@link #step} and
+     * the workers of a {@link SharedState}, each on its own gradient.
+     */
+    static boolean scanAndClip(NonFinitePolicy policy, Clipping clipping, ParamLayout.Param[] params, float[] gf, double[] gd) {
+        if (policy != NonFinitePolicy.PROPAGATE) {
+            for (ParamLayout.Param p : params) {
                 for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
                     double x = gf != null ? gf[i] : gd[i];
                     if (!Double.isFinite(x)) {
-                        if (nonFinitePolicy == NonFinitePolicy.SKIP) return false;
+                        if (policy == NonFinitePolicy.SKIP) return false;
                         throw new NonFiniteGradientException(p.name(), i - p.offset(), x);
                     }
                 }
             }
         }
-        clip(gf, gd);
+        if (clipping instanceof Clipping.ByValue v) {
+            if (gf != null) ClipOps.clampInPlace(gf, 0, gf.length, v.limit());
+            else ClipOps.clampInPlace(gd, 0, gd.length, v.limit());
+        } else if (clipping instanceof Clipping.ByNorm n) {
+            for (ParamLayout.Param p : params) {
+                double ss = gf != null ? ClipOps.sumOfSquares(gf, p.offset(), p.length()) : ClipOps.sumOfSquares(gd, p.offset(), p.length());
+                double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
+                if (gf != null) ClipOps.scaleInPlace(gf, p.offset(), p.length(), f);
+                else ClipOps.scaleInPlace(gd, p.offset(), p.length(), f);
+            }
+        } else if (clipping instanceof Clipping.ByGlobalNorm n) {
+            double ss = gf != null ? ClipOps.sumOfSquares(gf, 0, gf.length) : ClipOps.sumOfSquares(gd, 0, gd.length);
+            double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
+            if (gf != null) ClipOps.scaleInPlace(gf, 0, gf.length, f);
+            else ClipOps.scaleInPlace(gd, 0, gd.length, f);
+        }
         return true;
     }
 
@@ -555,25 +579,6 @@ public final class Optimizer {
         if (lrs != null) {
             StepListener.StepEvent e = new StepListener.StepEvent(steps, Collections.unmodifiableMap(lrs));
             for (StepListener l : listeners) l.onStep(e);
-        }
-    }
-
-    private void clip(float[] gf, double[] gd) {
-        if (clipping instanceof Clipping.ByValue v) {
-            if (gf != null) ClipOps.clampInPlace(gf, 0, gf.length, v.limit());
-            else ClipOps.clampInPlace(gd, 0, gd.length, v.limit());
-        } else if (clipping instanceof Clipping.ByNorm n) {
-            for (ParamLayout.Param p : paramArray) {
-                double ss = gf != null ? ClipOps.sumOfSquares(gf, p.offset(), p.length()) : ClipOps.sumOfSquares(gd, p.offset(), p.length());
-                double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
-                if (gf != null) ClipOps.scaleInPlace(gf, p.offset(), p.length(), f);
-                else ClipOps.scaleInPlace(gd, p.offset(), p.length(), f);
-            }
-        } else if (clipping instanceof Clipping.ByGlobalNorm n) {
-            double ss = gf != null ? ClipOps.sumOfSquares(gf, 0, gf.length) : ClipOps.sumOfSquares(gd, 0, gd.length);
-            double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
-            if (gf != null) ClipOps.scaleInPlace(gf, 0, gf.length, f);
-            else ClipOps.scaleInPlace(gd, 0, gd.length, f);
         }
     }
 

@@ -3,7 +3,6 @@ package org.rmsprop4j.optim;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.rmsprop4j.internal.Checks;
-import org.rmsprop4j.internal.ClipOps;
 
 /**
  * Lock-free stepping of one {@link Optimizer}'s parameters and state by several threads at once:
@@ -195,18 +194,7 @@ public final class SharedState implements AutoCloseable {
         }
 
         private boolean doStep(float[] pf, float[] gf, double[] pd, double[] gd) {
-            if (policy != NonFinitePolicy.PROPAGATE) {
-                for (ParamLayout.Param p : params) {
-                    for (int i = p.offset(), end = p.offset() + p.length(); i < end; i++) {
-                        double x = gf != null ? gf[i] : gd[i];
-                        if (!Double.isFinite(x)) {
-                            if (policy == NonFinitePolicy.SKIP) return false;
-                            throw new NonFiniteGradientException(p.name(), i - p.offset(), x);
-                        }
-                    }
-                }
-            }
-            clip(gf, gd);
+            if (!Optimizer.scanAndClip(policy, clipping, params, gf, gd)) return false;
             long k = counter.incrementAndGet();
             for (Group g : groups) {
                 long t = g.step0 + k;
@@ -219,25 +207,6 @@ public final class SharedState implements AutoCloseable {
             }
             steps++;
             return true;
-        }
-
-        private void clip(float[] gf, double[] gd) {
-            if (clipping instanceof Clipping.ByValue v) {
-                if (gf != null) ClipOps.clampInPlace(gf, 0, gf.length, v.limit());
-                else ClipOps.clampInPlace(gd, 0, gd.length, v.limit());
-            } else if (clipping instanceof Clipping.ByNorm n) {
-                for (ParamLayout.Param p : params) {
-                    double ss = gf != null ? ClipOps.sumOfSquares(gf, p.offset(), p.length()) : ClipOps.sumOfSquares(gd, p.offset(), p.length());
-                    double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
-                    if (gf != null) ClipOps.scaleInPlace(gf, p.offset(), p.length(), f);
-                    else ClipOps.scaleInPlace(gd, p.offset(), p.length(), f);
-                }
-            } else if (clipping instanceof Clipping.ByGlobalNorm n) {
-                double ss = gf != null ? ClipOps.sumOfSquares(gf, 0, gf.length) : ClipOps.sumOfSquares(gd, 0, gd.length);
-                double f = ClipOps.scaleFor(Math.sqrt(ss), n.maxNorm());
-                if (gf != null) ClipOps.scaleInPlace(gf, 0, gf.length, f);
-                else ClipOps.scaleInPlace(gd, 0, gd.length, f);
-            }
         }
     }
 }

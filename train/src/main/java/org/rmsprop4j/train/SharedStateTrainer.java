@@ -96,13 +96,7 @@ public final class SharedStateTrainer implements AutoCloseable {
         p64 = new double[n];
         p32 = f32 ? new float[n] : null;
         rng = new Rng(config.seed());
-        model.initialize(p64, rng);
-        if (f32) {
-            for (int i = 0; i < n; i++) {
-                p32[i] = (float) p64[i];
-                p64[i] = p32[i];
-            }
-        }
+        Trainer.initialize(model, rng, p64, p32);
         rngAtEpochStart = rng.state();
         compute32 = f32 && model.hasFloat32Path() && Trainer.FLOAT32_COMPUTE;
         buffers = new WorkerBuffers[workers];

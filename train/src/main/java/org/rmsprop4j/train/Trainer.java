@@ -114,13 +114,7 @@ public final class Trainer implements AutoCloseable {
         p32 = f32 ? new float[n] : null;
         g32 = f32 ? new float[n] : null;
         rng = new Rng(config.seed());
-        model.initialize(p64, rng);
-        if (f32) {
-            for (int i = 0; i < n; i++) {
-                p32[i] = (float) p64[i];
-                p64[i] = p32[i];
-            }
-        }
+        initialize(model, rng, p64, p32);
         rngAtEpochStart = rng.state();
         compute32 = f32 && model.hasFloat32Path() && FLOAT32_COMPUTE;
         pool = config.threads() > 1 ? Executors.newFixedThreadPool(config.threads(), r -> {
@@ -335,6 +329,21 @@ public final class Trainer implements AutoCloseable {
                     + " now; give the same data, split and preprocessing");
         }
         dataFingerprint = fp;
+    }
+
+    /**
+     * The model's initial parameters from {@code rng} into {@code p64}; with float32 storage
+     * ({@code p32} not null) rounded to float32 in both arrays, so that float64 views agree with the
+     * stored floats. Shared with {@link SharedStateTrainer}, which starts from the same parameters.
+     */
+    static void initialize(Model model, Rng rng, double[] p64, float[] p32) {
+        model.initialize(p64, rng);
+        if (p32 != null) {
+            for (int i = 0; i < p64.length; i++) {
+                p32[i] = (float) p64[i];
+                p64[i] = p32[i];
+            }
+        }
     }
 
     /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
