@@ -14,7 +14,7 @@ import org.rmsprop4j.optim.WeightDecayStyle;
 
 /**
  * The fused profile loops ({@code kernel.ProfileLoops*}) against the member-by-member arithmetic they
- * replaced ({@link RmsPropProfile#updateReference}), bit for bit: every arithmetic, every knob
+ * replaced ({@link ProfileReference}), bit for bit: every arithmetic, every knob
  * combination the framework accepts, float32 and float64, over 12 steps with a changing learning
  * rate, on gradients that mix ordinary values with zeros, subnormals, tiny and huge values and
  * signs. Both fast entries are checked: {@code update} (the chain path: gradient in, parameter out
@@ -108,14 +108,14 @@ class ProfileFastPathTest {
                     for (int i = 0; i < n; i++) g[i] = (float) gradient(r, true);
                     float[] u = g.clone(), u2 = g.clone(), gKeep = g.clone();
                     if (prof.elementwise()) {
-                        prof.updateReference(u, pRef, sRef, 0, off, len, off + len - len % 8, c);
+                        new ProfileReference(prof).update(u, pRef, sRef, 0, off, len, off + len - len % 8, c);
                         prof.update(u2, pUpd, sUpd, 0, off, len, c);
                         prof.step(pStep, g, sStep, 0, off, len, c.lr, t, new float[n]);
                         assertThat(g).isEqualTo(gKeep);
                     } else {
                         for (int ti = 0; ti < 2; ti++) {
                             int o = c.tensorOffset(ti), l = c.tensorLength(ti);
-                            prof.updateReference(u, pRef, sRef, 0, o, l, o + l - l % 8, c);
+                            new ProfileReference(prof).update(u, pRef, sRef, 0, o, l, o + l - l % 8, c);
                         }
                         prof.updateGroup(u2, pUpd, sUpd, 0, c);
                     }
@@ -160,12 +160,12 @@ class ProfileFastPathTest {
                     for (int i = 0; i < n; i++) g[i] = gradient(r, false);
                     double[] u = g.clone(), u2 = g.clone(), gKeep = g.clone();
                     if (prof.elementwise()) {
-                        prof.updateReference(u, pRef, sRef, 0, off, len, c);
+                        new ProfileReference(prof).update(u, pRef, sRef, 0, off, len, c);
                         prof.update(u2, pUpd, sUpd, 0, off, len, c);
                         prof.step(pStep, g, sStep, 0, off, len, c.lr, t);
                         assertThat(g).isEqualTo(gKeep);
                     } else {
-                        for (int ti = 0; ti < 2; ti++) prof.updateReference(u, pRef, sRef, 0, c.tensorOffset(ti), c.tensorLength(ti), c);
+                        for (int ti = 0; ti < 2; ti++) new ProfileReference(prof).update(u, pRef, sRef, 0, c.tensorOffset(ti), c.tensorLength(ti), c);
                         prof.updateGroup(u2, pUpd, sUpd, 0, c);
                     }
                     System.arraycopy(u, off, pRef, off, len);
