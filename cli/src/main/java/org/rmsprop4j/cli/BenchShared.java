@@ -145,6 +145,8 @@ final class BenchShared {
             try (SharedStateTrainer t = new SharedStateTrainer(m, opt, cfg, k)) {
                 t.dynamicBatches(mode.equals("shared-dynamic"));
                 r = t.fit(sp.train(), null, sp.test(), timer);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         } else {
             try (Trainer t = new Trainer(m, opt, cfg)) {

@@ -1,5 +1,7 @@
 package org.rmsprop4j.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,11 +44,23 @@ import org.rmsprop4j.train.model.Model;
  * {@link #optimizer()}'s {@link Optimizer#stateDict()} see exact, settled values then. Listener calls:
  * {@code epochStarted} and {@code epochDone} on the calling thread; {@code batchDone} from the worker
  * threads, one at a time (serialized), with the number of batches done so far in the epoch.
- * {@link TrainConfig#threads()} is not used (the worker count is); checkpoints and resume are not
- * supported (refused). If a worker fails, the others stop, and parameters and optimizer state are
- * put back as they were at the start of that epoch before the failure is rethrown.
+ * {@link TrainConfig#threads()} is not used (the worker count is). If a worker fails, the others stop,
+ * and parameters and optimizer state are put back as they were at the start of that epoch before the
+ * failure is rethrown.
  *
- * <h2>Lifecycle</h2> Construct, {@link #fit}, {@link #close()} (stops the threads). Not thread-safe.
+ * <h2>Checkpoints and resume</h2> With {@link TrainConfig#checkpointDir()} set, a checkpoint is written
+ * at epoch ends (every {@link TrainConfig#checkpointEveryEpochs()} epochs, after the last one and when
+ * early stopping ends the run), after the workers are joined and the shared session is closed, so it
+ * holds exact values: the parameters, the optimizer state with its step counts, the epoch, the random
+ * generator's state and the early-stopping state. It is {@link Trainer}'s {@link Checkpoint} (same
+ * format, written atomically: a reader sees the old file or the whole new one), so either trainer
+ * resumes the other's checkpoints. Checkpoints inside an epoch ({@link TrainConfig#checkpointEverySteps()})
+ * are refused: while workers run, no exact state exists. {@link #resume(Path)} continues from a
+ * checkpoint written at an epoch end with the same checks as {@link Trainer#resume(Path)}; the run
+ * after it is racy as any other (with one worker it is bit for bit the uninterrupted run).
+ *
+ * <h2>Lifecycle</h2> Construct, optionally {@link #resume(Path)}, {@link #fit}, {@link #close()} (stops
+ * the threads). Not thread-safe.
  */
 public final class SharedStateTrainer implements AutoCloseable {
     /** Largest worker count accepted. */
@@ -70,11 +84,15 @@ public final class SharedStateTrainer implements AutoCloseable {
     private int badEpochs;
     private boolean stopped;
     private boolean dynamicBatches;
+    private int trainRowsSeen = -1;  // the resumed checkpoint's training rows, or -1
+    private String dataSeen;         // the resumed checkpoint's data fingerprint, or null
+    private String dataFingerprint;  // of the data being trained on, once fit has seen it
 
     /**
      * @param model     the model; parameters are initialised with {@code config.seed()}, as {@link Trainer} does
      * @param optimizer built on {@code model.layout()}; its groups must be RMSprop, SGD or Adam with a fused kernel
-     * @param config    epochs, batch and chunk size, seed, patience; {@code threads} is not used, a checkpoint folder is refused
+     * @param config    epochs, batch and chunk size, seed, patience, checkpoints at epoch ends; {@code threads} is not used,
+     *                  {@code checkpointEverySteps} must be 0
      * @param workers   worker threads, 1..{@value #MAX_WORKERS}
      */
     public SharedStateTrainer(Model model, Optimizer optimizer, TrainConfig config, int workers) {
@@ -85,9 +103,9 @@ public final class SharedStateTrainer implements AutoCloseable {
         if (!optimizer.layout().equals(model.layout())) {
             throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
         }
-        if (config.checkpointDir() != null) {
-            throw Checks.invalid("checkpointDir", config.checkpointDir(), "none (null): shared-state training writes no checkpoints; "
-                    + "save optimizer().stateDict() and parameters() after fit, when they are exact");
+        if (config.checkpointEverySteps() != 0) {
+            throw Checks.invalid("checkpointEverySteps", config.checkpointEverySteps(), "0: shared-state training checkpoints at epoch ends "
+                    + "only (while workers run, no exact state exists); use checkpointEveryEpochs");
         }
         optimizer.shared().close(); // refuses an unsupported optimizer now, not after the data is loaded
         this.workers = workers;
@@ -173,10 +191,14 @@ public final class SharedStateTrainer implements AutoCloseable {
     /**
      * Runs the remaining epochs; as {@link Trainer#fit(Dataset, Dataset, Dataset, TrainingListener)}, with
      * the differences in the class comment.
+     *
+     * @throws IOException when a checkpoint cannot be written (the folder is checked before the first epoch);
+     *                     the epoch before it stays trained
      */
-    public Trainer.Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) {
+    public Trainer.Result fit(Dataset train, Dataset validation, Dataset test, TrainingListener listener) throws IOException {
         Checks.notNull("train", train);
         checkData(train);
+        checkTrainingData(train);
         if (validation != null) checkData(validation);
         if (test != null) checkData(test);
         TrainingListener l = listener == null ? new TrainingListener() {} : listener;
@@ -184,6 +206,8 @@ public final class SharedStateTrainer implements AutoCloseable {
         int batches = (n + bs - 1) / bs;
         int[] perm = new int[n];
         List<EpochMetrics> history = new ArrayList<>();
+        Path ckpt = config.checkpointDir() == null ? null : config.checkpointDir().resolve(Checkpoint.FILE_NAME);
+        if (ckpt != null) IoMessages.checkCheckpointFolder(config.checkpointDir()); // fail now, not after an epoch
         while (epoch < config.epochs() && !stopped) {
             long t0 = System.nanoTime();
             rng.setState(rngAtEpochStart);
@@ -215,6 +239,10 @@ public final class SharedStateTrainer implements AutoCloseable {
                     optimizer.scheduledLearningRate(optimizer.groupNames().get(0)), (System.nanoTime() - t0) / 1e9);
             history.add(m);
             l.epochDone(m);
+            if (ckpt != null && (epoch % config.checkpointEveryEpochs() == 0 || epoch == config.epochs() || stopped)) {
+                checkpoint(n).save(ckpt); // the session is closed: parameters and state are exact
+                l.checkpointWritten(ckpt, steps);
+            }
         }
         return new Trainer.Result(history, epoch, steps, stopped, test == null ? null : evaluate(test));
     }
@@ -374,6 +402,78 @@ public final class SharedStateTrainer implements AutoCloseable {
         model.addPenalty(b.local64, b.g64);
         if (f32) for (int i = 0; i < b.g64.length; i++) b.g32[i] = (float) b.g64[i];
         return loss;
+    }
+
+    /**
+     * The state of this run at the end of its last completed epoch, as {@link Trainer#checkpoint(int)} gives it
+     * (what {@link #fit} writes). Its step field counts the batches of the epochs done, as a synchronous run's
+     * does; the optimizer state inside holds the steps applied (fewer if a non-finite policy skipped some).
+     *
+     * @param trainRows rows of the training data
+     * @throws IllegalStateException if the optimizer's schedule cannot be saved (see {@link Optimizer#stateDict()})
+     */
+    public Checkpoint checkpoint(int trainRows) {
+        Checks.atLeast("trainRows", trainRows, 1);
+        long batches = (trainRows + (long) config.batchSize() - 1) / config.batchSize();
+        return new Checkpoint(model.spec(), optimizer.dtype(), config.seed(), config.batchSize(), config.chunkSize(), trainRows,
+                epoch, 0, epoch * batches, rngAtEpochStart, 0, 0, bestLoss, badEpochs,
+                Trainer.settings(config, optimizer, dataFingerprint), parameters(), optimizer.stateDict());
+    }
+
+    /**
+     * Continues from a checkpoint file (or a folder holding one) written at an epoch end, by this class or by
+     * {@link Trainer}: parameters, optimizer state and step counts, epoch, shuffling and early-stopping state.
+     * Everything is checked first, as {@link Trainer#resume(Path)} checks it; the training data's rows and
+     * fingerprint are checked by {@link #fit}. Call it before {@link #fit}.
+     *
+     * @throws IOException              for a missing or damaged file
+     * @throws IllegalArgumentException naming the first mismatch, or for a checkpoint written inside an epoch
+     *                                  (a synchronous run's {@code checkpointEverySteps}); nothing is changed then
+     */
+    public void resume(Path file) throws IOException {
+        Checks.notNull("file", file);
+        Checkpoint c = Checkpoint.load(file, Checkpoint.maxBytes(model.layout().size()));
+        Trainer.checkResumable(c, model, optimizer, config, Trainer.settings(config, optimizer, null));
+        if (c.batch() != 0) {
+            throw new IllegalArgumentException("cannot resume: the checkpoint was written inside epoch " + (c.epoch() + 1) + ", after batch "
+                    + c.batch() + "; shared-state training resumes only from an epoch end: finish that epoch without shared threads "
+                    + "(synchronous --resume), or use a checkpoint written at an epoch end");
+        }
+        optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
+        double[] p = c.params();
+        if (f32) for (int i = 0; i < p.length; i++) p32[i] = (float) p[i];
+        else System.arraycopy(p, 0, p64, 0, p.length);
+        epoch = c.epoch();
+        steps = c.steps();
+        rngAtEpochStart = c.rngState();
+        bestLoss = c.bestLoss();
+        badEpochs = c.badEpochs();
+        trainRowsSeen = c.trainRows();
+        dataSeen = c.settings().get("data");
+        stopped = config.patience() > 0 && badEpochs >= config.patience(); // early stopping had ended the run: it stays stopped
+    }
+
+    /** Whether early stopping has ended this run: in {@link #fit}, or before the resumed checkpoint was written. */
+    public boolean stoppedEarly() { return stopped; }
+
+    /**
+     * Checks that {@code train} is the training data of the checkpoint this trainer resumed (rows and fingerprint),
+     * as {@link Trainer#checkTrainingData} does; {@link #fit} does it too.
+     *
+     * @throws IllegalArgumentException "cannot resume: the training ... in the checkpoint, ... now; ..."
+     */
+    public void checkTrainingData(Dataset train) {
+        Checks.notNull("train", train);
+        if (trainRowsSeen >= 0 && trainRowsSeen != train.size()) {
+            throw new IllegalArgumentException("cannot resume: the training part has " + trainRowsSeen + " rows in the checkpoint, " + train.size()
+                    + " now; give the same data, split and preprocessing");
+        }
+        String fp = Trainer.fingerprint(train);
+        if (dataSeen != null && !dataSeen.equals(fp)) {
+            throw new IllegalArgumentException("cannot resume: the training data (after preprocessing) is " + dataSeen + " in the checkpoint, " + fp
+                    + " now; give the same data, split and preprocessing");
+        }
+        dataFingerprint = fp;
     }
 
     /** Mean loss and accuracy on {@code data} at the current parameters, summed as {@link Trainer#evaluate} sums them. */

@@ -575,11 +575,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** What must match on resume besides the optimizer's hyper-parameters (which its state holds). */
-    private Map<String, String> settings() {
+    private Map<String, String> settings() { return settings(config, optimizer, dataFingerprint); }
+
+    /** {@link #settings()} of a run; shared with {@link SharedStateTrainer}. {@code data}: the fingerprint, or null. */
+    static Map<String, String> settings(TrainConfig config, Optimizer optimizer, String data) {
         Map<String, String> s = new LinkedHashMap<>();
         if (config.schedule() != null) s.put("schedule", config.schedule());
         s.put("clipping", String.valueOf(optimizer.clipping()));
-        if (dataFingerprint != null) s.put("data", dataFingerprint);
+        if (data != null) s.put("data", data);
         return s;
     }
 
@@ -588,7 +591,7 @@ public final class Trainer implements AutoCloseable {
      * saved in its optimizer state), the schedule and the clipping. Settings the checkpoint does not
      * record (older files) or this trainer does not know (no schedule in its config) are not compared.
      */
-    private void checkSameSettings(Checkpoint c) {
+    private static void checkSameSettings(Checkpoint c, Optimizer optimizer, TrainConfig config, Map<String, String> settingsNow) {
         StateDict sd = c.optimizerState();
         if (!sd.kind().equals(optimizer.spec().kind())) throw cannotResume("the optimizer", sd.kind(), optimizer.spec().kind());
         List<String> groups = optimizer.groupNames();
@@ -602,14 +605,13 @@ public final class Trainer implements AutoCloseable {
                 if (!is.equals(e.getValue())) throw cannotResume(e.getKey() + where, e.getValue(), is);
             }
         }
-        Map<String, String> now = settings();
         if (c.epoch() >= config.epochs() && !(config.patience() > 0 && c.badEpochs() >= config.patience() && c.batch() == 0)) {
             throw new IllegalArgumentException("cannot resume: the checkpoint has finished " + c.epoch() + " epoch" + (c.epoch() == 1 ? "" : "s")
                     + " and this run asks for " + config.epochs() + " in total, so there is nothing left to train; ask for more than " + c.epoch());
         }
         for (Map.Entry<String, String> e : c.settings().entrySet()) {
             if (e.getKey().equals("data")) continue; // compared by fit, which sees the data
-            String is = now.get(e.getKey());
+            String is = settingsNow.get(e.getKey());
             if (is != null && !is.equals(e.getValue())) throw cannotResume(e.getKey(), e.getValue(), is);
         }
     }
@@ -631,13 +633,7 @@ public final class Trainer implements AutoCloseable {
      */
     public void resume(Path file) throws IOException {
         Checkpoint c = Checkpoint.load(file, Checkpoint.maxBytes(p64.length));
-        if (!c.modelSpec().equals(model.spec())) throw cannotResume("the model", "'" + c.modelSpec() + "'", "'" + model.spec() + "'");
-        if (c.dtype() != optimizer.dtype()) throw cannotResume("the dtype", c.dtype().label(), optimizer.dtype().label());
-        if (c.params().length != p64.length) throw cannotResume("the parameter count", String.valueOf(c.params().length), String.valueOf(p64.length));
-        if (c.seed() != config.seed()) throw cannotResume("the seed", String.valueOf(c.seed()), String.valueOf(config.seed()));
-        if (c.batchSize() != config.batchSize()) throw cannotResume("the batch size", String.valueOf(c.batchSize()), String.valueOf(config.batchSize()));
-        if (c.chunkSize() != config.chunkSize()) throw cannotResume("the chunk size", String.valueOf(c.chunkSize()), String.valueOf(config.chunkSize()));
-        checkSameSettings(c);
+        checkResumable(c, model, optimizer, config, settings());
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
         System.arraycopy(p, 0, p64, 0, p.length);
@@ -655,6 +651,24 @@ public final class Trainer implements AutoCloseable {
         dataSeen = c.settings().get("data");
         // early stopping ended the checkpointed run at the end of an epoch: a resumed run stays stopped
         stopped = config.patience() > 0 && badEpochs >= config.patience() && batch == 0;
+    }
+
+    /**
+     * {@link #resume}'s checks of a loaded checkpoint against a run (model, parameter count, dtype, seed,
+     * batch and chunk size, optimizer settings, epochs left); shared with {@link SharedStateTrainer}.
+     *
+     * @param now the run's {@link #settings(TrainConfig, Optimizer, String)}
+     * @throws IllegalArgumentException "cannot resume: ..." naming the first mismatch
+     */
+    static void checkResumable(Checkpoint c, Model model, Optimizer optimizer, TrainConfig config, Map<String, String> now) {
+        int n = model.layout().size();
+        if (!c.modelSpec().equals(model.spec())) throw cannotResume("the model", "'" + c.modelSpec() + "'", "'" + model.spec() + "'");
+        if (c.dtype() != optimizer.dtype()) throw cannotResume("the dtype", c.dtype().label(), optimizer.dtype().label());
+        if (c.params().length != n) throw cannotResume("the parameter count", String.valueOf(c.params().length), String.valueOf(n));
+        if (c.seed() != config.seed()) throw cannotResume("the seed", String.valueOf(c.seed()), String.valueOf(config.seed()));
+        if (c.batchSize() != config.batchSize()) throw cannotResume("the batch size", String.valueOf(c.batchSize()), String.valueOf(config.batchSize()));
+        if (c.chunkSize() != config.chunkSize()) throw cannotResume("the chunk size", String.valueOf(c.chunkSize()), String.valueOf(config.chunkSize()));
+        checkSameSettings(c, optimizer, config, now);
     }
 
     private void checkData(Dataset d) {

@@ -84,7 +84,7 @@ class SharedStateTrainerTest {
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 4})
-    void mnistOneEpochOnSharedStateWorkers(int k) {
+    void mnistOneEpochOnSharedStateWorkers(int k) throws IOException {
         Model m = Models.parse("mlp:128,64", 784, 10, 0);
         Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).build();
         TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(64).seed(42).build();
@@ -128,7 +128,7 @@ class SharedStateTrainerTest {
 
     /** Batches dealt on demand: every batch is applied exactly once, whichever worker takes it. */
     @Test
-    void dynamicBatchesApplyEveryBatchOnce() {
+    void dynamicBatchesApplyEveryBatchOnce() throws IOException {
         Model m = Models.parse("mlp:32", 64, 10, 0);
         Optimizer opt = optimizer(m, RMS, Dtype.FLOAT32);
         int batches = (digits.train().size() + 31) / 32;
@@ -147,7 +147,7 @@ class SharedStateTrainerTest {
     /** The MNIST target of the synchronous run (TrainerTest), on 2 shared-state workers; tag "slow" (see train/pom.xml). */
     @Test
     @org.junit.jupiter.api.Tag("slow")
-    void mnist8EpochsOnTwoSharedStateWorkersReach95Percent() {
+    void mnist8EpochsOnTwoSharedStateWorkersReach95Percent() throws IOException {
         Model m = Models.parse("mlp:128,64", 784, 10, 0);
         Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).build();
         try (SharedStateTrainer t = new SharedStateTrainer(m, opt, TrainConfig.builder().epochs(8).batchSize(64).seed(42).build(), 2)) {
@@ -195,8 +195,8 @@ class SharedStateTrainerTest {
         assertThatThrownBy(() -> new SharedStateTrainer(m, opt, cfg, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("workers").hasMessageContaining("1..256").hasMessageContaining("0");
         assertThatThrownBy(() -> new SharedStateTrainer(m, opt, cfg, 257)).hasMessageContaining("workers");
-        assertThatThrownBy(() -> new SharedStateTrainer(m, opt, cfg.toBuilder().checkpointDir(Path.of("ck")).build(), 2))
-                .hasMessageContaining("checkpointDir");
+        assertThatThrownBy(() -> new SharedStateTrainer(m, opt, cfg.toBuilder().checkpointDir(Path.of("ck")).checkpointEverySteps(5).build(), 2))
+                .hasMessageContaining("checkpointEverySteps").hasMessageContaining("5").hasMessageContaining("epoch ends");
         Optimizer adagrad = Optimizer.builder(AdagradConfig.builder().build()).layout(m.layout()).build();
         assertThatThrownBy(() -> new SharedStateTrainer(m, adagrad, cfg, 2)).hasMessageContaining("RMSprop, SGD or Adam");
         Optimizer other = Optimizer.builder(RMS).layout(Models.parse("mlp:9", 64, 10, 0).layout()).build();
