@@ -1,5 +1,6 @@
 package org.rmsprop4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,8 +18,12 @@ import org.rmsprop4j.train.model.Model;
 final class SharedTrainRun {
     private SharedTrainRun() {}
 
-    /** Refuses options the mode cannot honour; returns the thread count to show. */
-    static int check(int k, Integer threads, String spark, Path resume, Path checkpointDir, Long checkpointEverySteps) {
+    /** Refuses options the mode cannot honour; returns the thread count to show. {@code k} null: --dynamic-batches alone. */
+    static int check(Integer k, Integer threads, String spark, Long checkpointEverySteps, boolean dynamicBatches) {
+        if (k == null) {
+            throw new CliException("--dynamic-batches deals batches to the workers of --shared-threads K; give --shared-threads too "
+                    + "(synchronous training computes every batch with all its --threads)");
+        }
         if (k < 1 || k > SharedStateTrainer.MAX_WORKERS) {
             throw new CliException("--shared-threads must be in 1.." + SharedStateTrainer.MAX_WORKERS + ", got " + k);
         }
@@ -27,9 +32,9 @@ final class SharedTrainRun {
                     + " sets the threads of synchronous training, --shared-threads " + k + " the workers of the asynchronous mode; give one");
         }
         if (spark != null) throw new CliException("--shared-threads runs on this machine only; leave out --spark " + spark);
-        if (resume != null) throw new CliException("--shared-threads cannot --resume (its runs are not reproducible, so it writes no checkpoints)");
-        if (checkpointDir != null || checkpointEverySteps != null) {
-            throw new CliException("--shared-threads writes no checkpoints; leave out --checkpoint-dir and --checkpoint-every-steps");
+        if (checkpointEverySteps != null) {
+            throw new CliException("--shared-threads checkpoints at epoch ends only (while workers run, no exact state exists); leave out "
+                    + "--checkpoint-every-steps " + checkpointEverySteps + " (--checkpoint-every-epochs N is accepted)");
         }
         return k;
     }
@@ -43,18 +48,51 @@ final class SharedTrainRun {
         }
     }
 
-    static int run(PrintWriter out, Model m, Optimizer optimizer, TrainConfig cfg, int k, Dataset train, Dataset val, Dataset test,
-                   TrainingListener listener, long t0) {
+    /** Rewords a refused resume for the command line ({@code --epochs} rather than the field); shared by both modes. */
+    static RuntimeException resumeError(IllegalArgumentException e) {
+        String why = String.valueOf(e.getMessage());
+        if (why.startsWith("cannot resume: the checkpoint has finished")) {
+            return new CliException(why.replace("this run asks for", "--epochs is").replace("ask for more than", "give --epochs more than")
+                    + " (--epochs counts every epoch, those done included)");
+        }
+        if (why.startsWith("cannot resume: the checkpoint was written inside epoch")) return new CliException("--shared-threads: " + why);
+        return e;
+    }
+
+    static int run(PrintWriter out, Model m, Optimizer optimizer, TrainConfig cfg, int k, boolean dynamicBatches, Path resume, Dataset train,
+                   Dataset val, Dataset test, TrainingListener listener, long t0) throws IOException {
         SharedStateTrainer t;
         try {
             t = new SharedStateTrainer(m, optimizer, cfg, k);
         } catch (IllegalArgumentException e) {
             throw new CliException("--shared-threads: " + e.getMessage());
         }
-        out.printf(Locale.ROOT, "shared %d worker%s on shared parameters and optimizer state, lock-free (racy: results vary from run to run)%n",
-                k, k == 1 ? "" : "s");
+        t.dynamicBatches(dynamicBatches);
+        if (resume != null) {
+            try {
+                t.resume(resume);
+            } catch (IllegalArgumentException e) {
+                t.close();
+                throw resumeError(e);
+            } catch (IOException | RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        out.printf(Locale.ROOT, "shared %d worker%s on shared parameters and optimizer state, lock-free (racy: results vary from run to run)%s%n",
+                k, k == 1 ? "" : "s", dynamicBatches ? ", batches dealt on demand" : "");
         out.flush();
         try (t) {
+            if (resume != null) {
+                t.checkTrainingData(train); // other data or preprocessing: refused before "resumed from" is printed
+                if (t.stoppedEarly()) {
+                    out.printf(Locale.ROOT, "resumed from %s: the run had stopped early after epoch %d (no lower loss for --patience %d epochs); "
+                            + "no further epochs%n", resume, t.epochsDone(), cfg.patience());
+                } else {
+                    out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d (exact state; the run from here is racy)%n", resume,
+                            t.epochsDone() + 1, t.steps());
+                }
+            }
             Trainer.Result r;
             try {
                 r = t.fit(train, val, test, listener);
@@ -65,9 +103,11 @@ final class SharedTrainRun {
             long[] ws = t.workerSteps();
             StringBuilder per = new StringBuilder();
             for (long s : ws) per.append(per.length() == 0 ? "" : " + ").append(s);
+            long thisRun = java.util.Arrays.stream(ws).sum();
+            String steps = Fmt.count(r.steps(), "step") + (thisRun == r.steps() ? "" : ", " + thisRun + " in this run"); // resumed: earlier steps too
             out.printf(Locale.ROOT, "test accuracy %.4f  test loss %s  (%s%s, %s = %s by worker, %.1f s)%n", r.test().accuracy(),
                     Fmt.loss(r.test().loss()), Fmt.count(r.epochsDone(), "epoch"), r.stoppedEarly() ? ", stopped early" : "",
-                    Fmt.count(r.steps(), "step"), per, (System.nanoTime() - t0) / 1e9);
+                    steps, per, (System.nanoTime() - t0) / 1e9);
         }
         out.flush();
         return 0;

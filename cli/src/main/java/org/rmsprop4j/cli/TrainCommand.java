@@ -87,9 +87,16 @@ final class TrainCommand implements Callable<Integer> {
                     + "(RMSprop's mean square, momentum) without locks (Hogwild!, A3C's shared RMSprop). RACY BY DESIGN: an element's "
                     + "update can be overwritten by another worker's, gradients are computed at parameters other workers are changing, "
                     + "and results differ from run to run (the step count stays exact). Each worker takes every K-th batch of the seeded "
-                    + "order. RMSprop, SGD or Adam; not with --threads, --spark, --resume or checkpoints. Without it (the default) "
-                    + "training is synchronous and bit-reproducible."})
+                    + "order. RMSprop, SGD or Adam; not with --threads, --spark or --checkpoint-every-steps. --checkpoint-dir writes "
+                    + "checkpoints at epoch ends (workers joined: exact state) and --resume continues from one; the run after it is racy "
+                    + "again. Without it (the default) training is synchronous and bit-reproducible."})
     Integer sharedThreads;
+
+    @Option(names = "--dynamic-batches",
+            description = {"With --shared-threads: deal batches on demand (each worker takes the next batch nobody has taken) instead "
+                    + "of every K-th batch, so a worker the system deschedules does not hold up the end of the epoch; which worker "
+                    + "computes which batch is then racy too."})
+    boolean dynamicBatches;
 
     @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "16",
             description = "Rows per gradient chunk; part of the arithmetic, so changing it changes the last bits (default: ${DEFAULT-VALUE}).")
@@ -169,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
         }
         int th = threads == null ? Math.min(8, Runtime.getRuntime().availableProcessors()) : threads;
-        if (sharedThreads != null) th = SharedTrainRun.check(sharedThreads, threads, spark, resume, checkpointDir, checkpointEverySteps);
+        if (sharedThreads != null || dynamicBatches) th = SharedTrainRun.check(sharedThreads, threads, spark, checkpointEverySteps, dynamicBatches);
         if (!(testFraction > 0 && testFraction < 1)) throw new CliException("--test-fraction must be in (0, 1), got " + testFraction);
         if (valFraction != 0 && !(valFraction > 0 && valFraction < 1)) {
             throw new CliException("--val-fraction must be in (0, 1), got " + valFraction);
@@ -301,7 +308,7 @@ final class TrainCommand implements Callable<Integer> {
         if (mw != null) ls.add(mw);
         if (sharedThreads != null) {
             try {
-                return SharedTrainRun.run(out, m, optimizer, cfg, sharedThreads, train, val, test, new Fanout(ls), t0);
+                return SharedTrainRun.run(out, m, optimizer, cfg, sharedThreads, dynamicBatches, resume, train, val, test, new Fanout(ls), t0);
             } finally {
                 progress.close();
             }
@@ -311,12 +318,7 @@ final class TrainCommand implements Callable<Integer> {
                 try {
                     t.resume(resume);
                 } catch (IllegalArgumentException e) {
-                    String why = String.valueOf(e.getMessage());
-                    if (why.startsWith("cannot resume: the checkpoint has finished")) {
-                        throw new CliException(why.replace("this run asks for", "--epochs is").replace("ask for more than", "give --epochs more than")
-                                + " (--epochs counts every epoch, those done included)");
-                    }
-                    throw e;
+                    throw SharedTrainRun.resumeError(e);
                 }
                 t.checkTrainingData(train); // other data or preprocessing: refused before "resumed from" is printed
                 if (t.stoppedEarly()) {

@@ -21,8 +21,10 @@ class SharedThreadsOptionTest {
         return Stream.of(Arguments.of("--shared-threads must be in 1..256, got 0", new String[] {"train", "iris", "--shared-threads", "0"}),
                 Arguments.of("--shared-threads must be in 1..256, got 300", new String[] {"train", "iris", "--shared-threads", "300"}),
                 Arguments.of("--threads and --shared-threads exclude each other", new String[] {"train", "iris", "--shared-threads", "2", "--threads", "2"}),
-                Arguments.of("--shared-threads cannot --resume", new String[] {"train", "iris", "--shared-threads", "2", "--resume", "."}),
-                Arguments.of("--shared-threads writes no checkpoints", new String[] {"train", "iris", "--shared-threads", "2", "--checkpoint-dir", "ck"}),
+                Arguments.of("--shared-threads checkpoints at epoch ends only (while workers run, no exact state exists); leave out --checkpoint-every-steps 5",
+                        new String[] {"train", "iris", "--shared-threads", "2", "--checkpoint-dir", "ck", "--checkpoint-every-steps", "5"}),
+                Arguments.of("--dynamic-batches deals batches to the workers of --shared-threads K; give --shared-threads too",
+                        new String[] {"train", "iris", "--dynamic-batches"}),
                 Arguments.of("--shared-threads runs on this machine only", new String[] {"train", "iris", "--shared-threads", "2", "--spark", "local[2]"}),
                 Arguments.of("--shared-threads: spec of group 'default'", new String[] {"train", "iris", "--shared-threads", "2", "--optimizer", "adagrad"}),
                 Arguments.of("--shared-workers must be in 1..256, got 0", new String[] {"bench", "--shared", "--shared-workers", "0"}));
@@ -48,6 +50,45 @@ class SharedThreadsOptionTest {
         ReadmeSamplesTest.checkLines("shared-threads", out.toString());
         String last = out.toString().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertThat(last).matches("test accuracy 0\\.9\\d+ .*\\(8 epochs, 360 steps = 184 \\+ 176 by worker, .*");
+    }
+
+    /**
+     * --checkpoint-dir with --shared-threads writes checkpoints at epoch ends; --resume goes on from the next epoch
+     * (with --dynamic-batches too); a finished run and a synchronous run's options are refused as in synchronous mode.
+     */
+    @Test
+    void checkpointsAndResumeWithSharedThreads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String ck = tmp.resolve("ck").toString();
+        String[] base = {"train", "digits", "-m", "mlp:32", "--lr", "0.003", "--batch-size", "32", "--shared-threads", "2", "--no-progress",
+                "--checkpoint-dir", ck};
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), concat(base, "--epochs", "2"));
+        assertThat(code).as(err.toString()).isZero();
+        org.rmsprop4j.train.Checkpoint c = org.rmsprop4j.train.Checkpoint.load(java.nio.file.Path.of(ck));
+        assertThat(c.epoch()).isEqualTo(2);
+        assertThat(c.steps()).isEqualTo(2 * 45);
+        out = new StringWriter();
+        err = new StringWriter();
+        code = Main.run(new PrintWriter(out), new PrintWriter(err), concat(base, "--epochs", "3", "--resume", ck, "--dynamic-batches"));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("batches dealt on demand")
+                .contains("resumed from " + ck + " at epoch 3, step 90 (exact state; the run from here is racy)")
+                .containsPattern("\\(3 epochs, 135 steps, 45 in this run = \\d+ \\+ \\d+ by worker, ");
+        assertThat(org.rmsprop4j.train.Checkpoint.load(java.nio.file.Path.of(ck)).epoch()).isEqualTo(3);
+        err = new StringWriter();
+        code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), concat(base, "--epochs", "3", "--resume", ck));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("the checkpoint has finished 3 epochs and --epochs is 3").doesNotContain("Exception");
+        err = new StringWriter();
+        code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), concat(base, "--epochs", "4", "--resume", ck, "--seed", "1"));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot resume: the seed is 42 in the checkpoint, 1 now");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
