@@ -195,6 +195,91 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         return new StateDict(Math.min(formatVersion, FLOAT_FORMAT_VERSION), kind, dtype, groups, paramLengths, all);
     }
 
+    /**
+     * The explicit conversion from float32 to block-wise 8-bit state, the reverse of {@link #dequantize()}:
+     * every buffer of {@code like} that is 8-bit is coded from this state's float buffer of the same key,
+     * with {@code like}'s map and block size, exactly as the 8-bit optimizer stores a block after a step
+     * (scale = the block's largest magnitude, each value coded to the nearest map entry; the optimizer's
+     * scalar loops). So an 8-bit optimizer that loads the result holds what it would have stored for this
+     * float state. Take {@code like} from the optimizer that will load the result:
+     * <pre>{@code
+     * Optimizer opt8 = Optimizer.builder(spec).layout(layout).stateQuantization(StateQuantization.blockwise8(256)).build();
+     * opt8.loadStateDict(float32State.quantize(opt8.stateDict()));
+     * }</pre>
+     * Groups (steps, learning rates, schedules) are kept. Converting is lossy: 8 bits per value plus one
+     * scale per block, so {@code quantize(like).dequantize()} is close to, not equal to, this state. The
+     * other way round, {@code s8.dequantize().quantize(s8)} gives back {@code s8}'s codes and scales in every
+     * block whose largest value is its scale (every unsigned block); a signed block led by a negative value
+     * dequantizes to less than its scale (the signed map's lowest entry is above −1, as bitsandbytes'), so
+     * it is coded again with that smaller scale.
+     *
+     * @param like a state with 8-bit buffers (an 8-bit optimizer's {@link Optimizer#stateDict()}): it gives
+     *             the keys, maps and block size; its values are not used
+     * @return this state with those buffers in 8 bits, in format {@value #FORMAT_VERSION}
+     * @throws IllegalArgumentException naming the problem: this state is not float32 (8-bit state is float32
+     *                                  only), already holds 8-bit buffers, or is of another family; {@code like}
+     *                                  holds no 8-bit buffers; a buffer of either has no counterpart of the
+     *                                  same length in the other (such as centered RMSprop's {@code grad_avg},
+     *                                  which 8-bit optimizers refuse); a value is NaN or infinite, or negative
+     *                                  in a slot whose map is unsigned (a mean square)
+     */
+    public StateDict quantize(StateDict like) {
+        Checks.notNull("like", like);
+        if (dtype != Dtype.FLOAT32) {
+            throw Checks.invalid("state dtype", dtype.label(), "float32 (8-bit state is float32 only; build the float32 run's state to convert)");
+        }
+        if (!quantized.isEmpty()) throw Checks.invalid("state", "8-bit buffers " + quantized.keySet(), "float32 buffers (it is 8-bit already)");
+        if (like.quantized.isEmpty()) {
+            throw Checks.invalid("like", "a state without 8-bit buffers", "an 8-bit optimizer's stateDict() (StateQuantization.blockwise8)");
+        }
+        if (!like.kind.equals(kind)) throw Checks.invalid("like kind", "'" + like.kind + "'", "'" + kind + "' (this state's family)");
+        for (String k : buffers.keySet()) {
+            if (!like.quantized.containsKey(k) && !like.buffers.containsKey(k)) {
+                throw Checks.invalid("state", "buffer '" + k + "'", "only the buffers of the 8-bit state " + like.allBufferKeys()
+                        + " (8-bit optimizers refuse centered RMSprop, whose grad_avg this is if the key ends so)");
+            }
+        }
+        Map<String, double[]> floats = new LinkedHashMap<>();
+        Map<String, Quantized> q = new LinkedHashMap<>();
+        for (String k : like.buffers.keySet()) {
+            double[] b = buffers.get(k);
+            if (b == null) throw Checks.invalid("state", "no buffer '" + k + "'", "a buffer for every key of the 8-bit state " + like.allBufferKeys());
+            floats.put(k, b);
+        }
+        for (Map.Entry<String, Quantized> e : like.quantized.entrySet()) {
+            String k = e.getKey();
+            Quantized shape = e.getValue();
+            double[] b = buffers.get(k);
+            if (b == null) throw Checks.invalid("state", "no buffer '" + k + "'", "a buffer for every key of the 8-bit state " + like.allBufferKeys());
+            if (b.length != shape.length()) throw Checks.invalid("length of state buffer '" + k + "'", b.length, String.valueOf(shape.length()));
+            q.put(k, code(k, b, QuantMap.named(shape.map()), shape.blockSize()));
+        }
+        return new StateDict(FORMAT_VERSION, kind, dtype, groups, paramLengths, floats, q);
+    }
+
+    /** One buffer coded block by block as {@link QuantizedState} stores it after a step. */
+    private static Quantized code(String key, double[] b, QuantMap map, int blockSize) {
+        float[] v = new float[b.length];
+        boolean unsigned = map == QuantMap.UNSIGNED;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) b[i]; // exact: a float32 state's values are floats
+            if (!Float.isFinite(v[i]) || (unsigned && v[i] < 0f)) {
+                throw Checks.invalid("value " + i + " of state buffer '" + key + "'", b[i], unsigned
+                        ? "a finite float32 >= 0 (this slot's map, " + map.name + ", is for mean squares)" : "a finite float32");
+            }
+        }
+        int blocks = Quantized.blocks(v.length, blockSize);
+        byte[] codes = new byte[v.length];
+        float[] absmax = new float[blocks];
+        for (int k = 0; k < blocks; k++) {
+            int off = k * blockSize, len = Math.min(blockSize, v.length - off);
+            float a = Float.intBitsToFloat(org.rmsprop4j.kernel.Blockwise8.absMaxBits(v, off, len));
+            absmax[k] = a;
+            org.rmsprop4j.kernel.Blockwise8.quantize(v, off, len, a, map.tab, map.thr, codes, off);
+        }
+        return new Quantized(map.name, blockSize, codes, absmax);
+    }
+
     /** Every buffer key, float and quantized, in order (float ones first). */
     public java.util.Set<String> allBufferKeys() {
         java.util.Set<String> keys = new java.util.LinkedHashSet<>(buffers.keySet());

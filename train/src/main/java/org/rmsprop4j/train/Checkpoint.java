@@ -58,6 +58,21 @@ public record Checkpoint(String modelSpec, Dtype dtype, long seed, int batchSize
 
     @Override public double[] params() { return params.clone(); }
 
+    /**
+     * This checkpoint with another optimizer state, for a run that continues with the state converted:
+     * float32 to 8-bit ({@link StateDict#quantize}) or back ({@link StateDict#dequantize()}).
+     *
+     * @throws IllegalArgumentException if {@code state} is of another dtype than the parameters
+     */
+    public Checkpoint withOptimizerState(StateDict state) {
+        if (state == null) throw new IllegalArgumentException("state must not be null");
+        if (state.dtype() != dtype) {
+            throw new IllegalArgumentException("state dtype must be " + dtype.label() + " (the parameters'), got " + state.dtype().label());
+        }
+        return new Checkpoint(modelSpec, dtype, seed, batchSize, chunkSize, trainRows, epoch, batch, steps, rngState, epochLossSum, epochRows,
+                bestLoss, badEpochs, settings, params, state);
+    }
+
     /** The file form. */
     public byte[] toBytes() {
         try {

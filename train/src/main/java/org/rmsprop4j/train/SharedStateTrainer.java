@@ -432,7 +432,12 @@ public final class SharedStateTrainer implements AutoCloseable {
      */
     public void resume(Path file) throws IOException {
         Checks.notNull("file", file);
-        Checkpoint c = Checkpoint.load(file, Checkpoint.maxBytes(model.layout().size()));
+        resume(Checkpoint.load(file, Checkpoint.maxBytes(model.layout().size())));
+    }
+
+    /** As {@link #resume(Path)}, from a checkpoint already loaded. */
+    public void resume(Checkpoint c) {
+        Checks.notNull("checkpoint", c);
         Trainer.checkResumable(c, model, optimizer, config, Trainer.settings(config, optimizer, null));
         if (c.batch() != 0) {
             throw new IllegalArgumentException("cannot resume: the checkpoint was written inside epoch " + (c.epoch() + 1) + ", after batch "

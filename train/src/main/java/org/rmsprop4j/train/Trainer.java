@@ -632,7 +632,17 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
      */
     public void resume(Path file) throws IOException {
-        Checkpoint c = Checkpoint.load(file, Checkpoint.maxBytes(p64.length));
+        resume(Checkpoint.load(file, Checkpoint.maxBytes(p64.length)));
+    }
+
+    /**
+     * As {@link #resume(Path)}, from a checkpoint already loaded, for example one whose optimizer state was
+     * converted ({@link Checkpoint#withOptimizerState}, {@link StateDict#quantize}, {@link StateDict#dequantize()}).
+     *
+     * @throws IllegalArgumentException naming the first mismatch; nothing is changed then
+     */
+    public void resume(Checkpoint c) {
+        Checks.notNull("checkpoint", c);
         checkResumable(c, model, optimizer, config, settings());
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
