@@ -141,7 +141,9 @@ final class TrainCommand implements Callable<Integer> {
     int checkpointEveryEpochs;
 
     @Option(names = "--resume", paramLabel = "PATH", description = "Continue from a checkpoint file or folder. Repeat the interrupted command's "
-            + "options (data, model, optimizer, seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical.")
+            + "options (data, model, optimizer, seed, batch size, --epochs: the schedule depends on the run's length) and the result is bit-identical. "
+            + "With other --state-bits or --state-block than the checkpoint's, its optimizer state is converted and the run says so "
+            + "(float32 to 8-bit: what the 8-bit optimizer stores for it, lossy; 8-bit to float32: exact).")
     Path resume;
 
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write per-epoch metrics: CSV if FILE ends in .csv, else JSON lines.")
@@ -316,7 +318,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Trainer t = new Trainer(m, optimizer, cfg)) {
             if (resume != null) {
                 try {
-                    t.resume(resume);
+                    t.resume(ResumeState.load(out, resume, optimizer)); // converts float32 <-> 8-bit state, saying so
                 } catch (IllegalArgumentException e) {
                     throw SharedTrainRun.resumeError(e);
                 }
