@@ -2,41 +2,19 @@ package example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
+import org.rmsprop4j.testkit.readme.ReadmeExample;
 
 /** The README shows this example verbatim, and it runs. */
 class Dl4jExampleTest {
 
     @Test
     void readmeShowsThisExampleVerbatim() throws Exception {
-        String readme = Files.readString(Path.of("../README.md"));
-        String source = Files.readString(Path.of("src/test/java/example/Dl4jExample.java"));
-        String marker = "public final class Dl4jExample {";
-        int at = readme.indexOf(marker);
-        assertThat(at).as("README has the Dl4jExample block").isPositive();
-        int start = readme.lastIndexOf("```java\n", at) + "```java\n".length();
-        int end = readme.indexOf("```", at);
-        assertThat(readme.substring(start, end).strip()).isEqualTo(source.strip());
+        ReadmeExample.assertReadmeShowsVerbatim("Dl4jExample");
     }
 
     @Test
     void runs() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            Dl4jExample.main(new String[0]);
-        } finally {
-            System.setOut(old);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        old.print(out);
-        assertThat(out).containsPattern("training accuracy 0.9|training accuracy 1.000");
+        assertThat(ReadmeExample.run(Dl4jExample::main)).containsPattern("training accuracy 0.9|training accuracy 1.000");
     }
 }
