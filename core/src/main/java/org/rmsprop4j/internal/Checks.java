@@ -47,6 +47,11 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * Returns {@code value}, refusing null.
+     *
+     * @throws IllegalArgumentException "NAME must not be null"
+     */
     public static <T> T notNull(String name, T value) {
         if (value == null) {
             throw new IllegalArgumentException(name + " must not be null");
@@ -54,6 +59,13 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * The house error, to throw: "NAME must be ACCEPTED, got VALUE".
+     *
+     * @param name     the argument, as the caller knows it
+     * @param value    the refused value, quoted as given
+     * @param accepted what is accepted, such as {@code "in 1..256"}
+     */
     public static IllegalArgumentException invalid(String name, Object value, String accepted) {
         return new IllegalArgumentException(name + " must be " + accepted + ", got " + value);
     }

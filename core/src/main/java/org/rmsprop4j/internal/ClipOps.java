@@ -10,6 +10,7 @@ public final class ClipOps {
         for (int i = off, end = off + len; i < end; i++) g[i] = Math.min(Math.max(g[i], lo), hi);
     }
 
+    /** The float64 form of {@link #clampInPlace(float[], int, int, double)}. */
     public static void clampInPlace(double[] g, int off, int len, double limit) {
         for (int i = off, end = off + len; i < end; i++) g[i] = Math.min(Math.max(g[i], -limit), limit);
     }
@@ -21,6 +22,7 @@ public final class ClipOps {
         return s;
     }
 
+    /** Sum of squares of {@code g[off, off+len)}, accumulated in order. */
     public static double sumOfSquares(double[] g, int off, int len) {
         double s = 0;
         for (int i = off, end = off + len; i < end; i++) s += g[i] * g[i];
@@ -38,12 +40,14 @@ public final class ClipOps {
         return Math.min(1.0, maxNorm / (norm + 1e-6));
     }
 
+    /** Multiplies {@code g[off, off+len)} by {@code factor} (rounded to float once) in place; a factor of 1 does nothing. */
     public static void scaleInPlace(float[] g, int off, int len, double factor) {
         if (factor == 1.0) return;
         float f = (float) factor;
         for (int i = off, end = off + len; i < end; i++) g[i] *= f;
     }
 
+    /** Multiplies {@code g[off, off+len)} by {@code factor} in place; a factor of 1 does nothing. */
     public static void scaleInPlace(double[] g, int off, int len, double factor) {
         if (factor == 1.0) return;
         for (int i = off, end = off + len; i < end; i++) g[i] *= factor;

@@ -7,6 +7,16 @@ package org.rmsprop4j.kernel;
 public final class AdadeltaKernels {
     private AdadeltaKernels() {}
 
+    /**
+     * Adadelta over {@code [off, off+len)}, as the class comment. p, v, acc: Modified. g: Not modified. Must not alias.
+     *
+     * @param gs  gradient scale (−1 for maximize)
+     * @param l2  coupled weight decay λ, {@code >= 0}
+     * @param rho ρ, the decay of both running means
+     * @param omr {@code 1 − rho}
+     * @param eps ε, inside both roots
+     * @param lr  learning rate
+     */
     public static void step(double[] p, double[] g, double[] v, double[] acc, int off, int len,
                             double gs, double l2, double rho, double omr, double eps, double lr) {
         for (int i = off, end = off + len; i < end; i++) {

@@ -7,6 +7,14 @@ package org.rmsprop4j.kernel;
 public final class AdagradKernels {
     private AdagradKernels() {}
 
+    /**
+     * AdaGrad over {@code [off, off+len)}, as the class comment. p, sum: Modified. g: Not modified. Must not alias.
+     *
+     * @param gs  gradient scale (−1 for maximize)
+     * @param l2  coupled weight decay λ, {@code >= 0}
+     * @param eps ε, added to the root of the sum
+     * @param clr this step's learning rate after inverse-time decay
+     */
     public static void step(double[] p, double[] g, double[] sum, int off, int len, double gs, double l2, double eps, double clr) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];

@@ -9,6 +9,16 @@ package org.rmsprop4j.kernel;
 public final class AdamKernels {
     private AdamKernels() {}
 
+    /**
+     * Adam (or AdamW with {@code keep < 1}) over {@code [off, off+len)}, as the class comment. p, m, v: Modified.
+     * g: Not modified. Arrays must not alias.
+     *
+     * @param keep     AdamW's decay factor {@code 1 − lr·λ}, else 1
+     * @param omb1     {@code 1 − b1}
+     * @param omb2     {@code 1 − b2}
+     * @param bc2sqrt  {@code √(1 − b2^t)}, the second moment's bias correction
+     * @param stepSize {@code lr/(1 − b1^t)}
+     */
     public static void step(double[] p, double[] g, double[] m, double[] v, int off, int len,
                             double keep, double gs, double l2, double b1, double omb1, double b2, double omb2,
                             double bc2sqrt, double eps, double stepSize) {
@@ -26,6 +36,7 @@ public final class AdamKernels {
         }
     }
 
+    /** AMSGrad: as {@link #step}, dividing by the root of the running maximum {@code vmax} of v (Modified too). */
     public static void amsgrad(double[] p, double[] g, double[] m, double[] v, double[] vmax, int off, int len,
                                double keep, double gs, double l2, double b1, double omb1, double b2, double omb2,
                                double bc2sqrt, double eps, double stepSize) {

@@ -10,6 +10,14 @@ package org.rmsprop4j.kernel;
 public final class SgdKernels {
     private SgdKernels() {}
 
+    /**
+     * SGD without momentum over {@code [off, off+len)}: {@code g ← gs·g + l2·p; p ← p − lr·g}.
+     * p: Modified. g: Not modified. Arrays must not alias.
+     *
+     * @param gs gradient scale (−1 for maximize)
+     * @param l2 coupled weight decay λ, {@code >= 0}
+     * @param lr learning rate of this step
+     */
     public static void plain(double[] p, double[] g, int off, int len, double gs, double l2, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double pi = p[i];
@@ -18,6 +26,15 @@ public final class SgdKernels {
         }
     }
 
+    /**
+     * SGD with momentum over {@code [off, off+len)}, as the class comment: the buffer {@code b ← keep·b + c·g}, then
+     * {@code p ← p − lr·(nz·g + mn·b)}. p, b: Modified. g: Not modified. Arrays must not alias.
+     *
+     * @param keep the buffer's factor: β, or 0 on the first step (copies g)
+     * @param c    the gradient's factor: {@code 1 − dampening}, or 1 on the first step
+     * @param nz   1 for Nesterov, else 0
+     * @param mn   β for Nesterov, else 1
+     */
     public static void momentum(double[] p, double[] g, double[] b, int off, int len, double gs, double l2,
                                 double keep, double c, double nz, double mn, double lr) {
         for (int i = off, end = off + len; i < end; i++) {

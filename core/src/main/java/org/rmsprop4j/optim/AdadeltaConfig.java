@@ -32,9 +32,17 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
 public record AdadeltaConfig(double learningRate, double rho, double eps, double weightDecay, boolean maximize, Arithmetic arithmetic)
         implements OptimizerSpec {
 
+    /** Slot of the running mean v of squared gradients. */
     public static final String SQUARE_AVG = "square_avg";
+    /** Slot of the running mean a of squared updates δ². */
     public static final String ACC_DELTA = "acc_delta";
 
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code eps} or {@code weightDecay} negative or
+     *         not finite, {@code rho} outside {@code [0, 1]}, or an {@code arithmetic} that is not PyTorch's
+     */
     public AdadeltaConfig {
         Checks.nonNegative("learningRate", learningRate);
         Checks.inClosed("rho", rho, 0.0, 1.0);
@@ -55,8 +63,10 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
     private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13; }
 
 
+    /** A builder with PyTorch's defaults (see the class comment). */
     public static Builder builder() { return new Builder(); }
 
+    /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).rho(rho).eps(eps).weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
     }
@@ -110,6 +120,7 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
         return Collections.unmodifiableMap(m);
     }
 
+    /** Collects values; {@link #build()} validates. */
     public static final class Builder {
         private double learningRate = 1.0;
         private double rho = 0.9;
@@ -120,14 +131,24 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
 
         private Builder() {}
 
+        /** η, finite and {@code >= 0}; default 1 (Zeiler's paper has none, that is 1). */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** ρ, the decay of both running means, in {@code [0, 1]}; default 0.9. */
         public Builder rho(double v) { rho = v; return this; }
+        /** ε, inside both roots, finite and {@code >= 0}; default 1e-6. */
         public Builder eps(double v) { eps = v; return this; }
+        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
         public Builder maximize(boolean v) { maximize = v; return this; }
         /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException as the record's constructor, naming the first bad value
+         */
         public AdadeltaConfig build() { return new AdadeltaConfig(learningRate, rho, eps, weightDecay, maximize, arithmetic); }
     }
 }

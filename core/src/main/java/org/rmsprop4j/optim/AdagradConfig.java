@@ -31,8 +31,15 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
 public record AdagradConfig(double learningRate, double lrDecay, double initialAccumulator, double eps,
                             double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
+    /** Slot of the running sum s of squared gradients. */
     public static final String SUM = "sum";
 
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code lrDecay}, {@code initialAccumulator},
+     *         {@code eps} or {@code weightDecay} negative or not finite, or an {@code arithmetic} that is not PyTorch's
+     */
     public AdagradConfig {
         Checks.nonNegative("learningRate", learningRate);
         Checks.nonNegative("lrDecay", lrDecay);
@@ -54,8 +61,10 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
     private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13 || arithmetic == Arithmetic.PYTORCH_1_13_FOREACH; }
 
 
+    /** A builder with PyTorch's defaults (see the class comment). */
     public static Builder builder() { return new Builder(); }
 
+    /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).lrDecay(lrDecay).initialAccumulator(initialAccumulator)
                 .eps(eps).weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
@@ -113,6 +122,7 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
         return Collections.unmodifiableMap(m);
     }
 
+    /** Collects values; {@link #build()} validates. */
     public static final class Builder {
         private double learningRate = 0.01;
         private double lrDecay = 0.0;
@@ -124,15 +134,26 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
 
         private Builder() {}
 
+        /** η, finite and {@code >= 0}; default 0.01. */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** Inverse-time decay {@code η / (1 + (t−1)·lrDecay)}, finite and {@code >= 0}; default 0. */
         public Builder lrDecay(double v) { lrDecay = v; return this; }
+        /** s₀, the sum's starting value, finite and {@code >= 0}; default 0 (Keras: 0.1). */
         public Builder initialAccumulator(double v) { initialAccumulator = v; return this; }
+        /** ε, added to {@code √s}, finite and {@code >= 0}; default 1e-10 (Keras: 1e-7). */
         public Builder eps(double v) { eps = v; return this; }
+        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
         public Builder maximize(boolean v) { maximize = v; return this; }
         /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException as the record's constructor, naming the first bad value
+         */
         public AdagradConfig build() { return new AdagradConfig(learningRate, lrDecay, initialAccumulator, eps, weightDecay, maximize, arithmetic); }
     }
 }

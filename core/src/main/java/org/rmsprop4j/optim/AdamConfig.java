@@ -36,10 +36,19 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
 public record AdamConfig(double learningRate, double beta1, double beta2, double eps, double weightDecay,
                          boolean decoupled, boolean amsgrad, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
+    /** Slot of the first moment m (the running mean of gradients). */
     public static final String EXP_AVG = "exp_avg";
+    /** Slot of the second moment v (the running mean of squared gradients). */
     public static final String EXP_AVG_SQ = "exp_avg_sq";
+    /** Slot of the running maximum v̄ of the second moment (AMSGrad only). */
     public static final String MAX_EXP_AVG_SQ = "max_exp_avg_sq";
 
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code eps} or {@code weightDecay} negative or
+     *         not finite, {@code beta1} or {@code beta2} outside {@code [0, 1)}, or an {@code arithmetic} that is not PyTorch's
+     */
     public AdamConfig {
         Checks.nonNegative("learningRate", learningRate);
         Checks.inHalfOpen("beta1", beta1, 0.0, 1.0);
@@ -67,6 +76,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
     /** AdamW with PyTorch's defaults (decoupled weight decay 0.01). */
     public static Builder adamW() { return new Builder().decoupled(true).weightDecay(0.01); }
 
+    /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).beta1(beta1).beta2(beta2).eps(eps).weightDecay(weightDecay)
                 .decoupled(decoupled).amsgrad(amsgrad).maximize(maximize).arithmetic(arithmetic);
@@ -131,6 +141,7 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
         return Collections.unmodifiableMap(m);
     }
 
+    /** Collects values; {@link #build()} validates. Defaults as the class comment ({@link #adamW()} for AdamW's). */
     public static final class Builder {
         private double learningRate = 0.001;
         private double beta1 = 0.9;
@@ -144,18 +155,32 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
 
         private Builder() {}
 
+        /** η, finite and {@code >= 0}; default 0.001. */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** β1, the first moment's decay, in {@code [0, 1)}; default 0.9. */
         public Builder beta1(double v) { beta1 = v; return this; }
+        /** β2, the second moment's decay, in {@code [0, 1)}; default 0.999. */
         public Builder beta2(double v) { beta2 = v; return this; }
+        /** β1 and β2 at once, as PyTorch's {@code betas=(b1, b2)}. */
         public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
+        /** ε, added to the bias-corrected root, finite and {@code >= 0}; default 1e-8. */
         public Builder eps(double v) { eps = v; return this; }
+        /** λ, finite and {@code >= 0}: L2 on the gradient (Adam) or decoupled (AdamW); default 0. */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** AdamW's decoupled decay {@code θ ← θ·(1 − η·λ)} instead of L2 on the gradient; default off. */
         public Builder decoupled(boolean v) { decoupled = v; return this; }
+        /** AMSGrad: divide by the running maximum of v (slot {@code max_exp_avg_sq}); default off. */
         public Builder amsgrad(boolean v) { amsgrad = v; return this; }
+        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
         public Builder maximize(boolean v) { maximize = v; return this; }
         /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException as the record's constructor, naming the first bad value
+         */
         public AdamConfig build() { return new AdamConfig(learningRate, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize, arithmetic); }
     }
 }

@@ -22,12 +22,18 @@ public sealed interface Clipping {
     /** Rescale all gradients together when their joint norm exceeds {@code maxNorm}. */
     static Clipping byGlobalNorm(double maxNorm) { return new ByGlobalNorm(maxNorm); }
 
+    /** No clipping: the gradient is left as it is ({@link #none()}). */
     record None() implements Clipping {
         static final None INSTANCE = new None();
     }
 
     /** @param limit finite and {@code > 0} */
     record ByValue(double limit) implements Clipping {
+        /**
+         * Validates the parameter.
+         *
+         * @throws IllegalArgumentException unless {@code limit} is finite and {@code > 0}
+         */
         public ByValue {
             Checks.positive("limit", limit);
         }
@@ -35,6 +41,11 @@ public sealed interface Clipping {
 
     /** @param maxNorm finite and {@code > 0} */
     record ByNorm(double maxNorm) implements Clipping {
+        /**
+         * Validates the parameter.
+         *
+         * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
+         */
         public ByNorm {
             Checks.positive("maxNorm", maxNorm);
         }
@@ -42,6 +53,11 @@ public sealed interface Clipping {
 
     /** @param maxNorm finite and {@code > 0} */
     record ByGlobalNorm(double maxNorm) implements Clipping {
+        /**
+         * Validates the parameter.
+         *
+         * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
+         */
         public ByGlobalNorm {
             Checks.positive("maxNorm", maxNorm);
         }

@@ -11,6 +11,13 @@ package org.rmsprop4j.optim;
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
+    /**
+     * The learning rate of a step.
+     *
+     * @param baseLr the group's base learning rate η, {@code >= 0}
+     * @param step   steps the group has taken before this one, {@code >= 0} (0 for the first step)
+     * @return η_t, finite and {@code >= 0} for the schedules of {@link Schedules}
+     */
     double learningRate(double baseLr, long step);
 
     /**

@@ -82,6 +82,12 @@ public interface OptimizerSpec {
     /** A parameter's state values by unqualified slot name. */
     @FunctionalInterface
     interface SlotValues {
+        /**
+         * The value of one state slot of the parameter at hand.
+         *
+         * @param slot the slot's unqualified name, such as {@code "square_avg"}
+         * @return its value (of the element concerned)
+         */
         double get(String slot);
     }
 }

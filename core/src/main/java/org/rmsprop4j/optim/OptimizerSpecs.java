@@ -50,6 +50,11 @@ public final class OptimizerSpecs {
 
     /** A parsed one-line description: its label and spec. */
     public record Parsed(String label, OptimizerSpec spec) {
+        /**
+         * Validates the parts.
+         *
+         * @throws IllegalArgumentException if {@code label} or {@code spec} is null
+         */
         public Parsed {
             Checks.notNull("label", label);
             Checks.notNull("spec", spec);

@@ -24,6 +24,12 @@ public final class ParamLayout {
      * @param length the product of the dimensions
      */
     public record Param(String name, int[] shape, int offset, int length) {
+        /**
+         * Validates the tensor and copies its shape.
+         *
+         * @throws IllegalArgumentException naming the parameter: an empty name or one with {@code '/'}, a negative dimension or
+         *         offset, a length other than the shape's product, or an end past {@link #MAX_SIZE}
+         */
         public Param {
             if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {
                 throw Checks.invalid("parameter name", name == null ? null : "'" + name + "'", "a non-empty name without '/'");
@@ -36,6 +42,7 @@ public final class ParamLayout {
             if ((long) offset + length > MAX_SIZE) throw Checks.invalid("end of '" + name + "'", (long) offset + length, "at most " + MAX_SIZE);
         }
 
+        /** A copy of the dimensions (row-major; empty for a scalar). */
         @Override public int[] shape() { return shape.clone(); }
 
         @Override public boolean equals(Object o) {
@@ -83,6 +90,7 @@ public final class ParamLayout {
         this.size = total;
     }
 
+    /** An empty builder; {@link Builder#add} appends tensors back to back from offset 0. */
     public static Builder builder() { return new Builder(); }
 
     /** A layout of one tensor named {@code name} with {@code length} elements. */
@@ -91,10 +99,13 @@ public final class ParamLayout {
     /** Total number of elements. */
     public int size() { return size; }
 
+    /** The tensors in layout order (by offset); unmodifiable. */
     public List<Param> params() { return params; }
 
+    /** The tensor names in layout order; a new, modifiable list. */
     public List<String> names() { return new ArrayList<>(byName.keySet()); }
 
+    /** Whether a tensor is named {@code name}. */
     public boolean contains(String name) { return byName.containsKey(name); }
 
     /** The parameter named {@code name}; refuses unknown names with the list of known ones. */
@@ -136,6 +147,7 @@ public final class ParamLayout {
             return this;
         }
 
+        /** The layout of the tensors added so far (none gives an empty layout of size 0). */
         public ParamLayout build() { return new ParamLayout(new ArrayList<>(params)); }
     }
 }

@@ -85,6 +85,13 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
     /** Slot of the momentum buffer b (momentum only). */
     public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
+    /**
+     * Validates every knob.
+     *
+     * @throws IllegalArgumentException naming the knob, its value and what is accepted: a range above, {@code nesterov}
+     *         without momentum, a non-zero {@code initialMeanSquare} with {@code biasCorrection}, a null style, or a knob the
+     *         chosen {@code arithmetic}'s framework does not have
+     */
     public RmsPropConfig {
         Checks.nonNegative("learningRate", learningRate);
         Checks.inHalfOpen("decay", decay, 0.0, 1.0);
@@ -132,6 +139,7 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         return new RmsPropProfile(a, decay, eps, epsPlacement, init, centered, momentum, style, nesterov, wd, wdStyle, bc);
     }
 
+    /** A builder with PyTorch's defaults (see the class comment); {@link Builder#build()} validates. */
     public static Builder builder() { return new Builder(); }
 
     /** A builder holding this configuration's values. */
@@ -277,22 +285,35 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             arithmetic = c.arithmetic;
         }
 
+        /** η, finite and {@code >= 0}; default 0.01. */
         public Builder learningRate(double v) { learningRate = v; return this; }
         /** ρ: PyTorch {@code alpha}, Keras {@code rho}. */
         public Builder decay(double v) { decay = v; return this; }
+        /** ε, finite and {@code >= 0}; default 1e-8. */
         public Builder eps(double v) { eps = v; return this; }
+        /** Where ε is added: outside the root (default, PyTorch) or inside (Keras, TF1, Optax). */
         public Builder epsPlacement(EpsPlacement v) { epsPlacement = v; return this; }
         /** Shorthand for {@code epsPlacement(inside ? INSIDE : OUTSIDE)}. */
         public Builder epsInsideSqrt(boolean inside) { epsPlacement = inside ? EpsPlacement.INSIDE : EpsPlacement.OUTSIDE; return this; }
+        /** ν₀, the mean square's starting value, finite and {@code >= 0}; default 0 (TF1: 1, DL4J: ε). */
         public Builder initialMeanSquare(double v) { initialMeanSquare = v; return this; }
+        /** Divides by the estimated standard deviation {@code √(ν − μ²)} instead of {@code √ν} (Graves 2013); default off. */
         public Builder centered(boolean v) { centered = v; return this; }
+        /** β, finite and {@code >= 0}; default 0 (no momentum buffer). */
         public Builder momentum(double v) { momentum = v; return this; }
+        /** Where the learning rate enters the momentum buffer; default {@link MomentumStyle#LR_OUTSIDE} (PyTorch). */
         public Builder momentumStyle(MomentumStyle v) { momentumStyle = v; return this; }
+        /** Nesterov momentum (Optax); needs {@code momentum > 0}; default off. */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
+        /** λ, finite and {@code >= 0}; default 0 (none). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** How λ is applied; default {@link WeightDecayStyle#L2} (added to the gradient, PyTorch). */
         public Builder weightDecayStyle(WeightDecayStyle v) { weightDecayStyle = v; return this; }
+        /** Divides the moments by {@code 1 − ρᵗ} (Optax's option); needs {@code initialMeanSquare} 0; default off. */
         public Builder biasCorrection(boolean v) { biasCorrection = v; return this; }
+        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
         public Builder maximize(boolean v) { maximize = v; return this; }
+        /** Inverse-time decay {@code η / (1 + lrDecay·(t−1))} (Tribuo, Keras 1), finite and {@code >= 0}; default 0 (none). */
         public Builder lrDecay(double v) { lrDecay = v; return this; }
         /** MXNet {@code rescale_grad}. */
         public Builder gradientScale(double v) { gradientScale = v; return this; }
@@ -302,6 +323,11 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
         /** Whose operation order and precision the step follows ({@link Arithmetic}). */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException as the record's constructor, naming the first bad knob
+         */
         public RmsPropConfig build() {
             return new RmsPropConfig(learningRate, decay, eps, epsPlacement, initialMeanSquare, centered, momentum,
                     momentumStyle, nesterov, weightDecay, weightDecayStyle, biasCorrection, maximize, lrDecay,

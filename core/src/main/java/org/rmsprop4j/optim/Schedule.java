@@ -26,6 +26,11 @@ public sealed interface Schedule extends LearningRateSchedule
 
     /** η_t = η·γ^⌊t/stepSize⌋ (PyTorch {@code StepLR}). */
     record StepDecay(long stepSize, double gamma) implements Schedule {
+        /**
+         * Validates the parameters.
+         *
+         * @throws IllegalArgumentException if {@code stepSize < 1} or {@code gamma} is negative or not finite
+         */
         public StepDecay {
             Checks.atLeast("stepSize", stepSize, 1);
             Checks.nonNegative("gamma", gamma);
@@ -40,6 +45,11 @@ public sealed interface Schedule extends LearningRateSchedule
 
     /** η_t = η·γ^t (PyTorch {@code ExponentialLR}). */
     record Exponential(double gamma) implements Schedule {
+        /**
+         * Validates the parameters.
+         *
+         * @throws IllegalArgumentException if {@code gamma} is negative or not finite
+         */
         public Exponential {
             Checks.nonNegative("gamma", gamma);
         }
@@ -53,6 +63,11 @@ public sealed interface Schedule extends LearningRateSchedule
 
     /** Cosine annealing to {@code minLr} over {@code period} steps, then held: η_t = m + (η − m)·(1 + cos(π·min(t, T)/T))/2. */
     record Cosine(long period, double minLr) implements Schedule {
+        /**
+         * Validates the parameters.
+         *
+         * @throws IllegalArgumentException if {@code period < 1} or {@code minLr} is negative or not finite
+         */
         public Cosine {
             Checks.atLeast("period", period, 1);
             Checks.nonNegative("minLr", minLr);
@@ -70,6 +85,11 @@ public sealed interface Schedule extends LearningRateSchedule
 
     /** Linear warm-up η·(t+1)/W for t &lt; W, then {@code after} shifted by W (a composition: warm-up then cosine, ...). */
     record Warmup(long steps, Schedule after) implements Schedule {
+        /**
+         * Validates the parameters.
+         *
+         * @throws IllegalArgumentException if {@code steps < 1} or {@code after} is null
+         */
         public Warmup {
             Checks.atLeast("steps", steps, 1);
             Checks.notNull("after", after);
@@ -86,6 +106,11 @@ public sealed interface Schedule extends LearningRateSchedule
 
     /** η_t = η/(1 + decay·t) (Tribuo's and Keras 1's {@code decay}, PyTorch AdaGrad's {@code lr_decay}). */
     record InverseTime(double decay) implements Schedule {
+        /**
+         * Validates the parameters.
+         *
+         * @throws IllegalArgumentException if {@code decay} is negative or not finite
+         */
         public InverseTime {
             Checks.nonNegative("decay", decay);
         }

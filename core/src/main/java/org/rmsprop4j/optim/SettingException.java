@@ -6,7 +6,9 @@ package org.rmsprop4j.optim;
  */
 public final class SettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
+    /** The refused setting (serialized); see {@link #key()}. */
     private final String key;
+    /** The message without the setting's name (serialized); see {@link #detail()}. */
     private final String detail;
 
     SettingException(String key, String detail) {

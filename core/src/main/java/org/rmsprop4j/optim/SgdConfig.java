@@ -34,8 +34,16 @@ import org.rmsprop4j.transform.Trace;
 public record SgdConfig(double learningRate, double momentum, double dampening, boolean nesterov,
                         double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
 
+    /** Slot of the momentum buffer b (momentum {@code > 0} only). */
     public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
+    /**
+     * Validates the configuration.
+     *
+     * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code momentum} or {@code weightDecay} negative
+     *         or not finite, {@code dampening} outside {@code [0, 1]}, {@code nesterov} without momentum or with dampening,
+     *         or an {@code arithmetic} that is not PyTorch's
+     */
     public SgdConfig {
         Checks.nonNegative("learningRate", learningRate);
         Checks.nonNegative("momentum", momentum);
@@ -60,8 +68,10 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
     private boolean profiled() { return arithmetic == Arithmetic.PYTORCH_2_13_FUSED; }
 
 
+    /** A builder with the defaults of the class comment (η = 0.01, no momentum). */
     public static Builder builder() { return new Builder(); }
 
+    /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder().learningRate(learningRate).momentum(momentum).dampening(dampening).nesterov(nesterov)
                 .weightDecay(weightDecay).maximize(maximize).arithmetic(arithmetic);
@@ -113,6 +123,7 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
         return Collections.unmodifiableMap(m);
     }
 
+    /** Collects values; {@link #build()} validates. */
     public static final class Builder {
         private double learningRate = 0.01;
         private double momentum = 0.0;
@@ -124,15 +135,26 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
 
         private Builder() {}
 
+        /** η, finite and {@code >= 0}; default 0.01. */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** β, finite and {@code >= 0}; default 0 (no buffer). */
         public Builder momentum(double v) { momentum = v; return this; }
+        /** τ, in {@code [0, 1]}: the gradient enters the buffer scaled by {@code 1 − τ}; default 0. */
         public Builder dampening(double v) { dampening = v; return this; }
+        /** Nesterov momentum, PyTorch's form; needs momentum {@code > 0} and dampening 0; default off. */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
+        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
         public Builder maximize(boolean v) { maximize = v; return this; }
         /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException as the record's constructor, naming the first bad value
+         */
         public SgdConfig build() { return new SgdConfig(learningRate, momentum, dampening, nesterov, weightDecay, maximize, arithmetic); }
     }
 }

@@ -87,8 +87,10 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         /** Number of blocks of {@code blockSize} covering {@code length} values. */
         public static int blocks(int length, int blockSize) { return (int) (((long) length + blockSize - 1) / blockSize); }
 
+        /** The map's name: {@link #MAP_SIGNED} or {@link #MAP_UNSIGNED}. */
         public String map() { return map; }
 
+        /** Values per block (a power of two in 64..65,536); the last block may be shorter. */
         public int blockSize() { return blockSize; }
 
         /** Number of values. */
@@ -138,6 +140,12 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
      * @param schedule the schedule's {@link LearningRateSchedule#describe() description}, or {@code null} in format 1
      */
     public record GroupState(String name, long step, double learningRate, Map<String, String> hyperParameters, String schedule) {
+        /**
+         * Validates the group and copies its hyper-parameters.
+         *
+         * @throws IllegalArgumentException for a null name or hyper-parameters, a negative step, or a negative or
+         *         non-finite learning rate
+         */
         public GroupState {
             Checks.notNull("name", name);
             if (step < 0) throw Checks.invalid("step of group '" + name + "'", step, ">= 0");
@@ -151,6 +159,12 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         }
     }
 
+    /**
+     * Validates the snapshot and copies every array and map.
+     *
+     * @throws IllegalArgumentException naming the problem: {@code formatVersion < 1}, a null part, a negative parameter
+     *         length, a key in both buffer maps, quantized buffers in a format before 3 or with a dtype other than float32
+     */
     public StateDict {
         if (formatVersion < 1) throw Checks.invalid("formatVersion", formatVersion, ">= 1");
         Checks.notNull("kind", kind);

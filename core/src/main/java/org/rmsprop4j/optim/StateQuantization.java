@@ -46,6 +46,12 @@ public record StateQuantization(int bits, int blockSize) {
 
     private static final StateQuantization NONE = new StateQuantization(32, 0);
 
+    /**
+     * Validates the pair.
+     *
+     * @throws IllegalArgumentException if {@code bits} is neither 32 nor 8, if {@code blockSize} is not 0 with 32 bits,
+     *         or not a power of two in {@value #MIN_BLOCK_SIZE}..{@value #MAX_BLOCK_SIZE} with 8 bits
+     */
     public StateQuantization {
         if (bits == 32) {
             if (blockSize != 0) throw Checks.invalid("blockSize", blockSize, "0 when bits is 32 (state not quantized)");

@@ -12,6 +12,11 @@ import org.rmsprop4j.internal.Checks;
  * @param weightDecay λ, finite and {@code >= 0}
  */
 public record AddDecayedWeights(double weightDecay) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+     */
     public AddDecayedWeights {
         Checks.nonNegative("weightDecay", weightDecay);
     }

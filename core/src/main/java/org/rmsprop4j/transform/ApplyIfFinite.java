@@ -14,6 +14,11 @@ import org.rmsprop4j.internal.Checks;
  * @param inner the transform to protect
  */
 public record ApplyIfFinite(GradientTransform inner) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code inner} is null or an arithmetic profile (which returns parameters, not an update)
+     */
     public ApplyIfFinite {
         Checks.notNull("inner", inner);
         if (inner.producesParameters()) {

@@ -40,6 +40,12 @@ public final class Chain implements GradientTransform, OptimizerSpec {
 
     /** One member of a chain. */
     public record Link(String name, GradientTransform transform) {
+        /**
+         * Validates the member.
+         *
+         * @throws IllegalArgumentException if {@code name} is null, empty or holds {@code '/'} (state keys use it as a separator), or
+         *         {@code transform} is null
+         */
         public Link {
             if (name == null || name.isEmpty() || name.indexOf('/') >= 0) {
                 throw Checks.invalid("transform name", name == null ? null : "'" + name + "'", "a non-empty name without '/'");
@@ -220,6 +226,11 @@ public final class Chain implements GradientTransform, OptimizerSpec {
             return this;
         }
 
+        /**
+         * The chain of the links added so far, in order.
+         *
+         * @throws IllegalArgumentException if two links share a name, or the learning rate is negative or not finite
+         */
         public Chain build() {
             Set<String> names = new LinkedHashSet<>();
             for (Link l : links) {

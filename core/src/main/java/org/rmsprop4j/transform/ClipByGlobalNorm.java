@@ -13,6 +13,11 @@ import org.rmsprop4j.internal.ClipOps;
  * @param maxNorm finite and {@code > 0}
  */
 public record ClipByGlobalNorm(double maxNorm) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
+     */
     public ClipByGlobalNorm {
         Checks.positive("maxNorm", maxNorm);
     }

@@ -12,6 +12,11 @@ import org.rmsprop4j.internal.ClipOps;
  * @param maxNorm finite and {@code > 0}
  */
 public record ClipByNorm(double maxNorm) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
+     */
     public ClipByNorm {
         Checks.positive("maxNorm", maxNorm);
     }

@@ -10,6 +10,11 @@ import org.rmsprop4j.internal.Checks;
  * @param limit c, {@code > 0} ({@code +∞} allowed: no clipping)
  */
 public record ClipByValue(double limit) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException unless {@code limit > 0} (NaN is refused; {@code +∞} is accepted)
+     */
     public ClipByValue {
         if (!(limit > 0)) throw Checks.invalid("limit", limit, "> 0");
     }

@@ -24,8 +24,15 @@ import org.rmsprop4j.internal.Checks;
  */
 public record Lookahead(int every, double alpha, GradientTransform inner) implements GradientTransform {
 
+    /** Slot of the slow weights. */
     public static final String SLOW = "slow";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code every < 1}, {@code alpha} is outside {@code (0, 1]}, {@code inner} is null, or
+     *         {@code inner} is an arithmetic profile (which returns parameters, not an update)
+     */
     public Lookahead {
         Checks.atLeast("every", every, 1);
         if (!(alpha > 0 && alpha <= 1)) throw Checks.invalid("alpha", alpha, "in (0, 1]");

@@ -19,8 +19,15 @@ import org.rmsprop4j.internal.Checks;
  */
 public record MultiSteps(int every, GradientTransform inner) implements GradientTransform {
 
+    /** Slot of the accumulated updates since the inner transform last ran. */
     public static final String ACC = "acc";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code every < 1}, {@code inner} is null, or {@code inner} is an arithmetic profile
+     *         (which returns parameters, not an update)
+     */
     public MultiSteps {
         Checks.atLeast("every", every, 1);
         Checks.notNull("inner", inner);

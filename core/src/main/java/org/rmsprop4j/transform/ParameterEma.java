@@ -17,8 +17,14 @@ import org.rmsprop4j.internal.Checks;
  */
 public record ParameterEma(double decay) implements GradientTransform {
 
+    /** Slot of the parameters' moving average. */
     public static final String EMA = "ema";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code decay} is outside {@code [0, 1)}
+     */
     public ParameterEma {
         Checks.inHalfOpen("decay", decay, 0.0, 1.0);
     }

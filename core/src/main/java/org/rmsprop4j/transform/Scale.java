@@ -11,6 +11,11 @@ import org.rmsprop4j.internal.Checks;
  * @param factor s, finite and non-zero
  */
 public record Scale(double factor) implements GradientTransform {
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code factor} is 0 or not finite
+     */
     public Scale {
         if (!Double.isFinite(factor) || factor == 0) throw Checks.invalid("factor", factor, "a finite number other than 0");
     }

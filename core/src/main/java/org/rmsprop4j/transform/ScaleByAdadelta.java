@@ -20,9 +20,16 @@ import org.rmsprop4j.internal.Checks;
  */
 public record ScaleByAdadelta(double rho, double eps) implements GradientTransform {
 
+    /** Slot of the running mean v of squared updates in. */
     public static final String SQUARE_AVG = "square_avg";
+    /** Slot of the running mean a of squared updates out, δ². */
     public static final String ACC_DELTA = "acc_delta";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code rho} is outside {@code [0, 1]} or {@code eps} is negative or not finite
+     */
     public ScaleByAdadelta {
         Checks.inClosed("rho", rho, 0.0, 1.0);
         Checks.nonNegative("eps", eps);

@@ -15,8 +15,14 @@ import org.rmsprop4j.internal.Checks;
  */
 public record ScaleByAdagrad(double eps, double initialAccumulator) implements GradientTransform {
 
+    /** Slot of the running sum s of squared updates. */
     public static final String SUM = "sum";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code eps} or {@code initialAccumulator} is negative or not finite
+     */
     public ScaleByAdagrad {
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("initialAccumulator", initialAccumulator);

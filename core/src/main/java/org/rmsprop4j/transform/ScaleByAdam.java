@@ -22,10 +22,18 @@ import org.rmsprop4j.internal.Checks;
  */
 public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgrad) implements GradientTransform {
 
+    /** Slot of the first moment m. */
     public static final String EXP_AVG = "exp_avg";
+    /** Slot of the second moment v. */
     public static final String EXP_AVG_SQ = "exp_avg_sq";
+    /** Slot of the running maximum of v (AMSGrad only). */
     public static final String MAX_EXP_AVG_SQ = "max_exp_avg_sq";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code beta1} or {@code beta2} is outside {@code [0, 1)}, or {@code eps} is negative or not finite
+     */
     public ScaleByAdam {
         Checks.inHalfOpen("beta1", beta1, 0.0, 1.0);
         Checks.inHalfOpen("beta2", beta2, 0.0, 1.0);

@@ -28,6 +28,12 @@ public record ScaleByRms(double decay, double eps, EpsPlacement epsPlacement, do
     /** Slot of ν. */
     public static final String SQUARE_AVG = "square_avg";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code decay} is outside {@code [0, 1)}, {@code eps} or {@code initialMeanSquare} is negative
+     *         or not finite, {@code epsPlacement} is null, or {@code initialMeanSquare} is not 0 with {@code biasCorrection}
+     */
     public ScaleByRms {
         checkCommon(decay, eps, epsPlacement, initialMeanSquare, biasCorrection);
     }

@@ -23,6 +23,13 @@ public record ScaleByStddev(double decay, double eps, EpsPlacement epsPlacement,
     /** Slot of μ. */
     public static final String GRAD_AVG = "grad_avg";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException as {@link ScaleByRms}: {@code decay} outside {@code [0, 1)}, {@code eps} or
+     *         {@code initialMeanSquare} negative or not finite, a null {@code epsPlacement}, or a non-zero
+     *         {@code initialMeanSquare} with {@code biasCorrection}
+     */
     public ScaleByStddev {
         ScaleByRms.checkCommon(decay, eps, epsPlacement, initialMeanSquare, biasCorrection);
     }

@@ -24,6 +24,12 @@ public record Trace(double momentum, double dampening, boolean nesterov) impleme
     /** Slot of the buffer b. */
     public static final String MOMENTUM_BUFFER = "momentum_buffer";
 
+    /**
+     * Validates the parameters.
+     *
+     * @throws IllegalArgumentException if {@code momentum} is negative or not finite, {@code dampening} is outside {@code [0, 1]}, or
+     *         {@code nesterov} is asked for with momentum 0 or with dampening
+     */
     public Trace {
         Checks.nonNegative("momentum", momentum);
         Checks.inClosed("dampening", dampening, 0.0, 1.0);
