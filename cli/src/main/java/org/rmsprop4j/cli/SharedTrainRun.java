@@ -70,7 +70,7 @@ final class SharedTrainRun {
         t.dynamicBatches(dynamicBatches);
         if (resume != null) {
             try {
-                t.resume(resume);
+                t.resume(ResumeState.load(out, resume, optimizer)); // an 8-bit checkpoint's state is converted, saying so
             } catch (IllegalArgumentException e) {
                 t.close();
                 throw resumeError(e);
