@@ -84,7 +84,7 @@ class StateConversionTest {
                 for (int i = from; i < to; i++) max = Math.max(max, v[i]);
                 if (max == a.absmax()[blk]) {
                     assertThat(b.absmax()[blk]).isEqualTo(a.absmax()[blk]);
-                    for (int i = from; i < to; i++) assertThat(cb[i]).as(k + "[" + i + "]").isEqualTo(ca[i]);
+                    for (int i = from; i < to; i++) if (cb[i] != ca[i]) assertThat(cb[i]).as(k + "[" + i + "]").isEqualTo(ca[i]);
                     same++;
                 } else {
                     assertThat(b.absmax()[blk]).as(k + " block " + blk).isLessThan(a.absmax()[blk]);
@@ -120,7 +120,7 @@ class StateConversionTest {
                 assertThat(absmax[k]).isEqualTo(a);
                 for (int i = k * 64; i < Math.min(v.length, (k + 1) * 64); i++) {
                     int want = a == 0f ? map.zero : map.codeBySearch((float) v[i] * (1f / a));
-                    assertThat(codes[i] & 0xff).as(e.getKey() + "[" + i + "]").isEqualTo(want);
+                    if ((codes[i] & 0xff) != want) assertThat(codes[i] & 0xff).as(e.getKey() + "[" + i + "]").isEqualTo(want);
                     checked++;
                 }
             }

@@ -173,7 +173,10 @@ public final class SharedStateTrainer implements AutoCloseable {
     /** Number of worker threads. */
     public int workers() { return workers; }
 
-    /** Optimizer steps applied by all workers (exact: counted by the shared state's atomic counter). */
+    /**
+     * Optimizer steps applied by all workers (exact: counted by the shared state's atomic counter); after
+     * {@link #resume}, counted on from the checkpoint's step count.
+     */
     public long steps() { return steps; }
 
     /** Steps each worker applied so far, by worker; they sum to {@link #steps()}. */
@@ -441,8 +444,8 @@ public final class SharedStateTrainer implements AutoCloseable {
         Trainer.checkResumable(c, model, optimizer, config, Trainer.settings(config, optimizer, null));
         if (c.batch() != 0) {
             throw new IllegalArgumentException("cannot resume: the checkpoint was written inside epoch " + (c.epoch() + 1) + ", after batch "
-                    + c.batch() + "; shared-state training resumes only from an epoch end: finish that epoch without shared threads "
-                    + "(synchronous --resume), or use a checkpoint written at an epoch end");
+                    + c.batch() + "; shared-state training resumes only from an epoch end: finish that epoch with synchronous training "
+                    + "(Trainer; train without --shared-threads), or use a checkpoint written at an epoch end");
         }
         optimizer.loadStateDict(c.optimizerState()); // validates fully before changing anything
         double[] p = c.params();
