@@ -28,6 +28,13 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * }</pre>
  * <h2>Conventions</h2> Defaults are PyTorch's: η = 1.0, ρ = 0.9, ε = 1e-6. Zeiler's paper has no η
  * (η = 1).
+ *
+ * @param learningRate η, finite and {@code >= 0}
+ * @param rho          ρ, the decay of both running means, in {@code [0, 1]}
+ * @param eps          ε, inside both roots, finite and {@code >= 0}
+ * @param weightDecay  λ, L2 added to the gradient, finite and {@code >= 0}
+ * @param maximize     ascend instead of descend
+ * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
  */
 public record AdadeltaConfig(double learningRate, double rho, double eps, double weightDecay, boolean maximize, Arithmetic arithmetic)
         implements OptimizerSpec {
@@ -40,6 +47,12 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
     /**
      * Validates the configuration.
      *
+     * @param learningRate η, finite and {@code >= 0}
+     * @param rho          ρ, the decay of both running means, in {@code [0, 1]}
+     * @param eps          ε, inside both roots, finite and {@code >= 0}
+     * @param weightDecay  λ, L2 added to the gradient, finite and {@code >= 0}
+     * @param maximize     ascend instead of descend
+     * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
      * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code eps} or {@code weightDecay} negative or
      *         not finite, {@code rho} outside {@code [0, 1]}, or an {@code arithmetic} that is not PyTorch's
      */
@@ -131,17 +144,47 @@ public record AdadeltaConfig(double learningRate, double rho, double eps, double
 
         private Builder() {}
 
-        /** η, finite and {@code >= 0}; default 1 (Zeiler's paper has none, that is 1). */
+        /**
+         * η, finite and {@code >= 0}; default 1 (Zeiler's paper has none, that is 1).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
-        /** ρ, the decay of both running means, in {@code [0, 1]}; default 0.9. */
+        /**
+         * ρ, the decay of both running means, in {@code [0, 1]}; default 0.9.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder rho(double v) { rho = v; return this; }
-        /** ε, inside both roots, finite and {@code >= 0}; default 1e-6. */
+        /**
+         * ε, inside both roots, finite and {@code >= 0}; default 1e-6.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder eps(double v) { eps = v; return this; }
-        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
+        /**
+         * λ, L2 added to the gradient, finite and {@code >= 0}; default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
+        /**
+         * Ascends instead of descends (PyTorch's {@code maximize}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maximize(boolean v) { maximize = v; return this; }
-        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        /**
+         * Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
         /**

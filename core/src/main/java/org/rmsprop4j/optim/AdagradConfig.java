@@ -27,6 +27,14 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * }</pre>
  * <h2>Conventions</h2> Defaults are PyTorch's: η = 0.01, lrDecay = 0, s₀ = 0, ε = 1e-10. Keras uses
  * s₀ = 0.1 and ε = 1e-7.
+ *
+ * @param learningRate       η, finite and {@code >= 0}
+ * @param lrDecay            inverse-time decay of η, finite and {@code >= 0}
+ * @param initialAccumulator s₀, finite and {@code >= 0}
+ * @param eps                ε, added to {@code √s}, finite and {@code >= 0}
+ * @param weightDecay        λ, L2 added to the gradient, finite and {@code >= 0}
+ * @param maximize           ascend instead of descend
+ * @param arithmetic         whose arithmetic the step follows: a PyTorch version or code path
  */
 public record AdagradConfig(double learningRate, double lrDecay, double initialAccumulator, double eps,
                             double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
@@ -37,6 +45,13 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
     /**
      * Validates the configuration.
      *
+     * @param learningRate       η, finite and {@code >= 0}
+     * @param lrDecay            inverse-time decay of η, finite and {@code >= 0}
+     * @param initialAccumulator s₀, finite and {@code >= 0}
+     * @param eps                ε, added to {@code √s}, finite and {@code >= 0}
+     * @param weightDecay        λ, L2 added to the gradient, finite and {@code >= 0}
+     * @param maximize           ascend instead of descend
+     * @param arithmetic         whose arithmetic the step follows: a PyTorch version or code path
      * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code lrDecay}, {@code initialAccumulator},
      *         {@code eps} or {@code weightDecay} negative or not finite, or an {@code arithmetic} that is not PyTorch's
      */
@@ -134,19 +149,54 @@ public record AdagradConfig(double learningRate, double lrDecay, double initialA
 
         private Builder() {}
 
-        /** η, finite and {@code >= 0}; default 0.01. */
+        /**
+         * η, finite and {@code >= 0}; default 0.01.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
-        /** Inverse-time decay {@code η / (1 + (t−1)·lrDecay)}, finite and {@code >= 0}; default 0. */
+        /**
+         * Inverse-time decay {@code η / (1 + (t−1)·lrDecay)}, finite and {@code >= 0}; default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder lrDecay(double v) { lrDecay = v; return this; }
-        /** s₀, the sum's starting value, finite and {@code >= 0}; default 0 (Keras: 0.1). */
+        /**
+         * s₀, the sum's starting value, finite and {@code >= 0}; default 0 (Keras: 0.1).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder initialAccumulator(double v) { initialAccumulator = v; return this; }
-        /** ε, added to {@code √s}, finite and {@code >= 0}; default 1e-10 (Keras: 1e-7). */
+        /**
+         * ε, added to {@code √s}, finite and {@code >= 0}; default 1e-10 (Keras: 1e-7).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder eps(double v) { eps = v; return this; }
-        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
+        /**
+         * λ, L2 added to the gradient, finite and {@code >= 0}; default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
+        /**
+         * Ascends instead of descends (PyTorch's {@code maximize}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maximize(boolean v) { maximize = v; return this; }
-        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        /**
+         * Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
         /**

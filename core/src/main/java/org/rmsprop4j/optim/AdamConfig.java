@@ -32,6 +32,16 @@ import org.rmsprop4j.transform.ScaleByLearningRate;
  * <h2>Conventions</h2> Defaults are PyTorch's: η = 0.001, β = (0.9, 0.999), ε = 1e-8, λ = 0 for Adam and
  * 0.01 for AdamW (use {@link #adamW()}). ε is added after the bias correction of √v, as PyTorch;
  * the paper's "ε̂" form differs slightly.
+ *
+ * @param learningRate η, finite and {@code >= 0}
+ * @param beta1        β1, the first moment's decay, in {@code [0, 1)}
+ * @param beta2        β2, the second moment's decay, in {@code [0, 1)}
+ * @param eps          ε, added to the bias-corrected root, finite and {@code >= 0}
+ * @param weightDecay  λ, finite and {@code >= 0}
+ * @param decoupled    AdamW's decoupled decay instead of L2 on the gradient
+ * @param amsgrad      divide by the running maximum of v
+ * @param maximize     ascend instead of descend
+ * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
  */
 public record AdamConfig(double learningRate, double beta1, double beta2, double eps, double weightDecay,
                          boolean decoupled, boolean amsgrad, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
@@ -46,6 +56,15 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
     /**
      * Validates the configuration.
      *
+     * @param learningRate η, finite and {@code >= 0}
+     * @param beta1        β1, the first moment's decay, in {@code [0, 1)}
+     * @param beta2        β2, the second moment's decay, in {@code [0, 1)}
+     * @param eps          ε, added to the bias-corrected root, finite and {@code >= 0}
+     * @param weightDecay  λ, finite and {@code >= 0}
+     * @param decoupled    AdamW's decoupled decay instead of L2 on the gradient
+     * @param amsgrad      divide by the running maximum of v
+     * @param maximize     ascend instead of descend
+     * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
      * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code eps} or {@code weightDecay} negative or
      *         not finite, {@code beta1} or {@code beta2} outside {@code [0, 1)}, or an {@code arithmetic} that is not PyTorch's
      */
@@ -155,25 +174,76 @@ public record AdamConfig(double learningRate, double beta1, double beta2, double
 
         private Builder() {}
 
-        /** η, finite and {@code >= 0}; default 0.001. */
+        /**
+         * η, finite and {@code >= 0}; default 0.001.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
-        /** β1, the first moment's decay, in {@code [0, 1)}; default 0.9. */
+        /**
+         * β1, the first moment's decay, in {@code [0, 1)}; default 0.9.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder beta1(double v) { beta1 = v; return this; }
-        /** β2, the second moment's decay, in {@code [0, 1)}; default 0.999. */
+        /**
+         * β2, the second moment's decay, in {@code [0, 1)}; default 0.999.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder beta2(double v) { beta2 = v; return this; }
-        /** β1 and β2 at once, as PyTorch's {@code betas=(b1, b2)}. */
+        /**
+         * β1 and β2 at once, as PyTorch's {@code betas=(b1, b2)}.
+         *
+         * @param b1 β1
+         * @param b2 β2
+         * @return this builder
+         */
         public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
-        /** ε, added to the bias-corrected root, finite and {@code >= 0}; default 1e-8. */
+        /**
+         * ε, added to the bias-corrected root, finite and {@code >= 0}; default 1e-8.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder eps(double v) { eps = v; return this; }
-        /** λ, finite and {@code >= 0}: L2 on the gradient (Adam) or decoupled (AdamW); default 0. */
+        /**
+         * λ, finite and {@code >= 0}: L2 on the gradient (Adam) or decoupled (AdamW); default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        /** AdamW's decoupled decay {@code θ ← θ·(1 − η·λ)} instead of L2 on the gradient; default off. */
+        /**
+         * AdamW's decoupled decay {@code θ ← θ·(1 − η·λ)} instead of L2 on the gradient; default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder decoupled(boolean v) { decoupled = v; return this; }
-        /** AMSGrad: divide by the running maximum of v (slot {@code max_exp_avg_sq}); default off. */
+        /**
+         * AMSGrad: divide by the running maximum of v (slot {@code max_exp_avg_sq}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder amsgrad(boolean v) { amsgrad = v; return this; }
-        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
+        /**
+         * Ascends instead of descends (PyTorch's {@code maximize}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maximize(boolean v) { maximize = v; return this; }
-        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        /**
+         * Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
         /**

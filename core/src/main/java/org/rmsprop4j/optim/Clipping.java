@@ -32,6 +32,7 @@ public sealed interface Clipping {
         /**
          * Validates the parameter.
          *
+         * @param limit finite and {@code > 0}
          * @throws IllegalArgumentException unless {@code limit} is finite and {@code > 0}
          */
         public ByValue {
@@ -44,6 +45,7 @@ public sealed interface Clipping {
         /**
          * Validates the parameter.
          *
+         * @param maxNorm finite and {@code > 0}
          * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
          */
         public ByNorm {
@@ -56,6 +58,7 @@ public sealed interface Clipping {
         /**
          * Validates the parameter.
          *
+         * @param maxNorm finite and {@code > 0}
          * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
          */
         public ByGlobalNorm {

@@ -27,6 +27,10 @@ public final class ParamLayout {
         /**
          * Validates the tensor and copies its shape.
          *
+         * @param name   non-empty, without {@code '/'} (state keys use it as a separator)
+         * @param shape  dimensions {@code >= 0}, row-major; empty for a scalar
+         * @param offset first element in the flat array, {@code >= 0}
+         * @param length the product of the dimensions
          * @throws IllegalArgumentException naming the parameter: an empty name or one with {@code '/'}, a negative dimension or
          *         offset, a length other than the shape's product, or an end past {@link #MAX_SIZE}
          */

@@ -88,6 +88,28 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
     /**
      * Validates every knob.
      *
+     * @param learningRate       η, finite and {@code >= 0}
+     * @param decay              ρ, in {@code [0, 1)}
+     * @param eps                ε, finite and {@code >= 0}
+     * @param epsPlacement       where ε is added
+     * @param initialMeanSquare  ν₀, finite and {@code >= 0} (TF1 uses 1, DL4J uses ε)
+     * @param centered           subtract the squared running mean of the gradient
+     * @param momentum           β, finite and {@code >= 0}; 0 keeps no buffer
+     * @param momentumStyle      where the learning rate enters the momentum buffer
+     * @param nesterov           Nesterov momentum (Optax); requires momentum {@code > 0}
+     * @param weightDecay        λ, finite and {@code >= 0}
+     * @param weightDecayStyle   how λ is applied
+     * @param biasCorrection     divide the moments by {@code 1 − ρᵗ} (Optax option)
+     * @param maximize           ascend instead of descend (PyTorch)
+     * @param lrDecay            inverse-time decay of η, finite and {@code >= 0}
+     * @param gradientScale      s, multiplies the gradient first (MXNet {@code rescale_grad}); finite and {@code > 0}
+     * @param clipGradient       c, clamps each element of the gradient after weight decay (MXNet {@code clip_gradient});
+     *                           {@code > 0}, {@code +∞} for none. {@link Clipping} on the {@link Optimizer} acts before
+     *                           weight decay instead.
+     * @param arithmetic         whose operation order and precision the step follows ({@link Arithmetic}); {@link
+     *                           Arithmetic#PYTORCH_1_13} (the default) runs the fused kernels, any other value one {@link
+     *                           RmsPropProfile} (run fused when alone in its chain), which refuses the knobs its
+     *                           framework does not have
      * @throws IllegalArgumentException naming the knob, its value and what is accepted: a range above, {@code nesterov}
      *         without momentum, a non-zero {@code initialMeanSquare} with {@code biasCorrection}, a null style, or a knob the
      *         chosen {@code arithmetic}'s framework does not have
@@ -285,42 +307,132 @@ public record RmsPropConfig(double learningRate, double decay, double eps, EpsPl
             arithmetic = c.arithmetic;
         }
 
-        /** η, finite and {@code >= 0}; default 0.01. */
+        /**
+         * η, finite and {@code >= 0}; default 0.01.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
-        /** ρ: PyTorch {@code alpha}, Keras {@code rho}. */
+        /**
+         * ρ: PyTorch {@code alpha}, Keras {@code rho}.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder decay(double v) { decay = v; return this; }
-        /** ε, finite and {@code >= 0}; default 1e-8. */
+        /**
+         * ε, finite and {@code >= 0}; default 1e-8.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder eps(double v) { eps = v; return this; }
-        /** Where ε is added: outside the root (default, PyTorch) or inside (Keras, TF1, Optax). */
+        /**
+         * Where ε is added: outside the root (default, PyTorch) or inside (Keras, TF1, Optax).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder epsPlacement(EpsPlacement v) { epsPlacement = v; return this; }
-        /** Shorthand for {@code epsPlacement(inside ? INSIDE : OUTSIDE)}. */
+        /**
+         * Shorthand for {@code epsPlacement(inside ? INSIDE : OUTSIDE)}.
+         *
+         * @param inside true: ε inside the root; false: outside
+         * @return this builder
+         */
         public Builder epsInsideSqrt(boolean inside) { epsPlacement = inside ? EpsPlacement.INSIDE : EpsPlacement.OUTSIDE; return this; }
-        /** ν₀, the mean square's starting value, finite and {@code >= 0}; default 0 (TF1: 1, DL4J: ε). */
+        /**
+         * ν₀, the mean square's starting value, finite and {@code >= 0}; default 0 (TF1: 1, DL4J: ε).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder initialMeanSquare(double v) { initialMeanSquare = v; return this; }
-        /** Divides by the estimated standard deviation {@code √(ν − μ²)} instead of {@code √ν} (Graves 2013); default off. */
+        /**
+         * Divides by the estimated standard deviation {@code √(ν − μ²)} instead of {@code √ν} (Graves 2013); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder centered(boolean v) { centered = v; return this; }
-        /** β, finite and {@code >= 0}; default 0 (no momentum buffer). */
+        /**
+         * β, finite and {@code >= 0}; default 0 (no momentum buffer).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder momentum(double v) { momentum = v; return this; }
-        /** Where the learning rate enters the momentum buffer; default {@link MomentumStyle#LR_OUTSIDE} (PyTorch). */
+        /**
+         * Where the learning rate enters the momentum buffer; default {@link MomentumStyle#LR_OUTSIDE} (PyTorch).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder momentumStyle(MomentumStyle v) { momentumStyle = v; return this; }
-        /** Nesterov momentum (Optax); needs {@code momentum > 0}; default off. */
+        /**
+         * Nesterov momentum (Optax); needs {@code momentum > 0}; default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
-        /** λ, finite and {@code >= 0}; default 0 (none). */
+        /**
+         * λ, finite and {@code >= 0}; default 0 (none).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        /** How λ is applied; default {@link WeightDecayStyle#L2} (added to the gradient, PyTorch). */
+        /**
+         * How λ is applied; default {@link WeightDecayStyle#L2} (added to the gradient, PyTorch).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecayStyle(WeightDecayStyle v) { weightDecayStyle = v; return this; }
-        /** Divides the moments by {@code 1 − ρᵗ} (Optax's option); needs {@code initialMeanSquare} 0; default off. */
+        /**
+         * Divides the moments by {@code 1 − ρᵗ} (Optax's option); needs {@code initialMeanSquare} 0; default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder biasCorrection(boolean v) { biasCorrection = v; return this; }
-        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
+        /**
+         * Ascends instead of descends (PyTorch's {@code maximize}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maximize(boolean v) { maximize = v; return this; }
-        /** Inverse-time decay {@code η / (1 + lrDecay·(t−1))} (Tribuo, Keras 1), finite and {@code >= 0}; default 0 (none). */
+        /**
+         * Inverse-time decay {@code η / (1 + lrDecay·(t−1))} (Tribuo, Keras 1), finite and {@code >= 0}; default 0 (none).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder lrDecay(double v) { lrDecay = v; return this; }
-        /** MXNet {@code rescale_grad}. */
+        /**
+         * MXNet {@code rescale_grad}.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder gradientScale(double v) { gradientScale = v; return this; }
-        /** MXNet {@code clip_gradient}; {@code Double.POSITIVE_INFINITY} turns it off. */
+        /**
+         * MXNet {@code clip_gradient}; {@code Double.POSITIVE_INFINITY} turns it off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder clipGradient(double v) { clipGradient = v; return this; }
 
-        /** Whose operation order and precision the step follows ({@link Arithmetic}). */
+        /**
+         * Whose operation order and precision the step follows ({@link Arithmetic}).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
         /**

@@ -30,6 +30,14 @@ import org.rmsprop4j.transform.Trace;
  * default to 0.01. The course the seed article comes from writes momentum as {@code v ← γ·v + η·g; θ ← θ − v},
  * which equals this form while η is constant. Its Nesterov form evaluates the gradient at a
  * look-ahead point; PyTorch's form (this one) keeps the look-ahead point as the parameter.
+ *
+ * @param learningRate η, finite and {@code >= 0}
+ * @param momentum     β, finite and {@code >= 0}; 0 keeps no buffer
+ * @param dampening    τ, in {@code [0, 1]}
+ * @param nesterov     Nesterov momentum; needs β {@code > 0} and τ = 0
+ * @param weightDecay  λ, L2 added to the gradient, finite and {@code >= 0}
+ * @param maximize     ascend instead of descend
+ * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
  */
 public record SgdConfig(double learningRate, double momentum, double dampening, boolean nesterov,
                         double weightDecay, boolean maximize, Arithmetic arithmetic) implements OptimizerSpec {
@@ -40,6 +48,13 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
     /**
      * Validates the configuration.
      *
+     * @param learningRate η, finite and {@code >= 0}
+     * @param momentum     β, finite and {@code >= 0}; 0 keeps no buffer
+     * @param dampening    τ, in {@code [0, 1]}
+     * @param nesterov     Nesterov momentum; needs β {@code > 0} and τ = 0
+     * @param weightDecay  λ, L2 added to the gradient, finite and {@code >= 0}
+     * @param maximize     ascend instead of descend
+     * @param arithmetic   whose arithmetic the step follows: a PyTorch version or code path
      * @throws IllegalArgumentException naming the value: {@code learningRate}, {@code momentum} or {@code weightDecay} negative
      *         or not finite, {@code dampening} outside {@code [0, 1]}, {@code nesterov} without momentum or with dampening,
      *         or an {@code arithmetic} that is not PyTorch's
@@ -135,19 +150,54 @@ public record SgdConfig(double learningRate, double momentum, double dampening, 
 
         private Builder() {}
 
-        /** η, finite and {@code >= 0}; default 0.01. */
+        /**
+         * η, finite and {@code >= 0}; default 0.01.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
-        /** β, finite and {@code >= 0}; default 0 (no buffer). */
+        /**
+         * β, finite and {@code >= 0}; default 0 (no buffer).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder momentum(double v) { momentum = v; return this; }
-        /** τ, in {@code [0, 1]}: the gradient enters the buffer scaled by {@code 1 − τ}; default 0. */
+        /**
+         * τ, in {@code [0, 1]}: the gradient enters the buffer scaled by {@code 1 − τ}; default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder dampening(double v) { dampening = v; return this; }
-        /** Nesterov momentum, PyTorch's form; needs momentum {@code > 0} and dampening 0; default off. */
+        /**
+         * Nesterov momentum, PyTorch's form; needs momentum {@code > 0} and dampening 0; default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
-        /** λ, L2 added to the gradient, finite and {@code >= 0}; default 0. */
+        /**
+         * λ, L2 added to the gradient, finite and {@code >= 0}; default 0.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
-        /** Ascends instead of descends (PyTorch's {@code maximize}); default off. */
+        /**
+         * Ascends instead of descends (PyTorch's {@code maximize}); default off.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maximize(boolean v) { maximize = v; return this; }
-        /** Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path. */
+        /**
+         * Whose arithmetic the step follows ({@link Arithmetic}): the PyTorch version or code path.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder arithmetic(Arithmetic v) { arithmetic = v; return this; }
 
         /**

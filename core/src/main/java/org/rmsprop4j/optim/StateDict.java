@@ -143,6 +143,7 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         /**
          * Validates the group and copies its hyper-parameters.
          *
+         * @param schedule the schedule's {@link LearningRateSchedule#describe() description}, or {@code null} in format 1
          * @throws IllegalArgumentException for a null name or hyper-parameters, a negative step, or a negative or
          *         non-finite learning rate
          */
@@ -162,6 +163,14 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
     /**
      * Validates the snapshot and copies every array and map.
      *
+     * @param formatVersion  version of this structure and of its file form ({@link StateIO})
+     * @param kind           optimizer family ({@link OptimizerSpec#kind()})
+     * @param dtype          element type of the buffers
+     * @param groups         per group: steps taken, base learning rate, schedule, hyper-parameters (for information)
+     * @param paramLengths   element count of every parameter, in layout order
+     * @param buffers        every state buffer by key
+     * @param quantized      every block-wise 8-bit buffer by key (format 3; empty for float state, see {@link
+     *                       StateQuantization}); a key is never in both maps
      * @throws IllegalArgumentException naming the problem: {@code formatVersion < 1}, a null part, a negative parameter
      *         length, a key in both buffer maps, quantized buffers in a format before 3 or with a dtype other than float32
      */

@@ -49,6 +49,8 @@ public record StateQuantization(int bits, int blockSize) {
     /**
      * Validates the pair.
      *
+     * @param bits      32 (not quantized: the optimizer's dtype) or 8
+     * @param blockSize values per block: 0 when not quantized, else a power of two in 64..65,536
      * @throws IllegalArgumentException if {@code bits} is neither 32 nor 8, if {@code blockSize} is not 0 with 32 bits,
      *         or not a power of two in {@value #MIN_BLOCK_SIZE}..{@value #MAX_BLOCK_SIZE} with 8 bits
      */

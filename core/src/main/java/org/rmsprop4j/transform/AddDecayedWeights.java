@@ -15,6 +15,7 @@ public record AddDecayedWeights(double weightDecay) implements GradientTransform
     /**
      * Validates the parameters.
      *
+     * @param weightDecay λ, finite and {@code >= 0}
      * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
      */
     public AddDecayedWeights {

@@ -17,6 +17,7 @@ public record ApplyIfFinite(GradientTransform inner) implements GradientTransfor
     /**
      * Validates the parameters.
      *
+     * @param inner the transform to protect
      * @throws IllegalArgumentException if {@code inner} is null or an arithmetic profile (which returns parameters, not an update)
      */
     public ApplyIfFinite {

@@ -16,6 +16,7 @@ public record ClipByGlobalNorm(double maxNorm) implements GradientTransform {
     /**
      * Validates the parameters.
      *
+     * @param maxNorm finite and {@code > 0}
      * @throws IllegalArgumentException unless {@code maxNorm} is finite and {@code > 0}
      */
     public ClipByGlobalNorm {

@@ -13,6 +13,7 @@ public record ClipByValue(double limit) implements GradientTransform {
     /**
      * Validates the parameters.
      *
+     * @param limit c, {@code > 0} ({@code +∞} allowed: no clipping)
      * @throws IllegalArgumentException unless {@code limit > 0} (NaN is refused; {@code +∞} is accepted)
      */
     public ClipByValue {

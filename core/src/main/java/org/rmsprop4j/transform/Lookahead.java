@@ -30,6 +30,9 @@ public record Lookahead(int every, double alpha, GradientTransform inner) implem
     /**
      * Validates the parameters.
      *
+     * @param every k, {@code >= 1}
+     * @param alpha α in {@code (0, 1]}
+     * @param inner the fast optimizer
      * @throws IllegalArgumentException if {@code every < 1}, {@code alpha} is outside {@code (0, 1]}, {@code inner} is null, or
      *         {@code inner} is an arithmetic profile (which returns parameters, not an update)
      */

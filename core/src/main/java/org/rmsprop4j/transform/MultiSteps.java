@@ -25,6 +25,8 @@ public record MultiSteps(int every, GradientTransform inner) implements Gradient
     /**
      * Validates the parameters.
      *
+     * @param every k, {@code >= 1}
+     * @param inner the transform to run on the mean
      * @throws IllegalArgumentException if {@code every < 1}, {@code inner} is null, or {@code inner} is an arithmetic profile
      *         (which returns parameters, not an update)
      */

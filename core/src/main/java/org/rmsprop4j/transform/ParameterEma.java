@@ -23,6 +23,7 @@ public record ParameterEma(double decay) implements GradientTransform {
     /**
      * Validates the parameters.
      *
+     * @param decay d in {@code [0, 1)}
      * @throws IllegalArgumentException if {@code decay} is outside {@code [0, 1)}
      */
     public ParameterEma {

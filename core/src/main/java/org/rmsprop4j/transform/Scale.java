@@ -14,6 +14,7 @@ public record Scale(double factor) implements GradientTransform {
     /**
      * Validates the parameters.
      *
+     * @param factor s, finite and non-zero
      * @throws IllegalArgumentException if {@code factor} is 0 or not finite
      */
     public Scale {

@@ -28,6 +28,8 @@ public record ScaleByAdadelta(double rho, double eps) implements GradientTransfo
     /**
      * Validates the parameters.
      *
+     * @param rho ρ in {@code [0, 1]}
+     * @param eps ε, finite and {@code >= 0}
      * @throws IllegalArgumentException if {@code rho} is outside {@code [0, 1]} or {@code eps} is negative or not finite
      */
     public ScaleByAdadelta {

@@ -21,6 +21,8 @@ public record ScaleByAdagrad(double eps, double initialAccumulator) implements G
     /**
      * Validates the parameters.
      *
+     * @param eps                ε, finite and {@code >= 0}
+     * @param initialAccumulator s₀, finite and {@code >= 0}
      * @throws IllegalArgumentException if {@code eps} or {@code initialAccumulator} is negative or not finite
      */
     public ScaleByAdagrad {

@@ -32,6 +32,10 @@ public record ScaleByAdam(double beta1, double beta2, double eps, boolean amsgra
     /**
      * Validates the parameters.
      *
+     * @param beta1   β1 in {@code [0, 1)}
+     * @param beta2   β2 in {@code [0, 1)}
+     * @param eps     ε, finite and {@code >= 0}
+     * @param amsgrad keep the running maximum of v
      * @throws IllegalArgumentException if {@code beta1} or {@code beta2} is outside {@code [0, 1)}, or {@code eps} is negative or not finite
      */
     public ScaleByAdam {

@@ -31,6 +31,11 @@ public record ScaleByRms(double decay, double eps, EpsPlacement epsPlacement, do
     /**
      * Validates the parameters.
      *
+     * @param decay             ρ, in {@code [0, 1)}
+     * @param eps               ε, finite and {@code >= 0}
+     * @param epsPlacement      where ε is added
+     * @param initialMeanSquare ν₀, finite and {@code >= 0}; 0 when biasCorrection is on
+     * @param biasCorrection    divide ν by {@code 1 − ρᵗ}
      * @throws IllegalArgumentException if {@code decay} is outside {@code [0, 1)}, {@code eps} or {@code initialMeanSquare} is negative
      *         or not finite, {@code epsPlacement} is null, or {@code initialMeanSquare} is not 0 with {@code biasCorrection}
      */

@@ -27,6 +27,9 @@ public record Trace(double momentum, double dampening, boolean nesterov) impleme
     /**
      * Validates the parameters.
      *
+     * @param momentum   β, finite and {@code >= 0}
+     * @param dampening  δ, in {@code [0, 1]} (PyTorch SGD's {@code dampening})
+     * @param nesterov   Nesterov's form; requires β {@code > 0}
      * @throws IllegalArgumentException if {@code momentum} is negative or not finite, {@code dampening} is outside {@code [0, 1]}, or
      *         {@code nesterov} is asked for with momentum 0 or with dampening
      */
