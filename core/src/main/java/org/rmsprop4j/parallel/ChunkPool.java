@@ -59,6 +59,9 @@ public final class ChunkPool {
      */
     static final long PAUSE_NS = 2_000;
 
+    /** A worker start later than this after its assignment counts as late in {@link #counters()}. */
+    static final long LATE_NS = 20_000;
+
     private static final int IDLE = 0, ASSIGNED = 1, RUNNING = 2;
 
     private static final ChunkPool SHARED = new ChunkPool();
@@ -72,11 +75,36 @@ public final class ChunkPool {
     // the step in progress (written before the workers' state is set to ASSIGNED, which publishes them)
     private RangeTask task;
     private int off, len, blocks;
+    /** When the workers of the step in progress were assigned (System.nanoTime), for {@link #counters()}. */
+    private volatile long assignedAt;
+    // diagnostics, written by the caller only (plain fields; read racily by counters())
+    private long parallelRuns, withdrawn, callerBlocks;
 
     private ChunkPool() {}
 
     /** The process-wide pool. */
     public static ChunkPool shared() { return SHARED; }
+
+    /**
+     * Diagnostics since the pool was created (read without synchronisation, so only approximate while a
+     * step runs): {@code [0]} steps run on more than one thread, {@code [1]} worker assignments withdrawn
+     * because the worker had not started when the blocks ran out, {@code [2]} blocks run by the callers,
+     * {@code [3]} blocks run by the workers, {@code [4]} worker starts that found no block left, {@code [5]}
+     * worker starts, {@code [6]} their summed delay from assignment to start in ns, {@code [7]} starts
+     * later than {@link #LATE_NS} (a worker that had parked, or lost its core). Differences between two
+     * calls describe the steps between them.
+     */
+    public long[] counters() {
+        long wb = 0, empty = 0, starts = 0, delay = 0, late = 0;
+        for (Worker w : workers) {
+            wb += w.blocksRun;
+            empty += w.emptyStarts;
+            starts += w.starts;
+            delay += w.startDelayNs;
+            late += w.lateStarts;
+        }
+        return new long[] {parallelRuns, withdrawn, callerBlocks, wb, empty, starts, delay, late};
+    }
 
     /**
      * Runs {@code task} over {@code [off, off + len)} with up to {@code parts} threads (the calling
@@ -116,15 +144,20 @@ public final class ChunkPool {
         nextBlock.set(0);
         caller = Thread.currentThread();
         pending.set(nw);
+        parallelRuns++;
+        assignedAt = System.nanoTime();
         for (int i = 0; i < nw; i++) {
             Worker w = ws[i];
             w.state = ASSIGNED; // volatile write publishes the step's fields
             LockSupport.unpark(w);
         }
-        Throwable err = runBlocks();
+        Throwable err = runBlocks(null);
         // withdraw workers that have not started: every block is taken, so they would find nothing to do
         for (int i = 0; i < nw; i++) {
-            if (Worker.STATE.compareAndSet(ws[i], ASSIGNED, IDLE)) pending.decrementAndGet();
+            if (Worker.STATE.compareAndSet(ws[i], ASSIGNED, IDLE)) {
+                pending.decrementAndGet();
+                withdrawn++;
+            }
         }
         awaitWorkers();
         caller = null;
@@ -139,12 +172,17 @@ public final class ChunkPool {
         if (err != null) throw new IllegalStateException(err);
     }
 
-    /** Takes blocks of the step in progress until none is left; the first exception thrown, or null. */
-    private Throwable runBlocks() {
+    /**
+     * Takes blocks of the step in progress until none is left; the first exception thrown, or null.
+     * {@code w} is the worker running it (its counters), or null for the caller.
+     */
+    private Throwable runBlocks(Worker w) {
         RangeTask t = task;
         int o = off, l = len, n = blocks;
         Throwable first = null;
+        int taken = 0;
         for (int b; (b = nextBlock.getAndIncrement()) < n; ) {
+            taken++;
             int lo = boundary(o, l, n, b), hi = boundary(o, l, n, b + 1);
             if (hi <= lo) continue;
             try {
@@ -152,6 +190,12 @@ public final class ChunkPool {
             } catch (Throwable e) {
                 if (first == null) first = e; // the other blocks still run, as documented
             }
+        }
+        if (w == null) {
+            callerBlocks += taken;
+        } else {
+            w.blocksRun += taken;
+            if (taken == 0) w.emptyStarts++;
         }
         return first;
     }
@@ -219,6 +263,8 @@ public final class ChunkPool {
         /** IDLE, ASSIGNED (by the caller) or RUNNING (taken by this worker); ASSIGNED → RUNNING and ASSIGNED → IDLE race by CAS. */
         volatile int state;
         volatile Throwable error;
+        // diagnostics, written by this worker only (see counters())
+        long blocksRun, emptyStarts, starts, startDelayNs, lateStarts;
 
         Worker(ChunkPool pool, int index) {
             super("rmsprop4j-chunk-" + index);
@@ -245,7 +291,11 @@ public final class ChunkPool {
                     }
                     continue;
                 }
-                Throwable e = pool.runBlocks();
+                long delay = System.nanoTime() - pool.assignedAt;
+                starts++;
+                startDelayNs += delay;
+                if (delay > LATE_NS) lateStarts++;
+                Throwable e = pool.runBlocks(this);
                 if (e != null) error = e;
                 state = IDLE;
                 idleSince = System.nanoTime();
