@@ -44,6 +44,15 @@ public final class ChunkPool {
     /** Chunk boundaries are multiples of this many elements (64 bytes of float32). */
     public static final int ALIGN = 16;
 
+    /** Block plans: {@link #GUIDED} (the default) or {@link #EVEN}; see {@link #useSchedule}. */
+    public static final int GUIDED = 0, EVEN = 1;
+
+    /**
+     * Room for the block edges of a step on {@code parts} threads: the {@link #GUIDED} plan needs at most
+     * about {@code 2·parts·ln(2^31 / (2·parts·MIN_BLOCK)) + 2·parts + 1} edges, under {@code 32·parts + 16}.
+     */
+    static int edgeCapacity(int parts) { return 32 * parts + 16; }
+
     /** Blocks per participating thread when the range is long enough (see {@link #blockCount}). */
     static final int BLOCKS_PER_THREAD = 4;
 
@@ -74,7 +83,10 @@ public final class ChunkPool {
     private volatile Worker[] workers = new Worker[0];
     // the step in progress (written before the workers' state is set to ASSIGNED, which publishes them)
     private RangeTask task;
-    private int off, len, blocks;
+    private int blocks;
+    /** Block k of the step in progress is [edges[k], edges[k + 1]) (grown with the thread count, like the workers). */
+    private int[] edges = new int[0];
+    private volatile int schedule = GUIDED;
     /** When the workers of the step in progress were assigned (System.nanoTime), for {@link #counters()}. */
     private volatile long assignedAt;
     // diagnostics, written by the caller only (plain fields; read racily by counters())
@@ -84,6 +96,19 @@ public final class ChunkPool {
 
     /** The process-wide pool. */
     public static ChunkPool shared() { return SHARED; }
+
+    /**
+     * Chooses how a step is cut into blocks, for A/B benchmarks ({@code ThreadsAB}); results are the same
+     * bits either way. {@link #GUIDED}: blocks shrink as the range is used up (each a quarter of what is
+     * left on 2 threads, {@code 1 / (2·threads)} in general, none shorter than {@link #MIN_BLOCK}), so the
+     * threads finish within one short block of each other. {@link #EVEN}: {@link #BLOCKS_PER_THREAD} equal
+     * blocks per thread (the pool before 2026-11-27 evening), where one thread can wait for up to one long
+     * block at the end of every step.
+     */
+    public void useSchedule(int schedule) {
+        if (schedule != GUIDED && schedule != EVEN) throw new IllegalArgumentException("schedule must be GUIDED (0) or EVEN (1), got " + schedule);
+        this.schedule = schedule;
+    }
 
     /**
      * Diagnostics since the pool was created (read without synchronisation, so only approximate while a
@@ -129,6 +154,7 @@ public final class ChunkPool {
      * {@code parts}.
      */
     static int blockCount(int len, int parts) {
+        // (the EVEN plan)
         long byLength = len / MIN_BLOCK;
         long want = (long) parts * BLOCKS_PER_THREAD;
         return (int) Math.max(parts, Math.min(want, byLength));
@@ -138,9 +164,8 @@ public final class ChunkPool {
         Worker[] ws = ensureWorkers(parts - 1);
         int nw = parts - 1;
         this.task = task;
-        this.off = off;
-        this.len = len;
-        this.blocks = blockCount(len, parts);
+        if (edges.length < edgeCapacity(parts)) edges = new int[edgeCapacity(parts)];
+        this.blocks = plan(schedule, off, len, parts, edges);
         nextBlock.set(0);
         caller = Thread.currentThread();
         pending.set(nw);
@@ -178,12 +203,13 @@ public final class ChunkPool {
      */
     private Throwable runBlocks(Worker w) {
         RangeTask t = task;
-        int o = off, l = len, n = blocks;
+        int[] ed = edges;
+        int n = blocks;
         Throwable first = null;
         int taken = 0;
         for (int b; (b = nextBlock.getAndIncrement()) < n; ) {
             taken++;
-            int lo = boundary(o, l, n, b), hi = boundary(o, l, n, b + 1);
+            int lo = ed[b], hi = ed[b + 1];
             if (hi <= lo) continue;
             try {
                 t.run(lo, hi - lo);
@@ -198,6 +224,34 @@ public final class ChunkPool {
             if (taken == 0) w.emptyStarts++;
         }
         return first;
+    }
+
+    /**
+     * Writes the edges of the blocks of {@code [off, off + len)} for {@code parts} threads into
+     * {@code edges[0..n]} and returns {@code n}, the number of blocks. Inner edges are multiples of
+     * {@link #ALIGN}; blocks are never empty unless the range is.
+     */
+    static int plan(int schedule, int off, int len, int parts, int[] edges) {
+        if (schedule == EVEN) {
+            int n = Math.min(blockCount(len, parts), edges.length - 1);
+            for (int k = 0; k <= n; k++) edges[k] = boundary(off, len, n, k);
+            return n;
+        }
+        long end = (long) off + len;
+        int minBlock = Math.max(ALIGN, Math.min(MIN_BLOCK, len / parts));
+        int n = 0;
+        long pos = off;
+        edges[0] = off;
+        while (pos < end) {
+            long rest = end - pos;
+            long size = Math.max(minBlock, rest / (2L * parts));
+            long next = (pos + size + ALIGN / 2) / ALIGN * ALIGN; // nearest edge; size >= ALIGN, so next > pos
+            // the last block: nothing left worth a block of its own (or, never with edgeCapacity, no room for more edges)
+            if (end - next < minBlock / 2 || n == edges.length - 2) next = end;
+            edges[++n] = (int) next;
+            pos = next;
+        }
+        return n;
     }
 
     /** Start of chunk {@code k} (0 ≤ k ≤ parts), a multiple of ALIGN except for the two ends. */
