@@ -87,6 +87,9 @@ public final class ChunkPool {
     /** Block k of the step in progress is [edges[k], edges[k + 1]) (grown with the thread count, like the workers). */
     private int[] edges = new int[0];
     private volatile int schedule = GUIDED;
+    /** Shortest block of the GUIDED plan, and how long an idle worker spins before parking (see {@link #tune}). */
+    private volatile int guidedMinBlock = MIN_BLOCK;
+    private volatile long workerSpinNs = SPIN_NS;
     /** When the workers of the step in progress were assigned (System.nanoTime), for {@link #counters()}. */
     private volatile long assignedAt;
     // diagnostics, written by the caller only (plain fields; read racily by counters())
@@ -108,6 +111,20 @@ public final class ChunkPool {
     public void useSchedule(int schedule) {
         if (schedule != GUIDED && schedule != EVEN) throw new IllegalArgumentException("schedule must be GUIDED (0) or EVEN (1), got " + schedule);
         this.schedule = schedule;
+    }
+
+    /**
+     * Sets the shortest block of the {@link #GUIDED} plan (default {@link #MIN_BLOCK}) and how long an
+     * idle worker spins before it parks (default {@link #SPIN_NS}), for A/B benchmarks; results are the
+     * same bits whatever the values.
+     */
+    public void tune(int guidedMinBlock, long workerSpinNs) {
+        if (guidedMinBlock < ALIGN) throw new IllegalArgumentException("guidedMinBlock must be >= " + ALIGN + ", got " + guidedMinBlock);
+        if (workerSpinNs < 0 || workerSpinNs > 1_000_000_000L) {
+            throw new IllegalArgumentException("workerSpinNs must be in 0..1e9, got " + workerSpinNs);
+        }
+        this.guidedMinBlock = guidedMinBlock;
+        this.workerSpinNs = workerSpinNs;
     }
 
     /**
@@ -165,7 +182,7 @@ public final class ChunkPool {
         int nw = parts - 1;
         this.task = task;
         if (edges.length < edgeCapacity(parts)) edges = new int[edgeCapacity(parts)];
-        this.blocks = plan(schedule, off, len, parts, edges);
+        this.blocks = plan(schedule, off, len, parts, guidedMinBlock, edges);
         nextBlock.set(0);
         caller = Thread.currentThread();
         pending.set(nw);
@@ -232,13 +249,18 @@ public final class ChunkPool {
      * {@link #ALIGN}; blocks are never empty unless the range is.
      */
     static int plan(int schedule, int off, int len, int parts, int[] edges) {
+        return plan(schedule, off, len, parts, MIN_BLOCK, edges);
+    }
+
+    /** {@link #plan(int, int, int, int, int[])} with {@code minGuided} as the shortest GUIDED block. */
+    static int plan(int schedule, int off, int len, int parts, int minGuided, int[] edges) {
         if (schedule == EVEN) {
             int n = Math.min(blockCount(len, parts), edges.length - 1);
             for (int k = 0; k <= n; k++) edges[k] = boundary(off, len, n, k);
             return n;
         }
         long end = (long) off + len;
-        int minBlock = Math.max(ALIGN, Math.min(MIN_BLOCK, len / parts));
+        int minBlock = Math.max(ALIGN, Math.min(minGuided, len / parts));
         int n = 0;
         long pos = off;
         edges[0] = off;
@@ -331,7 +353,7 @@ public final class ChunkPool {
             for (;;) {
                 if (state != ASSIGNED || !STATE.compareAndSet(this, ASSIGNED, RUNNING)) {
                     long idleNs = System.nanoTime() - idleSince;
-                    if (idleNs < SPIN_NS) {
+                    if (idleNs < pool.workerSpinNs) {
                         // pause, never yield: a worker waiting for work has nobody of ours to hand its core to,
                         // and a yield can give the core to a background process for a whole time slice, so
                         // that the worker misses the next step (measured: it then ran 1-20% of the blocks)
