@@ -20,7 +20,7 @@ import org.rmsprop4j.parallel.ChunkPool;
  * {@code opt-pg} (state first); schedules = a comma-separated list of the pool's block plans to
  * time on K threads in every round, {@code guided} (the default) and {@code even} (the plan before
  * 2026-11-27 evening), each optionally {@code /MINBLOCK/SPINUS} (the guided plan's shortest block and the
- * idle worker's spin in µs; defaults 65536 and 50). Prints each round with the pool's worker statistics, then the medians.
+ * idle worker's spin in µs; defaults 16384 and 200; {@code guided/65536/50} is the first guided plan). Prints each round with the pool's worker statistics, then the medians.
  */
 public final class ThreadsAB {
 
@@ -43,8 +43,8 @@ public final class ThreadsAB {
                 case "even" -> ChunkPool.EVEN;
                 default -> throw new IllegalArgumentException("schedules must be guided or even (optionally /MINBLOCK/SPINUS), got '" + schedules[i] + "'");
             };
-            minBlocks[i] = f.length > 1 ? Integer.parseInt(f[1]) : 1 << 16;
-            spins[i] = f.length > 2 ? Long.parseLong(f[2]) * 1000 : 50_000;
+            minBlocks[i] = f.length > 1 ? Integer.parseInt(f[1]) : 1 << 14;
+            spins[i] = f.length > 2 ? Long.parseLong(f[2]) * 1000 : 200_000;
         }
         RmsPropConfig c = RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
         float[] p = null, g = null;
@@ -81,7 +81,7 @@ public final class ThreadsAB {
                         (c1[6] - c0[6]) / 1e3 / Math.max(1, starts)));
             }
             pool.useSchedule(ChunkPool.GUIDED);
-            pool.tune(1 << 16, 50_000);
+            pool.tune(1 << 14, 200_000);
             double cc = cBin == null ? Double.NaN : runC(cBin, n, k, ms) / n;
             row[1 + plans.length] = cc;
             rows.add(row);

@@ -13,11 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a {@code ForkJoinPool}: a fork-join round trip measured ~20 µs here, as long as a
  * whole in-cache step of ~1.5e5 float32 elements. Here a step hands each worker the task through
  * a volatile field and wakes it with {@code unpark}; a worker that has just finished or been woken
- * spins for a short time ({@link #SPIN_NS}) before parking, so back-to-back steps do not pay the wake-up.
+ * spins for a short time ({@link #WORKER_SPIN_NS}) before parking, so back-to-back steps do not pay the wake-up.
  *
- * <p>Blocks, not fixed halves: the range is cut into {@link #blockCount} blocks (a few per thread,
- * none shorter than {@link #MIN_BLOCK} elements unless there are only as many blocks as threads),
- * and every participating thread takes the next block from a shared counter until none is left. On a
+ * <p>Blocks, not fixed halves: the range is cut into blocks that shrink as the range is used up
+ * ({@link #plan}: a quarter of what is left on 2 threads, down to {@link #GUIDED_MIN_BLOCK} elements),
+ * and every participating thread takes the next block from a shared counter until none is left, so
+ * the threads end within one short block of each other and the worker is still spinning when a
+ * back-to-back step starts (with equal blocks it waited up to a long block, parked, and started the
+ * next step a wake-up late: measured in 46–100% of steps at 1e7–1e8 elements). On a
  * machine whose cores are shared with other processes one thread is often slowed or descheduled for
  * a while; with fixed halves the step then waits for the slow half, with blocks the other thread
  * takes over the rest. A worker that has not started by the time the caller has run out of blocks
@@ -49,17 +52,32 @@ public final class ChunkPool {
 
     /**
      * Room for the block edges of a step on {@code parts} threads: the {@link #GUIDED} plan needs at most
-     * about {@code 2·parts·ln(2^31 / (2·parts·MIN_BLOCK)) + 2·parts + 1} edges, under {@code 32·parts + 16}.
+     * about {@code 2·parts·ln(2^31 / (2·parts·GUIDED_MIN_BLOCK)) + 2·parts + 1} edges (with the shortest
+     * block {@code tune} allows, 16, about {@code 2·parts·(ln(2^31/parts) − 3.5) + 2·parts}); {@code 48·parts + 64}
+     * covers every case, and the plan stops cutting if it would not.
      */
-    static int edgeCapacity(int parts) { return 32 * parts + 16; }
+    static int edgeCapacity(int parts) { return 48 * parts + 64; }
 
     /** Blocks per participating thread when the range is long enough (see {@link #blockCount}). */
     static final int BLOCKS_PER_THREAD = 4;
 
-    /** Shortest block, in elements, when there are more blocks than threads. */
+    /** Shortest block, in elements, of the EVEN plan when there are more blocks than threads. */
     static final int MIN_BLOCK = 1 << 16;
 
-    /** How long an idle worker (or the waiting caller) spins before parking, in nanoseconds. */
+    /**
+     * Shortest block of the GUIDED plan (64 KiB of floats, 10–30 µs of a step): the threads end within
+     * about this much of each other, well inside {@link #WORKER_SPIN_NS}.
+     */
+    static final int GUIDED_MIN_BLOCK = 1 << 14;
+
+    /**
+     * How long an idle worker spins before parking, in nanoseconds. Longer than the caller's wait: a
+     * worker that parks between back-to-back steps starts the next one a wake-up late (measured here:
+     * 0.1–1 ms under load), and a worker that finished its last block waits for the caller's last one.
+     */
+    static final long WORKER_SPIN_NS = 200_000;
+
+    /** How long the waiting caller spins (pause, then yield) before parking, in nanoseconds. */
     static final long SPIN_NS = 50_000;
 
     /**
@@ -88,8 +106,8 @@ public final class ChunkPool {
     private int[] edges = new int[0];
     private volatile int schedule = GUIDED;
     /** Shortest block of the GUIDED plan, and how long an idle worker spins before parking (see {@link #tune}). */
-    private volatile int guidedMinBlock = MIN_BLOCK;
-    private volatile long workerSpinNs = SPIN_NS;
+    private volatile int guidedMinBlock = GUIDED_MIN_BLOCK;
+    private volatile long workerSpinNs = WORKER_SPIN_NS;
     /** When the workers of the step in progress were assigned (System.nanoTime), for {@link #counters()}. */
     private volatile long assignedAt;
     // diagnostics, written by the caller only (plain fields; read racily by counters())
@@ -103,7 +121,7 @@ public final class ChunkPool {
     /**
      * Chooses how a step is cut into blocks, for A/B benchmarks ({@code ThreadsAB}); results are the same
      * bits either way. {@link #GUIDED}: blocks shrink as the range is used up (each a quarter of what is
-     * left on 2 threads, {@code 1 / (2·threads)} in general, none shorter than {@link #MIN_BLOCK}), so the
+     * left on 2 threads, {@code 1 / (2·threads)} in general, none shorter than {@link #GUIDED_MIN_BLOCK}), so the
      * threads finish within one short block of each other. {@link #EVEN}: {@link #BLOCKS_PER_THREAD} equal
      * blocks per thread (the pool before 2026-11-27 evening), where one thread can wait for up to one long
      * block at the end of every step.
@@ -114,8 +132,8 @@ public final class ChunkPool {
     }
 
     /**
-     * Sets the shortest block of the {@link #GUIDED} plan (default {@link #MIN_BLOCK}) and how long an
-     * idle worker spins before it parks (default {@link #SPIN_NS}), for A/B benchmarks; results are the
+     * Sets the shortest block of the {@link #GUIDED} plan (default {@link #GUIDED_MIN_BLOCK}) and how long an
+     * idle worker spins before it parks (default {@link #WORKER_SPIN_NS}), for A/B benchmarks; results are the
      * same bits whatever the values.
      */
     public void tune(int guidedMinBlock, long workerSpinNs) {
@@ -249,7 +267,7 @@ public final class ChunkPool {
      * {@link #ALIGN}; blocks are never empty unless the range is.
      */
     static int plan(int schedule, int off, int len, int parts, int[] edges) {
-        return plan(schedule, off, len, parts, MIN_BLOCK, edges);
+        return plan(schedule, off, len, parts, GUIDED_MIN_BLOCK, edges);
     }
 
     /** {@link #plan(int, int, int, int, int[])} with {@code minGuided} as the shortest GUIDED block. */
