@@ -84,18 +84,18 @@ class ChunkPoolTest {
                 if (k < n) assertThat(edges[k] % ChunkPool.ALIGN).isZero();
             }
             if (len >= 1_000_000) {
-                // the threads end within one short block of each other: the last block is about MIN_BLOCK, the first
-                // about a quarter of the range on 2 threads; and there are few blocks (a shared counter update each)
-                assertThat(edges[n] - edges[n - 1]).isLessThanOrEqualTo(ChunkPool.MIN_BLOCK * 3 / 2);
+                // the threads end within one short block of each other: the last block is about GUIDED_MIN_BLOCK, the
+                // first about a quarter of the range on 2 threads; and there are few blocks (a shared counter update each)
+                assertThat(edges[n] - edges[n - 1]).isLessThanOrEqualTo(ChunkPool.GUIDED_MIN_BLOCK * 3 / 2);
                 assertThat((long) edges[1] - edges[0]).isGreaterThanOrEqualTo(len / (2L * parts) - ChunkPool.ALIGN);
                 if (parts == 2) assertThat(n).isLessThan(60);
             }
         }
-        // a short range is cut into equal parts, not into one minimum block and a short rest
+        // a range shorter than a minimum block per thread is cut into equal parts, not into one minimum block and a short rest
         int[] edges = new int[ChunkPool.edgeCapacity(2)];
-        int n = ChunkPool.plan(ChunkPool.GUIDED, 0, 100_000, 2, edges);
+        int n = ChunkPool.plan(ChunkPool.GUIDED, 0, 20_000, 2, edges);
         assertThat(n).isEqualTo(2);
-        assertThat(edges[1]).isEqualTo(50_000);
+        assertThat(edges[1]).isEqualTo(10_000);
     }
 
     @Test
