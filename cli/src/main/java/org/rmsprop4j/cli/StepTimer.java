@@ -160,14 +160,19 @@ final class StepTimer {
      */
     static Interleaved interleave(Runnable ours, Side base, int rounds, long roundMs, long warmupMs) throws java.io.IOException {
         int batch = warmUp(ours, warmupMs);
+        return interleave(ms -> Round.of(sample(ours, batch, ms)), base, rounds, roundMs);
+    }
+
+    /** {@code rounds} alternating rounds of two warm sides, ours first in even rounds (see {@link Interleaved}). */
+    static Interleaved interleave(Side ours, Side base, int rounds, long roundMs) throws java.io.IOException {
         Round[] o = new Round[rounds], b = new Round[rounds];
         for (int r = 0; r < rounds; r++) {
             if (r % 2 == 0) {
-                o[r] = Round.of(sample(ours, batch, roundMs));
+                o[r] = ours.round(roundMs);
                 b[r] = base.round(roundMs);
             } else {
                 b[r] = base.round(roundMs);
-                o[r] = Round.of(sample(ours, batch, roundMs));
+                o[r] = ours.round(roundMs);
             }
         }
         return new Interleaved(o, b);
