@@ -19,8 +19,8 @@ import org.rmsprop4j.parallel.ChunkPool;
  * (parameters and gradients allocated before the optimizer's state, as {@code bench} does) or
  * {@code opt-pg} (state first); schedules = a comma-separated list of the pool's block plans to
  * time on K threads in every round, {@code guided} (the default) and {@code even} (the plan before
- * 2026-11-27 evening), each optionally {@code /MINBLOCK/SPINUS} (the guided plan's shortest block and the
- * idle worker's spin in µs; defaults 16384 and 200; {@code guided/65536/50} is the first guided plan). Prints each round with the pool's worker statistics, then the medians.
+ * 2026-11-27 evening), each optionally {@code /MINBLOCK/SPINUS[/PAUSEUS]} (the guided plan's shortest block, the
+ * idle worker's spin in µs and the waiting caller's pause before it yields in µs; defaults 16384, 200 and 2; {@code guided/65536/50} is the first guided plan). Prints each round with the pool's worker statistics, then the medians.
  */
 public final class ThreadsAB {
 
@@ -35,7 +35,7 @@ public final class ThreadsAB {
         String order = args.length > 5 ? args[5] : "pg-opt";
         String[] schedules = (args.length > 6 ? args[6] : "guided").split(",");
         int[] plans = new int[schedules.length], minBlocks = new int[schedules.length];
-        long[] spins = new long[schedules.length];
+        long[] spins = new long[schedules.length], pauses = new long[schedules.length];
         for (int i = 0; i < plans.length; i++) {
             String[] f = schedules[i].split("/");
             plans[i] = switch (f[0]) {
@@ -45,6 +45,7 @@ public final class ThreadsAB {
             };
             minBlocks[i] = f.length > 1 ? Integer.parseInt(f[1]) : 1 << 14;
             spins[i] = f.length > 2 ? Long.parseLong(f[2]) * 1000 : 200_000;
+            pauses[i] = f.length > 3 ? Long.parseLong(f[3]) * 1000 : 2_000;
         }
         RmsPropConfig c = RmsPropConfig.builder().learningRate(0.01).decay(0.99).eps(1e-8).build();
         float[] p = null, g = null;
@@ -71,7 +72,7 @@ public final class ThreadsAB {
                 // alternate the order of the schedules from round to round
                 int j = r % 2 == 0 ? i : plans.length - 1 - i;
                 pool.useSchedule(plans[j]);
-                pool.tune(minBlocks[j], spins[j]);
+                pool.tune(minBlocks[j], spins[j], pauses[j]);
                 long[] c0 = pool.counters();
                 row[1 + j] = SeedNeuronAB.measure(sk, ms) / n;
                 long[] c1 = pool.counters();
@@ -81,7 +82,7 @@ public final class ThreadsAB {
                         (c1[6] - c0[6]) / 1e3 / Math.max(1, starts)));
             }
             pool.useSchedule(ChunkPool.GUIDED);
-            pool.tune(1 << 14, 200_000);
+            pool.tune(1 << 14, 200_000, 2_000);
             double cc = cBin == null ? Double.NaN : runC(cBin, n, k, ms) / n;
             row[1 + plans.length] = cc;
             rows.add(row);

@@ -108,6 +108,7 @@ public final class ChunkPool {
     /** Shortest block of the GUIDED plan, and how long an idle worker spins before parking (see {@link #tune}). */
     private volatile int guidedMinBlock = GUIDED_MIN_BLOCK;
     private volatile long workerSpinNs = WORKER_SPIN_NS;
+    private volatile long callerPauseNs = PAUSE_NS;
     /** When the workers of the step in progress were assigned (System.nanoTime), for {@link #counters()}. */
     private volatile long assignedAt;
     // diagnostics, written by the caller only (plain fields; read racily by counters())
@@ -137,12 +138,19 @@ public final class ChunkPool {
      * same bits whatever the values.
      */
     public void tune(int guidedMinBlock, long workerSpinNs) {
+        tune(guidedMinBlock, workerSpinNs, PAUSE_NS);
+    }
+
+    /** {@link #tune(int, long)}, and how long the waiting caller pauses before it starts yielding (default {@link #PAUSE_NS}). */
+    public void tune(int guidedMinBlock, long workerSpinNs, long callerPauseNs) {
+        if (callerPauseNs < 0 || callerPauseNs > SPIN_NS) throw new IllegalArgumentException("callerPauseNs must be in 0.." + SPIN_NS + ", got " + callerPauseNs);
         if (guidedMinBlock < ALIGN) throw new IllegalArgumentException("guidedMinBlock must be >= " + ALIGN + ", got " + guidedMinBlock);
         if (workerSpinNs < 0 || workerSpinNs > 1_000_000_000L) {
             throw new IllegalArgumentException("workerSpinNs must be in 0..1e9, got " + workerSpinNs);
         }
         this.guidedMinBlock = guidedMinBlock;
         this.workerSpinNs = workerSpinNs;
+        this.callerPauseNs = callerPauseNs;
     }
 
     /**
@@ -308,7 +316,7 @@ public final class ChunkPool {
         while (pending.get() != 0) {
             long now = System.nanoTime();
             if (deadline == 0) deadline = now + SPIN_NS;
-            idle(now - (deadline - SPIN_NS));
+            idle(now - (deadline - SPIN_NS), callerPauseNs);
             if (now >= deadline) LockSupport.parkNanos(this, 1_000_000L);
         }
     }
@@ -318,8 +326,8 @@ public final class ChunkPool {
      * {@code Thread.yield()}, so that on a machine with more runnable threads than cores a waiting
      * thread hands its core to the thread it waits for instead of spinning against it.
      */
-    private static void idle(long waitedNs) {
-        if (waitedNs < PAUSE_NS) Thread.onSpinWait();
+    private static void idle(long waitedNs, long pauseNs) {
+        if (waitedNs < pauseNs) Thread.onSpinWait();
         else Thread.yield();
     }
 
