@@ -19,7 +19,7 @@ import org.rmsprop4j.parallel.ChunkPool;
  * (parameters and gradients allocated before the optimizer's state, as {@code bench} does) or
  * {@code opt-pg} (state first); schedules = a comma-separated list of the pool's block plans to
  * time on K threads in every round, {@code guided} (the default) and {@code even} (the plan before
- * 2026-11-27 evening), each optionally {@code /MINBLOCK/SPINUS[/PAUSEUS]} (the guided plan's shortest block, the
+ * 2026-11-27 evening) and {@code halves} (one block per thread, as OpenMP's static schedule), each optionally {@code /MINBLOCK/SPINUS[/PAUSEUS]} (the guided plan's shortest block, the
  * idle worker's spin in µs and the waiting caller's pause before it yields in µs; defaults 16384, 200 and 2; {@code guided/65536/50} is the first guided plan). Prints each round with the pool's worker statistics, then the medians.
  */
 public final class ThreadsAB {
@@ -41,7 +41,8 @@ public final class ThreadsAB {
             plans[i] = switch (f[0]) {
                 case "guided" -> ChunkPool.GUIDED;
                 case "even" -> ChunkPool.EVEN;
-                default -> throw new IllegalArgumentException("schedules must be guided or even (optionally /MINBLOCK/SPINUS), got '" + schedules[i] + "'");
+                case "halves" -> ChunkPool.HALVES;
+                default -> throw new IllegalArgumentException("schedules must be guided, even or halves (optionally /MINBLOCK/SPINUS), got '" + schedules[i] + "'");
             };
             minBlocks[i] = f.length > 1 ? Integer.parseInt(f[1]) : 1 << 14;
             spins[i] = f.length > 2 ? Long.parseLong(f[2]) * 1000 : 200_000;

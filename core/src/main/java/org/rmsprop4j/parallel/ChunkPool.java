@@ -47,8 +47,8 @@ public final class ChunkPool {
     /** Chunk boundaries are multiples of this many elements (64 bytes of float32). */
     public static final int ALIGN = 16;
 
-    /** Block plans: {@link #GUIDED} (the default) or {@link #EVEN}; see {@link #useSchedule}. */
-    public static final int GUIDED = 0, EVEN = 1;
+    /** Block plans: {@link #GUIDED} (the default), {@link #EVEN} or {@link #HALVES}; see {@link #useSchedule}. */
+    public static final int GUIDED = 0, EVEN = 1, HALVES = 2;
 
     /**
      * Room for the block edges of a step on {@code parts} threads: the {@link #GUIDED} plan needs at most
@@ -125,10 +125,13 @@ public final class ChunkPool {
      * left on 2 threads, {@code 1 / (2·threads)} in general, none shorter than {@link #GUIDED_MIN_BLOCK}), so the
      * threads finish within one short block of each other. {@link #EVEN}: {@link #BLOCKS_PER_THREAD} equal
      * blocks per thread (the pool before 2026-11-27 evening), where one thread can wait for up to one long
-     * block at the end of every step.
+     * block at the end of every step. {@link #HALVES}: one block per thread, as OpenMP's static schedule
+     * when every thread starts on time (a late worker's block is still taken by the caller).
      */
     public void useSchedule(int schedule) {
-        if (schedule != GUIDED && schedule != EVEN) throw new IllegalArgumentException("schedule must be GUIDED (0) or EVEN (1), got " + schedule);
+        if (schedule < GUIDED || schedule > HALVES) {
+            throw new IllegalArgumentException("schedule must be GUIDED (0), EVEN (1) or HALVES (2), got " + schedule);
+        }
         this.schedule = schedule;
     }
 
@@ -280,8 +283,8 @@ public final class ChunkPool {
 
     /** {@link #plan(int, int, int, int, int[])} with {@code minGuided} as the shortest GUIDED block. */
     static int plan(int schedule, int off, int len, int parts, int minGuided, int[] edges) {
-        if (schedule == EVEN) {
-            int n = Math.min(blockCount(len, parts), edges.length - 1);
+        if (schedule == EVEN || schedule == HALVES) {
+            int n = Math.min(schedule == EVEN ? blockCount(len, parts) : parts, edges.length - 1);
             for (int k = 0; k <= n; k++) edges[k] = boundary(off, len, n, k);
             return n;
         }

@@ -104,6 +104,8 @@ class ChunkPoolTest {
         int n = ChunkPool.plan(ChunkPool.EVEN, 0, 10_000_000, 2, edges);
         assertThat(n).isEqualTo(2 * ChunkPool.BLOCKS_PER_THREAD);
         for (int k = 0; k <= n; k++) assertThat(edges[k]).isEqualTo(ChunkPool.boundary(0, 10_000_000, n, k));
+        assertThat(ChunkPool.plan(ChunkPool.HALVES, 0, 10_000_000, 2, edges)).isEqualTo(2);
+        assertThat(edges[1]).isEqualTo(5_000_000);
         assertThatThrownBy(() -> ChunkPool.shared().useSchedule(7)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("schedule").hasMessageContaining("7");
     }
