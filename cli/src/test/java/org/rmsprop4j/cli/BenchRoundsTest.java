@@ -49,7 +49,7 @@ class BenchRoundsTest {
     void interleavedRowsCarryEveryRoundAndTheMediansOfRounds() throws Exception {
         Assumptions.assumeTrue(gccRuns(), "gcc is not installed");
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--no-torch", "--rounds", "3",
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--json", "--quick", "--no-torch", "--rounds", "3",
                 "--sizes", "1e5", "--threads", "2", "--min-time-ms", "30");
         assertThat(code).as(err.toString()).isZero();
         JsonNode rows = new ObjectMapper().readTree(out.toString()).get("rows");
