@@ -210,16 +210,23 @@ static inline uint64_t rng_key(uint64_t stream, uint64_t tensor, uint64_t i) {
     return (stream << 62) | (tensor << 40) | i;
 }
 
+/* Alignment of every array, and an extra offset in bytes added to the k-th array allocated
+ * (--align A --stagger S: array k starts S*k bytes past an A-aligned address). The default, 64 and 0,
+ * is what malloc gives large arrays anyway; --align 2097152 --stagger 16 puts every array 16 bytes past
+ * a 2 MiB boundary, as the JVM's G1 places large (humongous) arrays. */
+static size_t g_align = 64, g_stagger = 0, g_count = 0;
+
 static void *alloc_aligned(size_t bytes) {
-    size_t rounded = (bytes + 63) & ~(size_t)63;
-    if (rounded == 0) rounded = 64;
-    void *ptr = aligned_alloc(64, rounded);
+    size_t extra = g_stagger * g_count++;
+    size_t rounded = (bytes + extra + g_align - 1) & ~(g_align - 1);
+    if (rounded == 0) rounded = g_align;
+    char *ptr = aligned_alloc(g_align, rounded);
     if (!ptr) {
         char buf[64];
         snprintf(buf, sizeof buf, "%zu", rounded);
         die("out of memory allocating %s bytes", buf);
     }
-    return ptr;
+    return ptr + extra; /* never freed when extra > 0: the process ends right after */
 }
 
 static void fill_uniform(void *dst, enum dtype dt, uint64_t stream, uint64_t tensor, size_t n) {
@@ -423,7 +430,8 @@ static void usage(void) {
             "                     [--dtype fp32|fp64] [--elements N] [--tensors T] [--threads K]\n"
             "                     [--min-time-ms MS] [--warmup-ms MS]\n"
             "                     [--parallel auto|serial|flat|elements|tensors] [--check-steps S]\n"
-            "                     [--serve 1]   (rounds on demand: one line \"MS\" per round on stdin)\n");
+            "                     [--serve 1]   (rounds on demand: one line \"MS\" per round on stdin)\n"
+            "                     [--align BYTES] [--stagger BYTES]   (array placement; default 64, 0)\n");
 }
 
 int main(int argc, char **argv) {
@@ -464,12 +472,16 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--warmup-ms")) warm_ms = parse_ll(a, val, 0);
         else if (!strcmp(a, "--check-steps")) check_steps = parse_ll(a, val, 0);
         else if (!strcmp(a, "--serve")) serve = parse_ll(a, val, 0);
+        else if (!strcmp(a, "--align")) g_align = (size_t)parse_ll(a, val, 64);
+        else if (!strcmp(a, "--stagger")) g_stagger = (size_t)parse_ll(a, val, 0);
         else {
             usage();
             die("unknown option '%s'", a);
         }
     }
     if (nt >= (1LL << 22)) die("%s", "--tensors must be < 4194304");
+    if (g_align & (g_align - 1)) die("%s", "--align must be a power of two >= 64");
+    if (g_stagger % 16) die("%s", "--stagger must be a multiple of 16");
     if (n >= (1LL << 40)) die("%s", "--elements must be < 2^40");
     if (threads > 1024) die("%s", "--threads must be <= 1024");
 #ifndef _OPENMP
@@ -570,7 +582,7 @@ int main(int argc, char **argv) {
         }
     }
 
-    for (size_t t = 0; t < b.t; t++) {
+    for (size_t t = 0; g_stagger == 0 && t < b.t; t++) { /* staggered arrays are not malloc's pointers */
         free(b.p[t]);
         free(b.g[t]);
         free(b.v[t]);
