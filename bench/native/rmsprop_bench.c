@@ -33,7 +33,7 @@
  * Output: exactly one JSON object on stdout; errors go to stderr with a non-zero exit.
  * See README.md for the measurement method and the bytes-per-element convention.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -215,6 +216,9 @@ static inline uint64_t rng_key(uint64_t stream, uint64_t tensor, uint64_t i) {
  * is what malloc gives large arrays anyway; --align 2097152 --stagger 16 puts every array 16 bytes past
  * a 2 MiB boundary, as the JVM's G1 places large (humongous) arrays. */
 static size_t g_align = 64, g_stagger = 0, g_count = 0;
+/* --thp 1: madvise(MADV_HUGEPAGE) on every array (the kernel's THP "madvise" mode gives huge pages
+ * only to ranges that ask; the JVM asks with -XX:+UseTransparentHugePages). Use with --align 2097152. */
+static int g_thp = 0;
 
 static void *alloc_aligned(size_t bytes) {
     size_t extra = g_stagger * g_count++;
@@ -226,6 +230,9 @@ static void *alloc_aligned(size_t bytes) {
         snprintf(buf, sizeof buf, "%zu", rounded);
         die("out of memory allocating %s bytes", buf);
     }
+#ifdef MADV_HUGEPAGE
+    if (g_thp) madvise(ptr, rounded, MADV_HUGEPAGE);
+#endif
     return ptr + extra; /* never freed when extra > 0: the process ends right after */
 }
 
@@ -431,7 +438,7 @@ static void usage(void) {
             "                     [--min-time-ms MS] [--warmup-ms MS]\n"
             "                     [--parallel auto|serial|flat|elements|tensors] [--check-steps S]\n"
             "                     [--serve 1]   (rounds on demand: one line \"MS\" per round on stdin)\n"
-            "                     [--align BYTES] [--stagger BYTES]   (array placement; default 64, 0)\n");
+            "                     [--align BYTES] [--stagger BYTES] [--thp 1]   (array placement; default 64, 0, no madvise)\n");
 }
 
 int main(int argc, char **argv) {
@@ -474,6 +481,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--serve")) serve = parse_ll(a, val, 0);
         else if (!strcmp(a, "--align")) g_align = (size_t)parse_ll(a, val, 64);
         else if (!strcmp(a, "--stagger")) g_stagger = (size_t)parse_ll(a, val, 0);
+        else if (!strcmp(a, "--thp")) g_thp = (int)parse_ll(a, val, 0);
         else {
             usage();
             die("unknown option '%s'", a);
