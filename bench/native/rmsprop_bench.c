@@ -33,7 +33,7 @@
  * Output: exactly one JSON object on stdout; errors go to stderr with a non-zero exit.
  * See README.md for the measurement method and the bytes-per-element convention.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -210,16 +211,29 @@ static inline uint64_t rng_key(uint64_t stream, uint64_t tensor, uint64_t i) {
     return (stream << 62) | (tensor << 40) | i;
 }
 
+/* Alignment of every array, and an extra offset in bytes added to the k-th array allocated
+ * (--align A --stagger S: array k starts S*k bytes past an A-aligned address). The default, 64 and 0,
+ * is what malloc gives large arrays anyway; --align 2097152 --stagger 16 puts every array 16 bytes past
+ * a 2 MiB boundary, as the JVM's G1 places large (humongous) arrays. */
+static size_t g_align = 64, g_stagger = 0, g_count = 0;
+/* --thp 1: madvise(MADV_HUGEPAGE) on every array (the kernel's THP "madvise" mode gives huge pages
+ * only to ranges that ask; the JVM asks with -XX:+UseTransparentHugePages). Use with --align 2097152. */
+static int g_thp = 0;
+
 static void *alloc_aligned(size_t bytes) {
-    size_t rounded = (bytes + 63) & ~(size_t)63;
-    if (rounded == 0) rounded = 64;
-    void *ptr = aligned_alloc(64, rounded);
+    size_t extra = g_stagger * g_count++;
+    size_t rounded = (bytes + extra + g_align - 1) & ~(g_align - 1);
+    if (rounded == 0) rounded = g_align;
+    char *ptr = aligned_alloc(g_align, rounded);
     if (!ptr) {
         char buf[64];
         snprintf(buf, sizeof buf, "%zu", rounded);
         die("out of memory allocating %s bytes", buf);
     }
-    return ptr;
+#ifdef MADV_HUGEPAGE
+    if (g_thp) madvise(ptr, rounded, MADV_HUGEPAGE);
+#endif
+    return ptr + extra; /* never freed when extra > 0: the process ends right after */
 }
 
 static void fill_uniform(void *dst, enum dtype dt, uint64_t stream, uint64_t tensor, size_t n) {
@@ -318,19 +332,120 @@ static long long parse_ll(const char *name, const char *s, long long min) {
     return (long long)d;
 }
 
+/* The timed samples of one measurement (ns per step of each batch), sorted. */
+typedef struct {
+    double *samples;
+    size_t nsamples;
+    long long batch, steps_total;
+} timing_t;
+
+/* Warm-up: runs until warm_ms elapsed (at least 2 steps) and returns the batch (steps per timed
+ * sample, so that one sample lasts at least TARGET_SAMPLE_NS), from the steps after the first. */
+static long long warm_up(const bench_t *b, long long warm_ms, long long *steps) {
+    double t0 = now_ns(), t1;
+    long long ws = 0;
+    step(b);
+    ws++;
+    double after_first = now_ns();
+    do {
+        step(b);
+        ws++;
+        t1 = now_ns();
+    } while (t1 - t0 < (double)warm_ms * 1e6);
+    *steps = ws;
+    double est = (t1 - after_first) / (double)(ws - 1);
+    if (est <= 0) est = 1;
+    long long batch = (long long)ceil(TARGET_SAMPLE_NS / est);
+    return batch < 1 ? 1 : batch;
+}
+
+/* Timed batches of `batch` steps until min_ms has passed and there are MIN_SAMPLES samples. */
+static timing_t measure(const bench_t *b, long long batch, long long min_ms) {
+    timing_t tm = {NULL, 0, batch, 0};
+    size_t cap = 0;
+    double start = now_ns();
+    for (;;) {
+        double s0 = now_ns();
+        for (long long s = 0; s < batch; s++) step(b);
+        double s1 = now_ns();
+        tm.steps_total += batch;
+        if (tm.nsamples == cap) {
+            cap = cap ? cap * 2 : 1024;
+            tm.samples = realloc(tm.samples, cap * sizeof(double));
+            if (!tm.samples) die("%s", "out of memory (samples)");
+        }
+        tm.samples[tm.nsamples++] = (s1 - s0) / (double)batch;
+        if (s1 - start >= (double)min_ms * 1e6 && tm.nsamples >= MIN_SAMPLES) break;
+    }
+    qsort(tm.samples, tm.nsamples, sizeof(double), cmp_double);
+    return tm;
+}
+
+/* The q-quantile (0..1) of sorted samples, nearest rank. */
+static double quantile(const timing_t *tm, double q) {
+    size_t i = (size_t)(q * (double)(tm->nsamples - 1) + 0.5);
+    return tm->samples[i < tm->nsamples ? i : tm->nsamples - 1];
+}
+
+/* One JSON line on stdout. round >= 0 adds "round" (serve mode). */
+static void print_json(const bench_t *b, const timing_t *tm, enum kernel kern, enum dtype dt, long long n,
+                       long long nt, long long threads, double bytes_per_element, int round) {
+    size_t ns = tm->nsamples;
+    double median = (ns % 2) ? tm->samples[ns / 2] : 0.5 * (tm->samples[ns / 2 - 1] + tm->samples[ns / 2]);
+    double best = tm->samples[0];
+    size_t total = b->n * b->t;
+    double checksum = 0.0;
+    for (size_t t = 0; t < b->t; t++) {
+        if (dt == D_FP32) {
+            const float *p = b->p[t];
+            for (size_t i = 0; i < b->n; i++) checksum += (double)p[i];
+        } else {
+            const double *p = b->p[t];
+            for (size_t i = 0; i < b->n; i++) checksum += p[i];
+        }
+    }
+    char compiler[128];
+#if defined(__clang__)
+    snprintf(compiler, sizeof compiler, "clang %d.%d.%d", __clang_major__, __clang_minor__,
+             __clang_patchlevel__);
+#elif defined(__GNUC__)
+    snprintf(compiler, sizeof compiler, "gcc %d.%d.%d", __GNUC__, __GNUC_MINOR__,
+             __GNUC_PATCHLEVEL__);
+#else
+    snprintf(compiler, sizeof compiler, "unknown");
+#endif
+    char cks[64];
+    if (isfinite(checksum)) snprintf(cks, sizeof cks, "%.17g", checksum);
+    else snprintf(cks, sizeof cks, "null");
+    char rnd[32] = "";
+    if (round >= 0) snprintf(rnd, sizeof rnd, ",\"round\":%d", round);
+    printf("{\"impl\":\"c\",\"compiler\":\"%s\",\"flags\":\"%s\","
+           "\"kernel\":\"%s\",\"dtype\":\"%s\",\"elements\":%lld,\"tensors\":%lld,"
+           "\"threads\":%lld,\"ns_per_step\":%.3f,\"ns_per_element\":%.6g,\"gb_per_s\":%.4f,"
+           "\"samples\":%zu,\"checksum\":%s,\"parallel\":\"%s\",\"batch\":%lld,"
+           "\"steps_total\":%lld,\"min_ns_per_step\":%.3f,\"bytes_per_element\":%.0f,"
+           "\"p10_ns_per_step\":%.3f,\"p90_ns_per_step\":%.3f,\"max_ns_per_step\":%.3f%s}\n",
+           compiler, BENCH_FLAGS, kernel_names[kern], dtype_names[dt], n, nt, threads, median,
+           median / (double)total, bytes_per_element * (double)total / median, ns, cks,
+           par_names[b->par], tm->batch, tm->steps_total, best, bytes_per_element,
+           quantile(tm, 0.1), quantile(tm, 0.9), tm->samples[ns - 1], rnd);
+}
+
 static void usage(void) {
     fprintf(stderr,
             "usage: rmsprop_bench [--kernel plain|centered|momentum|centered-momentum]\n"
             "                     [--dtype fp32|fp64] [--elements N] [--tensors T] [--threads K]\n"
             "                     [--min-time-ms MS] [--warmup-ms MS]\n"
-            "                     [--parallel auto|serial|flat|elements|tensors] [--check-steps S]\n");
+            "                     [--parallel auto|serial|flat|elements|tensors] [--check-steps S]\n"
+            "                     [--serve 1]   (rounds on demand: one line \"MS\" per round on stdin)\n"
+            "                     [--align BYTES] [--stagger BYTES] [--thp 1]   (array placement; default 64, 0, no madvise)\n");
 }
 
 int main(int argc, char **argv) {
     enum kernel kern = K_PLAIN;
     enum dtype dt = D_FP32;
     enum par par = P_AUTO;
-    long long n = 1000000, nt = 1, threads = 1, min_ms = 1000, warm_ms = 200, check_steps = 0;
+    long long n = 1000000, nt = 1, threads = 1, min_ms = 1000, warm_ms = 200, check_steps = 0, serve = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -363,12 +478,18 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--min-time-ms")) min_ms = parse_ll(a, val, 0);
         else if (!strcmp(a, "--warmup-ms")) warm_ms = parse_ll(a, val, 0);
         else if (!strcmp(a, "--check-steps")) check_steps = parse_ll(a, val, 0);
+        else if (!strcmp(a, "--serve")) serve = parse_ll(a, val, 0);
+        else if (!strcmp(a, "--align")) g_align = (size_t)parse_ll(a, val, 64);
+        else if (!strcmp(a, "--stagger")) g_stagger = (size_t)parse_ll(a, val, 0);
+        else if (!strcmp(a, "--thp")) g_thp = (int)parse_ll(a, val, 0);
         else {
             usage();
             die("unknown option '%s'", a);
         }
     }
     if (nt >= (1LL << 22)) die("%s", "--tensors must be < 4194304");
+    if (g_align & (g_align - 1)) die("%s", "--align must be a power of two >= 64");
+    if (g_stagger % 16) die("%s", "--stagger must be a multiple of 16");
     if (n >= (1LL << 40)) die("%s", "--elements must be < 2^40");
     if (threads > 1024) die("%s", "--threads must be <= 1024");
 #ifndef _OPENMP
@@ -435,102 +556,47 @@ int main(int argc, char **argv) {
         }
     }
 
-    double *samples = NULL;
-    size_t nsamples = 0, cap = 0;
-    long long steps_total = 0, batch = 1;
-
     if (check_steps > 0) {
         /* Correctness mode: exactly S steps, timed as one sample. */
         double t0 = now_ns();
         for (long long s = 0; s < check_steps; s++) step(&b);
         double t1 = now_ns();
-        steps_total = check_steps;
-        batch = check_steps;
-        cap = 1;
-        samples = malloc(sizeof(double));
-        samples[nsamples++] = (t1 - t0) / (double)check_steps;
+        double one = (t1 - t0) / (double)check_steps;
+        timing_t tm = {&one, 1, 1, check_steps};
+        print_json(&b, &tm, kern, dt, n, nt, threads, bytes_per_element, -1);
     } else {
-        /* Warm-up: run until warm_ms elapsed (at least 2 steps) and estimate step time. */
-        double t0 = now_ns(), t1;
-        long long ws = 0;
-        step(&b);
-        ws++;
-        double after_first = now_ns();
-        do {
-            step(&b);
-            ws++;
-            t1 = now_ns();
-        } while (t1 - t0 < (double)warm_ms * 1e6);
-        steps_total += ws;
-        /* exclude the first (cold) step from the estimate */
-        double est = (t1 - after_first) / (double)(ws - 1);
-        if (est <= 0) est = 1;
-        batch = (long long)ceil(TARGET_SAMPLE_NS / est);
-        if (batch < 1) batch = 1;
-
-        double start = now_ns();
-        for (;;) {
-            double s0 = now_ns();
-            for (long long s = 0; s < batch; s++) step(&b);
-            double s1 = now_ns();
-            steps_total += batch;
-            if (nsamples == cap) {
-                cap = cap ? cap * 2 : 1024;
-                samples = realloc(samples, cap * sizeof(double));
-                if (!samples) die("%s", "out of memory (samples)");
-            }
-            samples[nsamples++] = (s1 - s0) / (double)batch;
-            if (s1 - start >= (double)min_ms * 1e6 && nsamples >= MIN_SAMPLES) break;
-        }
-    }
-
-    qsort(samples, nsamples, sizeof(double), cmp_double);
-    double median = (nsamples % 2) ? samples[nsamples / 2]
-                                   : 0.5 * (samples[nsamples / 2 - 1] + samples[nsamples / 2]);
-    double best = samples[0];
-
-    double checksum = 0.0;
-    for (size_t t = 0; t < b.t; t++) {
-        if (dt == D_FP32) {
-            const float *p = b.p[t];
-            for (size_t i = 0; i < b.n; i++) checksum += (double)p[i];
+        long long warm_steps = 0;
+        long long batch = warm_up(&b, warm_ms, &warm_steps);
+        if (!serve) {
+            timing_t tm = measure(&b, batch, min_ms);
+            tm.steps_total += warm_steps;
+            print_json(&b, &tm, kern, dt, n, nt, threads, bytes_per_element, -1);
+            free(tm.samples);
         } else {
-            const double *p = b.p[t];
-            for (size_t i = 0; i < b.n; i++) checksum += p[i];
+            /* Serve mode: the arrays stay allocated and warm; every line on stdin is one round of
+             * that many milliseconds, answered by one JSON line (with "round"). EOF or "q" ends. */
+            printf("{\"ready\":true,\"batch\":%lld}\n", batch);
+            fflush(stdout);
+            char line[64];
+            int round = 0;
+            while (fgets(line, sizeof line, stdin) && line[0] != 'q') {
+                line[strcspn(line, " \r\n")] = '\0';
+                long long ms = parse_ll("round time (ms) on stdin", line, 0);
+                timing_t tm = measure(&b, batch, ms);
+                print_json(&b, &tm, kern, dt, n, nt, threads, bytes_per_element, round++);
+                fflush(stdout);
+                free(tm.samples);
+            }
         }
     }
 
-    char compiler[128];
-#if defined(__clang__)
-    snprintf(compiler, sizeof compiler, "clang %d.%d.%d", __clang_major__, __clang_minor__,
-             __clang_patchlevel__);
-#elif defined(__GNUC__)
-    snprintf(compiler, sizeof compiler, "gcc %d.%d.%d", __GNUC__, __GNUC_MINOR__,
-             __GNUC_PATCHLEVEL__);
-#else
-    snprintf(compiler, sizeof compiler, "unknown");
-#endif
-    char cks[64];
-    if (isfinite(checksum)) snprintf(cks, sizeof cks, "%.17g", checksum);
-    else snprintf(cks, sizeof cks, "null");
-
-    double ns_per_element = median / (double)total;
-    printf("{\"impl\":\"c\",\"compiler\":\"%s\",\"flags\":\"%s\","
-           "\"kernel\":\"%s\",\"dtype\":\"%s\",\"elements\":%lld,\"tensors\":%lld,"
-           "\"threads\":%lld,\"ns_per_step\":%.3f,\"ns_per_element\":%.6g,\"gb_per_s\":%.4f,"
-           "\"samples\":%zu,\"checksum\":%s,\"parallel\":\"%s\",\"batch\":%lld,"
-           "\"steps_total\":%lld,\"min_ns_per_step\":%.3f,\"bytes_per_element\":%.0f}\n",
-           compiler, BENCH_FLAGS, kernel_names[kern], dtype_names[dt], n, nt, threads, median,
-           ns_per_element, bytes_per_element * (double)total / median, nsamples, cks,
-           par_names[par], batch, steps_total, best, bytes_per_element);
-
-    for (size_t t = 0; t < b.t; t++) {
+    for (size_t t = 0; g_stagger == 0 && t < b.t; t++) { /* staggered arrays are not malloc's pointers */
         free(b.p[t]);
         free(b.g[t]);
         free(b.v[t]);
         if (use_ga) free(b.ga[t]);
         if (use_buf) free(b.buf[t]);
     }
-    free(b.p); free(b.g); free(b.v); free(b.ga); free(b.buf); free(b.bounds); free(samples);
+    free(b.p); free(b.g); free(b.v); free(b.ga); free(b.buf); free(b.bounds);
     return 0;
 }

@@ -150,6 +150,9 @@ final class Baselines implements AutoCloseable {
 
     String cCompiler() { return cCompiler; }
 
+    /** The built C bench, once {@link #prepareC()} succeeded; else null. */
+    Path cBinary() { return cBinary; }
+
     String torchUnavailable() { return torchUnavailable; }
 
     Result runC(Args a) {

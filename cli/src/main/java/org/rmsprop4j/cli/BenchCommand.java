@@ -57,6 +57,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-time-ms", paramLabel = "MS", description = "Timed time per measurement (default 1000, --quick 200).")
     Long minTimeMs;
 
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Ours and the C loop alternate in N rounds of --min-time-ms/N each, the C process kept warm between them, so that a "
+                    + "change of load falls on both (default 5); reported: the median of the rounds' medians, each round's ours/C in --json. "
+                    + "1: ours, then C, once each (as before 2026-11-27).")
+    int rounds = 5;
+
     @Option(names = "--mlp",
             description = "Also time one training epoch of the MLP 784-128-64-10 on MNIST-10k (batch 64, RMSprop 1e-3) against "
                     + Baselines.TORCH_MLP_SCRIPT + ", and the sgemm limit (" + Baselines.SGEMM_SCRIPT + ": the dense epoch's FLOPs at "
@@ -101,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Rows timed in alternating rounds with the C loop (--rounds), by workload. */
+    private final Map<Workload, BenchRounds.Timed> roundTimings = new java.util.IdentityHashMap<>();
+
     /** One workload to measure. */
     record Workload(String name, int elements, int tensors, int threads) {}
 
@@ -119,6 +128,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int k : threads) if (k < 1 || k > 256) throw new CliException("--threads must be in 1..256, got " + k);
         for (int k : sharedWorkers) if (k < 1 || k > 256) throw new CliException("--shared-workers must be in 1..256, got " + k);
+        if (rounds < 1 || rounds > 100) throw new CliException("--rounds must be in 1..100, got " + rounds);
         if (sharedRounds != null && (sharedRounds < 1 || sharedRounds > 100)) throw new CliException("--shared-rounds must be in 1..100, got " + sharedRounds);
         if (minTimeMs != null && (minTimeMs < 1 || minTimeMs > 600_000)) {
             throw new CliException("--min-time-ms must be in 1..600000, got " + minTimeMs);
@@ -148,14 +158,27 @@ final class BenchCommand implements Callable<Integer> {
             for (Workload w : work) {
                 err.printf(Locale.ROOT, "bench: %s, %d × %d elements, %d thread(s): ours", w.name, w.tensors, w.elements, w.threads);
                 err.flush();
-                StepTimer.Timing ours = StepTimer.time(dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
-                System.gc();
                 Baselines.Args a = new Baselines.Args("plain", dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
-                if (!noC) {
+                BenchRounds.Timed timed = null;
+                if (rounds > 1 && !noC && base.cBinary() != null) {
+                    err.print(" and C in " + rounds + " rounds");
+                    err.flush();
+                    try {
+                        timed = BenchRounds.time(StepTimer.stepper(dtype, w.elements, w.tensors, w.threads), base.cBinary(), a, rounds, minMs, warmMs);
+                        roundTimings.put(w, timed);
+                    } catch (java.io.IOException e) {
+                        err.print(" (failed: " + e.getMessage() + "; one after the other instead)");
+                    }
+                    System.gc();
+                }
+                StepTimer.Timing ours = timed != null ? timed.ours() : StepTimer.time(dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
+                if (timed == null) System.gc();
+                if (!noC && timed == null) {
                     err.print(", C");
                     err.flush();
                 }
-                Baselines.Result c = noC ? Baselines.Result.missing("--no-c") : base.runC(a);
+                Baselines.Result c = noC ? Baselines.Result.missing("--no-c")
+                        : timed != null ? timed.c((long) w.elements * w.tensors, bpe) : base.runC(a);
                 if (!noTorch) {
                     err.print(", torch");
                     err.flush();
@@ -280,6 +303,8 @@ final class BenchCommand implements Callable<Integer> {
             m.put("ours_vs_c", r.vsC());
             m.put("ours_vs_torch", r.vsTorch());
             m.put("state", dtype);
+            BenchRounds.Timed timed = roundTimings.get(r.w);
+            if (timed != null) timed.json(m, (long) r.w.elements * r.w.tensors);
             list.add(m);
         }
         for (int i = 0; i < stateRows.size(); i++) list.add(Bench8bit.json(stateRows.get(i), stateC.get(i)));
@@ -304,6 +329,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.println("ours/X = X's time / our time (above 1: rmsprop4j is faster). GB/s counts " + rows.get(0).bytesPerElement
                 + " bytes per element. n/a: baseline not run (reason on stderr).");
+        if (!roundTimings.isEmpty()) out.println("Ours and C in " + rounds + " alternating rounds (--rounds); ours and C above are medians over rounds:");
+        for (Row r : rows) {
+            BenchRounds.Timed timed = roundTimings.get(r.w);
+            if (timed != null) timed.print(out, r.w.name, r.w.elements, r.w.tensors, r.w.threads);
+        }
     }
 
     private static String gb(Baselines.Result r, int bpe) { return r.ok() ? num(bpe / r.nsPerElement()) : "n/a"; }

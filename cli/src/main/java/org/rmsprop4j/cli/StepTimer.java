@@ -38,6 +38,11 @@ final class StepTimer {
     }
 
     static Timing time(String dtype, int elements, int tensors, int threads, long minTimeMs, long warmupMs) {
+        return measure(stepper(dtype, elements, tensors, threads), minTimeMs, warmupMs);
+    }
+
+    /** One step of a fresh optimizer over fresh arrays, as {@link #time} times it. */
+    static Runnable stepper(String dtype, int elements, int tensors, int threads) {
         long n = (long) elements * tensors;
         if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("elements × tensors must be < 2^31, got " + n);
         Dtype dt = "fp64".equals(dtype) ? Dtype.FLOAT64 : Dtype.FLOAT32;
@@ -60,10 +65,16 @@ final class StepTimer {
             }
             step = () -> opt.step(p, g);
         }
-        return measure(step, minTimeMs, warmupMs);
+        return step;
     }
 
     static Timing measure(Runnable step, long minTimeMs, long warmupMs) {
+        double[] s = sample(step, warmUp(step, warmupMs), minTimeMs);
+        return new Timing(median(s), s[0], s.length);
+    }
+
+    /** Runs the first (cold) step and then steps for {@code warmupMs}; returns the steps per timed batch (≥ 50 µs). */
+    static int warmUp(Runnable step, long warmupMs) {
         step.run(); // first step: cold caches and page faults, not in the estimate
         long warmNs = warmupMs * 1_000_000L;
         long t0 = System.nanoTime();
@@ -75,7 +86,11 @@ final class StepTimer {
             now = System.nanoTime();
         } while (now - t0 < warmNs || ws < 2);
         double est = (double) (now - t0) / ws;
-        int batch = (int) Math.max(1, Math.min(1_000_000, Math.ceil(TARGET_SAMPLE_NS / Math.max(est, 1.0))));
+        return (int) Math.max(1, Math.min(1_000_000, Math.ceil(TARGET_SAMPLE_NS / Math.max(est, 1.0))));
+    }
+
+    /** Timed batches of {@code batch} steps for at least {@code minTimeMs} and {@link #MIN_SAMPLES}: ns per step of each batch, sorted. */
+    static double[] sample(Runnable step, int batch, long minTimeMs) {
         List<Double> samples = new ArrayList<>();
         long minNs = minTimeMs * 1_000_000L;
         long start = System.nanoTime();
@@ -87,8 +102,80 @@ final class StepTimer {
         }
         double[] s = samples.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(s);
-        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-        return new Timing(median, s[0], s.length);
+        return s;
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The {@code q}-quantile (0..1) of sorted values, nearest rank (as the C bench). */
+    static double quantile(double[] sorted, double q) {
+        int i = (int) (q * (sorted.length - 1) + 0.5);
+        return sorted[Math.min(i, sorted.length - 1)];
+    }
+
+    /** One timed round of one side, ns per step: median, fastest, 10th and 90th percentile, slowest; and the samples. */
+    record Round(double median, double min, double p10, double p90, double max, int samples) {
+        static Round of(double[] sorted) {
+            return new Round(StepTimer.median(sorted), sorted[0], quantile(sorted, 0.1), quantile(sorted, 0.9), sorted[sorted.length - 1],
+                    sorted.length);
+        }
+    }
+
+    /** The baseline side of an interleaved measurement: one round of at least {@code ms} milliseconds, already warm. */
+    interface Side {
+        Round round(long ms) throws java.io.IOException;
+    }
+
+    /**
+     * Ours and a baseline, measured in alternating rounds: round r runs ours then the baseline when r is even,
+     * the baseline then ours when r is odd, so that a change of load during the run falls on both sides
+     * alike. {@code ours[r]} and {@code base[r]} are adjacent in time.
+     */
+    record Interleaved(Round[] ours, Round[] base) {
+        /** Median over rounds of the rounds' median ns per step, ours. */
+        double oursNsPerStep() { return medianOf(ours, Round::median); }
+
+        double baseNsPerStep() { return medianOf(base, Round::median); }
+
+        /** Per round: baseline time / our time (above 1: we are faster). */
+        double[] ratios() {
+            double[] r = new double[ours.length];
+            for (int i = 0; i < r.length; i++) r[i] = base[i].median() / ours[i].median();
+            return r;
+        }
+
+        static double medianOf(Round[] rs, java.util.function.ToDoubleFunction<Round> f) {
+            double[] v = Arrays.stream(rs).mapToDouble(f).sorted().toArray();
+            return median(v);
+        }
+    }
+
+    /**
+     * Times {@code ours} against {@code base} in {@code rounds} alternating rounds of {@code roundMs} each
+     * (see {@link Interleaved}); {@code ours} is warmed up for {@code warmupMs} first, the baseline is
+     * expected to be warm already.
+     */
+    static Interleaved interleave(Runnable ours, Side base, int rounds, long roundMs, long warmupMs) throws java.io.IOException {
+        int batch = warmUp(ours, warmupMs);
+        return interleave(ms -> Round.of(sample(ours, batch, ms)), base, rounds, roundMs);
+    }
+
+    /** {@code rounds} alternating rounds of two warm sides, ours first in even rounds (see {@link Interleaved}). */
+    static Interleaved interleave(Side ours, Side base, int rounds, long roundMs) throws java.io.IOException {
+        Round[] o = new Round[rounds], b = new Round[rounds];
+        for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+                o[r] = ours.round(roundMs);
+                b[r] = base.round(roundMs);
+            } else {
+                b[r] = base.round(roundMs);
+                o[r] = ours.round(roundMs);
+            }
+        }
+        return new Interleaved(o, b);
     }
 
     /** SplitMix64 of key (stream << 62 | tensor << 40 | i), as bench/native/rmsprop_bench.c. */
