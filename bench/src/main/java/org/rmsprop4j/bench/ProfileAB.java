@@ -57,16 +57,19 @@ public final class ProfileAB {
         int inner = Math.max(1, 20_000_000 / n);
         double[][] ms = new double[k][rounds], cpu = new double[k][rounds];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean amx = (com.sun.management.ThreadMXBean) mx;   // the caller's allocation per step, measured rounds only
+        long[] alloc = new long[k];
         for (int warm = 0; warm < 2; warm++) {
             for (int round = 0; round < rounds; round++) {
                 for (int j = 0; j < k; j++) {
-                    long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+                    long a0 = amx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
                     for (int s = 0; s < inner; s++) {
                         if (f64) opts.get(j).step(pd[j], gd[j]);
                         else opts.get(j).step(pf[j], gf[j]);
                     }
                     ms[j][round] = (System.nanoTime() - t0) / 1e6 / inner;
                     cpu[j][round] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / inner;
+                    if (warm == 1) alloc[j] += amx.getCurrentThreadAllocatedBytes() - a0;
                 }
             }
         }
@@ -79,8 +82,8 @@ public final class ProfileAB {
             Arrays.sort(c);
             double med = t[rounds / 2], cmed = c[rounds / 2];
             if (j == 0 && base == 0) { base = med; cpuBase = cmed; }
-            System.out.printf("  %-24s wall median %8.3f ms/step (min %8.3f), %6.3f ns/el, %6.2fx the 1.13 kernel; caller's CPU time %8.3f ms (%6.2fx)%n",
-                    names.get(j), med, t[0], med * 1e6 / n, med / base, cmed, cmed / cpuBase);
+            System.out.printf("  %-24s wall median %8.3f ms/step (min %8.3f), %6.3f ns/el, %6.2fx the 1.13 kernel; caller's CPU time %8.3f ms (%6.2fx); %.0f B allocated per step%n",
+                    names.get(j), med, t[0], med * 1e6 / n, med / base, cmed, cmed / cpuBase, (double) alloc[j] / rounds / inner);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.kernel.ProfileBlocksF32;
 import org.rmsprop4j.kernel.ProfileLoops;
 import org.rmsprop4j.kernel.ProfileLoopsF32;
+import org.rmsprop4j.kernel.ProfileVectorF32;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.MomentumStyle;
@@ -98,6 +99,24 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             if (!ok) throw Checks.invalid("weightDecay " + who + " and style " + wdStyle, wd,
                     "0, or the framework's own style (pytorch_2_13: L2; keras_3*: DECOUPLED; timm_tf: either; others: none)");
         }
+    }
+
+    /**
+     * The float32 {@code rsqrtps} profiles run {@link ProfileVectorF32} (every form, one pass, no scratch) instead of the
+     * scalar and block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
+     * run both paths in one JVM.
+     */
+    static boolean vector = ProfileBlocksF32.vectorEnabled();
+
+    /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
+    private static final class VectorLanes {
+        static final int[] EST = new int[8192];
+        static {
+            ProfileVectorF32.estimateTable(EST);
+        }
+        static final ThreadLocal<VectorLanes> LOCAL = ThreadLocal.withInitial(VectorLanes::new);
+        final int[] idx = new int[ProfileVectorF32.LANES];
+        final float[] tmp = new float[ProfileVectorF32.LANES];
     }
 
     private boolean keepsMomentum() { return momentum > 0 || arithmetic == Arithmetic.TF1 || arithmetic == Arithmetic.TFJS; }
@@ -200,8 +219,18 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         fast(g, p, p, s, slot0, off, len, packetEnd, lr, t, scratch);
     }
 
+    /** The float32 root is built on the {@code rsqrtps} table (Keras 3 eager and Optax with ε outside are IEEE). */
+    private boolean usesTable() {
+        return switch (arithmetic) {
+            case PYTORCH_2_13, TIMM_TF, KERAS_3_GRAPH, KERAS_3_XLA -> true;
+            case OPTAX -> epsPlacement == EpsPlacement.INSIDE;
+            default -> false;
+        };
+    }
+
     /** True if {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} in float32 makes use of a scratch array. */
     public boolean usesScratch() {
+        if (vector) return false;
         boolean plain = !centered && momentum == 0;
         return switch (arithmetic) {
             case PYTORCH_2_13, TIMM_TF, KERAS_3_XLA, KERAS_3_GRAPH -> plain && weightDecay == 0;
@@ -226,9 +255,13 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
         boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
         boolean mom = momentum > 0;
+        VectorLanes vl = vector && usesTable() ? VectorLanes.LOCAL.get() : null;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
-                if (y != null && !centered && !mom && !l2) {
+                if (vector) {
+                    ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
+                            omr, (float) (1 - omr), Math.abs(1 - decay) < 0.5, centered, mom);
+                } else if (y != null && !centered && !mom && !l2) {
                     ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
@@ -236,7 +269,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 }
             }
             case TIMM_TF -> {
-                if (y != null && !centered && !mom && !l2 && !dec) {
+                if (vector) {
+                    ProfileVectorF32.timmTf(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, omr, epsW, m, wd, l2, dec, (float) (1 - lr * weightDecay),
+                            (float) lr, (float) -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+                } else if (y != null && !centered && !mom && !l2 && !dec) {
                     ProfileBlocksF32.timmTf(CpuMath.table(), y, g, p, out, v, off, len, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.timmTf(g, p, out, v, ga, b, off, len, omr, epsW, m, wd, l2, dec, (float) (1 - lr * weightDecay),
@@ -250,6 +286,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
                     ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
+                } else if (arithmetic == Arithmetic.KERAS_3_GRAPH && vector) {   // graph: Eigen's packets, then the tensor's scalar tail
+                    int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
+                    ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, pe - off, rho, omr, epsW, lrv, m, wd, dec, centered, mom);
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, centered, mom, packetEnd);
                 } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -261,7 +301,9 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             }
             case KERAS_3_XLA -> {
                 float lrv = (float) lr;
-                if (y != null && !centered && !mom && !dec) {
+                if (vector) {
+                    ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd * lrv, dec, centered, mom);
+                } else if (y != null && !centered && !mom && !dec) {
                     ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else {
                     ProfileLoopsF32.keras3Xla(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd * lrv, dec, centered, mom);
@@ -279,7 +321,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case OPTAX -> {
                 float nlr = -(float) lr;
                 boolean inside = epsPlacement == EpsPlacement.INSIDE;
-                if (!centered && !mom && !biasCorrection && inside) {
+                if (vector && inside) {
+                    float bc = biasCorrection ? 1 - (float) Math.pow(rho, (float) t) : 1f;
+                    ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, nlr, m, bc, biasCorrection, nesterov, centered, mom);
+                } else if (!centered && !mom && !biasCorrection && inside) {
                     if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
                     else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
                 } else {

@@ -1,0 +1,280 @@
+package org.rmsprop4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import org.rmsprop4j.transform.CpuMath;
+
+/**
+ * The float32 profiles whose root is built on the CPU's {@code rsqrtps} estimate (PyTorch 2.13's and
+ * timm's MKL {@code sqrt}, XLA's {@code rsqrt} under Optax and Keras/JAX, Eigen's packet
+ * {@code rsqrt} in Keras graphs) on the incubating Vector API ({@code jdk.incubator.vector}), 8 lanes
+ * of 256 bits, every form (centering, momentum, weight decay) in one pass over the data with no
+ * scratch array. Each loop performs the operations of its {@link ProfileLoopsF32} twin in the same
+ * order and precision (lane-wise {@code mul}/{@code add} round like Java's float operators, lane-wise
+ * {@code fma} is {@link Math#fma}), so the bits are the same (tested against the reference).
+ *
+ * <p>The estimate: the float's bits go through a vector shift to the 13-bit table index (parity of
+ * the exponent and top 12 mantissa bits), the index vector through a small per-thread {@code int[]}
+ * (a JDK 17 gather reads its indexes from an array), and one 8-lane gather reads a table of 8,192 ints
+ * that already hold the estimate's bits for an argument in [1, 4) ({@link #estimateTable}), from which
+ * the exponent is subtracted. Every loop takes that table ({@code est}) and two per-thread scratch arrays
+ * of {@value #LANES} ({@code idx}: the gather's index map; {@code tmp}: the scalar fallback's lanes). An 8-lane group
+ * with an argument outside the routines' fast domain (zero, subnormal, negative, huge, non-finite)
+ * computes its 8 roots with {@link CpuMath}'s scalar routines instead. The last {@code len mod 8}
+ * elements run the scalar loop.
+ *
+ * <p>This class links only when the JVM runs with {@code --add-modules jdk.incubator.vector};
+ * {@link ProfileBlocksF32#vectorEnabled()} says whether it is used.
+ */
+public final class ProfileVectorF32 {
+    private ProfileVectorF32() {}
+
+    /** Lanes per vector (8). */
+    public static final int LANES = 8;
+    private static final int L = LANES;
+
+    /**
+     * Fills {@code est} (8,192 ints) with the table the loops gather from: for index {@code k} (parity of the exponent
+     * · 4096 + top 12 mantissa bits), the bits of {@link CpuMath#rsqrtps} of an argument in [1, 4) with that index,
+     * plus {@code 127 << 22} (see {@link #estimate}).
+     */
+    public static void estimateTable(int[] est) {
+        for (int k = 0; k < 8192; k++) {
+            float x = Float.intBitsToFloat(((127 + (k >> 12)) << 23) | ((k & 0xFFF) << 11));
+            est[k] = Float.floatToRawIntBits(CpuMath.rsqrtps(x)) + (127 << 22);
+        }
+    }
+
+    /** {@code x} in every lane. */
+    private static FloatVector s(float x) {
+        return FloatVector.broadcast(FloatVector.SPECIES_256, x);
+    }
+
+    /** The JVM's preferred vector width in bits (touches the incubator module: a LinkageError without it). */
+    static int preferredBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    private static final int MKL = 0, XLA = 1, EIGEN = 2;
+
+    /**
+     * {@code rsqrtps(x)} for 8 positive normal floats: as {@link CpuMath#rsqrtps}, written as in
+     * {@link ProfileBlocksF32}: index {@code ((b >>> 11) & 0x1FFF) ^ 0x1000}, then the table's bits
+     * minus {@code (((b >>> 23) − 1) | 1) << 22}.
+     */
+    private static FloatVector estimate(FloatVector x, int[] est, int[] idx) {
+        IntVector b = x.reinterpretAsInts();
+        b.lanewise(VectorOperators.LSHR, 11).and(0x1FFF).lanewise(VectorOperators.XOR, 0x1000).intoArray(idx, 0);
+        IntVector t = IntVector.fromArray(IntVector.SPECIES_256, est, 0, idx, 0);
+        return t.sub(b.lanewise(VectorOperators.LSHR, 23).sub(1).or(1).lanewise(VectorOperators.LSHL, 22)).reinterpretAsFloats();
+    }
+
+    /** True if some lane lies outside {@code [2^-126, 0x7F7FF000]} (as bits), the domain where all three routines use the estimate. */
+    private static boolean outside(FloatVector x) {
+        IntVector u = x.reinterpretAsInts().sub(0x00800000);
+        return u.or(IntVector.broadcast(IntVector.SPECIES_256, 0x7EFFF000).sub(u)).compare(VectorOperators.LT, 0).anyTrue();
+    }
+
+    /** The 8 roots by {@link CpuMath}'s scalar routine {@code kind}. */
+    private static FloatVector scalar(FloatVector x, float[] t, int kind) {
+        x.intoArray(t, 0);
+        for (int j = 0; j < L; j++) {
+            t[j] = kind == MKL ? CpuMath.mklSqrt(t[j]) : kind == XLA ? CpuMath.xlaRsqrt(t[j]) : CpuMath.eigenRsqrtPacket(t[j]);
+        }
+        return FloatVector.fromArray(FloatVector.SPECIES_256, t, 0);
+    }
+
+    /** {@link CpuMath#mklSqrt(float)} lane-wise. */
+    private static FloatVector mklSqrt(FloatVector x, int[] est, int[] idx, float[] tmp) {
+        if (outside(x)) return scalar(x, tmp, MKL);
+        FloatVector r = estimate(x, est, idx);
+        FloatVector sv = x.mul(r), h = r.mul(0.5f);
+        FloatVector e = FloatVector.broadcast(FloatVector.SPECIES_256, 0.5f).sub(sv.mul(h));
+        sv = sv.mul(e).add(sv);
+        h = h.mul(e).add(h);
+        FloatVector d = x.sub(sv.mul(sv));
+        return d.mul(h).add(sv);
+    }
+
+    /** {@link CpuMath#xlaRsqrt} lane-wise. */
+    private static FloatVector xlaRsqrt(FloatVector x, int[] est, int[] idx, float[] tmp) {
+        if (outside(x)) return scalar(x, tmp, XLA);
+        FloatVector y0 = estimate(x, est, idx);
+        return y0.mul(-0.5f).fma(y0.fma(x.mul(y0), FloatVector.broadcast(FloatVector.SPECIES_256, -1f)), y0);
+    }
+
+    /** {@link CpuMath#eigenRsqrtPacket} lane-wise. */
+    private static FloatVector eigenRsqrt(FloatVector x, int[] est, int[] idx, float[] tmp) {
+        if (outside(x)) return scalar(x, tmp, EIGEN);
+        FloatVector y0 = estimate(x, est, idx);
+        return y0.sub(y0.mul(0.5f).mul(y0.mul(x.mul(y0)).sub(1f)));
+    }
+
+    /** As {@link ProfileLoopsF32#pytorch213}. */
+    public static void pytorch213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
+                                  float rho, float omr, float eps, float m, float wd, boolean l2, float nlr,
+                                  float w, float omw, boolean lowW, boolean centered, boolean mom) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            vi.intoArray(v, i);
+            FloatVector x = vi;
+            if (centered) {
+                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+                a = lowW ? gi.sub(a).fma(s(w), a) : gi.sub(a).fma(s(-omw), gi);
+                a.intoArray(ga, i);
+                x = a.neg().fma(a, vi);
+            }
+            FloatVector d = mklSqrt(x, est, idx, tmp).add(eps);
+            if (mom) {
+                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
+                bi.intoArray(b, i);
+                pi = bi.fma(s(nlr), pi);
+            } else {
+                pi = pi.add(gi.mul(nlr).div(d));
+            }
+            pi.intoArray(out, i);
+        }
+        ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, m, wd, l2, nlr, w, omw, lowW, centered, mom);
+    }
+
+    /** As {@link ProfileLoopsF32#timmTf}. */
+    public static void timmTf(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
+                              float omr, float eps, float m, float wd, boolean l2, boolean dec, float shrink,
+                              float lrW, float nlr, boolean lrIn, boolean centered, boolean mom) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (dec) pi = pi.mul(shrink);
+            else if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector sq = FloatVector.fromArray(FloatVector.SPECIES_256, v, i);
+            sq = gi.mul(gi).sub(sq).fma(s(omr), sq);
+            sq.intoArray(v, i);
+            FloatVector avg;
+            if (centered) {
+                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+                a = gi.sub(a).fma(s(omr), a);
+                a.intoArray(ga, i);
+                avg = mklSqrt(a.neg().fma(a, sq).add(eps), est, idx, tmp);
+            } else {
+                avg = mklSqrt(sq.add(eps), est, idx, tmp);
+            }
+            if (mom) {
+                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m);
+                if (lrIn) {
+                    bi = bi.add(gi.mul(lrW).div(avg));
+                    pi = pi.sub(bi);
+                } else {
+                    bi = bi.add(gi.div(avg));
+                    pi = bi.fma(s(nlr), pi);
+                }
+                bi.intoArray(b, i);
+            } else {
+                pi = pi.add(gi.mul(nlr).div(avg));
+            }
+            pi.intoArray(out, i);
+        }
+        ProfileLoopsF32.timmTf(g, p, out, v, ga, b, n, off + len - n, omr, eps, m, wd, l2, dec, shrink, lrW, nlr, lrIn, centered, mom);
+    }
+
+    /**
+     * As {@link ProfileLoopsF32#keras3} in a graph ({@code graph} true) over whole packets: {@code [off, off+len)} must end at or
+     * before the tensor's {@code packetEnd} (the caller runs the scalar tail).
+     */
+    public static void keras3Graph(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ag, float[] b, int off, int len,
+                                   float rho, float omr, float eps, float lr, float m, float wd, boolean dec,
+                                   boolean centered, boolean mom) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (dec) pi = pi.sub(pi.mul(wd).mul(lr));
+            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho).add(gi.mul(gi).mul(omr));
+            vi.intoArray(v, i);
+            FloatVector den;
+            if (centered) {
+                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ag, i).mul(rho).add(gi.mul(omr));
+                a.intoArray(ag, i);
+                den = FloatVector.broadcast(FloatVector.SPECIES_256, eps).sub(a.mul(a)).add(vi);
+            } else {
+                den = vi.add(eps);
+            }
+            FloatVector inc = gi.mul(lr).mul(eigenRsqrt(den, est, idx, tmp));
+            if (mom) {
+                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(inc);
+                bi.intoArray(b, i);
+                pi = pi.sub(bi);
+            } else {
+                pi = pi.sub(inc);
+            }
+            pi.intoArray(out, i);
+        }
+        ProfileLoopsF32.keras3(g, p, out, v, ag, b, n, off + len - n, rho, omr, eps, lr, m, wd, dec, true, centered, mom, off + len);
+    }
+
+    /** As {@link ProfileLoopsF32#keras3Xla}. */
+    public static void keras3Xla(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ag, float[] b, int off, int len,
+                                 float rho, float omr, float eps, float lr, float m, float wdlr, boolean dec,
+                                 boolean centered, boolean mom) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (dec) pi = pi.neg().fma(s(wdlr), pi);
+            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(s(rho), gi.mul(gi).mul(omr));
+            vi.intoArray(v, i);
+            FloatVector den;
+            if (centered) {
+                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ag, i).fma(s(rho), gi.mul(omr));
+                a.intoArray(ag, i);
+                den = a.neg().fma(a, vi).add(eps);
+            } else {
+                den = vi.add(eps);
+            }
+            FloatVector lg = gi.mul(lr), rs = xlaRsqrt(den, est, idx, tmp);
+            if (mom) {
+                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).fma(s(m), lg.mul(rs));
+                bi.intoArray(b, i);
+                pi = pi.sub(bi);
+            } else {
+                pi = lg.neg().fma(rs, pi);
+            }
+            pi.intoArray(out, i);
+        }
+        ProfileLoopsF32.keras3Xla(g, p, out, v, ag, b, n, off + len - n, rho, omr, eps, lr, m, wdlr, dec, centered, mom);
+    }
+
+    /** As {@link ProfileLoopsF32#optax} with ε inside the root ({@code inside} true). */
+    public static void optax(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
+                             float rho, float omr, float eps, float nlr, float m, float bc, boolean biasCorrection,
+                             boolean nesterov, boolean centered, boolean mom) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            FloatVector nu = gi.mul(gi).fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            nu.intoArray(v, i);
+            FloatVector var = nu;
+            if (biasCorrection) var = nu.div(bc);
+            if (centered) {
+                FloatVector mu = gi.fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, ga, i).mul(rho));
+                mu.intoArray(ga, i);
+                if (biasCorrection) mu = mu.div(bc);
+                var = mu.neg().fma(mu, var);
+            }
+            FloatVector upd = xlaRsqrt(var.add(eps), est, idx, tmp).mul(gi);
+            if (mom) {
+                upd = upd.mul(nlr);
+                FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(s(m), upd);
+                tr.neg().intoArray(b, i);
+                upd = nesterov ? tr.fma(s(m), upd) : tr;
+                pi = pi.add(upd);
+            } else {
+                pi = upd.fma(s(nlr), pi);
+            }
+            pi.intoArray(out, i);
+        }
+        ProfileLoopsF32.optax(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, nlr, m, bc, biasCorrection, true, nesterov, centered, mom);
+    }
+}
