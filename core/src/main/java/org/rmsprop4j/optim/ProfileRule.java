@@ -61,9 +61,10 @@ final class ProfileRule extends StepRule {
         return y;
     }
 
-    /** The rule for {@code chain} over the group's tensors {@code params}, or null when the chain is not one profile. */
+    /** The rule for {@code chain} over the group's tensors {@code params}, or null when the chain is not one profile ({@link PyTorchProfileRule} for a {@code PyTorchProfile}). */
     static StepRule of(Chain chain, List<ParamLayout.Param> params) {
         List<Chain.Link> links = chain.links();
+        if (links.size() == 1 && links.get(0).transform() instanceof org.rmsprop4j.transform.PyTorchProfile q) return new PyTorchProfileRule(q, params);
         if (links.size() != 1 || !(links.get(0).transform() instanceof RmsPropProfile p)) return null;
         return new ProfileRule(p, params);
     }
