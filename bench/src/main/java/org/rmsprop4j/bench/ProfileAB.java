@@ -15,9 +15,13 @@ import org.rmsprop4j.optim.Optimizer;
  * less: time spent descheduled is not counted; with threads &gt; 1 it counts only the caller's
  * share). Only the public API is used, so the same class times an older core jar.
  * Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB [size=1e6] [fp32|fp64]
- * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|momentum|centered-momentum] [profiles=all, comma-separated]}.
+ * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|momentum|centered-momentum] [profiles=all, comma-separated]}. The yardstick is
+ * {@code pytorch} or one of {@link #YARDSTICKS}, e.g. {@code adam,adam_2_13,adamw_2_13,adam_2_13_fused} (ProfileBench#pytorchSpec).
  */
 public final class ProfileAB {
+    /** PyTorch's other fused 1.13 kernels, yardsticks for their 2.13 profiles ({@link ProfileBench#pytorchSpec}). */
+    static final List<String> YARDSTICKS = List.of("sgd", "adagrad", "adadelta", "adam", "adamw");
+
     static final String ALL = "pytorch,keras,tf1,optax,dl4j,tribuo,tfjs,timm_tf,pytorch_2_13,keras_3_graph,keras_3_xla";
 
     public static void main(String[] args) {
@@ -31,8 +35,8 @@ public final class ProfileAB {
         List<String> names = new ArrayList<>();
         List<Optimizer> opts = new ArrayList<>();
         for (String prof : profiles) {
-            if (prof.equals("pytorch")) {                  // the fused PyTorch 1.13 kernel: the yardstick
-                names.add(0, "pytorch (1.13 kernel)");
+            if (prof.equals("pytorch") || YARDSTICKS.contains(prof)) {   // a fused PyTorch 1.13 kernel: the yardstick
+                names.add(0, prof + " (1.13 kernel)");
                 opts.add(0, ProfileBench.build(prof, variant, f64, n, threads, true));
                 continue;
             }
@@ -73,7 +77,7 @@ public final class ProfileAB {
                 }
             }
         }
-        double base = names.get(0).startsWith("pytorch (") ? 0 : Double.NaN, cpuBase = 0;
+        double base = names.get(0).endsWith("(1.13 kernel)") ? 0 : Double.NaN, cpuBase = 0;
         System.out.printf("size %d %s threads %d variant %s, %d rounds of %d steps, interleaved%n", n, f64 ? "fp64" : "fp32", threads,
                 variant, rounds, inner);
         for (int j = 0; j < k; j++) {

@@ -277,4 +277,65 @@ public final class ProfileVectorF32 {
         }
         ProfileLoopsF32.optax(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, nlr, m, bc, biasCorrection, true, nesterov, centered, mom);
     }
+
+    // ---- PyTorch 2.13's other optimizers (transform.PyTorchProfile), float32 with MKL's root
+
+    /** As {@link ProfilePyTorchLoops#adagrad(float[], float[], float[], float[], int, int, float, boolean, float, float, boolean, boolean)} with MKL's root. */
+    public static void adagrad213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] sum, int off, int len,
+                                  float wd, boolean l2, float eps, float step, boolean foreach13) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector sm = gi.fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, sum, i));
+            sm.intoArray(sum, i);
+            FloatVector std = mklSqrt(sm, est, idx, tmp).add(eps);
+            pi.add(gi.mul(step).div(std)).intoArray(out, i);
+        }
+        ProfilePyTorchLoops.adagrad(g, p, out, sum, n, off + len - n, wd, l2, eps, step, foreach13, true);
+    }
+
+    /** As {@link ProfilePyTorchLoops#adadelta(float[], float[], float[], float[], float[], int, int, float, boolean, float, float, float, float)}. */
+    public static void adadelta213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] sqAvg, float[] accDelta,
+                                   int off, int len, float wd, boolean l2, float rho, float om, float eps, float nlr) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector sq = gi.mul(om).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, sqAvg, i).mul(rho));
+            sq.intoArray(sqAvg, i);
+            FloatVector std = mklSqrt(sq.add(eps), est, idx, tmp);
+            FloatVector acc = FloatVector.fromArray(FloatVector.SPECIES_256, accDelta, i);
+            FloatVector delta = mklSqrt(acc.add(eps), est, idx, tmp);
+            delta = delta.div(std).mul(gi);
+            delta.mul(om).fma(delta, acc.mul(rho)).intoArray(accDelta, i);
+            delta.fma(s(nlr), pi).intoArray(out, i);
+        }
+        ProfilePyTorchLoops.adadelta(g, p, out, sqAvg, accDelta, n, off + len - n, wd, l2, rho, om, eps, nlr);
+    }
+
+    /** As {@link ProfilePyTorchLoops#adam(float[], float[], float[], float[], float[], float[], int, int, int, boolean, float, boolean, boolean, float, float, float, boolean, float, float, float, float, float, float)} for the for-loop and foreach arithmetic ({@code fu} false). */
+    public static void adam213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] m1, float[] v2, float[] max,
+                               int off, int len, float wd, boolean l2, boolean dec, float shrink, float w, float omw, boolean lowW,
+                               float cb2, float b2, float bc2, float eps, float ss, float nss) {
+        int n = off + len - len % L;
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            if (dec) pi = pi.mul(shrink);
+            else if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector m = FloatVector.fromArray(FloatVector.SPECIES_256, m1, i);
+            m = lowW ? gi.sub(m).fma(s(w), m) : gi.sub(m).fma(s(-omw), gi);
+            m.intoArray(m1, i);
+            FloatVector v = gi.mul(cb2).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v2, i).mul(b2));
+            v.intoArray(v2, i);
+            if (max != null) {
+                v = FloatVector.fromArray(FloatVector.SPECIES_256, max, i).max(v);
+                v.intoArray(max, i);
+            }
+            FloatVector denom = mklSqrt(v, est, idx, tmp).div(bc2).add(eps);
+            pi.add(m.mul(nss).div(denom)).intoArray(out, i);
+        }
+        ProfilePyTorchLoops.adam(g, p, out, m1, v2, max, n, off + len - n, off + len, false, wd, l2, dec, shrink, w, omw, lowW, cb2, b2, bc2,
+                eps, ss, nss);
+    }
 }

@@ -109,7 +109,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     static boolean vector = ProfileBlocksF32.vectorEnabled();
 
     /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
-    private static final class VectorLanes {
+    static final class VectorLanes {
         static final int[] EST = new int[8192];
         static {
             ProfileVectorF32.estimateTable(EST);
