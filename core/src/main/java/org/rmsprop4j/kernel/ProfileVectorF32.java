@@ -10,8 +10,7 @@ import org.rmsprop4j.transform.CpuMath;
  * The float32 profiles whose root is built on the CPU's {@code rsqrtps} estimate (PyTorch 2.13's and
  * timm's MKL {@code sqrt}, XLA's {@code rsqrt} under Optax and Keras/JAX, Eigen's packet
  * {@code rsqrt} in Keras graphs) on the incubating Vector API ({@code jdk.incubator.vector}), 8 lanes
- * of 256 bits, every form (centering, momentum, weight decay) in one pass over the data with no
- * scratch array. Each loop performs the operations of its {@link ProfileLoopsF32} twin in the same
+ * of 256 bits, the default (plain) forms in one pass over the data with no scratch array. Each loop performs the operations of its {@link ProfileLoopsF32} twin in the same
  * order and precision (lane-wise {@code mul}/{@code add} round like Java's float operators, lane-wise
  * {@code fma} is {@link Math#fma}), so the bits are the same (tested against the reference).
  *
@@ -112,230 +111,118 @@ public final class ProfileVectorF32 {
         return y0.sub(y0.mul(0.5f).mul(y0.mul(x.mul(y0)).sub(1f)));
     }
 
-    /** As {@link ProfileLoopsF32#pytorch213}. */
-    public static void pytorch213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
-                                  float rho, float omr, float eps, float m, float wd, boolean l2, float nlr,
-                                  float w, float omw, boolean lowW, boolean centered, boolean mom) {
+    // Each loop is one form with no flags: loops with loop-invariant flags for every knob (centering, momentum, decay)
+    // grew past C2's node-count inlining cutoff, and the vector operations it then left as calls boxed their vectors
+    // (8 MB allocated per step of 1e6 elements in ProfileAB). The other forms run ProfileLoopsF32 / ProfilePyTorchLoops.
+
+    /** As {@link ProfileLoopsF32#pytorch213} without centering, momentum or weight decay: {@code v = fma((1−α)g, g, αv); θ += (−lr·g)/(mklSqrt(v) + ε)}. */
+    public static void pytorch213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, int off, int len,
+                                  float rho, float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
             vi.intoArray(v, i);
-            FloatVector x = vi;
-            if (centered) {
-                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
-                a = lowW ? gi.sub(a).fma(s(w), a) : gi.sub(a).fma(s(-omw), gi);
-                a.intoArray(ga, i);
-                x = a.neg().fma(a, vi);
-            }
-            FloatVector d = mklSqrt(x, est, idx, tmp).add(eps);
-            if (mom) {
-                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
-                bi.intoArray(b, i);
-                pi = bi.fma(s(nlr), pi);
-            } else {
-                pi = pi.add(gi.mul(nlr).div(d));
-            }
-            pi.intoArray(out, i);
+            FloatVector d = mklSqrt(vi, est, idx, tmp).add(eps);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
         }
-        ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, m, wd, l2, nlr, w, omw, lowW, centered, mom);
+        ProfileLoopsF32.pytorch213(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, 0f, 0f, false, nlr, 0f, 0f, false, false, false);
     }
 
-    /** As {@link ProfileLoopsF32#timmTf}. */
-    public static void timmTf(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
-                              float omr, float eps, float m, float wd, boolean l2, boolean dec, float shrink,
-                              float lrW, float nlr, boolean lrIn, boolean centered, boolean mom) {
+    /** As {@link ProfileLoopsF32#timmTf}, plain: {@code sq = fma(1−ρ, g² − sq, sq); θ += (−lr·g)/mklSqrt(sq + ε)}. */
+    public static void timmTf(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, int off, int len,
+                              float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (dec) pi = pi.mul(shrink);
-            else if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector sq = FloatVector.fromArray(FloatVector.SPECIES_256, v, i);
             sq = gi.mul(gi).sub(sq).fma(s(omr), sq);
             sq.intoArray(v, i);
-            FloatVector avg;
-            if (centered) {
-                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
-                a = gi.sub(a).fma(s(omr), a);
-                a.intoArray(ga, i);
-                avg = mklSqrt(a.neg().fma(a, sq).add(eps), est, idx, tmp);
-            } else {
-                avg = mklSqrt(sq.add(eps), est, idx, tmp);
-            }
-            if (mom) {
-                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m);
-                if (lrIn) {
-                    bi = bi.add(gi.mul(lrW).div(avg));
-                    pi = pi.sub(bi);
-                } else {
-                    bi = bi.add(gi.div(avg));
-                    pi = bi.fma(s(nlr), pi);
-                }
-                bi.intoArray(b, i);
-            } else {
-                pi = pi.add(gi.mul(nlr).div(avg));
-            }
-            pi.intoArray(out, i);
+            FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
         }
-        ProfileLoopsF32.timmTf(g, p, out, v, ga, b, n, off + len - n, omr, eps, m, wd, l2, dec, shrink, lrW, nlr, lrIn, centered, mom);
+        ProfileLoopsF32.timmTf(g, p, out, v, null, null, n, off + len - n, omr, eps, 0f, 0f, false, false, 1f, 0f, nlr, false, false, false);
     }
 
-    /**
-     * As {@link ProfileLoopsF32#keras3} in a graph ({@code graph} true) over whole packets: {@code [off, off+len)} must end at or
-     * before the tensor's {@code packetEnd} (the caller runs the scalar tail).
-     */
-    public static void keras3Graph(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ag, float[] b, int off, int len,
-                                   float rho, float omr, float eps, float lr, float m, float wd, boolean dec,
-                                   boolean centered, boolean mom) {
+    /** As {@link ProfileLoopsF32#keras3} in a graph, plain, over whole packets ({@code [off, off+len)} ends at or before the tensor's {@code packetEnd}). */
+    public static void keras3Graph(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, int off, int len,
+                                   float rho, float omr, float eps, float lr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (dec) pi = pi.sub(pi.mul(wd).mul(lr));
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho).add(gi.mul(gi).mul(omr));
             vi.intoArray(v, i);
-            FloatVector den;
-            if (centered) {
-                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ag, i).mul(rho).add(gi.mul(omr));
-                a.intoArray(ag, i);
-                den = FloatVector.broadcast(FloatVector.SPECIES_256, eps).sub(a.mul(a)).add(vi);
-            } else {
-                den = vi.add(eps);
-            }
-            FloatVector inc = gi.mul(lr).mul(eigenRsqrt(den, est, idx, tmp));
-            if (mom) {
-                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(inc);
-                bi.intoArray(b, i);
-                pi = pi.sub(bi);
-            } else {
-                pi = pi.sub(inc);
-            }
-            pi.intoArray(out, i);
+            FloatVector inc = gi.mul(lr).mul(eigenRsqrt(vi.add(eps), est, idx, tmp));
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).sub(inc).intoArray(out, i);
         }
-        ProfileLoopsF32.keras3(g, p, out, v, ag, b, n, off + len - n, rho, omr, eps, lr, m, wd, dec, true, centered, mom, off + len);
+        ProfileLoopsF32.keras3(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, lr, 0f, 0f, false, true, false, false, off + len);
     }
 
-    /** As {@link ProfileLoopsF32#keras3Xla}. */
-    public static void keras3Xla(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ag, float[] b, int off, int len,
-                                 float rho, float omr, float eps, float lr, float m, float wdlr, boolean dec,
-                                 boolean centered, boolean mom) {
+    /** As {@link ProfileLoopsF32#keras3Xla}, plain: {@code v = fma(ρ, v, (1−ρ)g²); θ = fma(−(lr·g), rsqrt(v + ε), θ)}. */
+    public static void keras3Xla(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, int off, int len,
+                                 float rho, float omr, float eps, float lr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (dec) pi = pi.neg().fma(s(wdlr), pi);
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(s(rho), gi.mul(gi).mul(omr));
             vi.intoArray(v, i);
-            FloatVector den;
-            if (centered) {
-                FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ag, i).fma(s(rho), gi.mul(omr));
-                a.intoArray(ag, i);
-                den = a.neg().fma(a, vi).add(eps);
-            } else {
-                den = vi.add(eps);
-            }
-            FloatVector lg = gi.mul(lr), rs = xlaRsqrt(den, est, idx, tmp);
-            if (mom) {
-                FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).fma(s(m), lg.mul(rs));
-                bi.intoArray(b, i);
-                pi = pi.sub(bi);
-            } else {
-                pi = lg.neg().fma(rs, pi);
-            }
-            pi.intoArray(out, i);
+            FloatVector rs = xlaRsqrt(vi.add(eps), est, idx, tmp);
+            gi.mul(lr).neg().fma(rs, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
         }
-        ProfileLoopsF32.keras3Xla(g, p, out, v, ag, b, n, off + len - n, rho, omr, eps, lr, m, wdlr, dec, centered, mom);
+        ProfileLoopsF32.keras3Xla(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, lr, 0f, 0f, false, false, false);
     }
 
-    /** As {@link ProfileLoopsF32#optax} with ε inside the root ({@code inside} true). */
-    public static void optax(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
-                             float rho, float omr, float eps, float nlr, float m, float bc, boolean biasCorrection,
-                             boolean nesterov, boolean centered, boolean mom) {
+    /** As {@link ProfileLoopsF32#optaxPlain} (ε inside): {@code ν = fma(1−ρ, g², ρν); θ = fma(−lr, rsqrt(ν + ε)·g, θ)}. */
+    public static void optax(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, int off, int len,
+                             float rho, float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector nu = gi.mul(gi).fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
             nu.intoArray(v, i);
-            FloatVector var = nu;
-            if (biasCorrection) var = nu.div(bc);
-            if (centered) {
-                FloatVector mu = gi.fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, ga, i).mul(rho));
-                mu.intoArray(ga, i);
-                if (biasCorrection) mu = mu.div(bc);
-                var = mu.neg().fma(mu, var);
-            }
-            FloatVector upd = xlaRsqrt(var.add(eps), est, idx, tmp).mul(gi);
-            if (mom) {
-                upd = upd.mul(nlr);
-                FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(s(m), upd);
-                tr.neg().intoArray(b, i);
-                upd = nesterov ? tr.fma(s(m), upd) : tr;
-                pi = pi.add(upd);
-            } else {
-                pi = upd.fma(s(nlr), pi);
-            }
-            pi.intoArray(out, i);
+            FloatVector upd = xlaRsqrt(nu.add(eps), est, idx, tmp).mul(gi);
+            upd.fma(s(nlr), FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
         }
-        ProfileLoopsF32.optax(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, nlr, m, bc, biasCorrection, true, nesterov, centered, mom);
+        ProfileLoopsF32.optaxPlain(g, p, out, v, n, off + len - n, rho, omr, eps, nlr);
     }
 
-    // ---- PyTorch 2.13's other optimizers (transform.PyTorchProfile), float32 with MKL's root
+    // ---- PyTorch 2.13's other optimizers (transform.PyTorchProfile), float32 with MKL's root. Adadelta (two roots per element)
+    // stays in ProfilePyTorchLoops: with two roots in one loop body C2 reached its node-count inlining cutoff and boxed
+    // vectors (8–24 MB allocated per step of 1e6 elements in ProfileAB), also with the roots behind array-only helpers.
 
-    /** As {@link ProfilePyTorchLoops#adagrad(float[], float[], float[], float[], int, int, float, boolean, float, float, boolean, boolean)} with MKL's root. */
+    /** As {@link ProfilePyTorchLoops#adagrad(float[], float[], float[], float[], int, int, float, boolean, float, float, boolean, boolean)} with MKL's root, without weight decay. */
     public static void adagrad213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] sum, int off, int len,
-                                  float wd, boolean l2, float eps, float step, boolean foreach13) {
+                                  float eps, float step) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (l2) gi = pi.fma(s(wd), gi);
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector sm = gi.fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, sum, i));
             sm.intoArray(sum, i);
             FloatVector std = mklSqrt(sm, est, idx, tmp).add(eps);
-            pi.add(gi.mul(step).div(std)).intoArray(out, i);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(step).div(std)).intoArray(out, i);
         }
-        ProfilePyTorchLoops.adagrad(g, p, out, sum, n, off + len - n, wd, l2, eps, step, foreach13, true);
+        ProfilePyTorchLoops.adagrad(g, p, out, sum, n, off + len - n, 0f, false, eps, step, false, true);
     }
 
-    /** As {@link ProfilePyTorchLoops#adadelta(float[], float[], float[], float[], float[], int, int, float, boolean, float, float, float, float)}. */
-    public static void adadelta213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] sqAvg, float[] accDelta,
-                                   int off, int len, float wd, boolean l2, float rho, float om, float eps, float nlr) {
-        int n = off + len - len % L;
-        for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
-            if (l2) gi = pi.fma(s(wd), gi);
-            FloatVector sq = gi.mul(om).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, sqAvg, i).mul(rho));
-            sq.intoArray(sqAvg, i);
-            FloatVector std = mklSqrt(sq.add(eps), est, idx, tmp);
-            FloatVector acc = FloatVector.fromArray(FloatVector.SPECIES_256, accDelta, i);
-            FloatVector delta = mklSqrt(acc.add(eps), est, idx, tmp);
-            delta = delta.div(std).mul(gi);
-            delta.mul(om).fma(delta, acc.mul(rho)).intoArray(accDelta, i);
-            delta.fma(s(nlr), pi).intoArray(out, i);
-        }
-        ProfilePyTorchLoops.adadelta(g, p, out, sqAvg, accDelta, n, off + len - n, wd, l2, rho, om, eps, nlr);
-    }
-
-    /** As {@link ProfilePyTorchLoops#adam(float[], float[], float[], float[], float[], float[], int, int, int, boolean, float, boolean, boolean, float, float, float, boolean, float, float, float, float, float, float)} for the for-loop and foreach arithmetic ({@code fu} false). */
-    public static void adam213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] m1, float[] v2, float[] max,
-                               int off, int len, float wd, boolean l2, boolean dec, float shrink, float w, float omw, boolean lowW,
-                               float cb2, float b2, float bc2, float eps, float ss, float nss) {
+    /**
+     * As {@link ProfilePyTorchLoops#adam(float[], float[], float[], float[], float[], float[], int, int, int, boolean, float, boolean, boolean, float, float, float, boolean, float, float, float, float, float, float)}
+     * in the for-loop and foreach arithmetic, for Adam without weight decay or AdamW ({@code dec}), {@code β1 ≥ 0.5} and no AMSGrad.
+     */
+    public static void adam213(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] m1, float[] v2,
+                               int off, int len, boolean dec, float shrink, float w, float cb2, float b2, float bc2, float eps, float nss) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
             if (dec) pi = pi.mul(shrink);
-            else if (l2) gi = pi.fma(s(wd), gi);
             FloatVector m = FloatVector.fromArray(FloatVector.SPECIES_256, m1, i);
-            m = lowW ? gi.sub(m).fma(s(w), m) : gi.sub(m).fma(s(-omw), gi);
+            m = gi.sub(m).fma(s(w), m);
             m.intoArray(m1, i);
             FloatVector v = gi.mul(cb2).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v2, i).mul(b2));
             v.intoArray(v2, i);
-            if (max != null) {
-                v = FloatVector.fromArray(FloatVector.SPECIES_256, max, i).max(v);
-                v.intoArray(max, i);
-            }
             FloatVector denom = mklSqrt(v, est, idx, tmp).div(bc2).add(eps);
             pi.add(m.mul(nss).div(denom)).intoArray(out, i);
         }
-        ProfilePyTorchLoops.adam(g, p, out, m1, v2, max, n, off + len - n, off + len, false, wd, l2, dec, shrink, w, omw, lowW, cb2, b2, bc2,
-                eps, ss, nss);
+        ProfilePyTorchLoops.adam(g, p, out, m1, v2, null, n, off + len - n, off + len, false, 0f, false, dec, shrink, w, 1f - w, true, cb2, b2,
+                bc2, eps, 0f, nss);
     }
 }

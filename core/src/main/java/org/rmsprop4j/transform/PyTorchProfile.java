@@ -143,23 +143,21 @@ public record PyTorchProfile(Arithmetic arithmetic, String family, double moment
     private void fast(float[] g, float[] p, float[] out, float[][] s, int slot0, int off, int len, int bodyEnd, double lr, long t) {
         float wd = (float) weightDecay;
         boolean l2 = weightDecay > 0 && !decoupled;
-        if (RmsPropProfile.vector && arithmetic == Arithmetic.PYTORCH_2_13) {          // MKL's root: the Vector API loops
-            RmsPropProfile.VectorLanes vl = RmsPropProfile.VectorLanes.LOCAL.get();
-            int[] est = RmsPropProfile.VectorLanes.EST;
-            switch (family) {
-                case "adagrad" -> ProfileVectorF32.adagrad213(est, vl.idx, vl.tmp, g, p, out, s[slot0], off, len, wd, l2, (float) eps,
-                        (float) adagradStep(lr, t), false);
-                case "adadelta" -> ProfileVectorF32.adadelta213(est, vl.idx, vl.tmp, g, p, out, s[slot0], s[slot0 + 1], off, len, wd, l2,
-                        (float) rho, (float) (1 - rho), (float) eps, (float) -lr);
-                default -> {
-                    double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t)), stepSize = lr / bc1;
-                    float w = (float) (1 - beta1);
-                    ProfileVectorF32.adam213(est, vl.idx, vl.tmp, g, p, out, s[slot0], s[slot0 + 1], amsgrad ? s[slot0 + 2] : null, off, len,
-                            wd, l2, weightDecay > 0 && decoupled, (float) (1 - lr * weightDecay), w, (float) (1 - w), Math.abs(1 - beta1) < 0.5,
-                            (float) (1 - beta2), (float) beta2, (float) bc2s, (float) eps, (float) stepSize, (float) -stepSize);
-                }
+        if (RmsPropProfile.vector && arithmetic == Arithmetic.PYTORCH_2_13) {      // MKL's root: the Vector API loops for the default forms
+            if (family.equals("adagrad") && weightDecay == 0) {
+                RmsPropProfile.VectorLanes vl = RmsPropProfile.VectorLanes.LOCAL.get();
+                ProfileVectorF32.adagrad213(RmsPropProfile.VectorLanes.EST, vl.idx, vl.tmp, g, p, out, s[slot0], off, len, (float) eps,
+                        (float) adagradStep(lr, t));
+                return;
             }
-            return;
+            if (family.equals("adam") && (weightDecay == 0 || decoupled) && !amsgrad && Math.abs(1 - beta1) < 0.5) {
+                RmsPropProfile.VectorLanes vl = RmsPropProfile.VectorLanes.LOCAL.get();
+                double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t)), stepSize = lr / bc1;
+                ProfileVectorF32.adam213(RmsPropProfile.VectorLanes.EST, vl.idx, vl.tmp, g, p, out, s[slot0], s[slot0 + 1], off, len,
+                        weightDecay > 0, (float) (1 - lr * weightDecay), (float) (1 - beta1), (float) (1 - beta2), (float) beta2, (float) bc2s,
+                        (float) eps, (float) -stepSize);
+                return;
+            }
         }
         switch (family) {
             case "sgd" -> ProfilePyTorchLoops.sgd(g, p, out, momentum > 0 ? s[slot0] : null, off, len, bodyEnd, wd, l2, momentum > 0, t == 1,

@@ -102,8 +102,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     }
 
     /**
-     * The float32 {@code rsqrtps} profiles run {@link ProfileVectorF32} (every form, one pass, no scratch) instead of the
-     * scalar and block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
+     * The float32 {@code rsqrtps} profiles' plain forms run {@link ProfileVectorF32} (one pass, no scratch) instead of the
+     * block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
      * run both paths in one JVM.
      */
     static boolean vector = ProfileBlocksF32.vectorEnabled();
@@ -258,9 +258,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         VectorLanes vl = vector && usesTable() ? VectorLanes.LOCAL.get() : null;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
-                if (vector) {
-                    ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
-                            omr, (float) (1 - omr), Math.abs(1 - decay) < 0.5, centered, mom);
+                if (vector && !centered && !mom && !l2) {
+                    ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else if (y != null && !centered && !mom && !l2) {
                     ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else {
@@ -269,9 +268,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 }
             }
             case TIMM_TF -> {
-                if (vector) {
-                    ProfileVectorF32.timmTf(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, omr, epsW, m, wd, l2, dec, (float) (1 - lr * weightDecay),
-                            (float) lr, (float) -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+                if (vector && !centered && !mom && !l2 && !dec) {
+                    ProfileVectorF32.timmTf(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, omr, epsW, (float) -lr);
                 } else if (y != null && !centered && !mom && !l2 && !dec) {
                     ProfileBlocksF32.timmTf(CpuMath.table(), y, g, p, out, v, off, len, omr, epsW, (float) -lr);
                 } else {
@@ -286,10 +284,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
                     ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
-                } else if (arithmetic == Arithmetic.KERAS_3_GRAPH && vector) {   // graph: Eigen's packets, then the tensor's scalar tail
+                } else if (vector && plain) {                     // graph: Eigen's packets on the Vector API, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
-                    ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, pe - off, rho, omr, epsW, lrv, m, wd, dec, centered, mom);
-                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, centered, mom, packetEnd);
+                    ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, false, false, packetEnd);
                 } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -301,8 +299,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             }
             case KERAS_3_XLA -> {
                 float lrv = (float) lr;
-                if (vector) {
-                    ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd * lrv, dec, centered, mom);
+                if (vector && !centered && !mom && !dec) {
+                    ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (y != null && !centered && !mom && !dec) {
                     ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else {
@@ -321,9 +319,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case OPTAX -> {
                 float nlr = -(float) lr;
                 boolean inside = epsPlacement == EpsPlacement.INSIDE;
-                if (vector && inside) {
-                    float bc = biasCorrection ? 1 - (float) Math.pow(rho, (float) t) : 1f;
-                    ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, nlr, m, bc, biasCorrection, nesterov, centered, mom);
+                if (vector && !centered && !mom && !biasCorrection && inside) {
+                    ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, nlr);
                 } else if (!centered && !mom && !biasCorrection && inside) {
                     if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
                     else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
