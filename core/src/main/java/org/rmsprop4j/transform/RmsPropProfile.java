@@ -198,7 +198,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
      *                ({@code pytorch_2_13}, {@code timm_tf}, {@code keras_3_xla}, {@code keras_3_graph},
      *                {@code optax}) run their plain form in blocks whose only scalar loop is the table
      *                lookup (about 1.5× faster); without it, one scalar loop. Calls on disjoint
-     *                ranges may share it ({@link #usesScratch()} says whether it is used).
+     *                ranges may share it ({@link #usesScratch()} says whether it is used: not when
+     *                the Vector API loops run, which need none).
      */
     public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, double lr, long t, float[] scratch) {
         if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use stepInTensor");
