@@ -15,9 +15,13 @@ import org.rmsprop4j.optim.Optimizer;
  * less: time spent descheduled is not counted; with threads &gt; 1 it counts only the caller's
  * share). Only the public API is used, so the same class times an older core jar.
  * Usage: {@code java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB [size=1e6] [fp32|fp64]
- * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|momentum|centered-momentum] [profiles=all, comma-separated]}.
+ * [threads=1] [rounds=15] [fused|chain|both] [variant=plain|momentum|centered-momentum] [profiles=all, comma-separated]}. The yardstick is
+ * {@code pytorch} or one of {@link #YARDSTICKS}, e.g. {@code adam,adam_2_13,adamw_2_13,adam_2_13_fused} (ProfileBench#pytorchSpec).
  */
 public final class ProfileAB {
+    /** PyTorch's other fused 1.13 kernels, yardsticks for their 2.13 profiles ({@link ProfileBench#pytorchSpec}). */
+    static final List<String> YARDSTICKS = List.of("sgd", "adagrad", "adadelta", "adam", "adamw");
+
     static final String ALL = "pytorch,keras,tf1,optax,dl4j,tribuo,tfjs,timm_tf,pytorch_2_13,keras_3_graph,keras_3_xla";
 
     public static void main(String[] args) {
@@ -31,8 +35,8 @@ public final class ProfileAB {
         List<String> names = new ArrayList<>();
         List<Optimizer> opts = new ArrayList<>();
         for (String prof : profiles) {
-            if (prof.equals("pytorch")) {                  // the fused PyTorch 1.13 kernel: the yardstick
-                names.add(0, "pytorch (1.13 kernel)");
+            if (prof.equals("pytorch") || YARDSTICKS.contains(prof)) {   // a fused PyTorch 1.13 kernel: the yardstick
+                names.add(0, prof + " (1.13 kernel)");
                 opts.add(0, ProfileBench.build(prof, variant, f64, n, threads, true));
                 continue;
             }
@@ -57,20 +61,23 @@ public final class ProfileAB {
         int inner = Math.max(1, 20_000_000 / n);
         double[][] ms = new double[k][rounds], cpu = new double[k][rounds];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean amx = (com.sun.management.ThreadMXBean) mx;   // the caller's allocation per step, measured rounds only
+        long[] alloc = new long[k];
         for (int warm = 0; warm < 2; warm++) {
             for (int round = 0; round < rounds; round++) {
                 for (int j = 0; j < k; j++) {
-                    long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+                    long a0 = amx.getCurrentThreadAllocatedBytes(), c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
                     for (int s = 0; s < inner; s++) {
                         if (f64) opts.get(j).step(pd[j], gd[j]);
                         else opts.get(j).step(pf[j], gf[j]);
                     }
                     ms[j][round] = (System.nanoTime() - t0) / 1e6 / inner;
                     cpu[j][round] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / inner;
+                    if (warm == 1) alloc[j] += amx.getCurrentThreadAllocatedBytes() - a0;
                 }
             }
         }
-        double base = names.get(0).startsWith("pytorch (") ? 0 : Double.NaN, cpuBase = 0;
+        double base = names.get(0).endsWith("(1.13 kernel)") ? 0 : Double.NaN, cpuBase = 0;
         System.out.printf("size %d %s threads %d variant %s, %d rounds of %d steps, interleaved%n", n, f64 ? "fp64" : "fp32", threads,
                 variant, rounds, inner);
         for (int j = 0; j < k; j++) {
@@ -79,8 +86,8 @@ public final class ProfileAB {
             Arrays.sort(c);
             double med = t[rounds / 2], cmed = c[rounds / 2];
             if (j == 0 && base == 0) { base = med; cpuBase = cmed; }
-            System.out.printf("  %-24s wall median %8.3f ms/step (min %8.3f), %6.3f ns/el, %6.2fx the 1.13 kernel; caller's CPU time %8.3f ms (%6.2fx)%n",
-                    names.get(j), med, t[0], med * 1e6 / n, med / base, cmed, cmed / cpuBase);
+            System.out.printf("  %-24s wall median %8.3f ms/step (min %8.3f), %6.3f ns/el, %6.2fx the 1.13 kernel; caller's CPU time %8.3f ms (%6.2fx); %.0f B allocated per step%n",
+                    names.get(j), med, t[0], med * 1e6 / n, med / base, cmed, cmed / cpuBase, (double) alloc[j] / rounds / inner);
         }
     }
 }

@@ -75,8 +75,29 @@ public class ProfileBench {
         return c;
     }
 
+    /**
+     * PyTorch's other optimizers: {@code sgd adagrad adadelta adam adamw} are the fused 1.13 kernels (the yardsticks);
+     * with {@code _2_13} they run {@code PyTorchProfile} in 2.13's arithmetic (for-loop/foreach), with {@code _2_13_fused}
+     * in 2.13's {@code fused=True} arithmetic (SGD, Adam, AdamW). SGD has momentum 0.9 (Nesterov with the variant
+     * {@code momentum}). Null for any other name.
+     */
+    static org.rmsprop4j.optim.OptimizerSpec pytorchSpec(String profile, String variant) {
+        int cut = profile.indexOf('_');
+        String family = cut < 0 ? profile : profile.substring(0, cut);
+        Arithmetic a = cut < 0 ? Arithmetic.PYTORCH_1_13 : profile.endsWith("_fused") ? Arithmetic.PYTORCH_2_13_FUSED : Arithmetic.PYTORCH_2_13;
+        return switch (family) {
+            case "sgd" -> org.rmsprop4j.optim.SgdConfig.builder().arithmetic(a).momentum(0.9).nesterov(variant.equals("momentum")).build();
+            case "adagrad" -> org.rmsprop4j.optim.AdagradConfig.builder().arithmetic(a).build();
+            case "adadelta" -> org.rmsprop4j.optim.AdadeltaConfig.builder().arithmetic(a).build();
+            case "adam" -> org.rmsprop4j.optim.AdamConfig.builder().arithmetic(a).build();
+            case "adamw" -> org.rmsprop4j.optim.AdamConfig.adamW().arithmetic(a).build();
+            default -> null;
+        };
+    }
+
     static Optimizer build(String profile, String variant, boolean f64, int size, int threads, boolean fused) {
-        return Optimizer.builder(config(profile, variant)).size(size).dtype(f64 ? Dtype.FLOAT64 : Dtype.FLOAT32)
+        org.rmsprop4j.optim.OptimizerSpec spec = pytorchSpec(profile, variant);
+        return Optimizer.builder(spec != null ? spec : config(profile, variant)).size(size).dtype(f64 ? Dtype.FLOAT64 : Dtype.FLOAT32)
                 .threads(threads).fused(fused).build();
     }
 

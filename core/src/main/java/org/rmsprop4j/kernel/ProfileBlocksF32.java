@@ -23,6 +23,30 @@ import org.rmsprop4j.transform.CpuMath;
 public final class ProfileBlocksF32 {
     private ProfileBlocksF32() {}
 
+    /** System property that turns the {@link ProfileVectorF32} loops off ({@code -Drmsprop4j.profile.vector=false}); read when a profile is built. */
+    public static final String VECTOR_PROPERTY = "rmsprop4j.profile.vector";
+
+    /**
+     * Whether profiles built now run {@link ProfileVectorF32}: the JVM was started with {@code --add-modules
+     * jdk.incubator.vector}, prefers vectors of at least 256 bits (AVX2 or wider), and {@link #VECTOR_PROPERTY} is not {@code false}.
+     */
+    public static boolean vectorEnabled() {
+        return VectorProbe.AVAILABLE && !"false".equals(System.getProperty(VECTOR_PROPERTY));
+    }
+
+    private static final class VectorProbe {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+            try {
+                return ProfileVectorF32.preferredBits() >= 256;
+            } catch (LinkageError e) {       // the module is there but this class loader cannot read it
+                return false;
+            }
+        }
+    }
+
     /** Elements per block: a block of every array and the table stay in the first-level cache across the four passes. */
     static final int BLOCK = 512;
 

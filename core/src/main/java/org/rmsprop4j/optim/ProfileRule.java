@@ -11,9 +11,10 @@ import org.rmsprop4j.transform.RmsPropProfile;
  * the profile's loop runs straight on the parameters, with no update buffer and no copies, split
  * across threads like the other fused kernels. Keras's graph profile, whose float32 arithmetic
  * depends on the position in each tensor (Eigen's packets), is cut at the tensors' edges. The
- * float32 profiles built on the {@code rsqrtps} table also get a scratch array as long as the
- * parameters (4 bytes per element, allocated once), which lets their block loops vectorise
- * everything but the table lookup. Any other chain (a profile after other members, such as
+ * float32 profiles built on the {@code rsqrtps} table run their plain forms on the Vector API when
+ * the JVM has it ({@code kernel.ProfileVectorF32}, no scratch); without it they get a scratch array
+ * as long as the parameters (4 bytes per element, allocated once), which lets their block loops
+ * vectorise everything but the table lookup. Any other chain (a profile after other members, such as
  * maximize's {@code scale}) keeps the chain path, where the profile runs the same loops member by
  * member.
  */
@@ -61,9 +62,10 @@ final class ProfileRule extends StepRule {
         return y;
     }
 
-    /** The rule for {@code chain} over the group's tensors {@code params}, or null when the chain is not one profile. */
+    /** The rule for {@code chain} over the group's tensors {@code params}, or null when the chain is not one profile ({@link PyTorchProfileRule} for a {@code PyTorchProfile}). */
     static StepRule of(Chain chain, List<ParamLayout.Param> params) {
         List<Chain.Link> links = chain.links();
+        if (links.size() == 1 && links.get(0).transform() instanceof org.rmsprop4j.transform.PyTorchProfile q) return new PyTorchProfileRule(q, params);
         if (links.size() != 1 || !(links.get(0).transform() instanceof RmsPropProfile p)) return null;
         return new ProfileRule(p, params);
     }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.rmsprop4j.internal.Checks;
+import org.rmsprop4j.kernel.ProfilePyTorchLoops;
+import org.rmsprop4j.kernel.ProfileVectorF32;
 import org.rmsprop4j.optim.Arithmetic;
 
 /**
@@ -94,11 +96,11 @@ public record PyTorchProfile(Arithmetic arithmetic, String family, double moment
     @Override public boolean producesParameters() { return true; }
 
     @Override public void update(float[] u, float[] p, float[][] s, int slot0, int off, int len, StepContext c) {
-        run(true, u, null, p, null, s, null, slot0, off, len, off + len - len % 8, c);
+        fast(u, p, u, s, slot0, off, len, off + len - len % 8, c.learningRate(), c.step());
     }
 
     @Override public void update(double[] u, double[] p, double[][] s, int slot0, int off, int len, StepContext c) {
-        run(false, null, u, null, p, null, s, slot0, off, len, off + len - len % 4, c);
+        fast(u, p, u, s, slot0, off, len, off + len - len % 4, c.learningRate(), c.step());
     }
 
     @Override public void updateGroup(float[] u, float[] p, float[][] s, int slot0, StepContext c) {
@@ -109,123 +111,84 @@ public record PyTorchProfile(Arithmetic arithmetic, String family, double moment
         for (int t = 0, n = c.tensorCount(); t < n; t++) update(u, p, s, slot0, c.tensorOffset(t), c.tensorLength(t), c);
     }
 
-    private static double r(boolean f, double x) { return f ? (double) (float) x : x; }
-
-    private static double fma(boolean f, double a, double b, double c) {
-        return f ? Math.fma((float) a, (float) b, (float) c) : Math.fma(a, b, c);
+    /**
+     * The whole step straight on the parameters (the fused path for a chain that is this profile alone): reads the
+     * gradient from {@code g} (not modified), updates {@code p[off, off+len)} and the state slots {@code s[slot0…]}
+     * in place. Bit for bit {@link #update(float[], float[], float[][], int, int, int, StepContext)} followed by
+     * {@code p ← u}. {@code bodyEnd}: for {@code pytorch_2_13_fused}, where the vector body of the tensor holding
+     * {@code [off, off+len)} ends ({@code tensorOffset + n − n mod 8}); ignored by the element-wise arithmetics.
+     *
+     * @param lr the group's learning rate of this step (schedule applied; AdaGrad's {@code lr_decay} is applied here)
+     * @param t  the 1-based number of this step
+     */
+    public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, int bodyEnd, double lr, long t) {
+        fast(g, p, p, s, slot0, off, len, bodyEnd, lr, t);
     }
 
-    private double sqrt(boolean f, double x) {
-        if (arithmetic == Arithmetic.PYTORCH_2_13) return f ? CpuMath.mklSqrt((float) x) : CpuMath.mklSqrt(x);
-        return r(f, Math.sqrt(x));
+    /** The float64 form of {@link #step(float[], float[], float[][], int, int, int, int, double, long)} ({@code bodyEnd}: {@code n − n mod 4}). */
+    public void step(double[] p, double[] g, double[][] s, int slot0, int off, int len, int bodyEnd, double lr, long t) {
+        fast(g, p, p, s, slot0, off, len, bodyEnd, lr, t);
     }
 
-    private static double get(float[] af, double[] ad, int i) { return af != null ? af[i] : ad[i]; }
+    // ---- per-step scalars, rounded to the element type where PyTorch rounds them; the loops are kernel.ProfilePyTorchLoops
 
-    private static void set(float[] af, double[] ad, int i, double v) {
-        if (af != null) af[i] = (float) v;
-        else ad[i] = v;
+    private double adagradStep(double lr, long t) {
+        if (arithmetic == Arithmetic.PYTORCH_1_13_FOREACH) {              // float32 tensor arithmetic on `step`
+            float x = ((float) t - 1f) * (float) lrDecay;
+            return (1f / (1f + x)) * (float) -lr;
+        }
+        return -(lr / (1 + (t - 1) * lrDecay));
     }
 
-    private void run(boolean f, float[] uf, double[] ud, float[] pf, double[] pd, float[][] sf, double[][] sd,
-                     int slot0, int off, int len, int bodyEnd, StepContext c) {
-        float[] aF = null, bF = null, cF = null;
-        double[] aD = null, bD = null, cD = null;
-        int n = switch (family) {                                       // slots().size(), without allocating
-            case "sgd" -> momentum > 0 ? 1 : 0;
-            case "adagrad" -> 1;
-            case "adadelta" -> 2;
-            default -> amsgrad ? 3 : 2;
-        };
-        if (n > 0) { if (f) aF = sf[slot0]; else aD = sd[slot0]; }
-        if (n > 1) { if (f) bF = sf[slot0 + 1]; else bD = sd[slot0 + 1]; }
-        if (n > 2) { if (f) cF = sf[slot0 + 2]; else cD = sd[slot0 + 2]; }
-        double lr = c.learningRate();
-        long t = c.step();
-        double wd = r(f, weightDecay);
+    private void fast(float[] g, float[] p, float[] out, float[][] s, int slot0, int off, int len, int bodyEnd, double lr, long t) {
+        float wd = (float) weightDecay;
         boolean l2 = weightDecay > 0 && !decoupled;
-        int end = off + len;
+        if (RmsPropProfile.vector && arithmetic == Arithmetic.PYTORCH_2_13) {      // MKL's root: the Vector API loops for the default forms
+            if (family.equals("adagrad") && weightDecay == 0) {
+                RmsPropProfile.VectorLanes vl = RmsPropProfile.VectorLanes.LOCAL.get();
+                ProfileVectorF32.adagrad213(RmsPropProfile.VectorLanes.EST, vl.idx, vl.tmp, g, p, out, s[slot0], off, len, (float) eps,
+                        (float) adagradStep(lr, t));
+                return;
+            }
+            if (family.equals("adam") && (weightDecay == 0 || decoupled) && !amsgrad && Math.abs(1 - beta1) < 0.5) {
+                RmsPropProfile.VectorLanes vl = RmsPropProfile.VectorLanes.LOCAL.get();
+                double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t)), stepSize = lr / bc1;
+                ProfileVectorF32.adam213(RmsPropProfile.VectorLanes.EST, vl.idx, vl.tmp, g, p, out, s[slot0], s[slot0 + 1], off, len,
+                        weightDecay > 0, (float) (1 - lr * weightDecay), (float) (1 - beta1), (float) (1 - beta2), (float) beta2, (float) bc2s,
+                        (float) eps, (float) -stepSize);
+                return;
+            }
+        }
         switch (family) {
-            case "sgd" -> {                                               // fused only
-                double m = r(f, momentum), cd = r(f, 1 - dampening), nlr = r(f, -lr);
-                for (int i = off; i < end; i++) {
-                    double g = get(uf, ud, i), p = get(pf, pd, i);
-                    if (l2) g = fma(f, p, wd, g);
-                    if (momentum > 0) {
-                        double b;
-                        if (t == 1) b = g;
-                        else {
-                            double b0 = get(aF, aD, i);
-                            b = i < bodyEnd ? fma(f, g, cd, r(f, b0 * m)) : fma(f, b0, m, r(f, g * cd));
-                        }
-                        set(aF, aD, i, b);
-                        g = nesterov ? fma(f, b, m, g) : b;
-                    }
-                    set(uf, ud, i, fma(f, g, nlr, p));
-                }
+            case "sgd" -> ProfilePyTorchLoops.sgd(g, p, out, momentum > 0 ? s[slot0] : null, off, len, bodyEnd, wd, l2, momentum > 0, t == 1,
+                    (float) momentum, (float) (1 - dampening), nesterov, (float) -lr);
+            case "adagrad" -> ProfilePyTorchLoops.adagrad(g, p, out, s[slot0], off, len, wd, l2, (float) eps, (float) adagradStep(lr, t),
+                    arithmetic == Arithmetic.PYTORCH_1_13_FOREACH, arithmetic == Arithmetic.PYTORCH_2_13);
+            case "adadelta" -> ProfilePyTorchLoops.adadelta(g, p, out, s[slot0], s[slot0 + 1], off, len, wd, l2, (float) rho, (float) (1 - rho),
+                    (float) eps, (float) -lr);
+            default -> {
+                double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t)), stepSize = lr / bc1;
+                float w = (float) (1 - beta1);
+                ProfilePyTorchLoops.adam(g, p, out, s[slot0], s[slot0 + 1], amsgrad ? s[slot0 + 2] : null, off, len, bodyEnd, fused(), wd,
+                        l2, weightDecay > 0 && decoupled, (float) (1 - lr * weightDecay), w, (float) (1 - w), Math.abs(1 - beta1) < 0.5,
+                        (float) (1 - beta2), (float) beta2, (float) bc2s, (float) eps, (float) stepSize, (float) -stepSize);
             }
-            case "adagrad" -> {
-                double epsW = r(f, eps);
-                double step;
-                if (arithmetic == Arithmetic.PYTORCH_1_13_FOREACH) {           // float32 tensor arithmetic on `step`
-                    float x = ((float) t - 1f) * (float) lrDecay;
-                    step = r(f, (1f / (1f + x)) * (float) -lr);
-                } else {
-                    step = r(f, -(lr / (1 + (t - 1) * lrDecay)));
-                }
-                boolean foreach13 = arithmetic == Arithmetic.PYTORCH_1_13_FOREACH;
-                for (int i = off; i < end; i++) {
-                    double g = get(uf, ud, i), p = get(pf, pd, i);
-                    if (l2) g = fma(f, wd, p, g);
-                    double sum = fma(f, g, g, get(aF, aD, i));
-                    set(aF, aD, i, sum);
-                    double std = r(f, sqrt(f, sum) + epsW);
-                    double num = foreach13 ? r(f, g * step) : r(f, step * g);
-                    set(uf, ud, i, r(f, p + r(f, num / std)));
-                }
-            }
-            case "adadelta" -> {
-                double rh = r(f, rho), om = r(f, 1 - rho), epsW = r(f, eps), nlr = r(f, -lr);
-                for (int i = off; i < end; i++) {
-                    double g = get(uf, ud, i), p = get(pf, pd, i);
-                    if (l2) g = fma(f, wd, p, g);
-                    double sq = fma(f, r(f, om * g), g, r(f, rh * get(aF, aD, i)));
-                    set(aF, aD, i, sq);
-                    double std = sqrt(f, r(f, sq + epsW));
-                    double acc = get(bF, bD, i);
-                    double delta = sqrt(f, r(f, acc + epsW));
-                    delta = r(f, r(f, delta / std) * g);
-                    set(bF, bD, i, fma(f, r(f, om * delta), delta, r(f, rh * acc)));
-                    set(uf, ud, i, fma(f, nlr, delta, p));
-                }
-            }
-            default -> {                                                  // adam, adamw
-                double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t));
-                double stepSize = lr / bc1, shrink = r(f, 1 - lr * weightDecay);
-                double w = r(f, 1 - beta1), omw = r(f, 1 - w), cb2 = r(f, 1 - beta2), b2 = r(f, beta2);
-                double bc2W = r(f, bc2s), epsW = r(f, eps), ss = r(f, stepSize), nss = r(f, -stepSize);
-                boolean lowW = Math.abs(1 - beta1) < 0.5, fu = fused();
-                for (int i = off; i < end; i++) {
-                    double g = get(uf, ud, i), p = get(pf, pd, i);
-                    if (weightDecay > 0) {
-                        if (decoupled) p = r(f, p * shrink);
-                        else g = fu ? fma(f, p, wd, g) : fma(f, wd, p, g);
-                    }
-                    double m = get(aF, aD, i);
-                    m = lowW ? fma(f, w, r(f, g - m), m) : fma(f, -omw, r(f, g - m), g);
-                    set(aF, aD, i, m);
-                    double v0 = get(bF, bD, i), v;
-                    if (!fu || i < bodyEnd) v = fma(f, r(f, cb2 * g), g, r(f, fu ? v0 * b2 : b2 * v0));
-                    else v = fma(f, v0, b2, r(f, r(f, cb2 * g) * g));
-                    set(bF, bD, i, v);
-                    if (amsgrad) {
-                        v = Math.max(get(cF, cD, i), v);
-                        set(cF, cD, i, v);
-                    }
-                    double denom = r(f, r(f, sqrt(f, v) / bc2W) + epsW);
-                    p = fu ? r(f, p - r(f, r(f, ss * m) / denom)) : r(f, p + r(f, r(f, nss * m) / denom));
-                    set(uf, ud, i, p);
-                }
+        }
+    }
+
+    private void fast(double[] g, double[] p, double[] out, double[][] s, int slot0, int off, int len, int bodyEnd, double lr, long t) {
+        boolean l2 = weightDecay > 0 && !decoupled;
+        switch (family) {
+            case "sgd" -> ProfilePyTorchLoops.sgd(g, p, out, momentum > 0 ? s[slot0] : null, off, len, bodyEnd, weightDecay, l2, momentum > 0,
+                    t == 1, momentum, 1 - dampening, nesterov, -lr);
+            case "adagrad" -> ProfilePyTorchLoops.adagrad(g, p, out, s[slot0], off, len, weightDecay, l2, eps, adagradStep(lr, t),
+                    arithmetic == Arithmetic.PYTORCH_1_13_FOREACH, arithmetic == Arithmetic.PYTORCH_2_13);
+            case "adadelta" -> ProfilePyTorchLoops.adadelta(g, p, out, s[slot0], s[slot0 + 1], off, len, weightDecay, l2, rho, 1 - rho, eps, -lr);
+            default -> {
+                double bc1 = 1 - Math.pow(beta1, t), bc2s = Math.sqrt(1 - Math.pow(beta2, t)), stepSize = lr / bc1, w = 1 - beta1;
+                ProfilePyTorchLoops.adam(g, p, out, s[slot0], s[slot0 + 1], amsgrad ? s[slot0 + 2] : null, off, len, bodyEnd, fused(), weightDecay,
+                        l2, weightDecay > 0 && decoupled, 1 - lr * weightDecay, w, 1 - w, Math.abs(1 - beta1) < 0.5,
+                        1 - beta2, beta2, bc2s, eps, stepSize, -stepSize);
             }
         }
     }

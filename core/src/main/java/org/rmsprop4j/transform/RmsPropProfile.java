@@ -9,6 +9,7 @@ import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.kernel.ProfileBlocksF32;
 import org.rmsprop4j.kernel.ProfileLoops;
 import org.rmsprop4j.kernel.ProfileLoopsF32;
+import org.rmsprop4j.kernel.ProfileVectorF32;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.MomentumStyle;
@@ -100,6 +101,24 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         }
     }
 
+    /**
+     * The float32 {@code rsqrtps} profiles' plain forms run {@link ProfileVectorF32} (one pass, no scratch) instead of the
+     * block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
+     * run both paths in one JVM.
+     */
+    static boolean vector = ProfileBlocksF32.vectorEnabled();
+
+    /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
+    static final class VectorLanes {
+        static final int[] EST = new int[8192];
+        static {
+            ProfileVectorF32.estimateTable(EST);
+        }
+        static final ThreadLocal<VectorLanes> LOCAL = ThreadLocal.withInitial(VectorLanes::new);
+        final int[] idx = new int[ProfileVectorF32.LANES];
+        final float[] tmp = new float[ProfileVectorF32.LANES];
+    }
+
     private boolean keepsMomentum() { return momentum > 0 || arithmetic == Arithmetic.TF1 || arithmetic == Arithmetic.TFJS; }
 
     @Override public String type() { return "rmsprop_profile"; }
@@ -179,7 +198,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
      *                ({@code pytorch_2_13}, {@code timm_tf}, {@code keras_3_xla}, {@code keras_3_graph},
      *                {@code optax}) run their plain form in blocks whose only scalar loop is the table
      *                lookup (about 1.5× faster); without it, one scalar loop. Calls on disjoint
-     *                ranges may share it ({@link #usesScratch()} says whether it is used).
+     *                ranges may share it ({@link #usesScratch()} says whether it is used: not when
+     *                the Vector API loops run, which need none).
      */
     public void step(float[] p, float[] g, float[][] s, int slot0, int off, int len, double lr, long t, float[] scratch) {
         if (!elementwise()) throw new IllegalStateException("arithmetic " + arithmetic.id() + " works tensor by tensor: use stepInTensor");
@@ -200,8 +220,18 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         fast(g, p, p, s, slot0, off, len, packetEnd, lr, t, scratch);
     }
 
+    /** The float32 root is built on the {@code rsqrtps} table (Keras 3 eager and Optax with ε outside are IEEE). */
+    private boolean usesTable() {
+        return switch (arithmetic) {
+            case PYTORCH_2_13, TIMM_TF, KERAS_3_GRAPH, KERAS_3_XLA -> true;
+            case OPTAX -> epsPlacement == EpsPlacement.INSIDE;
+            default -> false;
+        };
+    }
+
     /** True if {@link #step(float[], float[], float[][], int, int, int, double, long, float[])} in float32 makes use of a scratch array. */
     public boolean usesScratch() {
+        if (vector) return false;
         boolean plain = !centered && momentum == 0;
         return switch (arithmetic) {
             case PYTORCH_2_13, TIMM_TF, KERAS_3_XLA, KERAS_3_GRAPH -> plain && weightDecay == 0;
@@ -226,9 +256,12 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         boolean l2 = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.L2;
         boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
         boolean mom = momentum > 0;
+        VectorLanes vl = vector && usesTable() ? VectorLanes.LOCAL.get() : null;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
-                if (y != null && !centered && !mom && !l2) {
+                if (vector && !centered && !mom && !l2) {
+                    ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
+                } else if (y != null && !centered && !mom && !l2) {
                     ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
@@ -236,7 +269,9 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 }
             }
             case TIMM_TF -> {
-                if (y != null && !centered && !mom && !l2 && !dec) {
+                if (vector && !centered && !mom && !l2 && !dec) {
+                    ProfileVectorF32.timmTf(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, omr, epsW, (float) -lr);
+                } else if (y != null && !centered && !mom && !l2 && !dec) {
                     ProfileBlocksF32.timmTf(CpuMath.table(), y, g, p, out, v, off, len, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.timmTf(g, p, out, v, ga, b, off, len, omr, epsW, m, wd, l2, dec, (float) (1 - lr * weightDecay),
@@ -250,6 +285,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
                     ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
+                } else if (vector && plain) {                     // graph: Eigen's packets on the Vector API, then the tensor's scalar tail
+                    int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
+                    ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
+                    ProfileLoopsF32.keras3(g, p, out, v, ga, b, pe, end - pe, rho, omr, epsW, lrv, m, wd, dec, true, false, false, packetEnd);
                 } else if (y != null && plain) {                  // graph: Eigen's packets in blocks, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileBlocksF32.keras3Graph(CpuMath.table(), y, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -261,7 +300,9 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             }
             case KERAS_3_XLA -> {
                 float lrv = (float) lr;
-                if (y != null && !centered && !mom && !dec) {
+                if (vector && !centered && !mom && !dec) {
+                    ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (y != null && !centered && !mom && !dec) {
                     ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else {
                     ProfileLoopsF32.keras3Xla(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m, wd * lrv, dec, centered, mom);
@@ -279,7 +320,9 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case OPTAX -> {
                 float nlr = -(float) lr;
                 boolean inside = epsPlacement == EpsPlacement.INSIDE;
-                if (!centered && !mom && !biasCorrection && inside) {
+                if (vector && !centered && !mom && !biasCorrection && inside) {
+                    ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, nlr);
+                } else if (!centered && !mom && !biasCorrection && inside) {
                     if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
                     else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
                 } else {

@@ -33,23 +33,53 @@ class ProfileFusedPathTest {
                 RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).centered(true).momentum(0.9).build());
     }
 
+    /** {@code PyTorchProfile} alone in its chain: {@link PyTorchProfileRule}. */
+    static List<OptimizerSpec> pytorchConfigs() {
+        Arithmetic a213 = Arithmetic.PYTORCH_2_13, fused = Arithmetic.PYTORCH_2_13_FUSED;
+        return List.of(SgdConfig.builder().arithmetic(fused).momentum(0.9).nesterov(true).weightDecay(0.01).build(),
+                SgdConfig.builder().arithmetic(fused).momentum(0.9).dampening(0.1).build(), SgdConfig.builder().arithmetic(fused).build(),
+                AdagradConfig.builder().arithmetic(a213).lrDecay(0.01).weightDecay(0.01).initialAccumulator(0.1).build(),
+                AdagradConfig.builder().arithmetic(Arithmetic.PYTORCH_1_13_FOREACH).lrDecay(0.01).build(),
+                AdadeltaConfig.builder().arithmetic(a213).weightDecay(0.01).build(),
+                AdamConfig.builder().arithmetic(a213).amsgrad(true).weightDecay(0.01).build(), AdamConfig.adamW().arithmetic(a213).build(),
+                AdamConfig.builder().arithmetic(fused).amsgrad(true).weightDecay(0.01).build(), AdamConfig.adamW().arithmetic(fused).build());
+    }
+
     private static final int N = 20_011;
 
-    private static Optimizer build(RmsPropConfig c, Dtype dtype, boolean fused, int threads) {
+    private static OptimizerSpec withLr(OptimizerSpec c, double lr) {
+        if (c instanceof RmsPropConfig r) return r.toBuilder().learningRate(lr).build();
+        if (c instanceof SgdConfig r) return r.toBuilder().learningRate(lr).build();
+        if (c instanceof AdagradConfig r) return r.toBuilder().learningRate(lr).build();
+        if (c instanceof AdadeltaConfig r) return r.toBuilder().learningRate(lr).build();
+        return ((AdamConfig) c).toBuilder().learningRate(lr).build();
+    }
+
+    private static Optimizer build(OptimizerSpec c, Dtype dtype, boolean fused, int threads) {
         ParamLayout layout = ParamLayout.builder().add("a", 8_001).add("b", 7).add("c", 6_000).add("d", N - 14_008).build();
-        return Optimizer.builder(c).layout(layout).dtype(dtype)
-                .group("mid", List.of("b", "c"), c.toBuilder().learningRate(3e-3).build())
-                .schedule(Schedules.inverseTime(0.1)).fused(fused).threads(threads).parallelThreshold(64).build();
+        boolean implied = c.impliedSchedule() != null;              // AdaGrad's lr_decay: its own schedule, no second one
+        var b = Optimizer.builder(c).layout(layout).dtype(dtype).group("mid", List.of("b", "c"), withLr(c, 3e-3));
+        if (!implied) b.schedule(Schedules.inverseTime(0.1));
+        return b.fused(fused).threads(threads).parallelThreshold(64).build();
+    }
+
+    @ParameterizedTest @MethodSource("pytorchConfigs")
+    void aPyTorchProfileFusedMatchesTheChainPathOnEveryThreadCount(OptimizerSpec c) {
+        fusedMatchesTheChainPathOnEveryThreadCount(c, c.chain().links().get(0).transform().toString());
     }
 
     @ParameterizedTest @MethodSource("configs")
     void fusedMatchesTheChainPathOnEveryThreadCount(RmsPropConfig c) {
+        fusedMatchesTheChainPathOnEveryThreadCount(c, c.arithmetic().toString());
+    }
+
+    private static void fusedMatchesTheChainPathOnEveryThreadCount(OptimizerSpec c, String name) {
         for (Dtype dtype : Dtype.values()) {
             Optimizer chain = build(c, dtype, false, 1);
             assertThat(chain.isFused("default")).isFalse();
             for (int threads : new int[] {1, 2, 3}) {
                 Optimizer fused = build(c, dtype, true, threads);
-                assertThat(fused.isFused("default")).as("%s is lowered", c.arithmetic()).isTrue();
+                assertThat(fused.isFused("default")).as("%s is lowered", name).isTrue();
                 Optimizer ref = build(c, dtype, false, 1);
                 SplittableRandom r = new SplittableRandom(threads);
                 double[] p1 = new double[N];
@@ -71,7 +101,7 @@ class ProfileFusedPathTest {
                         fused.step(p2, g);
                     }
                 }
-                String what = c.arithmetic() + " " + dtype + " on " + threads + " threads";
+                String what = name + " " + dtype + " on " + threads + " threads";
                 if (dtype == Dtype.FLOAT32) assertThat(f2).as(what).isEqualTo(f1);
                 else assertThat(p2).as(what).isEqualTo(p1);
                 for (String param : List.of("a", "b", "d")) {

@@ -83,7 +83,31 @@ class ProfileFastPathTest {
 
     @Test
     void everyProfileAgreesBitForBitWithTheReferenceInFloat32() {
-        int n = 603, off = 5, len = n - 11;   // len 592: one whole block of 512 and a partial one
+        boolean was = RmsPropProfile.vector;
+        try {
+            RmsPropProfile.vector = false;
+            float32();
+        } finally {
+            RmsPropProfile.vector = was;
+        }
+    }
+
+    /** The same with the {@code rsqrtps} profiles on the Vector API ({@code kernel.ProfileVectorF32}), as the build runs core's tests. */
+    @Test
+    void everyProfileAgreesBitForBitWithTheReferenceInFloat32OnTheVectorApi() {
+        assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).as("the build runs core's tests with --add-modules jdk.incubator.vector").isPresent();
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled(), "this CPU has no 256-bit vectors");
+        boolean was = RmsPropProfile.vector;
+        try {
+            RmsPropProfile.vector = true;
+            float32();
+        } finally {
+            RmsPropProfile.vector = was;
+        }
+    }
+
+    private void float32() {
+        int n = 603, off = 5, len = n - 12;   // len 591: one whole block of 512 and a partial one; 73 vectors of 8 and a tail of 7
         int checked = 0;
         for (Arithmetic a : PROFILES) {
             List<RmsPropProfile> vs = variants(a);
