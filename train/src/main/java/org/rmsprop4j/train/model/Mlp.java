@@ -254,20 +254,37 @@ public final class Mlp implements Model {
             throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
         }
         Prepared32 s = previous instanceof Prepared32 q && q.owner == this ? q : new Prepared32(this);
+        copyRows(p, s, 0, 1);
+        return s;
+    }
+
+    /** Rows {@code i} with {@code i·parts/inputs = part} of every layer's weights (and those columns of the transposes). */
+    @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) {
+        if (p == null || p.length != layout.size()) {
+            throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
+        }
+        if (!(prepared instanceof Prepared32 s) || s.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
+        copyRows(p, s, part, parts);
+    }
+
+    private void copyRows(float[] p, Prepared32 s, int part, int parts) {
         s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] w = s.w[l];
-            for (int i = 0; i < nIn; i++) System.arraycopy(p, wOff[l] + i * nOut, w[i], 0, nOut);
+            int i0 = (int) ((long) nIn * part / parts), i1 = (int) ((long) nIn * (part + 1) / parts);
+            for (int i = i0; i < i1; i++) System.arraycopy(p, wOff[l] + i * nOut, w[i], 0, nOut);
             if (l > 1) {
                 float[][] wt = s.wt[l];
-                for (int i = 0; i < nIn; i++) {
+                for (int i = i0; i < i1; i++) {
                     float[] wi = w[i];
                     for (int j = 0; j < nOut; j++) wt[j][i] = wi[j];
                 }
             }
         }
-        return s;
     }
 
     /**
