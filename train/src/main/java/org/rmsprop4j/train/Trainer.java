@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
     private boolean fusedBatch = FUSED_BATCH;
     private Object batch32;          // the model's fused batch working memory (compute32 with hasBatch32 only)
     /** Parts of the fused path's gradient: enough for two or three threads to balance, few enough to stay cheap. */
-    static final int GRADIENT_PARTS = 8;
+    static final int GRADIENT_PARTS = 16;
     /** Parts of the fused path's weight copy ({@link Model#prepare32Part}). */
     static final int COPY_PARTS = 4;
     // the batch of the fused region in progress, and its work counters (written before the region starts)

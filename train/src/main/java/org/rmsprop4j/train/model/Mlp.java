@@ -591,7 +591,7 @@ public final class Mlp implements Model {
                     any = true;
                 }
                 if (any) {
-                    if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                    if (divisor != 1f) Gemm32.divide(acc, nOut, divisor);
                     System.arraycopy(acc, 0, grad, o, nOut);
                 } else {
                     Arrays.fill(grad, o, o + nOut, 0f / divisor); // +0, or NaN for a zero or NaN divisor, as dividing the zero sum gives
@@ -609,7 +609,7 @@ public final class Mlp implements Model {
                     if (c == 0) System.arraycopy(tmp, 0, acc, 0, nOut);
                     else for (int j = 0; j < nOut; j++) acc[j] = acc[j] + tmp[j];
                 }
-                if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                if (divisor != 1f) Gemm32.divide(acc, nOut, divisor);
                 System.arraycopy(acc, 0, grad, o, nOut);
             }
         }
