@@ -15,7 +15,8 @@ import java.util.List;
  * (system properties such as -Drmsprop4j.train.spinMicros apply to every jar alike).
  *
  * Per run: one untimed epoch, then EPOCHS timed ones; prints per jar the median (min) wall seconds per epoch,
- * the median process CPU seconds per epoch, and the median calling-thread CPU seconds per epoch.
+ * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, and a CRC-32C of the
+ * parameters after the last run (the same for every jar and thread count when the bits are the same).
  */
 public class MlpAB {
     public static void main(String[] a) throws Exception {
@@ -38,7 +39,8 @@ public class MlpAB {
             double[] wall = res.get(j).stream().mapToDouble(x -> x[0]).toArray();
             double[] cpu = res.get(j).stream().mapToDouble(x -> x[1]).toArray();
             double[] tcpu = res.get(j).stream().mapToDouble(x -> x[2]).toArray();
-            System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f%n", a[3 + j], med(wall), Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu));
+            System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f  parameters crc32c %s%n", a[3 + j], med(wall),
+                    Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu), Runner.hash.get(loaders.get(j)));
         }
     }
 
@@ -57,6 +59,7 @@ public class MlpAB {
     /** Builds the trainer of MlpEpochTimer through reflection in the jar's loader and times its epochs. */
     public static final class Runner {
         static final java.util.Map<ClassLoader, Object> data = new java.util.HashMap<>();
+        static final java.util.Map<ClassLoader, String> hash = new java.util.HashMap<>();
 
         public static List<double[]> run(ClassLoader cl, int threads, int epochs) throws Exception {
             Class<?> datasets = cl.loadClass("org.rmsprop4j.train.data.Datasets");
@@ -113,6 +116,10 @@ public class MlpAB {
             });
             try {
                 trC.getMethod("fit", dsC, dsC, dsC, lC).invoke(t, train, null, null, l);
+                double[] p = (double[]) trC.getMethod("parameters").invoke(t);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                for (double v : p) crc.update(java.nio.ByteBuffer.allocate(8).putDouble(v).array());
+                hash.put(cl, String.format("%08x after %d epochs", crc.getValue(), epochs));
             } finally {
                 ((AutoCloseable) t).close();
             }

@@ -36,7 +36,9 @@ import org.rmsprop4j.train.model.Model;
  * ({@link Model#hasBatch32()}, the MLP) does this without a gradient buffer per chunk: the chunks'
  * forward and backward passes run first (in parallel), then the gradient is written by parts of the
  * weight rows (in parallel), each element summed over its chunks in chunk order, which gives the same
- * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). Other models compute on the parameters'
+ * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). With more than one thread a fused batch is one
+ * region of the trainer's persistent threads ({@link Gang}): the weight copy, the chunks and the gradient parts, with a
+ * barrier between them, then the optimizer step on the calling thread. Other models compute on the parameters'
  * exact widening to double, and the chunks are summed in float64.
  *
  * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
