@@ -10,9 +10,10 @@ import java.util.List;
  * A/B of the MLP epoch (MNIST-10k, 784-128-64-10, batch 64, RMSprop 1e-3, float32) between cli jars, in one JVM:
  * each jar in its own class loader, their runs alternated round by round so that load changes hit them alike.
  *
- *   java [-Dprop=value ...] tools/bench/MlpAB.java THREADS ROUNDS EPOCHS A.jar [B.jar ...]
+ *   java tools/bench/MlpAB.java THREADS ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,prop=value...] ...]
  *
- * (system properties such as -Drmsprop4j.train.spinMicros apply to every jar alike).
+ * A jar may be given twice with different properties (read when its classes initialise, e.g.
+ * cli/target/rmsprop4j.jar,rmsprop4j.train.spinMicros=5); -Dprop=value before the file name applies to every jar.
  *
  * Per run: one untimed epoch, then EPOCHS timed ones; prints per jar the median (min) wall seconds per epoch,
  * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, and a CRC-32C of the
@@ -23,7 +24,17 @@ public class MlpAB {
         int threads = Integer.parseInt(a[0]), rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]);
         int nj = a.length - 3;
         for (int j = 0; j < nj; j++) {
-            loaders.add(new URLClassLoader(new URL[] {new File(a[3 + j]).toURI().toURL()}, ClassLoader.getPlatformClassLoader()));
+            String[] jp = a[3 + j].split(",");
+            loaders.add(new URLClassLoader(new URL[] {new File(jp[0]).toURI().toURL()}, ClassLoader.getPlatformClassLoader()));
+            java.util.Properties props = new java.util.Properties();
+            for (int k = 1; k < jp.length; k++) props.setProperty(jp[k].substring(0, jp[k].indexOf('=')), jp[k].substring(jp[k].indexOf('=') + 1));
+            jarProps.add(props);
+        }
+        // each jar's properties are set while its classes initialise (its first run), then cleared
+        for (int j = 0; j < nj; j++) {
+            jarProps.get(j).forEach((k, v) -> System.setProperty((String) k, (String) v));
+            Runner.run(loaders.get(j), threads, 1);
+            jarProps.get(j).forEach((k, v) -> System.clearProperty((String) k));
         }
         List<List<double[]>> res = new ArrayList<>();
         for (int j = 0; j < nj; j++) res.add(new ArrayList<>());
@@ -45,6 +56,7 @@ public class MlpAB {
     }
 
     static final List<ClassLoader> loaders = new ArrayList<>();
+    static final List<java.util.Properties> jarProps = new ArrayList<>();
 
     static String load() {
         try { return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim(); } catch (Exception e) { return "?"; }

@@ -37,8 +37,8 @@ import org.rmsprop4j.train.model.Model;
  * forward and backward passes run first (in parallel), then the gradient is written by parts of the
  * weight rows (in parallel), each element summed over its chunks in chunk order, which gives the same
  * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). With more than one thread a fused batch is one
- * region of the trainer's persistent threads ({@link Gang}): the weight copy, the chunks and the gradient parts, with a
- * barrier between them, then the optimizer step on the calling thread. Other models compute on the parameters'
+ * region of the trainer's persistent threads ({@link Gang}): the weight copy, the chunks and the gradient parts, each
+ * phase starting when the previous one's items are done, then the optimizer step on the calling thread. Other models compute on the parameters'
  * exact widening to double, and the chunks are summed in float64.
  *
  * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
@@ -86,27 +86,33 @@ public final class Trainer implements AutoCloseable {
     private int[] fPerm;
     private int fFrom, fTo, fChunks;
     private final AtomicInteger nextCopy = new AtomicInteger(), nextChunk = new AtomicInteger(), nextPart = new AtomicInteger();
+    private final AtomicInteger copyDone = new AtomicInteger(), chunksDone = new AtomicInteger();
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
-     * backward passes, then the gradient (the mean) by parts of the weight rows, with a barrier between the
-     * phases. Threads take the parts and chunks from shared counters; each is computed the same way whoever
-     * takes it, so the bits do not depend on the thread count.
+     * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
+     * one's items have all finished. Threads take the parts and chunks from shared counters; each is computed the
+     * same way whoever takes it, so the bits do not depend on the thread count.
      */
     private final Gang.Task fusedRegion = this::fusedPart;
 
     private void fusedPart(int w) {
-        for (int k; (k = nextCopy.getAndIncrement()) < COPY_PARTS; ) model.prepare32Part(p32, prepared32, k, COPY_PARTS);
-        barrier();
+        for (int k; (k = nextCopy.getAndIncrement()) < COPY_PARTS; ) {
+            model.prepare32Part(p32, prepared32, k, COPY_PARTS);
+            copyDone.incrementAndGet();
+        }
+        await(copyDone, COPY_PARTS);
         int rows = fTo - fFrom;
         for (int c; (c = nextChunk.getAndIncrement()) < fChunks; ) {
             chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
+            chunksDone.incrementAndGet();
         }
-        barrier();
+        await(chunksDone, fChunks);
         for (int p; (p = nextPart.getAndIncrement()) < GRADIENT_PARTS; ) model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
     }
 
-    private void barrier() {
-        if (gang != null) gang.barrier();
+    /** Waits for the items of a phase to finish (on one thread they have). */
+    private void await(AtomicInteger done, int total) {
+        if (gang != null) gang.await(done, total);
     }
 
     private int epoch;
@@ -457,6 +463,8 @@ public final class Trainer implements AutoCloseable {
             nextCopy.set(0);
             nextChunk.set(0);
             nextPart.set(0);
+            copyDone.set(0);
+            chunksDone.set(0);
             try {
                 if (gang == null) fusedRegion.run(0);
                 else gang.run(fusedRegion);
@@ -562,7 +570,11 @@ public final class Trainer implements AutoCloseable {
         });
     }
 
-    /** Runs {@code worker.run(w)} for {@code w < workers} on the trainer's threads; every part has finished when it returns (also after a failure, rethrown). */
+    /**
+     * Runs {@code worker.run(w)} for {@code w < workers} on the trainer's threads, except the parts of a thread that did
+     * not start before the caller finished (see {@link Gang}): so every part must take its work from a shared counter.
+     * Every started part has finished when it returns (also after a failure, rethrown).
+     */
     private void runWorkers(int workers, IntTask worker) {
         if (gang == null || workers == 1) {
             for (int w = 0; w < workers; w++) worker.run(w);

@@ -12,50 +12,78 @@ import org.junit.jupiter.api.Test;
 
 class GangTest {
 
+    static final int ITEMS = 40;
+
     @Test
-    void everyThreadRunsEveryPhaseAndNoneStartsAPhaseBeforeAllFinishedThePrevious() {
+    void everyItemRunsOnceAndNoPhaseStartsBeforeThePreviousFinished() {
         for (int size : new int[] {2, 3}) {
             try (Gang g = new Gang(size, "gang-test")) {
-                for (int r = 0; r < 200; r++) {
-                    int late = r % size;
-                    AtomicIntegerArray done = new AtomicIntegerArray(3);
-                    AtomicInteger wrong = new AtomicInteger();
-                    Set<Thread> seen = ConcurrentHashMap.newKeySet();
+                Set<Thread> seen = ConcurrentHashMap.newKeySet();
+                for (int r = 0; r < 300; r++) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(2 * ITEMS);
+                    AtomicInteger nextA = new AtomicInteger(), nextB = new AtomicInteger(), doneA = new AtomicInteger();
+                    AtomicInteger early = new AtomicInteger();
                     g.run(w -> {
                         seen.add(Thread.currentThread());
-                        for (int phase = 0; phase < 3; phase++) {
-                            if (phase > 0 && done.get(phase - 1) != size) wrong.incrementAndGet();
-                            if (w == late) Thread.onSpinWait(); // one thread a little late
-                            done.incrementAndGet(phase);
-                            g.barrier();
+                        for (int i; (i = nextA.getAndIncrement()) < ITEMS; ) {
+                            runs.incrementAndGet(i);
+                            doneA.incrementAndGet();
+                        }
+                        g.await(doneA, ITEMS);
+                        for (int i; (i = nextB.getAndIncrement()) < ITEMS; ) {
+                            if (doneA.get() != ITEMS) early.incrementAndGet();
+                            for (int k = 0; k < ITEMS; k++) if (runs.get(k) != 1) early.incrementAndGet();
+                            runs.incrementAndGet(ITEMS + i);
                         }
                     });
-                    assertThat(wrong.get()).isZero();
-                    for (int phase = 0; phase < 3; phase++) assertThat(done.get(phase)).isEqualTo(size);
-                    assertThat(seen).hasSize(size).contains(Thread.currentThread());
+                    assertThat(early.get()).isZero();
+                    for (int i = 0; i < 2 * ITEMS; i++) assertThat(runs.get(i)).as("item %d", i).isEqualTo(1);
                 }
+                assertThat(seen).contains(Thread.currentThread()); // the workers join when they start in time
             }
         }
     }
 
     @Test
-    void aFailureReleasesTheOthersFromTheBarrierIsRethrownAndTheGangStaysUsable() {
+    void aWorkerReallyTakesPartInARegion() throws InterruptedException {
+        try (Gang g = new Gang(2, "gang-test")) {
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            AtomicInteger next = new AtomicInteger();
+            g.run(w -> {
+                for (int i; (i = next.getAndIncrement()) < 2; ) {
+                    seen.add(Thread.currentThread());
+                    both.countDown();
+                    try {
+                        both.await(20, java.util.concurrent.TimeUnit.SECONDS); // each item waits until the other has started
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            assertThat(seen).hasSize(2);
+        }
+    }
+
+    @Test
+    void aFailureReleasesTheWaitingThreadsIsRethrownAndTheGangStaysUsable() {
         try (Gang g = new Gang(3, "gang-test")) {
-            for (int failing = 0; failing < 3; failing++) {
-                int f = failing;
-                AtomicInteger passed = new AtomicInteger();
+            for (int round = 0; round < 20; round++) {
+                AtomicInteger next = new AtomicInteger(), done = new AtomicInteger(), passed = new AtomicInteger();
                 assertThatThrownBy(() -> g.run(w -> {
-                    if (w == f) throw new IllegalStateException("part " + w + " failed");
-                    g.barrier();
+                    for (int i; (i = next.getAndIncrement()) < 6; ) {
+                        if (i == 4) throw new IllegalStateException("item 4 failed");
+                        done.incrementAndGet();
+                    }
+                    g.await(done, 6);
                     passed.incrementAndGet();
-                })).isInstanceOf(IllegalStateException.class).hasMessage("part " + f + " failed");
-                assertThat(passed.get()).as("nobody passes a barrier that a failed thread never reached").isZero();
-                AtomicInteger ran = new AtomicInteger();
+                })).isInstanceOf(IllegalStateException.class).hasMessage("item 4 failed");
+                assertThat(passed.get()).as("nobody passes a wait for an item that failed").isZero();
+                AtomicInteger ran = new AtomicInteger(), next2 = new AtomicInteger();
                 g.run(w -> {
-                    g.barrier();
-                    ran.incrementAndGet();
+                    for (int i; (i = next2.getAndIncrement()) < 9; ) ran.incrementAndGet();
                 });
-                assertThat(ran.get()).isEqualTo(3);
+                assertThat(ran.get()).isEqualTo(9);
             }
         }
     }
