@@ -7,10 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.rmsprop4j.internal.Checks;
@@ -40,7 +36,9 @@ import org.rmsprop4j.train.model.Model;
  * ({@link Model#hasBatch32()}, the MLP) does this without a gradient buffer per chunk: the chunks'
  * forward and backward passes run first (in parallel), then the gradient is written by parts of the
  * weight rows (in parallel), each element summed over its chunks in chunk order, which gives the same
- * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). Other models compute on the parameters'
+ * bits ({@code -Drmsprop4j.train.fusedBatch=false} uses the buffers). With more than one thread a fused batch is one
+ * region of the trainer's persistent threads ({@link Gang}): the weight copy, the chunks and the gradient parts, each
+ * phase starting when the previous one's items are done, then the optimizer step on the calling thread. Other models compute on the parameters'
  * exact widening to double, and the chunks are summed in float64.
  *
  * <h2>Determinism</h2> Every epoch shuffles the identity permutation with a generator whose state at
@@ -56,7 +54,7 @@ public final class Trainer implements AutoCloseable {
     private final double[] p64, g64;
     private final float[] p32, g32;
     private final Rng rng;
-    private final ExecutorService pool;
+    private final Gang gang;         // the trainer's threads (null for one thread)
     private double[][] chunkGrad = new double[0][];
     private double[] chunkLoss = new double[0];
     private Object[] scratch = new Object[0];
@@ -80,7 +78,42 @@ public final class Trainer implements AutoCloseable {
     private boolean fusedBatch = FUSED_BATCH;
     private Object batch32;          // the model's fused batch working memory (compute32 with hasBatch32 only)
     /** Parts of the fused path's gradient: enough for two or three threads to balance, few enough to stay cheap. */
-    static final int GRADIENT_PARTS = 8;
+    static final int GRADIENT_PARTS = 16;
+    /** Parts of the fused path's weight copy ({@link Model#prepare32Part}). */
+    static final int COPY_PARTS = 4;
+    // the batch of the fused region in progress, and its work counters (written before the region starts)
+    private Dataset fData;
+    private int[] fPerm;
+    private int fFrom, fTo, fChunks;
+    private final AtomicInteger nextCopy = new AtomicInteger(), nextChunk = new AtomicInteger(), nextPart = new AtomicInteger();
+    private final AtomicInteger copyDone = new AtomicInteger(), chunksDone = new AtomicInteger();
+    /**
+     * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
+     * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
+     * one's items have all finished. Threads take the parts and chunks from shared counters; each is computed the
+     * same way whoever takes it, so the bits do not depend on the thread count.
+     */
+    private final Gang.Task fusedRegion = this::fusedPart;
+
+    private void fusedPart(int w) {
+        for (int k; (k = nextCopy.getAndIncrement()) < COPY_PARTS; ) {
+            model.prepare32Part(p32, prepared32, k, COPY_PARTS);
+            copyDone.incrementAndGet();
+        }
+        await(copyDone, COPY_PARTS);
+        int rows = fTo - fFrom;
+        for (int c; (c = nextChunk.getAndIncrement()) < fChunks; ) {
+            chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
+            chunksDone.incrementAndGet();
+        }
+        await(chunksDone, fChunks);
+        for (int p; (p = nextPart.getAndIncrement()) < GRADIENT_PARTS; ) model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
+    }
+
+    /** Waits for the items of a phase to finish (on one thread they have). */
+    private void await(AtomicInteger done, int total) {
+        if (gang != null) gang.await(done, total);
+    }
 
     private int epoch;
     private int batch;
@@ -117,11 +150,7 @@ public final class Trainer implements AutoCloseable {
         initialize(model, rng, p64, p32);
         rngAtEpochStart = rng.state();
         compute32 = f32 && model.hasFloat32Path() && FLOAT32_COMPUTE;
-        pool = config.threads() > 1 ? Executors.newFixedThreadPool(config.threads(), r -> {
-            Thread t = new Thread(r, "rmsprop4j-trainer");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        gang = config.threads() > 1 ? new Gang(config.threads(), "rmsprop4j-trainer") : null;
     }
 
     public Model model() { return model; }
@@ -423,17 +452,32 @@ public final class Trainer implements AutoCloseable {
     private double step32(Dataset data, int[] perm, int from, int to) {
         int rows = to - from, cs = config.chunkSize();
         int chunks = (rows + cs - 1) / cs;
-        prepared32 = model.prepare32(p32, prepared32);
-        Object prep = prepared32;
         if (batch32 != null) {
-            // fused: each chunk's forward and backward pass, then the gradient by parts of the weight rows
-            Object bt = batch32;
-            runChunks(chunks, c -> chunkLoss[c] = model.chunkPass32(prep, data, perm, from, to, c, bt, scratch[c]));
-            runChunks(GRADIENT_PARTS, p -> model.gradientPart32(bt, rows, p, GRADIENT_PARTS, rows, g32)); // the mean, straight into g32
+            // fused: one region of the trainer's threads per batch (see fusedRegion)
+            if (prepared32 == null) prepared32 = model.prepare32(p32, null); // its form; the region refills it
+            fData = data;
+            fPerm = perm;
+            fFrom = from;
+            fTo = to;
+            fChunks = chunks;
+            nextCopy.set(0);
+            nextChunk.set(0);
+            nextPart.set(0);
+            copyDone.set(0);
+            chunksDone.set(0);
+            try {
+                if (gang == null) fusedRegion.run(0);
+                else gang.run(fusedRegion);
+            } finally {
+                fData = null;
+                fPerm = null;
+            }
             double loss = chunkLoss[0];
             for (int c = 1; c < chunks; c++) loss += chunkLoss[c];
             return finish32(g32, loss, rows);
         }
+        prepared32 = model.prepare32(p32, prepared32);
+        Object prep = prepared32;
         runChunks(chunks, c -> {
             float[] g = chunkGrad32[c];
             Arrays.fill(g, 0f);
@@ -516,7 +560,7 @@ public final class Trainer implements AutoCloseable {
     private interface IntTask { void run(int i); }
 
     private void runChunks(int chunks, IntTask task) {
-        if (pool == null || chunks == 1) {
+        if (gang == null || chunks == 1) {
             for (int c = 0; c < chunks; c++) task.run(c);
             return;
         }
@@ -526,46 +570,19 @@ public final class Trainer implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code worker.run(w)} for {@code w < workers} on the trainer's threads, except the parts of a thread that did
+     * not start before the caller finished (see {@link Gang}): so every part must take its work from a shared counter.
+     * Every started part has finished when it returns (also after a failure, rethrown).
+     */
     private void runWorkers(int workers, IntTask worker) {
-        if (pool == null || workers == 1) {
+        if (gang == null || workers == 1) {
             for (int w = 0; w < workers; w++) worker.run(w);
             return;
         }
-        List<Future<?>> fs = new ArrayList<>();
-        for (int w = 1; w < workers; w++) {
-            int id = w;
-            fs.add(pool.submit(() -> worker.run(id)));
-        }
-        Throwable failure = null;
-        try {
-            worker.run(0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        // Wait for every worker, even when the caller's part failed: they write shared buffers
-        // (chunk gradients, scratch) that the next call would otherwise share with them.
-        boolean interrupted = false;
-        for (Future<?> f : fs) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting; re-asserted below
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause();
-                    else if (failure != e.getCause()) failure.addSuppressed(e.getCause());
-                    break;
-                } catch (java.util.concurrent.CancellationException e) {
-                    break;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error er) throw er;
-        if (failure != null) throw new IllegalStateException(failure);
-        if (interrupted) throw new IllegalStateException("interrupted while computing a gradient");
+        gang.run(w -> {
+            for (int i = w; i < workers; i += gang.size()) worker.run(i);
+        });
     }
 
     /** The state of this run as a checkpoint (what {@link #fit} writes). */
@@ -688,6 +705,6 @@ public final class Trainer implements AutoCloseable {
 
     /** Stops the worker threads. */
     @Override public void close() {
-        if (pool != null) pool.shutdownNow();
+        if (gang != null) gang.close();
     }
 }

@@ -115,7 +115,7 @@ class TrainerTest {
     @Test
     void theFusedBatchPathGivesTheBitsOfTheChunkBuffers() throws IOException {
         for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh", "softmax"}) {
-            for (int threads : new int[] {1, 2}) {
+            for (int threads : new int[] {1, 2, 3}) {
                 double[][] out = new double[2][];
                 for (int fused = 0; fused < 2; fused++) {
                     try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(8)
@@ -207,6 +207,58 @@ class TrainerTest {
         try (Trainer t = new Trainer(probe, opt, TrainConfig.builder().epochs(1).batchSize(32).chunkSize(16).threads(2).build())) {
             assertThatThrownBy(() -> t.fit(digits.train(), null, null, null)).hasMessage("caller's chunk failed");
             assertThat(probe.running.get()).as("a worker still writes the shared gradient buffers after fit threw").isZero();
+        }
+    }
+
+    /** The MLP's fused batch path, but chunk 1 of the third batch fails (on whichever thread takes it). */
+    static final class FailingFusedProbe extends DelegatingModel {
+        final AtomicIntegerCounter passes = new AtomicIntegerCounter();
+
+        FailingFusedProbe(Model m) { super(m); }
+
+        @Override public boolean hasFloat32Path() { return true; }
+        @Override public Object newScratch32() { return m.newScratch32(); }
+        @Override public Object prepare32(float[] p, Object previous) { return m.prepare32(p, previous); }
+        @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) { m.prepare32Part(p, prepared, part, parts); }
+        @Override public double accumulate32(Object prep, Dataset d, int[] rows, int from, int to, float[] g, Object s) {
+            return m.accumulate32(prep, d, rows, from, to, g, s);
+        }
+        @Override public boolean hasBatch32() { return true; }
+        @Override public Object newBatch32(int rows, int chunkSize, int parts) { return m.newBatch32(rows, chunkSize, parts); }
+        @Override public double chunkPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
+            if (chunk == 1 && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
+            return m.chunkPass32(prep, d, rows, from, to, chunk, b, s);
+        }
+        @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
+            m.gradientPart32(b, batchRows, part, parts, divisor, g);
+        }
+    }
+
+    static final class AtomicIntegerCounter { final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(); }
+
+    @Test
+    void aFailingChunkOfTheFusedPathStopsFitAfterTheLastGoodStep() throws IOException {
+        for (int threads : new int[] {1, 2, 3}) {
+            TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(48).chunkSize(16).threads(threads).seed(3).build();
+            int[] rows = new int[144];
+            for (int i = 0; i < rows.length; i++) rows[i] = i;
+            Dataset data = digits.train().subset(rows, "digits, 144 rows");
+            double[][] twoSteps = new double[1][];
+            Model plain = Models.parse("mlp:16:relu", 64, 10, 0);
+            try (Trainer t = new Trainer(plain, Optimizer.builder(RMS).layout(plain.layout()).dtype(Dtype.FLOAT32).build(), cfg)) {
+                t.fit(data, null, null, new TrainingListener() {
+                    @Override public void batchDone(int epoch, int batch, int batches, double loss) {
+                        if (batch == 2) twoSteps[0] = t.parameters();
+                    }
+                });
+            }
+            FailingFusedProbe probe = new FailingFusedProbe(Models.parse("mlp:16:relu", 64, 10, 0));
+            Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).dtype(Dtype.FLOAT32).build();
+            try (Trainer t = new Trainer(probe, opt, cfg)) {
+                assertThatThrownBy(() -> t.fit(data, null, null, null)).hasMessage("chunk 1 of batch 3 failed");
+                assertThat(opt.steps()).isEqualTo(2);
+                assertSameBits(t.parameters(), twoSteps[0]); // the parameters of the two good steps, untouched by the failed one
+            }
         }
     }
 

@@ -79,34 +79,39 @@ final class Gemm32 {
      * a row costs about the same whatever its term count, so the remainder takes one pass, not up to four).
      */
     static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
-        int t = 0;
-        for (; t + 5 <= cnt; t += 5) {
+        addRows(coef, 0, rows, idx, 0, cnt, out, n);
+    }
+
+    /** {@link #addRows(float[], float[][], int[], int, float[], int)} with the indices {@code idx[from ..]} and the coefficient of index i at {@code coef[coefOff + i]}. */
+    static void addRows(float[] coef, int coefOff, float[][] rows, int[] idx, int from, int cnt, float[] out, int n) {
+        int t = from, end = from + cnt;
+        for (; t + 5 <= end; t += 5) {
             int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3], i4 = idx[t + 4];
-            float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3], a4 = coef[i4];
+            float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2], a3 = coef[coefOff + i3], a4 = coef[coefOff + i4];
             float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3], b4 = rows[i4];
             for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
         }
-        switch (cnt - t) {
+        switch (end - t) {
             case 4 -> {
                 int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
-                float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2], a3 = coef[i3];
+                float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2], a3 = coef[coefOff + i3];
                 float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
                 for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
             case 3 -> {
                 int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2];
-                float a0 = coef[i0], a1 = coef[i1], a2 = coef[i2];
+                float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2];
                 float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2];
                 for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
             }
             case 2 -> {
                 int i0 = idx[t], i1 = idx[t + 1];
-                float a0 = coef[i0], a1 = coef[i1];
+                float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1];
                 float[] b0 = rows[i0], b1 = rows[i1];
                 for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
             }
             case 1 -> {
-                float a0 = coef[idx[t]];
+                float a0 = coef[coefOff + idx[t]];
                 float[] b0 = rows[idx[t]];
                 for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
             }
@@ -158,6 +163,22 @@ final class Gemm32 {
             System.arraycopy(g, gr, acc, 0, n);
             addRows(col, d, idx, cnt, acc, n);
             System.arraycopy(acc, 0, g, gr, n);
+        }
+    }
+
+    /**
+     * {@code v[j] = v[j] / divisor} for {@code j < n}, bit for bit. When the divisor is a power of two (a normal float
+     * with no fraction bits, such as a batch of 64 rows) its reciprocal is exact, and {@code x · 2⁻ᵏ} is then the same
+     * real number as {@code x / 2ᵏ}, so it rounds to the same float (subnormals included): a multiplication, several
+     * times cheaper than a division, gives the quotient's bits.
+     */
+    static void divide(float[] v, int n, float divisor) {
+        int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
+        if ((bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff) {
+            float r = 1f / divisor; // exact: 2^-k with k in [-127, 127] is a float
+            for (int j = 0; j < n; j++) v[j] = v[j] * r;
+        } else {
+            for (int j = 0; j < n; j++) v[j] = v[j] / divisor;
         }
     }
 

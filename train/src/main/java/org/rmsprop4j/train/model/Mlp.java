@@ -254,20 +254,37 @@ public final class Mlp implements Model {
             throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
         }
         Prepared32 s = previous instanceof Prepared32 q && q.owner == this ? q : new Prepared32(this);
+        copyRows(p, s, 0, 1);
+        return s;
+    }
+
+    /** Rows {@code i} with {@code i·parts/inputs = part} of every layer's weights (and those columns of the transposes). */
+    @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) {
+        if (p == null || p.length != layout.size()) {
+            throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
+        }
+        if (!(prepared instanceof Prepared32 s) || s.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
+        copyRows(p, s, part, parts);
+    }
+
+    private void copyRows(float[] p, Prepared32 s, int part, int parts) {
         s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] w = s.w[l];
-            for (int i = 0; i < nIn; i++) System.arraycopy(p, wOff[l] + i * nOut, w[i], 0, nOut);
+            int i0 = (int) ((long) nIn * part / parts), i1 = (int) ((long) nIn * (part + 1) / parts);
+            for (int i = i0; i < i1; i++) System.arraycopy(p, wOff[l] + i * nOut, w[i], 0, nOut);
             if (l > 1) {
                 float[][] wt = s.wt[l];
-                for (int i = 0; i < nIn; i++) {
+                for (int i = i0; i < i1; i++) {
                     float[] wi = w[i];
                     for (int j = 0; j < nOut; j++) wt[j][i] = wi[j];
                 }
             }
         }
-        return s;
     }
 
     /**
@@ -387,6 +404,14 @@ public final class Mlp implements Model {
         final float[][] tmp, acc, col;  // per gradient part
         final float[] zero;             // zeros (read only) to start a sum from
         final int[][] idx;
+        /**
+         * The non-zero inputs of every row of the data array {@code listedX} (as {@link Gemm32#nonZeros} lists them): row
+         * r's are {@code listed[listStart[r] .. listStart[r+1])}. Listed once per data array, because the rows do not change
+         * between epochs; {@code listStart} is null when more than half of the inputs are non-zero (then each row is listed
+         * as it comes). Costs 4 bytes per non-zero input and per row. Guarded by this object's lock.
+         */
+        float[] listedX;
+        int[] listStart, listed;
 
         Batch32(Mlp owner, int rows, int chunkSize, int parts) {
             this.owner = owner;
@@ -419,6 +444,27 @@ public final class Mlp implements Model {
             zero = new float[most];
             col = new float[parts][capacity];
             idx = new int[parts][capacity];
+        }
+
+        void listInputs(float[] x, int d) {
+            int n = x.length / d;
+            long total = 0;
+            int[] tmp = new int[d];
+            for (int r = 0; r < n; r++) total += Gemm32.nonZeros(x, r * d, (r + 1) * d, tmp);
+            listedX = x;
+            if (2 * total > x.length) {
+                listStart = null;
+                listed = null;
+                return;
+            }
+            int[] start = new int[n + 1], all = new int[(int) total];
+            for (int r = 0; r < n; r++) {
+                int c = Gemm32.nonZeros(x, r * d, (r + 1) * d, tmp);
+                for (int t = 0; t < c; t++) all[start[r] + t] = tmp[t] - r * d;
+                start[r + 1] = start[r] + c;
+            }
+            listStart = start;
+            listed = all;
         }
 
         void grow(int c, int size) {
@@ -468,23 +514,42 @@ public final class Mlp implements Model {
         int[] y = data.y(), idx = s.idx;
         int d = sizes[0], last = sizes.length - 1, nnz = 0;
         double loss = 0;
+        int[] listStart, listed;
+        synchronized (bt) { // the data's non-zero inputs, listed once (by the first chunk that sees this data)
+            if (bt.listedX != x) bt.listInputs(x, d);
+            listStart = bt.listStart;
+            listed = bt.listed;
+        }
         for (int q = qa; q < qb; q++) {
-            int row = rows[from + q];
-            System.arraycopy(x, row * d, xr, 0, d);
-            int cnt = Gemm32.nonZeros(xr, 0, d, idx);
+            int row = rows[from + q], xo = row * d, cnt, s0;
+            int[] li;
+            float[] coef;
+            if (listStart != null) { // the row's non-zero inputs: listed[s0 ..], values in x at xo
+                s0 = listStart[row];
+                cnt = listStart[row + 1] - s0;
+                li = listed;
+                coef = x;
+            } else {
+                System.arraycopy(x, xo, xr, 0, d);
+                cnt = Gemm32.nonZeros(xr, 0, d, idx);
+                s0 = 0;
+                xo = 0;
+                li = idx;
+                coef = xr;
+            }
             bt.grow(chunk, nnz + cnt);
             int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
             float[] cv = bt.cooVal[chunk];
             for (int t = 0; t < cnt; t++) {
-                int i = idx[t];
+                int i = li[s0 + t];
                 cc[nnz + t] = i;
                 cr[nnz + t] = q - qa;
-                cv[nnz + t] = xr[i];
+                cv[nnz + t] = coef[xo + i];
             }
             nnz += cnt;
             float[] z = bt.act[1][q];
             System.arraycopy(p, bOff[1], z, 0, sizes[1]);
-            Gemm32.addRows(xr, w.w[1], idx, cnt, z, sizes[1]);
+            Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
             for (int l = 2; l <= last + 1; l++) {
                 if (l - 1 < last) { // z holds a hidden layer's sums: activate them and keep them by unit too
                     float[][] at = bt.actT[l - 1];
@@ -574,7 +639,7 @@ public final class Mlp implements Model {
                     any = true;
                 }
                 if (any) {
-                    if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                    if (divisor != 1f) Gemm32.divide(acc, nOut, divisor);
                     System.arraycopy(acc, 0, grad, o, nOut);
                 } else {
                     Arrays.fill(grad, o, o + nOut, 0f / divisor); // +0, or NaN for a zero or NaN divisor, as dividing the zero sum gives
@@ -592,7 +657,7 @@ public final class Mlp implements Model {
                     if (c == 0) System.arraycopy(tmp, 0, acc, 0, nOut);
                     else for (int j = 0; j < nOut; j++) acc[j] = acc[j] + tmp[j];
                 }
-                if (divisor != 1f) for (int j = 0; j < nOut; j++) acc[j] = acc[j] / divisor;
+                if (divisor != 1f) Gemm32.divide(acc, nOut, divisor);
                 System.arraycopy(acc, 0, grad, o, nOut);
             }
         }

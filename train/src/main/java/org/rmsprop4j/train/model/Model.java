@@ -75,6 +75,16 @@ public interface Model {
     }
 
     /**
+     * Part {@code part} of {@code parts} of refilling {@code prepared}, an earlier result of {@link #prepare32} of
+     * this model, from {@code params}: the parts together do what {@code prepare32(params, prepared)} does, and
+     * distinct parts may run on different threads at once. By default part 0 calls {@link #prepare32} (which must
+     * then refill {@code prepared} in place) and the other parts do nothing.
+     */
+    default void prepare32Part(float[] params, Object prepared, int part, int parts) {
+        if (part == 0) prepare32(params, prepared);
+    }
+
+    /**
      * {@link #accumulate} in float32: adds to {@code grad} the gradient of the summed loss over
      * {@code rows[from..to)}, computed in float32 arithmetic (the loss itself in float64), and returns
      * that sum. The same inputs in the same order give the same bits. Only when {@link #hasFloat32Path()}.

@@ -1,0 +1,141 @@
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A/B of the MLP epoch (MNIST-10k, 784-128-64-10, batch 64, RMSprop 1e-3, float32) between cli jars, in one JVM:
+ * each jar in its own class loader, their runs alternated round by round so that load changes hit them alike.
+ *
+ *   java tools/bench/MlpAB.java THREADS ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,prop=value...] ...]
+ *
+ * A jar may be given twice with different properties (read when its classes initialise, e.g.
+ * cli/target/rmsprop4j.jar,rmsprop4j.train.spinMicros=5); -Dprop=value before the file name applies to every jar.
+ *
+ * Per run: one untimed epoch, then EPOCHS timed ones; prints per jar the median (min) wall seconds per epoch,
+ * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, and a CRC-32C of the
+ * parameters after the last run (the same for every jar and thread count when the bits are the same).
+ */
+public class MlpAB {
+    public static void main(String[] a) throws Exception {
+        int threads = Integer.parseInt(a[0]), rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]);
+        int nj = a.length - 3;
+        for (int j = 0; j < nj; j++) {
+            String[] jp = a[3 + j].split(",");
+            loaders.add(new URLClassLoader(new URL[] {new File(jp[0]).toURI().toURL()}, ClassLoader.getPlatformClassLoader()));
+            java.util.Properties props = new java.util.Properties();
+            for (int k = 1; k < jp.length; k++) props.setProperty(jp[k].substring(0, jp[k].indexOf('=')), jp[k].substring(jp[k].indexOf('=') + 1));
+            jarProps.add(props);
+        }
+        // each jar's properties are set while its classes initialise (its first run), then cleared
+        for (int j = 0; j < nj; j++) {
+            jarProps.get(j).forEach((k, v) -> System.setProperty((String) k, (String) v));
+            Runner.run(loaders.get(j), threads, 1);
+            jarProps.get(j).forEach((k, v) -> System.clearProperty((String) k));
+        }
+        List<List<double[]>> res = new ArrayList<>();
+        for (int j = 0; j < nj; j++) res.add(new ArrayList<>());
+        for (int w = 0; w < 6; w++) for (int j = 0; j < nj; j++) Runner.run(loaders.get(j), threads, 1); // warm-up
+        for (int r = 0; r < rounds; r++) {
+            for (int j = 0; j < nj; j++) {
+                int jj = (r % 2 == 0) ? j : nj - 1 - j;
+                res.get(jj).addAll(Runner.run(loaders.get(jj), threads, 1 + epochs).subList(1, 1 + epochs));
+            }
+        }
+        System.out.printf("threads %d, %d rounds x %d epochs, load %s%n", threads, rounds, epochs, load());
+        for (int j = 0; j < nj; j++) {
+            double[] wall = res.get(j).stream().mapToDouble(x -> x[0]).toArray();
+            double[] cpu = res.get(j).stream().mapToDouble(x -> x[1]).toArray();
+            double[] tcpu = res.get(j).stream().mapToDouble(x -> x[2]).toArray();
+            System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f  parameters crc32c %s%n", a[3 + j], med(wall),
+                    Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu), Runner.hash.get(loaders.get(j)));
+        }
+    }
+
+    static final List<ClassLoader> loaders = new ArrayList<>();
+    static final List<java.util.Properties> jarProps = new ArrayList<>();
+
+    static String load() {
+        try { return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim(); } catch (Exception e) { return "?"; }
+    }
+
+    static double med(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Builds the trainer of MlpEpochTimer through reflection in the jar's loader and times its epochs. */
+    public static final class Runner {
+        static final java.util.Map<ClassLoader, Object> data = new java.util.HashMap<>();
+        static final java.util.Map<ClassLoader, String> hash = new java.util.HashMap<>();
+
+        public static List<double[]> run(ClassLoader cl, int threads, int epochs) throws Exception {
+            Class<?> datasets = cl.loadClass("org.rmsprop4j.train.data.Datasets");
+            Object train = data.get(cl);
+            if (train == null) {
+                Object split = datasets.getMethod("mnist10k").invoke(null);
+                Object tr = split.getClass().getMethod("train").invoke(split);
+                train = tr.getClass().getMethod("scaled", double.class).invoke(tr, 1.0 / 255);
+                data.put(cl, train);
+            }
+            Class<?> dsC = cl.loadClass("org.rmsprop4j.train.data.Dataset");
+            int features = (int) dsC.getMethod("features").invoke(train), classes = (int) dsC.getMethod("classes").invoke(train);
+            Object m = cl.loadClass("org.rmsprop4j.train.model.Models").getMethod("parse", String.class, int.class, int.class, double.class)
+                    .invoke(null, "mlp:128,64:relu", features, classes, 0.0);
+            Class<?> modelC = cl.loadClass("org.rmsprop4j.train.model.Model");
+            Object layout = modelC.getMethod("layout").invoke(m);
+            Class<?> rmsC = cl.loadClass("org.rmsprop4j.optim.RmsPropConfig");
+            Object rb = rmsC.getMethod("builder").invoke(null);
+            rb.getClass().getMethod("learningRate", double.class).invoke(rb, 1e-3);
+            rb.getClass().getMethod("decay", double.class).invoke(rb, 0.99);
+            rb.getClass().getMethod("eps", double.class).invoke(rb, 1e-8);
+            Object spec = rb.getClass().getMethod("build").invoke(rb);
+            Class<?> optC = cl.loadClass("org.rmsprop4j.optim.Optimizer");
+            Class<?> specC = cl.loadClass("org.rmsprop4j.optim.OptimizerSpec");
+            Object ob = optC.getMethod("builder", specC).invoke(null, spec);
+            ob.getClass().getMethod("layout", layout.getClass()).invoke(ob, layout);
+            Object opt = ob.getClass().getMethod("build").invoke(ob);
+            Class<?> tcC = cl.loadClass("org.rmsprop4j.train.TrainConfig");
+            Object cb = tcC.getMethod("builder").invoke(null);
+            Class<?> cbC = cb.getClass();
+            cbC.getMethod("epochs", int.class).invoke(cb, epochs);
+            cbC.getMethod("batchSize", int.class).invoke(cb, 64);
+            cbC.getMethod("seed", long.class).invoke(cb, 0L);
+            cbC.getMethod("threads", int.class).invoke(cb, threads);
+            Object cfg = cbC.getMethod("build").invoke(cb);
+            Class<?> trC = cl.loadClass("org.rmsprop4j.train.Trainer");
+            Object t = trC.getConstructor(modelC, optC, tcC).newInstance(m, opt, cfg);
+            Class<?> lC = cl.loadClass("org.rmsprop4j.train.TrainingListener");
+            List<double[]> out = new ArrayList<>();
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+            long[] st = new long[3];
+            Object l = java.lang.reflect.Proxy.newProxyInstance(cl, new Class<?>[] {lC}, (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "epochStarted" -> { st[0] = System.nanoTime(); st[1] = os.getProcessCpuTime(); st[2] = tm.getCurrentThreadCpuTime(); }
+                    case "batchDone" -> {
+                        if ((int) args[1] == (int) args[2]) out.add(new double[] {(System.nanoTime() - st[0]) / 1e9, (os.getProcessCpuTime() - st[1]) / 1e9,
+                                (tm.getCurrentThreadCpuTime() - st[2]) / 1e9});
+                    }
+                    default -> { }
+                }
+                if (method.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                return null;
+            });
+            try {
+                trC.getMethod("fit", dsC, dsC, dsC, lC).invoke(t, train, null, null, l);
+                double[] p = (double[]) trC.getMethod("parameters").invoke(t);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                for (double v : p) crc.update(java.nio.ByteBuffer.allocate(8).putDouble(v).array());
+                hash.put(cl, String.format("%08x after %d epochs", crc.getValue(), epochs));
+            } finally {
+                ((AutoCloseable) t).close();
+            }
+            return out;
+        }
+    }
+}
