@@ -50,13 +50,14 @@ final class QuantizedState {
     }
 
     /**
-     * System property that turns the unbiased rounding of mean squares off ({@code -Drmsprop4j.blockwise8.unbiased=false}:
-     * nearest rounding as before it, which gives the earlier bits and a faster step); read when an optimizer is built.
+     * System property that turns the unbiased rounding of mean squares on ({@code -Drmsprop4j.blockwise8.unbiased=true});
+     * read when an optimizer is built. Off by default: as a separate pass after the coding it made the 8-bit step
+     * 2.3–2.9× slower (README, "8-bit optimizer state"), until it is fused into the coding loop.
      */
     static final String UNBIASED_PROPERTY = "rmsprop4j.blockwise8.unbiased";
 
     /** Whether this group re-rounds its non-negative slots without bias ({@link #roundUnbiased}). */
-    final boolean unbiased = !"false".equals(System.getProperty(UNBIASED_PROPERTY));
+    final boolean unbiased = "true".equals(System.getProperty(UNBIASED_PROPERTY));
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rounding of 8-bit mean squares ({@code QuantizedState.roundUnbiased}): a stored ν follows the
- * float32 recursion on average, also where each step's change is far below the gap between map entries.
+ * The rounding of 8-bit mean squares ({@code QuantizedState.roundUnbiased}, on with
+ * {@code -Drmsprop4j.blockwise8.unbiased=true}): a stored ν follows the float32 recursion on average, also
+ * where each step's change is far below the gap between map entries.
  */
 class QuantizedStateRoundingTest {
 
@@ -24,7 +25,7 @@ class QuantizedStateRoundingTest {
         assertThat(decayRatio(true)).as("mean stored ν over the float32 ν, unbiased rounding").isBetween(0.9, 1.1);
     }
 
-    /** {@code -Drmsprop4j.blockwise8.unbiased=false} brings nearest rounding back, and with it the ratchet. */
+    /** Nearest rounding (the default; {@code -Drmsprop4j.blockwise8.unbiased=false}) ratchets. */
     @Test
     void nearestRoundingCanBeChosenAndRatchets() {
         assertThat(decayRatio(false)).as("mean stored ν over the float32 ν, nearest rounding").isGreaterThan(50);
@@ -68,7 +69,15 @@ class QuantizedStateRoundingTest {
     @Test
     void zeroStaysZero() {
         int n = 4096;
-        Optimizer q = Optimizer.builder(RmsPropPreset.PYTORCH.config()).size(n).stateQuantization(StateQuantization.blockwise8(2048)).build();
+        String was = System.getProperty(QuantizedState.UNBIASED_PROPERTY);
+        System.setProperty(QuantizedState.UNBIASED_PROPERTY, "true");
+        Optimizer q;
+        try {
+            q = Optimizer.builder(RmsPropPreset.PYTORCH.config()).size(n).stateQuantization(StateQuantization.blockwise8(2048)).build();
+        } finally {
+            if (was == null) System.clearProperty(QuantizedState.UNBIASED_PROPERTY);
+            else System.setProperty(QuantizedState.UNBIASED_PROPERTY, was);
+        }
         float[] p = new float[n];
         for (int t = 1; t <= 50; t++) {
             float[] g = new float[n];
@@ -80,5 +89,51 @@ class QuantizedStateRoundingTest {
             assertThat(nu[i]).isEqualTo(0.0);
             assertThat(p[i]).isEqualTo(0f);
         }
+    }
+
+    /** Built with unbiased rounding on (and, if {@code scalar}, the scalar loops). */
+    static Optimizer unbiased(int threads, boolean scalar) {
+        String was = System.getProperty(QuantizedState.UNBIASED_PROPERTY), vec = System.getProperty(QuantizedState.VECTOR_PROPERTY);
+        System.setProperty(QuantizedState.UNBIASED_PROPERTY, "true");
+        if (scalar) System.setProperty(QuantizedState.VECTOR_PROPERTY, "false");
+        try {
+            return Optimizer.builder(RmsPropConfig.builder().momentum(0.9).build()).size(5000).threads(threads).parallelThreshold(64)
+                    .stateQuantization(StateQuantization.blockwise8(64)).build();
+        } finally {
+            if (was == null) System.clearProperty(QuantizedState.UNBIASED_PROPERTY);
+            else System.setProperty(QuantizedState.UNBIASED_PROPERTY, was);
+            if (vec == null) System.clearProperty(QuantizedState.VECTOR_PROPERTY);
+            else System.setProperty(QuantizedState.VECTOR_PROPERTY, vec);
+        }
+    }
+
+    /** The draws depend on step, slot and position only: 1 and 3 threads, scalar and vector loops, and a resumed run give the same bits. */
+    @Test
+    void unbiasedRoundingGivesTheSameBitsOnThreadsLoopsAndResume() throws java.io.IOException {
+        Optimizer a = unbiased(1, false), b = unbiased(3, false), s = unbiased(1, true);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        float[] pa = new float[5000], pb = new float[5000], ps = new float[5000];
+        for (int t = 0; t < 6; t++) {
+            float[] g = new float[5000];
+            for (int i = 0; i < g.length; i++) g[i] = (float) (r.nextGaussian() * Math.exp(r.nextDouble(-8, 0)));
+            a.step(pa, g);
+            b.step(pb, g);
+            s.step(ps, g);
+        }
+        assertThat(pb).containsExactly(pa);
+        assertThat(ps).containsExactly(pa);
+        assertThat(b.stateDict()).isEqualTo(a.stateDict());
+        assertThat(s.stateDict()).isEqualTo(a.stateDict());
+        Optimizer c = unbiased(1, false);
+        c.loadStateDict(StateIO.fromBytes(StateIO.toBytes(a.stateDict()), "mid-run"));
+        float[] pc = pa.clone();
+        for (int t = 0; t < 4; t++) {
+            float[] g = new float[5000];
+            for (int i = 0; i < g.length; i++) g[i] = (float) (r.nextGaussian() * Math.exp(r.nextDouble(-8, 0)));
+            a.step(pa, g);
+            c.step(pc, g);
+        }
+        assertThat(pc).containsExactly(pa);
+        assertThat(c.stateDict()).isEqualTo(a.stateDict());
     }
 }
