@@ -37,7 +37,7 @@ import org.rmsprop4j.viz.Render;
  * Prints per seed the test accuracy at epoch 8 and each run's difference to float32, then per run the
  * mean, spread, 95% t interval and signs of the paired differences, for the test accuracy at epoch 8,
  * the mean test accuracy of epochs 6–8 and the training loss of epoch 8; draws the mean curves over the
- * seeds (training loss and test accuracy per epoch) as a PNG.
+ * seeds (training loss, its ratio to float32 state's, and test accuracy per epoch) as a PNG.
  *
  * <pre>{@code java --add-modules jdk.incubator.vector [-Drmsprop4j.blockwise8.unbiased=true] -cp cli/target/rmsprop4j.jar org.rmsprop4j.cli.EightBitFigure docs/eightbit-mnist.png [--seeds 16] [--threads 1]}</pre>
  * The 8-bit runs round mean squares to the nearest map entry, or without bias with the property (see {@code StateQuantization}).
@@ -47,7 +47,7 @@ public final class EightBitFigure {
 
     /** The runs of one seed, in table order. */
     static final List<String> RUNS = List.of("fp32", "control", "8bit-2048", "8bit-256");
-    static final List<String> LABELS = List.of("float32 state", "float32 state, ν × (1 ± 1%) each step (control)",
+    static final List<String> LABELS = List.of("float32 state", "control: float32, ν × (1 ± 1%)",
             "8-bit state, blocks of 2,048", "8-bit state, blocks of 256");
 
     static List<EpochMetrics> fit(Dataset.Split sp, String run, long seed, int threads) throws Exception {
@@ -124,15 +124,21 @@ public final class EightBitFigure {
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", RUNS.get(k), summary(e8, 0.3), summary(m68, 0.3), summary(l8, -1));
         }
-        List<double[]> meanLoss = new ArrayList<>(), meanAcc = new ArrayList<>();
+        List<double[]> meanLoss = new ArrayList<>(), meanAcc = new ArrayList<>(), relLoss = new ArrayList<>();
         for (int k = 0; k < r; k++) {
             meanLoss.add(mean(loss[k]));
             meanAcc.add(mean(acc[k]));
         }
-        Render.writePng(Curves.of("RMSprop with float32 and 8-bit optimizer state — MNIST-10k, mean of seeds 1–" + seeds,
+        for (int k = 0; k < r; k++) {
+            double[] rel = new double[meanLoss.get(k).length];
+            for (int e = 0; e < rel.length; e++) rel[e] = 100 * (meanLoss.get(k)[e] / meanLoss.get(0)[e] - 1);
+            relLoss.add(rel);
+        }
+        Render.writePng(Curves.of("float32 and 8-bit RMSprop state, MNIST-10k, mean of " + seeds + " seeds",
                 "784-128-64-10 ReLU, RMSprop lr 1e-3 (PyTorch defaults), batch 64; 8-bit mean squares rounded "
                         + ("true".equals(System.getProperty("rmsprop4j.blockwise8.unbiased")) ? "without bias" : "to nearest") + "; rmsprop4j EightBitFigure", LABELS,
                 List.of(new Curves.Panel("Training loss", "epoch", "mean cross-entropy (log scale)", true, meanLoss),
+                        new Curves.Panel("Training loss against float32", "epoch", "% above float32 state's", false, relLoss),
                         new Curves.Panel("Test accuracy (2,000 images)", "epoch", "%", false, meanAcc))), out);
         System.out.println();
         System.out.println("wrote " + out);
