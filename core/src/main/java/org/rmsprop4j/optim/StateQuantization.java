@@ -13,7 +13,8 @@ import org.rmsprop4j.internal.Checks;
  * momentum and first moments, unsigned for mean squares and second moments), plus its absolute
  * maximum as one float32. A step runs, per block: dequantize every slot, the family's ordinary fused
  * float32 step on that block, requantize every slot with the block's new absolute maximum (nearest
- * map entry). Parameters and gradients stay float32; the update itself uses the unquantized new state,
+ * map entry; with {@code -Drmsprop4j.blockwise8.unbiased=true}, mean squares and second moments take one
+ * of the two entries around the value, drawn without bias: see {@code QuantizedState.roundUnbiased}). Parameters and gradients stay float32; the update itself uses the unquantized new state,
  * as bitsandbytes does.
  *
  * <p>Memory: {@code 1 + 4/blockSize} bytes per parameter per slot (1.0156 at 256, 1.002 at 2,048), in
