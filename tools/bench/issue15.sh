@@ -14,7 +14,10 @@ step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsA
 step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
-step prof1 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
-step prof2 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
-step prof3 java -Xmx10g -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
+step prof1 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
+step prof2 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
+step prof3 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
 step state java --add-modules jdk.incubator.vector -jar $J bench --sizes 1e6,1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
+step stateu java --add-modules jdk.incubator.vector -Drmsprop4j.blockwise8.unbiased=true -jar $J bench --sizes 1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
+step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
+step prof5 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain adam,adam_2_13,adamw_2_13,adam_2_13_fused
