@@ -72,6 +72,8 @@ class CliErrorTableTest {
                 bad("--epochz", "train", "iris", "--epochz", "3"),
                 bad("--state-bits", "train", "iris", "--state-bits", "4"),
                 bad("--state-block", "train", "iris", "--state-bits", "8", "--state-block", "100"),
+                bad("--state-rounding", "train", "iris", "--state-bits", "8", "--state-rounding", "up"),
+                bad("--state-rounding", "train", "iris", "--state-rounding", "unbiased"),
                 bad("--state-bits", "train", "iris", "--state-bits", "8", "--centered"),
                 bad("--state-bits", "train", "iris", "--state-bits", "8", "--dtype", "float64"),
                 bad("--state", "bench", "--state", "8bit-100"),

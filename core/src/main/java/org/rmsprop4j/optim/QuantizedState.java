@@ -50,14 +50,14 @@ final class QuantizedState {
     }
 
     /**
-     * System property that turns the unbiased rounding of mean squares on ({@code -Drmsprop4j.blockwise8.unbiased=true});
-     * read when an optimizer is built. Off by default: as a separate pass after the coding it made the 8-bit step
+     * System property that turns the unbiased rounding of mean squares on for every 8-bit optimizer built from now
+     * ({@code -Drmsprop4j.blockwise8.unbiased=true}); {@link StateQuantization#withUnbiasedRounding()} asks for it per optimizer. Off by default: as a separate pass after the coding it made the 8-bit step
      * 2.3–2.9× slower (README, "8-bit optimizer state"), until it is fused into the coding loop.
      */
     static final String UNBIASED_PROPERTY = "rmsprop4j.blockwise8.unbiased";
 
-    /** Whether this group re-rounds its non-negative slots without bias ({@link #roundUnbiased}). */
-    final boolean unbiased = "true".equals(System.getProperty(UNBIASED_PROPERTY));
+    /** Whether this group re-rounds its non-negative slots without bias ({@link #roundUnbiased}): asked for, or the property. */
+    final boolean unbiased;
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
@@ -84,7 +84,8 @@ final class QuantizedState {
         @Override public void run(int off, int len) { runBlocks(pf, gf, off, len, lr, t); }
     }
 
-    QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize) {
+    QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding) {
+        this.unbiased = unbiasedRounding || "true".equals(System.getProperty(UNBIASED_PROPERTY));
         this.rule = rule;
         this.chain = chain;
         this.slots = slots;

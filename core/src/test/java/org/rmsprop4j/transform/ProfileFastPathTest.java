@@ -83,13 +83,7 @@ class ProfileFastPathTest {
 
     @Test
     void everyProfileAgreesBitForBitWithTheReferenceInFloat32() {
-        boolean was = RmsPropProfile.vector;
-        try {
-            RmsPropProfile.vector = false;
-            float32();
-        } finally {
-            RmsPropProfile.vector = was;
-        }
+        withVector(false, this::float32);
     }
 
     /** The same with the {@code rsqrtps} profiles on the Vector API ({@code kernel.ProfileVectorF32}), as the build runs core's tests. */
@@ -97,10 +91,15 @@ class ProfileFastPathTest {
     void everyProfileAgreesBitForBitWithTheReferenceInFloat32OnTheVectorApi() {
         assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).as("the build runs core's tests with --add-modules jdk.incubator.vector").isPresent();
         org.junit.jupiter.api.Assumptions.assumeTrue(org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled(), "this CPU has no 256-bit vectors");
+        withVector(true, this::float32);
+    }
+
+    /** Runs {@code body} with the profiles' Vector API loops on or off, and puts the switch back. */
+    static void withVector(boolean on, Runnable body) {
         boolean was = RmsPropProfile.vector;
         try {
-            RmsPropProfile.vector = true;
-            float32();
+            RmsPropProfile.vector = on;
+            body.run();
         } finally {
             RmsPropProfile.vector = was;
         }

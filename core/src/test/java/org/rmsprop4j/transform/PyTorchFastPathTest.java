@@ -47,13 +47,7 @@ class PyTorchFastPathTest {
 
     @Test
     void everyProfileAgreesBitForBitWithTheReferenceInFloat32() {
-        boolean was = RmsPropProfile.vector;
-        try {
-            RmsPropProfile.vector = false;
-            float32();
-        } finally {
-            RmsPropProfile.vector = was;
-        }
+        ProfileFastPathTest.withVector(false, this::float32);
     }
 
     /** The same with 2.13's MKL-root loops on the Vector API ({@code kernel.ProfileVectorF32}), as the build runs core's tests. */
@@ -61,13 +55,7 @@ class PyTorchFastPathTest {
     void everyProfileAgreesBitForBitWithTheReferenceInFloat32OnTheVectorApi() {
         assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).as("the build runs core's tests with --add-modules jdk.incubator.vector").isPresent();
         org.junit.jupiter.api.Assumptions.assumeTrue(org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled(), "this CPU has no 256-bit vectors");
-        boolean was = RmsPropProfile.vector;
-        try {
-            RmsPropProfile.vector = true;
-            float32();
-        } finally {
-            RmsPropProfile.vector = was;
-        }
+        ProfileFastPathTest.withVector(true, this::float32);
     }
 
     private void float32() {
