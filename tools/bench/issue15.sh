@@ -21,3 +21,7 @@ step state java --add-modules jdk.incubator.vector -jar $J bench --sizes 1e6,1e8
 step stateu java --add-modules jdk.incubator.vector -Drmsprop4j.blockwise8.unbiased=true -jar $J bench --sizes 1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
 step prof5 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain adam,adam_2_13,adamw_2_13,adam_2_13_fused
+step place1 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 1 6 1500
+step place2 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 2 4 1000
+step c1e8 bash -c "for o in '' '--align 2097152 --stagger 16' '--align 4194304 --stagger 16'; do $CBIN --elements 100000000 --min-time-ms 1500 \$o; done"
+for i in 1 2 3; do step t1e8-$i java -jar $J bench --sizes 1e8 --threads 1 --no-torch; done

@@ -87,4 +87,21 @@ class BenchRoundsTest {
             return false;
         }
     }
+
+    @Test
+    void gapTakesARegionOfItsOwnUnderG1AndOver4MiBOtherwise() {
+        long region = StepTimer.g1RegionBytes();
+        boolean g1 = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(b -> b.getName().startsWith("G1"));
+        assertThat(region > 0).isEqualTo(g1);
+        if (g1) {
+            assertThat(Long.bitCount(region)).isEqualTo(1);
+            // G1 gives an array of more than half a region a region of its own: that is what shifts the next large array.
+            assertThat((long) StepTimer.gap()).isGreaterThan(region / 2).isLessThan(region);
+        } else {
+            assertThat(StepTimer.gap()).isGreaterThan(4 << 20);
+        }
+        Runnable step = StepTimer.stepper("fp32", 1000, 2, 1, true);
+        step.run();
+        assertThat(StepTimer.lastGap).hasSize(StepTimer.gap());
+    }
 }
