@@ -110,7 +110,8 @@ final class StepTimer {
     /** Sink for the gap arrays, so that no compiler drops their allocation. */
     static volatile byte[] lastGap;
 
-    private static void spacer() { lastGap = new byte[gap()]; }
+    /** Allocates one {@link #gap()} (see there), so that the next large array does not land a multiple of 128 MiB after the last. */
+    static void spacer() { lastGap = new byte[gap()]; }
 
     static Timing measure(Runnable step, long minTimeMs, long warmupMs) {
         double[] s = sample(step, warmUp(step, warmupMs), minTimeMs);
