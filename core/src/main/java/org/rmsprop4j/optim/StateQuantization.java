@@ -137,7 +137,7 @@ public record StateQuantization(int bits, int blockSize, boolean unbiasedRoundin
             } catch (IllegalArgumentException e) {
                 q = null;
             }
-            if (q != null && q.quantized()) return q.withUnbiasedRounding();
+            if (q != null && q.quantized() && !q.unbiasedRounding()) return q.withUnbiasedRounding();
         }
         if (t.equals("32") || t.equals("none") || t.equals("fp32") || t.equals("32bit")) return none();
         if (t.equals("8") || t.equals("8bit")) return blockwise8();

@@ -53,6 +53,7 @@ class UnbiasedRoundingApiTest {
         assertThat(StateQuantization.parse("8-unbiased").blockSize()).isEqualTo(StateQuantization.DEFAULT_BLOCK_SIZE);
         assertThat(StateQuantization.blockwise8(256).label()).isEqualTo("8bit-256");
         assertThat(new StateQuantization(8, 256)).isEqualTo(new StateQuantization(8, 256, false));
+        assertThatThrownBy(() -> StateQuantization.parse("8bit-256-unbiased-unbiased")).hasMessageContaining("8bit-256-unbiased-unbiased");
         assertThatThrownBy(() -> StateQuantization.parse("fp32-unbiased")).hasMessageContaining("fp32-unbiased").hasMessageContaining("-unbiased");
         assertThatThrownBy(() -> StateQuantization.none().withUnbiasedRounding()).hasMessageContaining("state").hasMessageContaining("8-bit");
         assertThatThrownBy(() -> new StateQuantization(32, 0, true)).hasMessageContaining("unbiasedRounding");
