@@ -129,6 +129,26 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void theOptimizerStepSplitInsideTheRegionGivesTheBitsOfTheWholeStep() throws IOException {
+        for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh"}) {
+            double[] whole = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                for (int split = 0; split < 2; split++) {
+                    try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(8)
+                            .threads(threads).seed(7).build()).splitStep(split == 1)) {
+                        long[] steps = new long[1];
+                        t.optimizer().onStep(e -> steps[0] = e.step());
+                        t.fit(digits.train(), null, null, null);
+                        assertThat(steps[0]).isEqualTo(t.optimizer().steps()).isEqualTo(t.steps()).isPositive();
+                        if (whole == null) whole = t.parameters();
+                        else assertSameBits(t.parameters(), whole);
+                    }
+                }
+            }
+        }
+    }
+
     /** Passes every call to a model; probes override {@code accumulate}. */
     abstract static class DelegatingModel implements Model {
         final Model m;
@@ -232,6 +252,7 @@ class TrainerTest {
         @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
             m.gradientPart32(b, batchRows, part, parts, divisor, g);
         }
+        @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
     }
 
     static final class AtomicIntegerCounter { final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(); }

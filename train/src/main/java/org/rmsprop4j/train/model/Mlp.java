@@ -663,6 +663,24 @@ public final class Mlp implements Model {
         }
     }
 
+    /** Per layer, the weight rows {@code i} with {@code i·parts/inputs = part} (as {@link #gradientPart32} and {@link #copyRows}); the last part adds the biases. */
+    @Override public int gradientPartRanges(int part, int parts, int[] out) {
+        if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
+        int L = sizes.length, need = 2 * (L - 1) * (part == parts - 1 ? 2 : 1);
+        if (out == null || out.length < need) throw Checks.invalid("out.length", out == null ? null : out.length, "at least " + need);
+        int k = 0;
+        for (int l = 1; l < L; l++) {
+            int nIn = sizes[l - 1], nOut = sizes[l], i0 = nIn * part / parts, i1 = nIn * (part + 1) / parts;
+            out[k++] = wOff[l] + i0 * nOut;
+            out[k++] = (i1 - i0) * nOut;
+            if (part == parts - 1) {
+                out[k++] = bOff[l];
+                out[k++] = nOut;
+            }
+        }
+        return k / 2;
+    }
+
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {
         checkParams(p);
         checkData(data);
