@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.Dtype;
@@ -85,7 +86,6 @@ public final class Trainer implements AutoCloseable {
     private Dataset fData;
     private int[] fPerm;
     private int fFrom, fTo, fChunks;
-    private final AtomicInteger nextCopy = new AtomicInteger(), nextChunk = new AtomicInteger(), nextPart = new AtomicInteger();
     private final AtomicInteger copyDone = new AtomicInteger(), chunksDone = new AtomicInteger();
     /**
      * The optimizer step inside the fused region: each gradient part, once written, is stepped
@@ -106,12 +106,34 @@ public final class Trainer implements AutoCloseable {
      * same way whoever takes it, so the bits do not depend on the thread count.
      */
     private final Gang.Task fusedRegion = this::fusedPart;
+    /**
+     * The fused region's work items (copy parts, chunks, gradient parts) taken so far: 1 when taken. Thread {@code w}
+     * takes its own items first ({@code w}, {@code w + threads}, …), so that in a quiet run each thread steps the same
+     * parameters, state and weight rows in every batch and they stay in its core's cache; then it takes what is left,
+     * from the last item down, so a late or withdrawn thread's items are still done.
+     */
+    private AtomicIntegerArray taken = new AtomicIntegerArray(0);
+
+    /** Takes the next untaken item of {@code taken[base .. base + n)} for thread {@code w} (see {@link #taken}); -1 when none is left. */
+    private int claim(int base, int n, int w) {
+        AtomicIntegerArray t = taken;
+        if (!OWN_ITEMS_FIRST) { // as one shared counter: the lowest untaken item
+            for (int p = 0; p < n; p++) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+            return -1;
+        }
+        for (int p = w; p < n; p += config.threads()) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        for (int p = n - 1; p >= 0; p--) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        return -1;
+    }
+
+    /** {@code -Drmsprop4j.train.ownItemsFirst=false} makes every thread take the lowest untaken item (for A/B runs). */
+    static final boolean OWN_ITEMS_FIRST = !"false".equals(System.getProperty("rmsprop4j.train.ownItemsFirst"));
 
     private void fusedPart(int w) {
         RegionProfile pr = profile;
         long t0 = pr != null ? pr.enter(w) : 0;
         if (fCopy) {
-            for (int k; (k = nextCopy.getAndIncrement()) < COPY_PARTS; ) {
+            for (int k; (k = claim(0, COPY_PARTS, w)) >= 0; ) {
                 model.prepare32Part(p32, prepared32, k, COPY_PARTS);
                 copyDone.incrementAndGet();
             }
@@ -120,7 +142,7 @@ public final class Trainer implements AutoCloseable {
             if (pr != null) t0 = pr.mark(w, RegionProfile.COPY_WAIT, t0);
         }
         int rows = fTo - fFrom;
-        for (int c; (c = nextChunk.getAndIncrement()) < fChunks; ) {
+        for (int c; (c = claim(COPY_PARTS, fChunks, w)) >= 0; ) {
             chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
             chunksDone.incrementAndGet();
             if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
@@ -128,12 +150,19 @@ public final class Trainer implements AutoCloseable {
         if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS, t0);
         await(chunksDone, fChunks);
         if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS_WAIT, t0);
-        for (int p; (p = nextPart.getAndIncrement()) < GRADIENT_PARTS; ) {
+        for (int p; (p = claim(COPY_PARTS + fChunks, GRADIENT_PARTS, w)) >= 0; ) {
             model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
             if (fSplit) { // this part's elements are final: step them, and copy their weights for the next batch
+                long s0 = pr != null ? System.nanoTime() : 0;
                 int[] r = partRanges[p];
                 for (int k = 0; k < r.length; k += 2) optimizer.stepRange(r[k], r[k + 1]);
+                long s1 = pr != null ? System.nanoTime() : 0;
                 model.prepare32Part(p32, prepared32, p, GRADIENT_PARTS);
+                if (pr != null) {
+                    long s2 = System.nanoTime();
+                    pr.acc[w][RegionProfile.PART_STEP] += s1 - s0;
+                    pr.acc[w][RegionProfile.PART_COPY] += s2 - s1;
+                }
             }
         }
         if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
@@ -145,9 +174,9 @@ public final class Trainer implements AutoCloseable {
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
-                END_WAIT = 8, STEP = 9, REGIONS = 10, SERIAL = 11, N = 12;
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, N = 13;
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
-                "chunks-taken", "end-wait", "step", "regions", "serial-rest"};
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy"};
         final long[][] acc = new long[8][N];
         volatile long regionStart;
         long lastInside;
@@ -167,9 +196,10 @@ public final class Trainer implements AutoCloseable {
 
         void count(int w, int what) { acc[w][what]++; }
 
-        void print(int threads) {
+        void print(int threads, boolean split) {
             long regions = Math.max(1, acc[0][REGIONS]);
-            StringBuilder b = new StringBuilder("fused region profile, " + regions + " regions, microseconds per region (counts per region)\n");
+            StringBuilder b = new StringBuilder("fused region profile, " + threads + " threads, split step " + split + ", " + regions
+                    + " regions, microseconds per region (counts per region)\n");
             for (int w = 0; w < threads; w++) {
                 b.append("  thread ").append(w).append(':');
                 for (int k = 0; k < N; k++) {
@@ -474,6 +504,7 @@ public final class Trainer implements AutoCloseable {
         if (compute32 && fusedBatch && model.hasBatch32()) {
             batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
             partRanges = partRanges(model);
+            taken = new AtomicIntegerArray(COPY_PARTS + chunks + GRADIENT_PARTS);
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -552,11 +583,10 @@ public final class Trainer implements AutoCloseable {
             fFrom = from;
             fTo = to;
             fChunks = chunks;
-            fSplit = splitStep && partRanges != null && model.l2() == 0 && optimizer.beginSplitStep(p32, g32);
+            fSplit = splitStep && gang != null && partRanges != null && model.l2() == 0 && optimizer.beginSplitStep(p32, g32);
             fCopy = !fSplit || preparedAt != steps;
-            nextCopy.set(0);
-            nextChunk.set(0);
-            nextPart.set(0);
+            AtomicIntegerArray t = taken;
+            for (int k = 0, n = COPY_PARTS + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
             copyDone.set(0);
             chunksDone.set(0);
             RegionProfile pr = profile;
@@ -825,7 +855,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Stops the worker threads. */
     @Override public void close() {
-        if (profile != null) profile.print(config.threads());
+        if (profile != null) profile.print(config.threads(), splitStep);
         if (gang != null) gang.close();
     }
 }
