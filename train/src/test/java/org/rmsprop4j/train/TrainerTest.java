@@ -149,6 +149,31 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aFusedBatchOnTwoThreadsAllocatesNothing() throws IOException {
+        com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Trainer t = trainer("mlp:24,16:relu", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(4).batchSize(16).chunkSize(4)
+                .threads(2).seed(7).build())) {
+            long[] ids = new long[2];
+            long[] at = new long[2];
+            t.fit(digits.train(), null, null, new TrainingListener() {
+                @Override public void batchDone(int epoch, int batch, int batches, double loss) {
+                    if (epoch != 4 || (batch != 10 && batch != 60)) return;
+                    if (ids[0] == 0) {
+                        ids[0] = Thread.currentThread().getId();
+                        for (Thread th : Thread.getAllStackTraces().keySet()) if (th.getName().equals("rmsprop4j-trainer")) ids[1] = th.getId();
+                    }
+                    long sum = 0;
+                    for (long id : ids) sum += tm.getThreadAllocatedBytes(id);
+                    at[batch == 10 ? 0 : 1] = sum;
+                }
+            });
+            assertThat(ids[1]).as("the trainer's worker thread").isNotZero();
+            // 50 batches; each measurement itself may allocate a little, a per-batch object would be 50 × 16 bytes or more
+            assertThat(at[1] - at[0]).as("bytes allocated by the caller and the worker over 50 batches").isLessThan(400);
+        }
+    }
+
     /** Passes every call to a model; probes override {@code accumulate}. */
     abstract static class DelegatingModel implements Model {
         final Model m;
