@@ -169,7 +169,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** {@code -Drmsprop4j.train.profile=true}: per-thread time in each phase of the fused region, printed by {@link #close()}. */
-    private final RegionProfile profile = Boolean.getBoolean("rmsprop4j.train.profile") ? new RegionProfile() : null;
+    private final RegionProfile profile;
 
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
@@ -177,9 +177,11 @@ public final class Trainer implements AutoCloseable {
                 END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, N = 13;
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
                 "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy"};
-        final long[][] acc = new long[8][N];
+        final long[][] acc;
         volatile long regionStart;
         long lastInside;
+
+        RegionProfile(int threads) { acc = new long[threads][N]; }
 
         long enter(int w) {
             long now = System.nanoTime();
@@ -240,6 +242,7 @@ public final class Trainer implements AutoCloseable {
         this.model = Checks.notNull("model", model);
         this.optimizer = Checks.notNull("optimizer", optimizer);
         this.config = Checks.notNull("config", config);
+        profile = Boolean.getBoolean("rmsprop4j.train.profile") ? new RegionProfile(config.threads()) : null;
         if (!optimizer.layout().equals(model.layout())) {
             throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
         }
