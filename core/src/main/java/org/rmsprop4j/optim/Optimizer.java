@@ -239,6 +239,8 @@ public final class Optimizer {
         this.soleRule = sole == null ? null : sole.rule;
         this.soleOff = sole == null ? 0 : sole.ctx.runOff[0];
         this.soleLen = sole == null ? 0 : sole.ctx.runLen[0];
+        this.splitGroup = only != null && plainStep && only.rule != null && !stateQuantization.quantized() && only.ctx.runOff.length == 1
+                ? only : null;
 
         Set<String> allSlots = new LinkedHashSet<>();
         boolean anyUnfused = false;
@@ -485,6 +487,65 @@ public final class Optimizer {
         }
         finishStep();
         return true;
+    }
+
+    /** The one group a step can be split over element ranges ({@link #beginSplitStep}), or null. */
+    private final Group splitGroup;
+    // the split step in progress (set by beginSplitStep on the calling thread, read by stepRange on any thread)
+    private float[] splitParams, splitGrads;
+    private double splitLr;
+    private long splitT;
+
+    /**
+     * Starts a step of float32 parameters that the caller applies by element ranges ({@link #stepRange}), possibly
+     * from several threads at once, and then counts ({@link #endSplitStep}). The ranges must cover every element once
+     * (disjoint ranges on different threads do not race: each element's state is its own); afterwards parameters,
+     * state and step counts hold exactly the bits {@link #step(float[], float[])} would give. Possible only for one
+     * fused group whose parameters lie in one run, no 8-bit state, no clipping and the {@link NonFinitePolicy#PROPAGATE}
+     * policy: returns false otherwise (then nothing is started; call {@link #step(float[], float[])}). The learning
+     * rate is taken here, on the calling thread. Threads that run {@link #stepRange} must see this call (for
+     * example by being handed their work after it).
+     *
+     * @throws IllegalArgumentException for arrays {@link #step(float[], float[])} refuses
+     */
+    public boolean beginSplitStep(float[] params, float[] grads) {
+        if (sharedSession != null) checkNotShared("beginSplitStep");
+        int n = layout.size();
+        if (dtype != Dtype.FLOAT32 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
+            checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                    params == grads);
+        }
+        Group g = splitGroup;
+        if (g == null) return false;
+        splitParams = params;
+        splitGrads = grads;
+        splitLr = g.scheduledLr();
+        splitT = g.step + 1;
+        return true;
+    }
+
+    /**
+     * Applies the split step begun by {@link #beginSplitStep} to elements {@code [off, off + len)} of the layout (those
+     * outside the group's parameters are left alone, as a full step leaves them). Safe on several threads at once for
+     * disjoint ranges; each range at most once per step.
+     */
+    public void stepRange(int off, int len) {
+        float[] pf = splitParams;
+        if (pf == null) throw new IllegalStateException("stepRange outside a split step (call beginSplitStep first)");
+        if (off < 0 || len < 0 || off > layout.size() - len) {
+            throw Checks.invalid("range", "[" + off + ", " + ((long) off + len) + ")", "a range within 0 to " + layout.size());
+        }
+        Group g = splitGroup;
+        int a = Math.max(off, g.ctx.runOff[0]), b = Math.min(off + len, g.ctx.runOff[0] + g.ctx.runLen[0]);
+        if (a < b) g.rule.apply(pf, splitGrads, g.sf, a, b - a, splitLr, splitT);
+    }
+
+    /** Counts the split step begun by {@link #beginSplitStep} once every range has been applied (listeners are told). */
+    public void endSplitStep() {
+        if (splitParams == null) throw new IllegalStateException("endSplitStep without beginSplitStep");
+        splitParams = null;
+        splitGrads = null;
+        finishStep();
     }
 
     /** True when a step goes straight to one fused loop (see {@link #sole}); for tests. */

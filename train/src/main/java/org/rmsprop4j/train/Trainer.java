@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.optim.Dtype;
@@ -85,8 +86,19 @@ public final class Trainer implements AutoCloseable {
     private Dataset fData;
     private int[] fPerm;
     private int fFrom, fTo, fChunks;
-    private final AtomicInteger nextCopy = new AtomicInteger(), nextChunk = new AtomicInteger(), nextPart = new AtomicInteger();
     private final AtomicInteger copyDone = new AtomicInteger(), chunksDone = new AtomicInteger();
+    /**
+     * The optimizer step inside the fused region: each gradient part, once written, is stepped
+     * ({@link Optimizer#stepRange}) and its weights copied for the next batch by the thread that wrote it, so the step
+     * runs on every thread and the next region needs no copy phase. Needs an optimizer that can split its step
+     * ({@link Optimizer#beginSplitStep}), a model that names its parts' ranges and no L2 penalty; the same bits as the
+     * step on the calling thread, which {@code -Drmsprop4j.train.splitStep=false} brings back (for A/B runs).
+     */
+    static final boolean SPLIT_STEP = !"false".equals(System.getProperty("rmsprop4j.train.splitStep"));
+    private boolean splitStep = SPLIT_STEP;
+    private int[][] partRanges;      // per gradient part: (offset, length) pairs of the elements it writes, or null
+    private boolean fSplit, fCopy;   // the region in progress steps by parts / runs the copy phase
+    private long preparedAt = -1;    // the step count at which prepared32 was last refreshed by a split region
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
      * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
@@ -94,20 +106,113 @@ public final class Trainer implements AutoCloseable {
      * same way whoever takes it, so the bits do not depend on the thread count.
      */
     private final Gang.Task fusedRegion = this::fusedPart;
+    /**
+     * The fused region's work items (copy parts, chunks, gradient parts) taken so far: 1 when taken. Thread {@code w}
+     * takes its own items first ({@code w}, {@code w + threads}, …), so that in a quiet run each thread steps the same
+     * parameters, state and weight rows in every batch and they stay in its core's cache; then it takes what is left,
+     * from the last item down, so a late or withdrawn thread's items are still done.
+     */
+    private AtomicIntegerArray taken = new AtomicIntegerArray(0);
+
+    /** Takes the next untaken item of {@code taken[base .. base + n)} for thread {@code w} (see {@link #taken}); -1 when none is left. */
+    private int claim(int base, int n, int w) {
+        AtomicIntegerArray t = taken;
+        if (!OWN_ITEMS_FIRST) { // as one shared counter: the lowest untaken item
+            for (int p = 0; p < n; p++) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+            return -1;
+        }
+        for (int p = w; p < n; p += config.threads()) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        for (int p = n - 1; p >= 0; p--) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        return -1;
+    }
+
+    /** {@code -Drmsprop4j.train.ownItemsFirst=false} makes every thread take the lowest untaken item (for A/B runs). */
+    static final boolean OWN_ITEMS_FIRST = !"false".equals(System.getProperty("rmsprop4j.train.ownItemsFirst"));
 
     private void fusedPart(int w) {
-        for (int k; (k = nextCopy.getAndIncrement()) < COPY_PARTS; ) {
-            model.prepare32Part(p32, prepared32, k, COPY_PARTS);
-            copyDone.incrementAndGet();
+        RegionProfile pr = profile;
+        long t0 = pr != null ? pr.enter(w) : 0;
+        if (fCopy) {
+            for (int k; (k = claim(0, COPY_PARTS, w)) >= 0; ) {
+                model.prepare32Part(p32, prepared32, k, COPY_PARTS);
+                copyDone.incrementAndGet();
+            }
+            if (pr != null) t0 = pr.mark(w, RegionProfile.COPY, t0);
+            await(copyDone, COPY_PARTS);
+            if (pr != null) t0 = pr.mark(w, RegionProfile.COPY_WAIT, t0);
         }
-        await(copyDone, COPY_PARTS);
         int rows = fTo - fFrom;
-        for (int c; (c = nextChunk.getAndIncrement()) < fChunks; ) {
+        for (int c; (c = claim(COPY_PARTS, fChunks, w)) >= 0; ) {
             chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
             chunksDone.incrementAndGet();
+            if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
         }
+        if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS, t0);
         await(chunksDone, fChunks);
-        for (int p; (p = nextPart.getAndIncrement()) < GRADIENT_PARTS; ) model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
+        if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS_WAIT, t0);
+        for (int p; (p = claim(COPY_PARTS + fChunks, GRADIENT_PARTS, w)) >= 0; ) {
+            model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
+            if (fSplit) { // this part's elements are final: step them, and copy their weights for the next batch
+                long s0 = pr != null ? System.nanoTime() : 0;
+                int[] r = partRanges[p];
+                for (int k = 0; k < r.length; k += 2) optimizer.stepRange(r[k], r[k + 1]);
+                long s1 = pr != null ? System.nanoTime() : 0;
+                model.prepare32Part(p32, prepared32, p, GRADIENT_PARTS);
+                if (pr != null) {
+                    long s2 = System.nanoTime();
+                    pr.acc[w][RegionProfile.PART_STEP] += s1 - s0;
+                    pr.acc[w][RegionProfile.PART_COPY] += s2 - s1;
+                }
+            }
+        }
+        if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
+    }
+
+    /** {@code -Drmsprop4j.train.profile=true}: per-thread time in each phase of the fused region, printed by {@link #close()}. */
+    private final RegionProfile profile;
+
+    /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
+    static final class RegionProfile {
+        static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, N = 13;
+        static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy"};
+        final long[][] acc;
+        volatile long regionStart;
+        long lastInside;
+
+        RegionProfile(int threads) { acc = new long[threads][N]; }
+
+        long enter(int w) {
+            long now = System.nanoTime();
+            acc[w][LATE] += now - regionStart;
+            acc[w][JOINED]++;
+            return now;
+        }
+
+        long mark(int w, int phase, long since) {
+            long now = System.nanoTime();
+            acc[w][phase] += now - since;
+            return now;
+        }
+
+        void count(int w, int what) { acc[w][what]++; }
+
+        void print(int threads, boolean split) {
+            long regions = Math.max(1, acc[0][REGIONS]);
+            StringBuilder b = new StringBuilder("fused region profile, " + threads + " threads, split step " + split + ", " + regions
+                    + " regions, microseconds per region (counts per region)\n");
+            for (int w = 0; w < threads; w++) {
+                b.append("  thread ").append(w).append(':');
+                for (int k = 0; k < N; k++) {
+                    if (k == REGIONS) continue;
+                    boolean count = k == JOINED || k == N_CHUNKS;
+                    b.append(String.format(java.util.Locale.ROOT, " %s %.2f", NAMES[k], count ? (double) acc[w][k] / regions : acc[w][k] / 1e3 / regions));
+                }
+                b.append('\n');
+            }
+            System.err.print(b);
+        }
     }
 
     /** Waits for the items of a phase to finish (on one thread they have). */
@@ -137,6 +242,7 @@ public final class Trainer implements AutoCloseable {
         this.model = Checks.notNull("model", model);
         this.optimizer = Checks.notNull("optimizer", optimizer);
         this.config = Checks.notNull("config", config);
+        profile = Boolean.getBoolean("rmsprop4j.train.profile") ? new RegionProfile(config.threads()) : null;
         if (!optimizer.layout().equals(model.layout())) {
             throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
         }
@@ -182,6 +288,12 @@ public final class Trainer implements AutoCloseable {
     public Trainer float32Compute(boolean on) {
         if (chunkLoss.length > 0) throw new IllegalStateException("float32Compute must be chosen before fit starts");
         compute32 = on && f32 && model.hasFloat32Path();
+        return this;
+    }
+
+    /** Chooses the optimizer step inside the fused region (when possible) or on the calling thread; for tests and A/B runs. */
+    Trainer splitStep(boolean on) {
+        splitStep = on;
         return this;
     }
 
@@ -375,6 +487,18 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Each gradient part's element ranges (see {@link Model#gradientPartRanges}), or null when the model does not name them. */
+    private static int[][] partRanges(Model model) {
+        int[][] r = new int[GRADIENT_PARTS][];
+        int[] out = new int[2 * model.layout().params().size()];
+        for (int p = 0; p < GRADIENT_PARTS; p++) {
+            int n = model.gradientPartRanges(p, GRADIENT_PARTS, out);
+            if (n < 0) return null;
+            r[p] = Arrays.copyOf(out, 2 * n);
+        }
+        return r;
+    }
+
     /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
     private void allocateChunks(int rows) {
         int chunks = (rows + config.chunkSize() - 1) / config.chunkSize();
@@ -382,6 +506,8 @@ public final class Trainer implements AutoCloseable {
         int n = g64.length;
         if (compute32 && fusedBatch && model.hasBatch32()) {
             batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
+            partRanges = partRanges(model);
+            taken = new AtomicIntegerArray(COPY_PARTS + chunks + GRADIENT_PARTS);
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -460,11 +586,19 @@ public final class Trainer implements AutoCloseable {
             fFrom = from;
             fTo = to;
             fChunks = chunks;
-            nextCopy.set(0);
-            nextChunk.set(0);
-            nextPart.set(0);
+            fSplit = splitStep && gang != null && partRanges != null && model.l2() == 0 && optimizer.beginSplitStep(p32, g32);
+            fCopy = !fSplit || preparedAt != steps;
+            AtomicIntegerArray t = taken;
+            for (int k = 0, n = COPY_PARTS + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
             copyDone.set(0);
             chunksDone.set(0);
+            RegionProfile pr = profile;
+            long t0 = 0;
+            if (pr != null) {
+                t0 = System.nanoTime();
+                pr.regionStart = t0;
+                pr.acc[0][RegionProfile.REGIONS]++;
+            }
             try {
                 if (gang == null) fusedRegion.run(0);
                 else gang.run(fusedRegion);
@@ -472,9 +606,27 @@ public final class Trainer implements AutoCloseable {
                 fData = null;
                 fPerm = null;
             }
+            if (pr != null) {
+                long now = System.nanoTime(), inside = 0;
+                for (int k = 0; k <= RegionProfile.GRADIENT; k++) inside += pr.acc[0][k];
+                pr.acc[0][RegionProfile.END_WAIT] += now - t0 - (inside - pr.lastInside);
+                pr.lastInside = inside;
+                t0 = now;
+            }
             double loss = chunkLoss[0];
             for (int c = 1; c < chunks; c++) loss += chunkLoss[c];
-            return finish32(g32, loss, rows);
+            double r;
+            if (fSplit) {
+                optimizer.endSplitStep();
+                p64Stale = true;
+                steps++;
+                preparedAt = steps;
+                r = loss;
+            } else {
+                r = finish32(g32, loss, rows);
+            }
+            if (pr != null) pr.mark(0, RegionProfile.STEP, t0);
+            return r;
         }
         prepared32 = model.prepare32(p32, prepared32);
         Object prep = prepared32;
@@ -666,6 +818,7 @@ public final class Trainer implements AutoCloseable {
         System.arraycopy(p, 0, p64, 0, p.length);
         p64Stale = false;
         if (f32) for (int i = 0; i < p.length; i++) p32[i] = (float) p[i];
+        preparedAt = -1;
         epoch = c.epoch();
         batch = c.batch();
         steps = c.steps();
@@ -705,6 +858,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Stops the worker threads. */
     @Override public void close() {
+        if (profile != null) profile.print(config.threads(), splitStep);
         if (gang != null) gang.close();
     }
 }

@@ -129,6 +129,51 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void theOptimizerStepSplitInsideTheRegionGivesTheBitsOfTheWholeStep() throws IOException {
+        for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh"}) {
+            double[] whole = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                for (int split = 0; split < 2; split++) {
+                    try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(8)
+                            .threads(threads).seed(7).build()).splitStep(split == 1)) {
+                        long[] steps = new long[1];
+                        t.optimizer().onStep(e -> steps[0] = e.step());
+                        t.fit(digits.train(), null, null, null);
+                        assertThat(steps[0]).isEqualTo(t.optimizer().steps()).isEqualTo(t.steps()).isPositive();
+                        if (whole == null) whole = t.parameters();
+                        else assertSameBits(t.parameters(), whole);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFusedBatchOnTwoThreadsAllocatesNothing() throws IOException {
+        com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Trainer t = trainer("mlp:24,16:relu", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(4).batchSize(16).chunkSize(4)
+                .threads(2).seed(7).build())) {
+            long[] ids = new long[2];
+            long[] at = new long[2];
+            t.fit(digits.train(), null, null, new TrainingListener() {
+                @Override public void batchDone(int epoch, int batch, int batches, double loss) {
+                    if (epoch != 4 || (batch != 10 && batch != 60)) return;
+                    if (ids[0] == 0) {
+                        ids[0] = Thread.currentThread().getId();
+                        for (Thread th : Thread.getAllStackTraces().keySet()) if (th.getName().equals("rmsprop4j-trainer")) ids[1] = th.getId();
+                    }
+                    long sum = 0;
+                    for (long id : ids) sum += tm.getThreadAllocatedBytes(id);
+                    at[batch == 10 ? 0 : 1] = sum;
+                }
+            });
+            assertThat(ids[1]).as("the trainer's worker thread").isNotZero();
+            // 50 batches; each measurement itself may allocate a little, a per-batch object would be 50 × 16 bytes or more
+            assertThat(at[1] - at[0]).as("bytes allocated by the caller and the worker over 50 batches").isLessThan(400);
+        }
+    }
+
     /** Passes every call to a model; probes override {@code accumulate}. */
     abstract static class DelegatingModel implements Model {
         final Model m;
@@ -232,6 +277,7 @@ class TrainerTest {
         @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
             m.gradientPart32(b, batchRows, part, parts, divisor, g);
         }
+        @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
     }
 
     static final class AtomicIntegerCounter { final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(); }

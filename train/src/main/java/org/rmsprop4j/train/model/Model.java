@@ -133,6 +133,15 @@ public interface Model {
     }
 
     /**
+     * The elements of the flat parameter array that {@link #gradientPart32} writes for {@code part} of {@code parts}, as
+     * pairs {@code (offset, length)} in {@code out} (room for {@code 2 · layers} pairs suffices for the MLP); returns the
+     * number of pairs, or −1 when the model does not say (the default). When it does, {@link #prepare32Part} with the same
+     * part and parts reads exactly the weights in these ranges, so that a caller may step a part and refresh its copy
+     * right after writing its gradient.
+     */
+    default int gradientPartRanges(int part, int parts, int[] out) { return -1; }
+
+    /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
      * @return {@code {lossSum, correctCount}}

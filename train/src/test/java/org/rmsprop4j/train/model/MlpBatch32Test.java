@@ -84,6 +84,43 @@ class MlpBatch32Test {
         assertSameBits(wantMean, mean, "mean");
     }
 
+    @ParameterizedTest(name = "{0}, {1} parts")
+    @CsvSource({"'mlp:13,7:relu', 1", "'mlp:13,7:relu', 5", "'mlp:20,9:relu', 16", "softmax, 3"})
+    void eachPartNamesExactlyTheElementsItWrites(String spec, int parts) {
+        int inputs = 23, rows = 20;
+        Dataset d = MlpFloat32Test.sparseData(rows, inputs, 5, 3);
+        Model m = Models.parse(spec, inputs, 5, 0);
+        int n = m.layout().size();
+        float[] p32 = new float[n];
+        Rng r = new Rng(4);
+        for (int i = 0; i < n; i++) p32[i] = (float) (2 * r.nextDouble() - 1);
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = i;
+        Object prep = m.prepare32(p32, null), batch = m.newBatch32(rows, 8, parts);
+        for (int c = 0; c < 3; c++) m.chunkPass32(prep, d, order, 0, rows, c, batch, m.newScratch32());
+        int[] owner = new int[n], out = new int[4 * m.layout().params().size()];
+        java.util.Arrays.fill(owner, -1);
+        for (int q = 0; q < parts; q++) {
+            float[] g = new float[n];
+            java.util.Arrays.fill(g, Float.NaN);
+            m.gradientPart32(batch, rows, q, parts, rows, g);
+            boolean[] named = new boolean[n];
+            int k = m.gradientPartRanges(q, parts, out);
+            assertThat(k).isPositive();
+            for (int t = 0; t < k; t++) {
+                for (int i = out[2 * t]; i < out[2 * t] + out[2 * t + 1]; i++) {
+                    assertThat(owner[i]).as("element %d named by parts %d and %d", i, owner[i], q).isEqualTo(-1);
+                    owner[i] = q;
+                    named[i] = true;
+                }
+            }
+            for (int i = 0; i < n; i++) assertThat(Float.isNaN(g[i])).as("part %d, element %d written: %s", q, i, !named[i]).isEqualTo(!named[i]);
+        }
+        assertThat(owner).doesNotContain(-1);
+        assertThatThrownBy(() -> m.gradientPartRanges(parts, parts, out)).hasMessageContaining("part");
+        assertThatThrownBy(() -> m.gradientPartRanges(0, parts, new int[1])).hasMessageContaining("out.length");
+    }
+
     @Test
     void badArgumentsAreRefusedNamingThem() {
         Model m = Models.parse("mlp:4", 3, 2, 0), other = Models.parse("mlp:4", 3, 2, 0);
