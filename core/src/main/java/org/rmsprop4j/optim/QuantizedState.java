@@ -5,6 +5,8 @@ import java.util.List;
 import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.kernel.Blockwise8;
 import org.rmsprop4j.kernel.Blockwise8Vector;
+import org.rmsprop4j.kernel.Float8;
+import org.rmsprop4j.kernel.Float8Vector;
 import org.rmsprop4j.parallel.ChunkPool;
 import org.rmsprop4j.transform.Chain;
 
@@ -59,6 +61,9 @@ final class QuantizedState {
     /** Whether this group re-rounds its non-negative slots without bias ({@link #roundUnbiased}): asked for, or the property. */
     final boolean unbiased;
 
+    /** This group codes on the float8 maps ({@link Float8}, {@link Float8Vector}). */
+    final boolean fp8;
+
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
     private final int[][] packTabs;
@@ -85,6 +90,12 @@ final class QuantizedState {
     }
 
     QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding) {
+        this(rule, chain, slots, params, blockSize, unbiasedRounding, false);
+    }
+
+    /** {@code fp8}: on the float8 maps ({@link Float8}) instead of the dynamic ones. */
+    QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding, boolean fp8) {
+        this.fp8 = fp8;
         this.unbiased = unbiasedRounding || "true".equals(System.getProperty(UNBIASED_PROPERTY));
         this.rule = rule;
         this.chain = chain;
@@ -93,7 +104,7 @@ final class QuantizedState {
         this.blockSize = blockSize;
         this.nSlots = slots.size();
         this.maps = new QuantMap[nSlots];
-        for (int s = 0; s < nSlots; s++) maps[s] = chain.nonNegative(slots.get(s)) ? QuantMap.UNSIGNED : QuantMap.SIGNED;
+        for (int s = 0; s < nSlots; s++) maps[s] = QuantMap.of(fp8, !chain.nonNegative(slots.get(s)));
         int n = params.size();
         pOff = new int[n];
         pLen = new int[n];
@@ -116,7 +127,7 @@ final class QuantizedState {
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(blockSize, nSlots));
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
-        if (vector) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
+        if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -160,6 +171,10 @@ final class QuantizedState {
             int len = Math.min(blockSize, pLen[q] - within);
             System.arraycopy(pf, e, sp, 0, len);
             System.arraycopy(gf, e, sg, 0, len);
+            if (fp8) {
+                stepFloat8(sp, sg, ss, pf, e, c, k, len, lr, t);
+                continue;
+            }
             if (vector) {
                 int[] idx = sc.idx;
                 // dequantize stays scalar: its 256-entry lookup is faster as scalar loads than as gathers (README, Speed)
@@ -185,6 +200,38 @@ final class QuantizedState {
             }
         }
     }
+
+    /**
+     * One block on the float8 maps: decode every slot (shifts and two exact-or-once-rounded products per
+     * value, no lookup), the step, then the block maximum and the coding, with the unbiased draw fused into
+     * the coding of the unsigned slots (the same {@link Float8#draw} on both paths, so the same bits).
+     */
+    private void stepFloat8(float[] sp, float[] sg, float[][] ss, float[] pf, int e, int c, int k, int len, double lr, long t) {
+        if (vector) {
+            for (int s = 0; s < nSlots; s++) Float8Vector.dequantize(codes[s], c, absmax[s][k], maps[s].signed, ss[s], 0, len);
+        } else {
+            for (int s = 0; s < nSlots; s++) Float8.dequantize(codes[s], c, absmax[s][k], maps[s].signed, ss[s], 0, len);
+        }
+        rule.apply(sp, sg, ss, 0, len, lr, t);
+        System.arraycopy(sp, 0, pf, e, len);
+        for (int s = 0; s < nSlots; s++) {
+            boolean signed = maps[s].signed;
+            float a;
+            if (vector) {
+                a = Float.intBitsToFloat(Blockwise8Vector.absMaxBits(ss[s], 0, len));
+                if (unbiased && !signed) Float8Vector.quantizeUnbiased(ss[s], 0, len, a, seed(t, s), codes[s], c);
+                else Float8Vector.quantize(ss[s], 0, len, a, signed, codes[s], c);
+            } else {
+                a = Float.intBitsToFloat(Blockwise8.absMaxBits(ss[s], 0, len));
+                if (unbiased && !signed) Float8.quantizeUnbiased(ss[s], 0, len, a, seed(t, s), codes[s], c);
+                else Float8.quantize(ss[s], 0, len, a, signed, codes[s], c);
+            }
+            absmax[s][k] = a;
+        }
+    }
+
+    /** The seed of the unbiased draws of step {@code t}, slot {@code slot} (as {@link #roundUnbiased}). */
+    private static int seed(long t, int slot) { return (int) mix(t * 0x9E3779B97F4A7C15L + slot); }
 
     /**
      * Re-rounds the nearest codes of a non-negative slot (a mean square or second moment) without bias:
