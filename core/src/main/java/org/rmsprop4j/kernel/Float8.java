@@ -141,4 +141,27 @@ public final class Float8 {
         h ^= h >>> 16;
         return h >>> (32 - U_SHIFT);
     }
+
+    /**
+     * Plain RMSprop on one block whose mean square is on the unsigned float8 map, fused with the decoding:
+     * per value, {@code ν = decay·(value(code)·scale)}, {@code ν = fma(omd·g, g, ν)}, {@code p -= (lr·g)/(sqrt(ν + epsIn) + epsOut)}
+     * (the arithmetic of {@code RmspropKernels.leanPlain}, so the bits of decoding then running that loop),
+     * {@code v[vOff + i] = ν}. Reads {@code p}, {@code g} at {@code off}, codes at {@code codeOff}. p, v: Modified.
+     *
+     * @return {@link Blockwise8#absMaxBits} of the new {@code v}
+     */
+    public static int rmspropPlain(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int vOff, int len,
+                                   float decay, float omd, float epsIn, float epsOut, float lr) {
+        int m = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = g[off + i];
+            float vi = decay * (decodeUnsigned(codes[codeOff + i]) * scale);
+            vi = Math.fma(omd * gi, gi, vi);
+            v[vOff + i] = vi;
+            float d = (float) Math.sqrt(vi + epsIn) + epsOut;
+            p[off + i] = p[off + i] - (lr * gi) / d;
+            m = Math.max(m, Float.floatToRawIntBits(vi) & 0x7fffffff);
+        }
+        return m;
+    }
 }

@@ -63,6 +63,8 @@ final class QuantizedState {
 
     /** This group codes on the float8 maps ({@link Float8}, {@link Float8Vector}). */
     final boolean fp8;
+    /** Plain RMSprop on float8 maps: {@link StepRule#leanPlainF32()}, run fused with the decoding; else null. */
+    private final float[] plainF32;
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
@@ -96,6 +98,7 @@ final class QuantizedState {
     /** {@code fp8}: on the float8 maps ({@link Float8}) instead of the dynamic ones. */
     QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding, boolean fp8) {
         this.fp8 = fp8;
+        this.plainF32 = fp8 && slots.size() == 1 ? rule.leanPlainF32() : null;
         this.unbiased = unbiasedRounding || "true".equals(System.getProperty(UNBIASED_PROPERTY));
         this.rule = rule;
         this.chain = chain;
@@ -169,6 +172,16 @@ final class QuantizedState {
             int within = (k - pBlock0[q]) * blockSize;
             int e = pOff[q] + within, c = pCode0[q] + within;
             int len = Math.min(blockSize, pLen[q] - within);
+            if (plainF32 != null) {                  // plain RMSprop on float8: one fused pass, no copies, then the coding
+                float[] v = ss[0];
+                float[] pl = plainF32;
+                float a = Float.intBitsToFloat(vector
+                        ? Float8Vector.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr)
+                        : Float8.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr));
+                absmax[0][k] = a;
+                code(v, len, a, false, c, t, 0);
+                continue;
+            }
             System.arraycopy(pf, e, sp, 0, len);
             System.arraycopy(gf, e, sg, 0, len);
             if (fp8) {
@@ -215,18 +228,20 @@ final class QuantizedState {
         rule.apply(sp, sg, ss, 0, len, lr, t);
         System.arraycopy(sp, 0, pf, e, len);
         for (int s = 0; s < nSlots; s++) {
-            boolean signed = maps[s].signed;
-            float a;
-            if (vector) {
-                a = Float.intBitsToFloat(Blockwise8Vector.absMaxBits(ss[s], 0, len));
-                if (unbiased && !signed) Float8Vector.quantizeUnbiased(ss[s], 0, len, a, seed(t, s), codes[s], c);
-                else Float8Vector.quantize(ss[s], 0, len, a, signed, codes[s], c);
-            } else {
-                a = Float.intBitsToFloat(Blockwise8.absMaxBits(ss[s], 0, len));
-                if (unbiased && !signed) Float8.quantizeUnbiased(ss[s], 0, len, a, seed(t, s), codes[s], c);
-                else Float8.quantize(ss[s], 0, len, a, signed, codes[s], c);
-            }
+            float a = Float.intBitsToFloat(vector ? Blockwise8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
             absmax[s][k] = a;
+            code(ss[s], len, a, maps[s].signed, c, t, s);
+        }
+    }
+
+    /** Codes {@code src[0..len)} of slot {@code s} with scale {@code a} into its codes at {@code c} (float8 maps). */
+    private void code(float[] src, int len, float a, boolean signed, int c, long t, int s) {
+        if (vector) {
+            if (unbiased && !signed) Float8Vector.quantizeUnbiased(src, 0, len, a, seed(t, s), codes[s], c);
+            else Float8Vector.quantize(src, 0, len, a, signed, codes[s], c);
+        } else {
+            if (unbiased && !signed) Float8.quantizeUnbiased(src, 0, len, a, seed(t, s), codes[s], c);
+            else Float8.quantize(src, 0, len, a, signed, codes[s], c);
         }
     }
 
