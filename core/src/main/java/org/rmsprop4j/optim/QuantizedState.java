@@ -167,19 +167,37 @@ final class QuantizedState {
         float[][] ss = sc.s;
         int q = 0;
         while (q + 1 < pBlock0.length && pBlock0[q + 1] <= k0) q++;
+        float[] prevV = null;           // float8 plain RMSprop, vector, nearest: the block whose codes are still to write
+        int prevLen = 0, prevC = 0;
+        float prevA = 0f;
         for (int k = k0, end = k0 + count; k < end; k++) {
             while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
             int within = (k - pBlock0[q]) * blockSize;
             int e = pOff[q] + within, c = pCode0[q] + within;
             int len = Math.min(blockSize, pLen[q] - within);
-            if (plainF32 != null) {                  // plain RMSprop on float8: one fused pass, no copies, then the coding
-                float[] v = ss[0];
+            if (plainF32 != null) {                  // plain RMSprop on float8: one fused pass, no copies
+                float[] v = prevV == ss[0] ? sg : ss[0];     // two scratch blocks, alternating: this block's and the previous one's
                 float[] pl = plainF32;
-                float a = Float.intBitsToFloat(vector
-                        ? Float8Vector.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr)
-                        : Float8.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr));
+                float a;
+                if (prevV != null && prevLen == len) {
+                    // nearest, vector: this block's step and the previous block's coding in one loop
+                    a = Float.intBitsToFloat(Float8Vector.rmspropPlainCodingPrevious(pf, gf, e, codes[0], c, absmax[0][k], v, len,
+                            pl[0], pl[1], pl[2], pl[3], (float) lr, prevV, prevA, prevC));
+                } else {
+                    if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
+                    a = Float.intBitsToFloat(vector
+                            ? Float8Vector.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr)
+                            : Float8.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr));
+                }
                 absmax[0][k] = a;
-                code(v, len, a, false, c, t, 0);
+                if (vector && !unbiased) {              // coded in the next block's loop (or after the last block)
+                    prevV = v;
+                    prevLen = len;
+                    prevA = a;
+                    prevC = c;
+                } else {
+                    code(v, len, a, false, c, t, 0);
+                }
                 continue;
             }
             System.arraycopy(pf, e, sp, 0, len);
@@ -212,6 +230,7 @@ final class QuantizedState {
                 if (unbiased && !maps[s].signed) roundUnbiased(ss[s], len, a, maps[s].values, codes[s], c, t, s);
             }
         }
+        if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
     }
 
     /**
@@ -228,7 +247,7 @@ final class QuantizedState {
         rule.apply(sp, sg, ss, 0, len, lr, t);
         System.arraycopy(sp, 0, pf, e, len);
         for (int s = 0; s < nSlots; s++) {
-            float a = Float.intBitsToFloat(vector ? Blockwise8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
+            float a = Float.intBitsToFloat(vector ? Float8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
             absmax[s][k] = a;
             code(ss[s], len, a, maps[s].signed, c, t, s);
         }
