@@ -40,8 +40,8 @@ import org.rmsprop4j.internal.Checks;
  * 5.0% above float32's with blocks of 2,048, 2.7% with 256). Unbiased rounding stores the upper or the
  * lower neighbour with probability by distance, drawn from a hash of the step, the slot and the position
  * (the same bits on every thread count and after a resume), which removes that bias; it applies to the
- * slots on the unsigned map (mean squares, second moments) and costs a second pass over each block
- * (the step is 2.6–3× slower). The codes mean the same either way, so state saved with one rounding
+ * slots on the unsigned map (mean squares, second moments) and, on the dynamic map, costs a second pass
+ * over each block (the step is 2.6–3× slower); on the float8 maps it is part of the coding loop. The codes mean the same either way, so state saved with one rounding
  * loads into an optimizer with the other.
  *
  * <h2>Maps: dynamic or float8</h2> The default map is bitsandbytes' dynamic map ({@link #MAP_DYNAMIC}).
@@ -49,10 +49,11 @@ import org.rmsprop4j.internal.Checks;
  * bitsandbytes' {@code create_fp8_map} does: E4M4 for mean squares and second moments (codes 0..240,
  * 240 = 1, smallest non-zero 2^-18 of the block maximum), sign and E4M3 for momentum and first moments
  * (smallest non-zero 2^-17). A float8 code is the top bits of a float32, so decoding and coding are
- * shifts, adds and exact multiplications by powers of two: no 256-entry lookup and no bucket table,
- * which makes the step about as cheap as float32's in arithmetic while it moves fewer bytes (README,
- * "8-bit state with a float8 map"). Ties go to the smaller magnitude. With unbiased rounding the draw
- * is fused into the coding (one hash per value, no second pass). Against the dynamic map it keeps
+ * shifts, adds and exact multiplications by powers of two: no 256-entry lookup and no bucket table.
+ * Measured at 1e8 values on one thread, the step ran at 0.7–0.83× the float32 step's speed, against
+ * 0.3–0.4× on the dynamic map (README, "8-bit state with a float8 map"). Ties go to the smaller
+ * magnitude. With unbiased rounding the draw is fused into the coding (one hash per value, no second
+ * pass). Against the dynamic map it keeps
  * fewer small magnitudes (the dynamic map reaches 3.25e-7 of the maximum) and has an even
  * relative step of 1/16 (1/8 signed) per octave. Buffers record their map; a buffer saved with one
  * map is refused by an optimizer using the other.
