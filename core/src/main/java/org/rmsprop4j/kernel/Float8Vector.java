@@ -3,9 +3,7 @@ package org.rmsprop4j.kernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link #BITS}): the same integer
@@ -30,6 +28,8 @@ public final class Float8Vector {
 
     /** As {@link Blockwise8#absMaxBits}, at this class's width. */
     public static int absMaxBits(float[] src, int off, int len) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         IntVector m0 = IntVector.zero(IS), m1 = IntVector.zero(IS);
         int i = off, end = off + len;
         for (; i + 2 * LANES <= end; i += 2 * LANES) {
@@ -40,9 +40,6 @@ public final class Float8Vector {
         for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
         return m;
     }
-    private static final VectorSpecies<Float> FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
-    private static final VectorSpecies<Byte> BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
     private static final int LANES = BITS / 32;
     private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
@@ -59,6 +56,8 @@ public final class Float8Vector {
     // and no vector is chosen by a condition, for the same reason.
 
     private static void dequantizeUnsigned(byte[] codes, int codeOff, float scale, float[] dst, int dstOff, int len) {
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int n = len - len % (4 * LANES);
         for (int i = 0; i < n; i += 4 * LANES) {
             IntVector c0 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
@@ -74,6 +73,8 @@ public final class Float8Vector {
     }
 
     private static void dequantizeSigned(byte[] codes, int codeOff, float scale, float[] dst, int dstOff, int len) {
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int n = len - len % (4 * LANES);
         for (int i = 0; i < n; i += 4 * LANES) {
             IntVector c0 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
@@ -95,6 +96,9 @@ public final class Float8Vector {
     /** As {@link Float8#rmspropPlain}. p, v: Modified; g, codes: Not modified. */
     public static int rmspropPlain(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int vOff, int len,
                                    float decay, float omd, float epsIn, float epsOut, float lr) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         IntVector m0 = IntVector.zero(IS);
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
@@ -123,6 +127,9 @@ public final class Float8Vector {
     public static int rmspropPlainCodingPrevious(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int len,
                                                  float decay, float omd, float epsIn, float epsOut, float lr,
                                                  float[] prev, float prevScale, int prevCodeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         float inv = Float8.inverse(prevScale);
         boolean divide = inv == Float.POSITIVE_INFINITY;
         int k = Float8.U_SHIFT;
@@ -170,6 +177,9 @@ public final class Float8Vector {
     // object in some callers (see above)
 
     private static void quantizeUnsigned(float[] src, int srcOff, int n, float scale, float inv, boolean divide, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int k = Float8.U_SHIFT;
         int n2 = n - n % (2 * LANES);
         for (int i = 0; i < n2; i += 2 * LANES) {
@@ -203,6 +213,9 @@ public final class Float8Vector {
     }
 
     private static void quantizeSigned(float[] src, int srcOff, int n, float scale, float inv, boolean divide, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int k = Float8.S_SHIFT;
         int n2 = n - n % (2 * LANES);
         for (int i = 0; i < n2; i += 2 * LANES) {
@@ -240,6 +253,9 @@ public final class Float8Vector {
 
     /** As {@link Float8#quantizeUnbiased}. codes: Modified; src: Not modified. */
     public static void quantizeUnbiased(float[] src, int srcOff, int len, float scale, int seed, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         float inv = Float8.inverse(scale);
         boolean divide = inv == Float.POSITIVE_INFINITY;
         IntVector iota = IntVector.fromArray(IS, IOTA, 0);
@@ -256,7 +272,7 @@ public final class Float8Vector {
             // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's node budget
             IntVector normal = b.sub(Float8.BIAS).add(r).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
             IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23));
-            VectorMask<Integer> tooSmall = s.compare(VectorOperators.GT, 31);
+            var tooSmall = s.compare(VectorOperators.GT, 31);
             s = s.min(31);
             IntVector m = b.and(0x7fffff).or(0x800000);
             IntVector tiny = m.add(r.lanewise(VectorOperators.LSHL, s.sub(k))).lanewise(VectorOperators.LSHR, s).blend(0, tooSmall);
@@ -271,7 +287,7 @@ public final class Float8Vector {
             // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's1 node budget
             IntVector normal1 = b1.sub(Float8.BIAS).add(r1).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
             IntVector s1 = IntVector.broadcast(IS, 132).sub(b1.lanewise(VectorOperators.LSHR, 23));
-            VectorMask<Integer> tooSmall1 = s1.compare(VectorOperators.GT, 31);
+            var tooSmall1 = s1.compare(VectorOperators.GT, 31);
             s1 = s1.min(31);
             IntVector m1 = b1.and(0x7fffff).or(0x800000);
             IntVector tiny1 = m1.add(r1.lanewise(VectorOperators.LSHL, s1.sub(k))).lanewise(VectorOperators.LSHR, s1).blend(0, tooSmall1);
@@ -288,7 +304,7 @@ public final class Float8Vector {
             // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's node budget
             IntVector normal = b.sub(Float8.BIAS).add(r).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
             IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23));
-            VectorMask<Integer> tooSmall = s.compare(VectorOperators.GT, 31);
+            var tooSmall = s.compare(VectorOperators.GT, 31);
             s = s.min(31);
             IntVector m = b.and(0x7fffff).or(0x800000);
             IntVector tiny = m.add(r.lanewise(VectorOperators.LSHL, s.sub(k))).lanewise(VectorOperators.LSHR, s).blend(0, tooSmall);
