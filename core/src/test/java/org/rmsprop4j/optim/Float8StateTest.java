@@ -104,31 +104,28 @@ class Float8StateTest {
         assertThat(Float8.codeSigned(Float.NaN) & 0x7f).isEqualTo(120);
     }
 
-    /** The coding is the binary search for every one of the 2^31 non-negative floats (about a minute). */
+    /** The coding is the binary search for every one of the 2^31 non-negative floats (tag "slow": about 10 seconds). */
     @Test
     @Tag("slow")
     void codingEqualsBinarySearchForEveryNonNegativeFloat() {
-        // both are monotone step functions: compare at every change of the fast coding, and between changes spot-check
+        // both are monotone step functions: compare on both sides of every change of the fast coding, and every 4,096 floats
         int prevU = -1, prevS = -1;
-        for (long b = 0; b <= 0x7fffffffL; b++) {
+        long checked = 0, wrong = 0, firstWrong = -1;
+        for (long b = 0; b <= 0x7f800000L; b++) {
             float x = Float.intBitsToFloat((int) b);
             int u = Float8.codeUnsigned(x), s = Float8.codeSigned(x);
             if (u != prevU || s != prevS || (b & 0xfff) == 0) {
-                if (!Float.isNaN(x)) {
-                    assertThat(u).as("unsigned, bits %x", b).isEqualTo(nearestBySearch(U, x));
-                    assertThat(s).as("signed, bits %x", b).isEqualTo(nearestBySearch(S, x));
-                    if (b > 0) {
-                        float y = Float.intBitsToFloat((int) b - 1);
-                        assertThat(Float8.codeUnsigned(y)).as("unsigned, bits %x", b - 1).isEqualTo(nearestBySearch(U, y));
-                        assertThat(Float8.codeSigned(y)).as("signed, bits %x", b - 1).isEqualTo(nearestBySearch(S, y));
-                    }
-                }
-                assertThat(u).isGreaterThanOrEqualTo(prevU);
-                assertThat(s).isGreaterThanOrEqualTo(prevS);
+                float y = Float.intBitsToFloat((int) Math.max(b - 1, 0));
+                boolean ok = u == nearestBySearch(U, x) && s == nearestBySearch(S, x) && u >= prevU && s >= prevS
+                        && Float8.codeUnsigned(y) == nearestBySearch(U, y) && Float8.codeSigned(y) == nearestBySearch(S, y);
+                checked++;
+                if (!ok && wrong++ == 0) firstWrong = b;
                 prevU = u;
                 prevS = s;
             }
         }
+        assertThat(wrong).as("floats coded unlike the binary search (first at bits %x)", firstWrong).isZero();
+        assertThat(checked).isGreaterThan(1L << 19);
     }
 
     /** Over all 2^19 draws, the mean decoded value is the value itself to within 2^-19 of the gap; each code is one of the two neighbours. */
@@ -143,11 +140,13 @@ class Float8StateTest {
             if (U[near] > x) lo = near - 1;
             else if (U[near] < x) hi = near + 1;
             double sum = 0;
+            int outside = 0;
             for (int r = 0; r < 1 << 19; r++) {
                 int c = Float8.codeUnsigned(x, r);
-                assertThat(c).as("code of %s with draw %d", x, r).isIn(lo, hi);
-                sum += U[c];
+                if (c != lo && c != hi) outside++;
+                else sum += U[c];
             }
+            assertThat(outside).as("draws of %s coded outside {%d, %d}", x, lo, hi).isZero();
             double gap = U[hi] - U[lo];
             double tol = x < 0x1p-26f ? x : gap * 0x1p-19 + 1e-30;
             assertThat(Math.abs(sum / (1 << 19) - x)).as("mean for %s", x).isLessThanOrEqualTo(tol);
@@ -354,7 +353,9 @@ class Float8StateTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         var counter = (com.sun.management.ThreadMXBean) mx;
         for (StateQuantization q : List.of(FP8_256, FP8_256.withUnbiasedRounding())) {
-            Optimizer o = Optimizer.builder(AdamConfig.builder().build()).layout(Blockwise8StateTest.layout()).stateQuantization(q).build();
+          // Adam runs the decode-step-code path; plain RMSprop the fused pass and the pipelined coding
+          for (OptimizerSpec spec : List.of(AdamConfig.builder().build(), RmsPropPreset.PYTORCH.config())) {
+            Optimizer o = Optimizer.builder(spec).layout(Blockwise8StateTest.layout()).stateQuantization(q).build();
             float[] p = new float[Blockwise8StateTest.layout().size()];
             float[] g = Blockwise8StateTest.randomGrads(new SplittableRandom(4), p.length);
             double best = Double.MAX_VALUE;
@@ -363,7 +364,8 @@ class Float8StateTest {
                 for (int i = 0; i < 2_000; i++) o.step(p, g);
                 best = Math.min(best, (counter.getCurrentThreadAllocatedBytes() - before) / 2_000.0);
             }
-            assertThat(best).as("bytes allocated per step, " + q.label()).isLessThan(0.5);
+            assertThat(best).as("bytes allocated per step, " + q.label() + ", " + spec.kind()).isLessThan(0.5);
+          }
         }
     }
 
