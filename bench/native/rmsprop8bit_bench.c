@@ -3,7 +3,7 @@
  * `rmsprop4j bench --state` (cli Bench8bit compiles and runs it when gcc is present).
  *
  * Build:  gcc -O3 -march=native -fopenmp -o rmsprop8bit_bench rmsprop8bit_bench.c -lm
- * Run:    ./rmsprop8bit_bench --elements 100000000 --block 2048 --threads 1 --min-time-ms 1000
+ * Run:    ./rmsprop8bit_bench --elements 100000000 --block 2048 --threads 1 --min-time-ms 1000 [--map dynamic|fp8]
  *
  * The same step as rmsprop4j's StateQuantization.blockwise8 on plain RMSprop (PyTorch defaults:
  * lr 0.01, alpha 0.99, eps 1e-8), block by block: dequantize the mean square
@@ -11,6 +11,9 @@
  * new maximum and the nearest map entry of v/max (the unsigned dynamic map, 256 entries, and a
  * bucket table on the top 16 bits of the normalised value plus one comparison, as the Java code).
  * One fused pass per block with a block-sized stack buffer; threads take whole blocks.
+ * With --map fp8 the mean square is on the float8 E4M4 map instead (StateQuantization.withFloat8Map):
+ * decode v = bits_to_float(code << 19) * 2^112 * absmax, code the nearest minifloat by integer
+ * arithmetic on the normalised value's bits (ties to the lower entry), no table.
  * Initial values: SplitMix64 as rmsprop_bench.c (stream 0: p, stream 1: g).
  * Output: one JSON object on stdout.
  */
@@ -93,6 +96,41 @@ static void step_blocks(float *restrict p, const float *restrict g, uint8_t *res
     }
 }
 
+/* nearest E4M4 code (0..240, 240 = 1) of x >= 0; negatives and -0 code to 0, NaN to 240 */
+static inline uint8_t code_fp8(float x) {
+    int32_t b; memcpy(&b, &x, 4);
+    if (b < 0) b = 0;
+    if (b >= (113 << 23)) {
+        uint32_t c = ((uint32_t)b - (112u << 23) + (1u << 18) - 1) >> 19;
+        return (uint8_t)(c < 240 ? c : 240);
+    }
+    int s = 132 - (b >> 23);
+    if (s > 31) return 0;
+    uint32_t m = ((uint32_t)b & 0x7fffff) | 0x800000;
+    return (uint8_t)((m + (1u << (s - 1)) - 1) >> s);
+}
+
+static void step_blocks_fp8(float *restrict p, const float *restrict g, uint8_t *restrict q, float *restrict amax,
+                            long n, int block, long b0, long b1) {
+    const float a = 0.99f, oma = (float)(1.0 - 0.99), nlr = -0.01f, eps = 1e-8f;
+    float v[65536];
+    for (long k = b0; k < b1; k++) {
+        long off = k * block;
+        int len = (int)(n - off < block ? n - off : block);
+        float s = amax[k], m = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = g[off + i];
+            float vi = bits_to_float((uint32_t)q[off + i] << 19) * 0x1p112f * s * a + oma * gi * gi;
+            v[i] = vi;
+            p[off + i] += nlr * (gi / (sqrtf(vi) + eps));
+            m = vi > m ? vi : m;
+        }
+        amax[k] = m;
+        float inv = m > 0 ? 1.0f / m : 0.0f;
+        for (int i = 0; i < len; i++) q[off + i] = code_fp8(v[i] * inv);
+    }
+}
+
 static uint64_t splitmix(uint64_t z) {
     z += 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -109,13 +147,17 @@ static double now_ns(void) {
 static int cmp_dd(const void *a, const void *b) { return cmp_d(a, b); }
 
 int main(int argc, char **argv) {
-    long n = 1000000; int block = 2048, threads = 1; double min_ms = 1000, warm_ms = 300;
+    long n = 1000000; int block = 2048, threads = 1, fp8 = 0; double min_ms = 1000, warm_ms = 300;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--elements")) n = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--block")) block = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--min-time-ms")) min_ms = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--warmup-ms")) warm_ms = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--map")) {
+            if (!strcmp(argv[i + 1], "fp8")) fp8 = 1;
+            else if (strcmp(argv[i + 1], "dynamic")) { fprintf(stderr, "--map must be dynamic or fp8, got %s\n", argv[i + 1]); return 2; }
+        }
         else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
     }
     if (n < 1 || block < 64 || block > 65536 || (block & (block - 1)) || threads < 1) { fprintf(stderr, "bad arguments\n"); return 2; }
@@ -132,10 +174,11 @@ int main(int argc, char **argv) {
 #ifdef _OPENMP
     omp_set_num_threads(threads);
 #endif
+#define BLOCKS(lo, hi) (fp8 ? step_blocks_fp8(p, g, q, amax, n, block, lo, hi) : step_blocks(p, g, q, amax, n, block, lo, hi))
 #define STEP() do { \
-        if (threads == 1) step_blocks(p, g, q, amax, n, block, 0, nb); \
+        if (threads == 1) BLOCKS(0, nb); \
         else { _Pragma("omp parallel") { int t = omp_get_thread_num(), k = omp_get_num_threads(); \
-            step_blocks(p, g, q, amax, n, block, nb * t / k, nb * (t + 1) / k); } } } while (0)
+            BLOCKS(nb * t / k, nb * (t + 1) / k); } } } while (0)
     STEP();
     double t0 = now_ns(), t; long ws = 0;
     do { STEP(); ws++; t = now_ns(); } while (t - t0 < warm_ms * 1e6 || ws < 2);
@@ -150,7 +193,7 @@ int main(int argc, char **argv) {
     }
     qsort(samples, ns, sizeof(double), cmp_dd);
     double med = ns % 2 ? samples[ns / 2] : (samples[ns / 2 - 1] + samples[ns / 2]) / 2;
-    printf("{\"elements\": %ld, \"block\": %d, \"threads\": %d, \"ns_per_step\": %.1f, \"ns_per_element\": %.5f, \"samples\": %d, \"check\": %.6g}\n",
-           n, block, threads, med, med / n, ns, (double)p[n / 2] + amax[0]);
+    printf("{\"map\": \"%s\", \"elements\": %ld, \"block\": %d, \"threads\": %d, \"ns_per_step\": %.1f, \"ns_per_element\": %.5f, \"samples\": %d, \"check\": %.6g}\n",
+           fp8 ? "fp8" : "dynamic", n, block, threads, med, med / n, ns, (double)p[n / 2] + amax[0]);
     return 0;
 }

@@ -128,12 +128,13 @@ final class Bench8bit {
             System.gc();
             Baselines.Result c = cmd.noC ? Baselines.Result.missing("--no-c")
                     : base.runC(new Baselines.Args("plain", "fp32", w.elements(), 1, w.threads(), minMs, warmMs));
-            Map<Integer, Double> c8s = new LinkedHashMap<>();      // one C run per block size (the vector and scalar rows share it)
+            Map<String, Double> c8s = new LinkedHashMap<>();      // one C run per block size and map (vector, scalar and unbiased rows share it)
             for (Row r : rs) {
-                if (r.state().quantized() && !c8s.containsKey(r.state().blockSize())) {
-                    c8s.put(r.state().blockSize(), runC8(c8, w.elements(), r.state().blockSize(), w.threads(), minMs, warmMs, err));
+                String key = r.state().blockSize() + "/" + r.state().map();
+                if (r.state().quantized() && !c8s.containsKey(key)) {
+                    c8s.put(key, runC8(c8, w.elements(), r.state().blockSize(), r.state().map(), w.threads(), minMs, warmMs, err));
                 }
-                rows.add(r.state().quantized() ? r.withC8(c8s.get(r.state().blockSize())) : r);
+                rows.add(r.state().quantized() ? r.withC8(c8s.get(key)) : r);
                 cs.add(c);
             }
         }
@@ -175,10 +176,10 @@ final class Bench8bit {
     }
 
     /** ns per element of the C 8-bit loop, or null (reason on {@code err}). */
-    static Double runC8(java.nio.file.Path bin, int elements, int block, int threads, long minMs, long warmMs, PrintWriter err) {
+    static Double runC8(java.nio.file.Path bin, int elements, int block, String map, int threads, long minMs, long warmMs, PrintWriter err) {
         if (bin == null) return null;
         try {
-            Process pr = new ProcessBuilder(bin.toString(), "--elements", String.valueOf(elements), "--block", String.valueOf(block),
+            Process pr = new ProcessBuilder(bin.toString(), "--elements", String.valueOf(elements), "--block", String.valueOf(block), "--map", map,
                     "--threads", String.valueOf(threads), "--min-time-ms", String.valueOf(minMs), "--warmup-ms", String.valueOf(warmMs))
                     .redirectErrorStream(true).start();
             String outText = new String(pr.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -239,13 +240,16 @@ final class Bench8bit {
         }
     }
 
-    /** Standalone: {@code java -cp rmsprop4j.jar org.rmsprop4j.cli.Bench8bit 1e8 1 1000 2048,256}: sizes, threads, ms, block sizes. */
+    /** Standalone: {@code java -cp rmsprop4j.jar org.rmsprop4j.cli.Bench8bit 1e8 1 1000 8bit-2048,fp8-256}: size, threads, ms, states (a bare number: 8bit-<it>). */
     public static void main(String[] args) {
         int n = BenchCommand.parseCount("size", args.length > 0 ? args[0] : "1e7");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         long ms = args.length > 2 ? Long.parseLong(args[2]) : 1000;
         List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
-        for (String b : (args.length > 3 ? args[3] : "2048").split(",")) states.add(StateQuantization.blockwise8(Integer.parseInt(b.trim())));
+        for (String b : (args.length > 3 ? args[3] : "2048").split(",")) {
+            String t = b.trim();
+            states.add(t.chars().allMatch(Character::isDigit) ? StateQuantization.blockwise8(Integer.parseInt(t)) : StateQuantization.parse(t));
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         List<Row> rows = measure(states, n, threads, ms, 300, 3);
         List<Baselines.Result> none = new ArrayList<>();

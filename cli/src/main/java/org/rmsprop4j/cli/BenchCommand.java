@@ -87,7 +87,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--state", split = ",", paramLabel = "STATE",
             description = "Also time the fp32 step against 8-bit state, interleaved in this JVM, at every --sizes and --threads: "
-                    + "8bit-2048, 8bit-256 (any 8bit-<block>, and 8bit-<block>-unbiased for unbiased rounding of mean squares; see Bench8bit). Rows with workload \"state\" and a \"state\" field.")
+                    + "8bit-2048, 8bit-256 (any 8bit-<block>, and 8bit-<block>-unbiased for unbiased rounding of mean squares; see Bench8bit), "
+                    + "fp8-2048, fp8-256, fp8-256-unbiased (the float8 maps). Rows with workload \"state\" and a \"state\" field.")
     List<String> states;
 
     @Option(names = "--no-c", description = "Do not build and run the C baseline.")

@@ -39,8 +39,10 @@ import org.rmsprop4j.viz.Render;
  * the mean test accuracy of epochs 6–8 and the training loss of epoch 8; draws the mean curves over the
  * seeds (training loss, its ratio to float32 state's, and test accuracy per epoch) as a PNG.
  *
- * <pre>{@code java --add-modules jdk.incubator.vector [-Drmsprop4j.blockwise8.unbiased=true] -cp cli/target/rmsprop4j.jar org.rmsprop4j.cli.EightBitFigure docs/eightbit-mnist.png [--seeds 16] [--threads 1]}</pre>
+ * <pre>{@code java --add-modules jdk.incubator.vector [-Drmsprop4j.blockwise8.unbiased=true] -cp cli/target/rmsprop4j.jar org.rmsprop4j.cli.EightBitFigure docs/eightbit-mnist.png [--seeds 16] [--threads 1] [--runs fp32,fp8-2048,fp8-256,fp8-256-unbiased]}</pre>
  * The 8-bit runs round mean squares to the nearest map entry, or without bias with the property (see {@code StateQuantization}).
+ * {@code --runs} picks other runs (the first must be {@code fp32}, the reference): {@code control} and any
+ * {@code StateQuantization.parse} form, such as {@code fp8-256} (float8 maps) or {@code 8bit-256-unbiased}.
  */
 public final class EightBitFigure {
     private EightBitFigure() {}
@@ -50,9 +52,18 @@ public final class EightBitFigure {
     static final List<String> LABELS = List.of("float32 state", "control: float32, ν × (1 ± 1%)",
             "8-bit state, blocks of 2,048", "8-bit state, blocks of 256");
 
+    /** The figure's label of a run. */
+    static String label(String run) {
+        int k = RUNS.indexOf(run);
+        if (k >= 0) return LABELS.get(k);
+        StateQuantization q = StateQuantization.parse(run);
+        return (q.float8() ? "8-bit float8 state" : "8-bit state") + ", blocks of " + String.format(Locale.ROOT, "%,d", q.blockSize())
+                + (q.unbiasedRounding() ? ", unbiased" : "");
+    }
+
     static List<EpochMetrics> fit(Dataset.Split sp, String run, long seed, int threads) throws Exception {
         Model m = Models.parse("mlp:128,64:relu", sp.train().features(), sp.train().classes(), 0);
-        StateQuantization q = run.startsWith("8bit") ? StateQuantization.parse(run) : StateQuantization.none();
+        StateQuantization q = run.equals("fp32") || run.equals("control") ? StateQuantization.none() : StateQuantization.parse(run);
         Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout()).stateQuantization(q).build();
         TrainingListener l = run.equals("control") ? new NoisyMeanSquare(opt, new SplittableRandom(seed * 7919 + 17)) : null;
         try (Trainer t = new Trainer(m, opt, TrainConfig.builder().epochs(8).batchSize(64).seed(seed).threads(threads).build())) {
@@ -85,22 +96,27 @@ public final class EightBitFigure {
     public static void main(String[] args) throws Exception {
         Path out = Path.of("docs/eightbit-mnist.png");
         int seeds = 16, threads = 1;
+        List<String> runs = RUNS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = List.of(args[++i].split(","));
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> out = Path.of(args[i]);
             }
         }
         if (seeds < 2) throw new IllegalArgumentException("--seeds must be at least 2 (a spread needs two), got " + seeds);
+        if (runs.size() < 2 || !runs.get(0).equals("fp32")) throw new IllegalArgumentException("--runs must start with fp32 (the reference) and name another run, got " + runs);
+        List<String> labels = new ArrayList<>();
+        for (String run : runs) labels.add(label(run));
         Dataset.Split sp = Datasets.mnist10k().scaled(1.0 / 255);
-        int r = RUNS.size();
+        int r = runs.size();
         double[][][] acc = new double[r][seeds][], loss = new double[r][seeds][];
-        System.out.println("| seed | float32 state, epoch 8 | control | 8-bit, 2,048 | 8-bit, 256 | float32 range, epochs 6–8 |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| seed | float32 state, epoch 8 | " + String.join(" | ", runs.subList(1, r)) + " | float32 range, epochs 6–8 |");
+        System.out.println("| ---: | ---: |" + " ---: |".repeat(r));
         for (int s = 0; s < seeds; s++) {
             for (int k = 0; k < r; k++) {
-                List<EpochMetrics> h = fit(sp, RUNS.get(k), s + 1, threads);
+                List<EpochMetrics> h = fit(sp, runs.get(k), s + 1, threads);
                 acc[k][s] = h.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray();
                 loss[k][s] = h.stream().mapToDouble(EpochMetrics::trainLoss).toArray();
             }
@@ -122,7 +138,7 @@ public final class EightBitFigure {
                 m68[s] = (acc[k][s][5] + acc[k][s][6] + acc[k][s][7] - acc[0][s][5] - acc[0][s][6] - acc[0][s][7]) / 3;
                 l8[s] = 100 * (loss[k][s][7] / loss[0][s][7] - 1);
             }
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", RUNS.get(k), summary(e8, 0.3), summary(m68, 0.3), summary(l8, -1));
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", runs.get(k), summary(e8, 0.3), summary(m68, 0.3), summary(l8, -1));
         }
         List<double[]> meanLoss = new ArrayList<>(), meanAcc = new ArrayList<>(), relLoss = new ArrayList<>();
         for (int k = 0; k < r; k++) {
@@ -136,7 +152,7 @@ public final class EightBitFigure {
         }
         Render.writePng(Curves.of("float32 and 8-bit RMSprop state, MNIST-10k, mean of " + seeds + " seeds",
                 "784-128-64-10 ReLU, RMSprop lr 1e-3 (PyTorch defaults), batch 64; 8-bit mean squares rounded "
-                        + ("true".equals(System.getProperty("rmsprop4j.blockwise8.unbiased")) ? "without bias" : "to nearest") + "; rmsprop4j EightBitFigure", LABELS,
+                        + ("true".equals(System.getProperty("rmsprop4j.blockwise8.unbiased")) ? "without bias" : "to nearest") + "; rmsprop4j EightBitFigure", labels,
                 List.of(new Curves.Panel("Training loss", "epoch", "mean cross-entropy (log scale)", true, meanLoss),
                         new Curves.Panel("Training loss against float32", "epoch", "% above float32 state's", false, relLoss),
                         new Curves.Panel("Test accuracy (2,000 images)", "epoch", "%", false, meanAcc))), out);

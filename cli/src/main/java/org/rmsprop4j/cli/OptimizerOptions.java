@@ -76,17 +76,25 @@ final class OptimizerOptions {
     @Option(names = "--state-rounding", paramLabel = "MODE", defaultValue = "nearest",
             description = "With --state-bits 8: how mean squares and second moments are rounded to 8 bits: nearest (default, as "
                     + "bitsandbytes; a mean square that only decays can stay put) or unbiased (the upper or lower map entry with "
-                    + "probability by distance: no drift, the step 2.6-3x slower).")
+                    + "probability by distance: no drift; the step 2.6-3x slower on the dynamic map, fused into the coding with --state-map fp8).")
     String stateRounding;
 
-    /** How the optimizer keeps its state ({@code --state-bits}, {@code --state-block}, {@code --state-rounding}); errors name the options. */
+    @Option(names = "--state-map", paramLabel = "MAP", defaultValue = "dynamic",
+            description = "With --state-bits 8: the 8-bit map: dynamic (default, bitsandbytes' dynamic map) or fp8 (float8 minifloats, "
+                    + "E4M4 for mean squares and E4M3 for momentum: decoded and coded by arithmetic, no table; the faster step).")
+    String stateMap;
+
+    /** How the optimizer keeps its state ({@code --state-bits}, {@code --state-block}, {@code --state-rounding}, {@code --state-map}); errors name the options. */
     org.rmsprop4j.optim.StateQuantization stateQuantization() {
         String rounding = stateRounding == null ? "nearest" : stateRounding.trim().toLowerCase(Locale.ROOT);
         if (!rounding.equals("nearest") && !rounding.equals("unbiased")) {
             throw new CliException("--state-rounding must be nearest or unbiased, got '" + stateRounding + "'");
         }
+        String map = stateMap == null ? "dynamic" : stateMap.trim().toLowerCase(Locale.ROOT);
+        if (!map.equals("dynamic") && !map.equals("fp8")) throw new CliException("--state-map must be dynamic or fp8, got '" + stateMap + "'");
         if (stateBits == 32) {
             if (rounding.equals("unbiased")) throw new CliException("--state-rounding unbiased needs --state-bits 8 (float state is not rounded)");
+            if (map.equals("fp8")) throw new CliException("--state-map fp8 needs --state-bits 8 (float state has no map)");
             return org.rmsprop4j.optim.StateQuantization.none();
         }
         if (stateBits != 8) throw new CliException("--state-bits must be 32 or 8, got " + stateBits);
@@ -96,6 +104,7 @@ final class OptimizerOptions {
         } catch (IllegalArgumentException e) {
             throw new CliException("--state-block must be a power of two in 64..65536, got " + stateBlock);
         }
+        if (map.equals("fp8")) q = q.withFloat8Map();
         return rounding.equals("unbiased") ? q.withUnbiasedRounding() : q;
     }
 

@@ -34,10 +34,12 @@ final class ResumeState {
         }
         StateDict like = optimizer.stateDict();
         if (savedQ) {
-            int had = saved.quantized().values().iterator().next().blockSize();
-            if (had == want.blockSize()) return c;
-            out.printf(Locale.ROOT, "state  converting the checkpoint's 8-bit optimizer state from blocks of %d to blocks of %d (through float32; lossy)%n",
-                    had, want.blockSize());
+            StateDict.Quantized first = saved.quantized().values().iterator().next();
+            int had = first.blockSize();
+            String hadMap = first.map().startsWith("fp8-") ? "fp8" : "dynamic";
+            if (had == want.blockSize() && hadMap.equals(want.map())) return c;
+            out.printf(Locale.ROOT, "state  converting the checkpoint's 8-bit optimizer state from blocks of %d to blocks of %d%s (through float32; lossy)%n",
+                    had, want.blockSize(), hadMap.equals(want.map()) ? "" : ", " + hadMap + " map to " + want.map() + " map");
             saved = saved.dequantize();
         } else {
             out.printf(Locale.ROOT, "state  converting the checkpoint's %s optimizer state to 8-bit, blocks of %d: what the 8-bit optimizer "

@@ -43,19 +43,24 @@ class ResumeStateConversionTest {
         assertThat(out).contains("from blocks of 256 to blocks of 2048");
         assertThat(Checkpoint.load(Path.of(ck)).optimizerState().quantized().values()).allSatisfy(q -> assertThat(q.blockSize()).isEqualTo(2048));
 
+        // the same block size on the float8 map converts too (an optimizer refuses the other map's buffers)
+        out = run(concat(base, "--epochs", "4", "--resume", ck, "--state-bits", "8", "--state-block", "2048", "--state-map", "fp8"));
+        assertThat(out).contains("from blocks of 2048 to blocks of 2048, dynamic map to fp8 map").contains("state fp8-2048");
+        assertThat(Checkpoint.load(Path.of(ck)).optimizerState().quantized().values()).allSatisfy(q -> assertThat(q.map()).startsWith("fp8-"));
+
         // shared-state workers keep float32 state: the 8-bit checkpoint converts back
         String[] shared = {"train", "digits", "-m", "mlp:32", "--lr", "0.003", "--batch-size", "64", "--no-progress", "--shared-threads", "2",
                 "--checkpoint-dir", ck};
-        out = run(concat(shared, "--epochs", "4", "--resume", ck));
+        out = run(concat(shared, "--epochs", "5", "--resume", ck));
         assertThat(out).contains("state  converting the checkpoint's 8-bit optimizer state (blocks of 2048) to float32: the exact values");
         Checkpoint c4 = Checkpoint.load(Path.of(ck));
-        assertThat(c4.epoch()).isEqualTo(4);
+        assertThat(c4.epoch()).isEqualTo(5);
         assertThat(c4.optimizerState().quantized()).isEmpty();
         assertThat(out).containsPattern("test accuracy 0\\.9\\d+");
 
         // same form in and out: no conversion, no line
-        out = run(concat(base, "--epochs", "5", "--resume", ck));
-        assertThat(out).doesNotContain("converting").contains("resumed from " + ck + " at epoch 5");
+        out = run(concat(base, "--epochs", "6", "--resume", ck));
+        assertThat(out).doesNotContain("converting").contains("resumed from " + ck + " at epoch 6");
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -275,7 +275,7 @@ public final class Optimizer {
         this.ud = anyUnfused && dtype == Dtype.FLOAT64 ? new double[n] : null;
         for (Group g : groups) {
             if (q8 && !g.slots.isEmpty()) {
-                g.q = new QuantizedState(g.rule, g.chain, g.slots, g.params, stateQuantization.blockSize(), stateQuantization.unbiasedRounding());
+                g.q = new QuantizedState(g.rule, g.chain, g.slots, g.params, stateQuantization.blockSize(), stateQuantization.unbiasedRounding(), stateQuantization.float8());
             } else if (dtype == Dtype.FLOAT32) {
                 g.sf = new float[g.slots.size()][];
                 for (int i = 0; i < g.slots.size(); i++) g.sf[i] = f32[slots.indexOf(g.slots.get(i))];

@@ -3,6 +3,7 @@ package org.rmsprop4j.optim;
 import java.util.Arrays;
 
 import org.rmsprop4j.kernel.Blockwise8;
+import org.rmsprop4j.kernel.Float8;
 
 /**
  * The two "dynamic tree" 8-bit quantization maps of Dettmers et al. 2022 (bitsandbytes'
@@ -31,21 +32,50 @@ final class QuantMap {
     static final QuantMap SIGNED = new QuantMap(true);
     /** Map for state that is never negative (mean squares, second moments). */
     static final QuantMap UNSIGNED = new QuantMap(false);
+    /** Float8 map (sign and E4M3, {@link Float8}) for state that may be negative. */
+    static final QuantMap FP8_SIGNED = new QuantMap(true, true);
+    /** Float8 map (E4M4, {@link Float8}) for state that is never negative. */
+    static final QuantMap FP8_UNSIGNED = new QuantMap(false, true);
 
     /** The map's name as saved with quantized buffers ({@link StateDict.Quantized#map()}). */
     final String name;
     final boolean signed;
-    /** The 256 values, ascending. */
+    /** A float8 map ({@link Float8}: arithmetic coding, {@link #values} indexed by code, not sorted; no {@link #thr}, {@link #tab}). */
+    final boolean fp8;
+    /** The 256 values: ascending for a dynamic map; for a float8 map the value of each code (codes it does not use: NaN). */
     final float[] values = new float[256];
-    /** {@code thr[k]}: midpoint of {@code values[k]} and {@code values[k+1]}; {@code thr[255] = +∞}. */
-    final float[] thr = new float[256];
-    /** Bucket table: the code of the smallest value of each bucket. */
-    final byte[] tab = new byte[1 << (32 - Blockwise8.SHIFT)];
+    /** {@code thr[k]}: midpoint of {@code values[k]} and {@code values[k+1]}; {@code thr[255] = +∞} (dynamic maps; null for float8). */
+    final float[] thr;
+    /** Bucket table: the code of the smallest value of each bucket (dynamic maps; null for float8). */
+    final byte[] tab;
     /** Index of the exact 0 in {@link #values}. */
     final int zero;
 
+    /** A float8 map. */
+    private QuantMap(boolean signed, boolean fp8) {
+        this.signed = signed;
+        this.fp8 = fp8;
+        this.name = signed ? StateDict.Quantized.MAP_FP8_SIGNED : StateDict.Quantized.MAP_FP8_UNSIGNED;
+        this.thr = null;
+        this.tab = null;
+        this.zero = 0;
+        for (int c = 0; c < 256; c++) values[c] = valid(c) ? (signed ? Float8.decodeSigned(c) : Float8.decodeUnsigned(c)) : Float.NaN;
+    }
+
+    /** Whether {@code code} (0..255) is one of this map's codes: every code of a dynamic map; 0..240 (unsigned) or 0..120 and 128..248 (signed) of a float8 map. */
+    boolean valid(int code) {
+        if (!fp8) return true;
+        return signed ? (code & 0x7f) <= Float8.SIGNED_MAX : code <= Float8.UNSIGNED_MAX;
+    }
+
+    /** The codes this map uses, for messages. */
+    String validCodes() { return !fp8 ? "0..255" : signed ? "0.." + Float8.SIGNED_MAX + " and 128.." + (128 + Float8.SIGNED_MAX) : "0.." + Float8.UNSIGNED_MAX; }
+
     private QuantMap(boolean signed) {
         this.signed = signed;
+        this.fp8 = false;
+        this.thr = new float[256];
+        this.tab = new byte[1 << (32 - Blockwise8.SHIFT)];
         this.name = signed ? StateDict.Quantized.MAP_SIGNED : StateDict.Quantized.MAP_UNSIGNED;
         double[] v = new double[256];
         int n = 0;
@@ -129,12 +159,25 @@ final class QuantMap {
         return lo;
     }
 
-    /** The fast coding ({@link Blockwise8#code}). */
-    int code(float x) { return Blockwise8.code(x, tab, thr) & 0xff; }
+    /** The fast coding ({@link Blockwise8#code}, or {@link Float8}'s nearest coding). */
+    int code(float x) {
+        if (fp8) return signed ? Float8.codeSigned(x) : Float8.codeUnsigned(x);
+        return Blockwise8.code(x, tab, thr) & 0xff;
+    }
+
+    /** Codes a block with scale {@code scale} to nearest, as the optimizer's scalar loop does. */
+    void quantize(float[] src, int off, int len, float scale, byte[] codes, int codeOff) {
+        if (fp8) Float8.quantize(src, off, len, scale, signed, codes, codeOff);
+        else Blockwise8.quantize(src, off, len, scale, tab, thr, codes, codeOff);
+    }
+
+    /** The map of this kind ({@code fp8} or dynamic) and sign. */
+    static QuantMap of(boolean fp8, boolean signed) {
+        return fp8 ? (signed ? FP8_SIGNED : FP8_UNSIGNED) : (signed ? SIGNED : UNSIGNED);
+    }
 
     static QuantMap named(String name) {
-        if (SIGNED.name.equals(name)) return SIGNED;
-        if (UNSIGNED.name.equals(name)) return UNSIGNED;
+        for (QuantMap m : new QuantMap[] {SIGNED, UNSIGNED, FP8_SIGNED, FP8_UNSIGNED}) if (m.name.equals(name)) return m;
         return null;
     }
 }

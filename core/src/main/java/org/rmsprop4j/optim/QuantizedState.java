@@ -5,6 +5,8 @@ import java.util.List;
 import org.rmsprop4j.internal.Checks;
 import org.rmsprop4j.kernel.Blockwise8;
 import org.rmsprop4j.kernel.Blockwise8Vector;
+import org.rmsprop4j.kernel.Float8;
+import org.rmsprop4j.kernel.Float8Vector;
 import org.rmsprop4j.parallel.ChunkPool;
 import org.rmsprop4j.transform.Chain;
 
@@ -59,6 +61,11 @@ final class QuantizedState {
     /** Whether this group re-rounds its non-negative slots without bias ({@link #roundUnbiased}): asked for, or the property. */
     final boolean unbiased;
 
+    /** This group codes on the float8 maps ({@link Float8}, {@link Float8Vector}). */
+    final boolean fp8;
+    /** Plain RMSprop on float8 maps: {@link StepRule#leanPlainF32()}, run fused with the decoding; else null. */
+    private final float[] plainF32;
+
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
     private final int[][] packTabs;
@@ -85,6 +92,13 @@ final class QuantizedState {
     }
 
     QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding) {
+        this(rule, chain, slots, params, blockSize, unbiasedRounding, false);
+    }
+
+    /** {@code fp8}: on the float8 maps ({@link Float8}) instead of the dynamic ones. */
+    QuantizedState(StepRule rule, Chain chain, List<String> slots, List<ParamLayout.Param> params, int blockSize, boolean unbiasedRounding, boolean fp8) {
+        this.fp8 = fp8;
+        this.plainF32 = fp8 && slots.size() == 1 ? rule.leanPlainF32() : null;
         this.unbiased = unbiasedRounding || "true".equals(System.getProperty(UNBIASED_PROPERTY));
         this.rule = rule;
         this.chain = chain;
@@ -93,7 +107,7 @@ final class QuantizedState {
         this.blockSize = blockSize;
         this.nSlots = slots.size();
         this.maps = new QuantMap[nSlots];
-        for (int s = 0; s < nSlots; s++) maps[s] = chain.nonNegative(slots.get(s)) ? QuantMap.UNSIGNED : QuantMap.SIGNED;
+        for (int s = 0; s < nSlots; s++) maps[s] = QuantMap.of(fp8, !chain.nonNegative(slots.get(s)));
         int n = params.size();
         pOff = new int[n];
         pLen = new int[n];
@@ -116,7 +130,7 @@ final class QuantizedState {
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(blockSize, nSlots));
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
-        if (vector) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
+        if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -153,13 +167,46 @@ final class QuantizedState {
         float[][] ss = sc.s;
         int q = 0;
         while (q + 1 < pBlock0.length && pBlock0[q + 1] <= k0) q++;
+        float[] prevV = null;           // float8 plain RMSprop, vector, nearest: the block whose codes are still to write
+        int prevLen = 0, prevC = 0;
+        float prevA = 0f;
         for (int k = k0, end = k0 + count; k < end; k++) {
             while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
             int within = (k - pBlock0[q]) * blockSize;
             int e = pOff[q] + within, c = pCode0[q] + within;
             int len = Math.min(blockSize, pLen[q] - within);
+            if (plainF32 != null) {                  // plain RMSprop on float8: one fused pass, no copies
+                float[] v = prevV == ss[0] ? sg : ss[0];     // two scratch blocks, alternating: this block's and the previous one's
+                float[] pl = plainF32;
+                float a;
+                if (prevV != null && prevLen == len) {
+                    // nearest, vector: this block's step and the previous block's coding in one loop (with the unbiased
+                    // coding's hash in the same loop, C2 ran out of node budget and boxed every vector: 4.1 ns per value)
+                    a = Float.intBitsToFloat(Float8Vector.rmspropPlainCodingPrevious(pf, gf, e, codes[0], c, absmax[0][k], v, len,
+                            pl[0], pl[1], pl[2], pl[3], (float) lr, prevV, prevA, prevC));
+                } else {
+                    if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
+                    a = Float.intBitsToFloat(vector
+                            ? Float8Vector.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr)
+                            : Float8.rmspropPlain(pf, gf, e, codes[0], c, absmax[0][k], v, 0, len, pl[0], pl[1], pl[2], pl[3], (float) lr));
+                }
+                absmax[0][k] = a;
+                if (vector && !unbiased) {              // coded in the next block's loop (or after the last block)
+                    prevV = v;
+                    prevLen = len;
+                    prevA = a;
+                    prevC = c;
+                } else {
+                    code(v, len, a, false, c, t, 0);
+                }
+                continue;
+            }
             System.arraycopy(pf, e, sp, 0, len);
             System.arraycopy(gf, e, sg, 0, len);
+            if (fp8) {
+                stepFloat8(sp, sg, ss, pf, e, c, k, len, lr, t);
+                continue;
+            }
             if (vector) {
                 int[] idx = sc.idx;
                 // dequantize stays scalar: its 256-entry lookup is faster as scalar loads than as gathers (README, Speed)
@@ -184,7 +231,42 @@ final class QuantizedState {
                 if (unbiased && !maps[s].signed) roundUnbiased(ss[s], len, a, maps[s].values, codes[s], c, t, s);
             }
         }
+        if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
     }
+
+    /**
+     * One block on the float8 maps: decode every slot (shifts and two exact-or-once-rounded products per
+     * value, no lookup), the step, then the block maximum and the coding, with the unbiased draw fused into
+     * the coding of the unsigned slots (the same {@link Float8#draw} on both paths, so the same bits).
+     */
+    private void stepFloat8(float[] sp, float[] sg, float[][] ss, float[] pf, int e, int c, int k, int len, double lr, long t) {
+        if (vector) {
+            for (int s = 0; s < nSlots; s++) Float8Vector.dequantize(codes[s], c, absmax[s][k], maps[s].signed, ss[s], 0, len);
+        } else {
+            for (int s = 0; s < nSlots; s++) Float8.dequantize(codes[s], c, absmax[s][k], maps[s].signed, ss[s], 0, len);
+        }
+        rule.apply(sp, sg, ss, 0, len, lr, t);
+        System.arraycopy(sp, 0, pf, e, len);
+        for (int s = 0; s < nSlots; s++) {
+            float a = Float.intBitsToFloat(vector ? Float8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
+            absmax[s][k] = a;
+            code(ss[s], len, a, maps[s].signed, c, t, s);
+        }
+    }
+
+    /** Codes {@code src[0..len)} of slot {@code s} with scale {@code a} into its codes at {@code c} (float8 maps). */
+    private void code(float[] src, int len, float a, boolean signed, int c, long t, int s) {
+        if (vector) {
+            if (unbiased && !signed) Float8Vector.quantizeUnbiased(src, 0, len, a, seed(t, s), codes[s], c);
+            else Float8Vector.quantize(src, 0, len, a, signed, codes[s], c);
+        } else {
+            if (unbiased && !signed) Float8.quantizeUnbiased(src, 0, len, a, seed(t, s), codes[s], c);
+            else Float8.quantize(src, 0, len, a, signed, codes[s], c);
+        }
+    }
+
+    /** The seed of the unbiased draws of step {@code t}, slot {@code slot} (as {@link #roundUnbiased}). */
+    private static int seed(long t, int slot) { return (int) mix(t * 0x9E3779B97F4A7C15L + slot); }
 
     /**
      * Re-rounds the nearest codes of a non-negative slot (a mean square or second moment) without bias:

@@ -50,6 +50,10 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         public static final String MAP_SIGNED = "dynamic-signed-8";
         /** Name of the unsigned dynamic map (mean squares, second moments). */
         public static final String MAP_UNSIGNED = "dynamic-unsigned-8";
+        /** Name of the signed float8 map (sign and E4M3 with subnormals, 1 = code 120; {@link StateQuantization#withFloat8Map()}). */
+        public static final String MAP_FP8_SIGNED = "fp8-e4m3-signed";
+        /** Name of the unsigned float8 map (E4M4 with subnormals, 1 = code 240; {@link StateQuantization#withFloat8Map()}). */
+        public static final String MAP_FP8_UNSIGNED = "fp8-e4m4-unsigned";
 
         private final String map;
         private final int blockSize;
@@ -63,12 +67,18 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
          *                                  still be saved; {@link Optimizer#loadStateDict} refuses them)
          */
         public Quantized(String map, int blockSize, byte[] codes, float[] absmax) {
-            if (QuantMap.named(map) == null) {
-                throw Checks.invalid("map", "'" + map + "'", "'" + MAP_SIGNED + "' or '" + MAP_UNSIGNED + "'");
+            QuantMap m = QuantMap.named(map);
+            if (m == null) {
+                throw Checks.invalid("map", "'" + map + "'", "'" + MAP_SIGNED + "', '" + MAP_UNSIGNED + "', '" + MAP_FP8_SIGNED + "' or '" + MAP_FP8_UNSIGNED + "'");
             }
             new StateQuantization(8, blockSize);
             Checks.notNull("codes", codes);
             Checks.notNull("absmax", absmax);
+            for (int i = 0; i < codes.length; i++) {
+                if (!m.valid(codes[i] & 0xff)) {
+                    throw Checks.invalid("code " + i, codes[i] & 0xff, m.validCodes() + " (the codes of map '" + map + "')");
+                }
+            }
             int blocks = blocks(codes.length, blockSize);
             if (absmax.length != blocks) {
                 throw Checks.invalid("absmax.length", absmax.length, blocks + " (one per block of " + blockSize + " of " + codes.length + " codes)");
@@ -87,7 +97,7 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
         /** Number of blocks of {@code blockSize} covering {@code length} values. */
         public static int blocks(int length, int blockSize) { return (int) (((long) length + blockSize - 1) / blockSize); }
 
-        /** The map's name: {@link #MAP_SIGNED} or {@link #MAP_UNSIGNED}. */
+        /** The map's name: {@link #MAP_SIGNED}, {@link #MAP_UNSIGNED}, {@link #MAP_FP8_SIGNED} or {@link #MAP_FP8_UNSIGNED}. */
         public String map() { return map; }
 
         /** Values per block (a power of two in 64..65,536); the last block may be shorter. */
@@ -283,7 +293,7 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
     /** One buffer coded block by block as {@link QuantizedState} stores it after a step. */
     private static Quantized code(String key, double[] b, QuantMap map, int blockSize) {
         float[] v = new float[b.length];
-        boolean unsigned = map == QuantMap.UNSIGNED;
+        boolean unsigned = !map.signed;
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) b[i]; // exact: a float32 state's values are floats
             if (!Float.isFinite(v[i]) || (unsigned && v[i] < 0f)) {
@@ -298,7 +308,7 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
             int off = k * blockSize, len = Math.min(blockSize, v.length - off);
             float a = Float.intBitsToFloat(org.rmsprop4j.kernel.Blockwise8.absMaxBits(v, off, len));
             absmax[k] = a;
-            org.rmsprop4j.kernel.Blockwise8.quantize(v, off, len, a, map.tab, map.thr, codes, off);
+            map.quantize(v, off, len, a, codes, off);
         }
         return new Quantized(map.name, blockSize, codes, absmax);
     }

@@ -38,6 +38,13 @@ abstract class StepRule {
      */
     String notQuantizable() { return null; }
 
+    /**
+     * For plain RMSprop in float32 (the rule's lean loop: no momentum, centering, bias correction or extra
+     * coefficient): {@code {decay, 1 - decay, eps inside, eps outside}} as that loop uses them, so the float8
+     * state can run the same arithmetic fused with its decoding ({@code QuantizedState}); else null.
+     */
+    float[] leanPlainF32() { return null; }
+
     static StepRule of(OptimizerSpec spec) {
         if (spec instanceof RmsPropConfig c) return new Rms(c);
         if (spec instanceof SgdConfig c) return new Sgd(c);
@@ -85,6 +92,8 @@ abstract class StepRule {
             leanPlainF = plainShape && gsF == 1 && l2F == 0 && clipF == Float.POSITIVE_INFINITY && dwdF == 0 && nzF == 0;
             leanPlainD = plainShape && gs == 1 && l2 == 0 && clip == Double.POSITIVE_INFINITY && dwd == 0 && nz == 0;
         }
+
+        @Override float[] leanPlainF32() { return leanPlainF ? new float[] {decayF, omdF, epsInF, epsOutF} : null; }
 
         @Override String notQuantizable() {
             return centered ? "centered RMSprop (ν − μ² of two 8-bit values loses the variance; bitsandbytes refuses it too)" : null;

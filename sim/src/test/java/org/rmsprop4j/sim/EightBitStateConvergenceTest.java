@@ -48,11 +48,12 @@ class EightBitStateConvergenceTest {
     void theSeedNeuronConvergesWith8BitState() {
         Surface s = Surfaces.sigmoidNeuron();
         double start = s.value(s.start().x(), s.start().y()) - s.minValue();
-        for (int block : new int[] {64, 2048}) {
-            double q = run(s, RmsPropPreset.SEED.config(), StateQuantization.blockwise8(block), s.start(), 300);
+        for (StateQuantization sq : List.of(StateQuantization.blockwise8(64), StateQuantization.blockwise8(2048),
+                StateQuantization.blockwise8(64).withFloat8Map(), StateQuantization.blockwise8(2048).withFloat8Map().withUnbiasedRounding())) {
+            double q = run(s, RmsPropPreset.SEED.config(), sq, s.start(), 300);
             double f = run(s, RmsPropPreset.SEED.config(), StateQuantization.none(), s.start(), 300);
-            System.out.printf("seed neuron, 300 steps: loss above minimum %.3g (fp32 state) vs %.3g (8-bit, block %d), from %.3g%n", f, q, block, start);
-            assertThat(q).isLessThan(start / 100).isLessThan(Math.max(2 * f, 1e-4));
+            System.out.printf("seed neuron, 300 steps: loss above minimum %.3g (fp32 state) vs %.3g (%s), from %.3g%n", f, q, sq.label(), start);
+            assertThat(q).as(sq.label()).isLessThan(start / 100).isLessThan(Math.max(2 * f, 1e-4));
         }
     }
 
@@ -65,13 +66,15 @@ class EightBitStateConvergenceTest {
         List<OptimizerSpec> racers = List.of(RmsPropConfig.builder().learningRate(0.01).decay(0.9).eps(1e-7).epsPlacement(EpsPlacement.INSIDE).build(),
                 AdamConfig.builder().learningRate(0.05).build());
         for (OptimizerSpec spec : racers) {
-            double q = run(s, spec, StateQuantization.blockwise8(), start, 3000);
-            double f = run(s, spec, StateQuantization.none(), start, 3000);
-            double sep = run(s, spec, StateQuantization.blockwise8(), start, 3000, false);
-            System.out.printf("rosenbrock, 3000 steps, %s: loss above minimum %.3g (fp32 state) vs %.3g (8-bit, one tensor), %.3g (8-bit, two scalars), from %.3g%n",
-                    spec.kind(), f, q, sep, from);
-            assertThat(q).isLessThan(from / 100).isLessThan(Math.max(3 * f, 1e-3));
-            assertThat(sep).isLessThan(from / 100).isLessThan(Math.max(3 * f, 1e-3));
+            for (StateQuantization sq : List.of(StateQuantization.blockwise8(), StateQuantization.blockwise8().withFloat8Map())) {
+                double q = run(s, spec, sq, start, 3000);
+                double f = run(s, spec, StateQuantization.none(), start, 3000);
+                double sep = run(s, spec, sq, start, 3000, false);
+                System.out.printf("rosenbrock, 3000 steps, %s: loss above minimum %.3g (fp32 state) vs %.3g (%s, one tensor), %.3g (two scalars), from %.3g%n",
+                        spec.kind(), f, q, sq.label(), sep, from);
+                assertThat(q).as(sq.label()).isLessThan(from / 100).isLessThan(Math.max(3 * f, 1e-3));
+                assertThat(sep).as(sq.label()).isLessThan(from / 100).isLessThan(Math.max(3 * f, 1e-3));
+            }
         }
     }
 }

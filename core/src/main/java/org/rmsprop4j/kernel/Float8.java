@@ -1,0 +1,167 @@
+package org.rmsprop4j.kernel;
+
+/**
+ * Block-wise 8-bit state on float8 maps: the code of a value is a minifloat, the top bits of a float32,
+ * so decoding and coding are integer shifts and adds plus multiplications by powers of two, with no table.
+ * The maps are built as {@code org.rmsprop4j.optim.QuantMap.FP8_UNSIGNED} / {@code FP8_SIGNED}; these
+ * are their loops. This file is not a float64 source: no float32 twin is generated from it.
+ *
+ * <h2>The two maps</h2>
+ * <ul>
+ *   <li>Unsigned (mean squares, second moments): E4M4 with subnormals, codes {@code 0..240}.
+ *       Code {@code c = e·16 + m} stands for {@code 2^(e-15)·(1 + m/16)} when {@code e ≥ 1} and
+ *       {@code m·2^-18} when {@code e = 0}: 0 is 0, 16 is {@code 2^-14}, 240 is exactly 1 (the
+ *       block maximum stays exact). Decoding is {@code intBitsToFloat(c << 19)·2^112}, an exact product.
+ *       Codes 241..255 are not used.</li>
+ *   <li>Signed (momentum, first moments): sign and E4M3 with subnormals, {@code c = sign·128 + e·8 + m},
+ *       magnitude {@code 2^(e-15)·(1 + m/8)}, or {@code m·2^-17} when {@code e = 0}; magnitudes
+ *       {@code 0..120} (120 is 1). Decoding is {@code intBitsToFloat((c & 0x80) << 24 | (c & 0x7f) << 20)·2^112}.
+ *       Codes 121..127 and 249..255 are not used; 128 is −0.</li>
+ * </ul>
+ *
+ * <h2>Coding, exactly</h2> A value {@code v} of a block with scale {@code a} is normalised as
+ * {@link Blockwise8#quantize} does ({@code x = v·(1/a)}, or {@code v/a} when {@code 1/a} overflows). Its
+ * magnitude's bits {@code b} are then rounded: at or above {@code 2^-14} (where the minifloat has the
+ * float32's exponent minus 112 and is linear in the bits, across octaves too) the code is
+ * {@code min((b - (112 << 23) + R) >>> k, max)} with {@code k} = 19 (unsigned) or 20 (signed); below,
+ * the minifloat's grid is uniform and the code is the integer mantissa {@code M} of {@code x} (with its
+ * implicit bit) shifted right by {@code s = 132 - E} (unsigned) or {@code 133 - E} (signed), {@code E}
+ * the biased float32 exponent, after adding {@code R_s}. Nearest rounding takes
+ * {@code R = 2^(k-1) - 1} and {@code R_s = 2^(s-1) - 1}: the nearest entry, a tie going to the smaller
+ * magnitude (for the unsigned map: to the lower entry, as the dynamic map). Unbiased rounding takes a
+ * uniform {@code k}-bit draw {@code r} as {@code R} and {@code r << (s - k)} as {@code R_s}, so a value
+ * between two entries gets the upper one with probability exactly its distance from the lower one over
+ * the gap (to {@code 2^-k} of the gap); magnitudes under {@code 2^-26} of the block's scale code to 0.
+ * No float operation rounds after the normalisation, so there is no double rounding; the tests compare
+ * this with a binary search over the decoded values on every non-negative float. Negative values on the
+ * unsigned map (only ever −0 for a mean square) code to 0; NaN codes to the top entry (its block's scale
+ * is NaN, so the whole block reads NaN, as on the dynamic map).
+ */
+public final class Float8 {
+    private Float8() {}
+
+    /** Largest code of the unsigned (E4M4) map: exactly 1. */
+    public static final int UNSIGNED_MAX = 240;
+    /** Largest magnitude code of the signed (E4M3) map: exactly 1; negative codes add 128. */
+    public static final int SIGNED_MAX = 120;
+    /** Mantissa shift of the unsigned map: the code's bits sit at float32 bits 19..26. */
+    public static final int U_SHIFT = 19;
+    /** Mantissa shift of the signed map: the magnitude's bits sit at float32 bits 20..26. */
+    public static final int S_SHIFT = 20;
+    /** Float32 bits of {@code 2^-14}, the smallest normal minifloat of both maps. */
+    static final int NORMAL_MIN = 113 << 23;
+    /** The exponent offset between float32 and the minifloats, in float32 bits. */
+    static final int BIAS = 112 << 23;
+    static final float UP = 0x1p112f;
+
+    /** The unsigned map's value of code {@code c} (0..255; codes above 240 decode to more than 1: callers refuse them on load). */
+    public static float decodeUnsigned(int c) { return Float.intBitsToFloat((c & 0xff) << U_SHIFT) * UP; }
+
+    /** The signed map's value of code {@code c} (0..255). */
+    public static float decodeSigned(int c) { return Float.intBitsToFloat((c & 0x80) << 24 | (c & 0x7f) << S_SHIFT) * UP; }
+
+    /** {@code dst[dstOff + i] = value(codes[codeOff + i])·scale}, {@code i < len}. dst: Modified. */
+    public static void dequantize(byte[] codes, int codeOff, float scale, boolean signed, float[] dst, int dstOff, int len) {
+        if (signed) {
+            for (int i = 0; i < len; i++) dst[dstOff + i] = decodeSigned(codes[codeOff + i]) * scale;
+        } else {
+            for (int i = 0; i < len; i++) dst[dstOff + i] = decodeUnsigned(codes[codeOff + i]) * scale;
+        }
+    }
+
+    /**
+     * Nearest coding of a magnitude's bits {@code b} (≥ 0) with mantissa shift {@code k} and top code {@code max}.
+     * {@code sub}: 132 (unsigned) or 133 (signed).
+     */
+    static int nearest(int b, int k, int max, int sub) {
+        if (b >= NORMAL_MIN) return Math.min((b - BIAS + (1 << (k - 1)) - 1) >>> k, max);
+        int s = sub - (b >>> 23);
+        if (s > 31) return 0;
+        int m = (b & 0x7fffff) | 0x800000;
+        return (m + (1 << (s - 1)) - 1) >>> s;
+    }
+
+    /** Unbiased coding of a magnitude's bits {@code b} (≥ 0) with the draw {@code r} ({@code k} bits). */
+    static int unbiased(int b, int r, int k, int max, int sub) {
+        if (b >= NORMAL_MIN) return Math.min((b - BIAS + r) >>> k, max);
+        int s = sub - (b >>> 23);
+        if (s > 31) return 0;
+        int m = (b & 0x7fffff) | 0x800000;
+        return (m + (r << (s - k))) >>> s;
+    }
+
+    /** The unsigned map's nearest code of a normalised value {@code x}. */
+    public static int codeUnsigned(float x) { return nearest(Math.max(Float.floatToRawIntBits(x), 0), U_SHIFT, UNSIGNED_MAX, 132); }
+
+    /** The unsigned map's code of {@code x} rounded without bias with the 19-bit draw {@code r}. */
+    public static int codeUnsigned(float x, int r) { return unbiased(Math.max(Float.floatToRawIntBits(x), 0), r, U_SHIFT, UNSIGNED_MAX, 132); }
+
+    /** The signed map's nearest code of a normalised value {@code x}. */
+    public static int codeSigned(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return (bits >>> 24 & 0x80) | nearest(bits & 0x7fffffff, S_SHIFT, SIGNED_MAX, 133);
+    }
+
+    /** {@code 1/scale}, or 0 for a scale that is 0 (or NaN); infinite when {@code scale} is subnormal (the caller then divides). */
+    static float inverse(float scale) { return scale > 0f ? 1f / scale : 0f; }
+
+    /**
+     * Nearest coding of {@code src[srcOff .. srcOff+len)} with the block scale {@code scale} into
+     * {@code codes[codeOff ..]}. codes: Modified; src: Not modified.
+     */
+    public static void quantize(float[] src, int srcOff, int len, float scale, boolean signed, byte[] codes, int codeOff) {
+        float inv = inverse(scale);
+        boolean divide = inv == Float.POSITIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            float x = divide ? src[srcOff + i] / scale : src[srcOff + i] * inv;
+            codes[codeOff + i] = (byte) (signed ? codeSigned(x) : codeUnsigned(x));
+        }
+    }
+
+    /**
+     * Unbiased coding on the unsigned map: value {@code i} draws {@link #draw}{@code (seed, codeOff + i)}.
+     * codes: Modified; src: Not modified.
+     */
+    public static void quantizeUnbiased(float[] src, int srcOff, int len, float scale, int seed, byte[] codes, int codeOff) {
+        float inv = inverse(scale);
+        boolean divide = inv == Float.POSITIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            float x = divide ? src[srcOff + i] / scale : src[srcOff + i] * inv;
+            codes[codeOff + i] = (byte) codeUnsigned(x, draw(seed, codeOff + i));
+        }
+    }
+
+    /** A uniform 19-bit draw from a seed and a position: a 32-bit integer hash (murmur3's finaliser), its top 19 bits. */
+    public static int draw(int seed, int position) {
+        int h = (position ^ seed) * 0x9E3779B9;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h >>> (32 - U_SHIFT);
+    }
+
+    /**
+     * Plain RMSprop on one block whose mean square is on the unsigned float8 map, fused with the decoding:
+     * per value, {@code ν = decay·(value(code)·scale)}, {@code ν = fma(omd·g, g, ν)}, {@code p -= (lr·g)/(sqrt(ν + epsIn) + epsOut)}
+     * (the arithmetic of {@code RmspropKernels.leanPlain}, so the bits of decoding then running that loop),
+     * {@code v[vOff + i] = ν}. Reads {@code p}, {@code g} at {@code off}, codes at {@code codeOff}. p, v: Modified.
+     *
+     * @return {@link Blockwise8#absMaxBits} of the new {@code v}
+     */
+    public static int rmspropPlain(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int vOff, int len,
+                                   float decay, float omd, float epsIn, float epsOut, float lr) {
+        int m = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = g[off + i];
+            float vi = decay * (decodeUnsigned(codes[codeOff + i]) * scale);
+            vi = Math.fma(omd * gi, gi, vi);
+            v[vOff + i] = vi;
+            float d = (float) Math.sqrt(vi + epsIn) + epsOut;
+            p[off + i] = p[off + i] - (lr * gi) / d;
+            m = Math.max(m, Float.floatToRawIntBits(vi) & 0x7fffffff);
+        }
+        return m;
+    }
+}

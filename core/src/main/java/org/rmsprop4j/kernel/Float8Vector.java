@@ -1,0 +1,316 @@
+package org.rmsprop4j.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link #BITS}): the same integer
+ * arithmetic lane by lane (shifts by a per-lane count for the subnormal part of the map, a blend between
+ * the two parts), so they give exactly the scalar loops' bits, with no table and no gather. Tails
+ * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
+ * check {@link Blockwise8#vectorAvailable()} first.
+ */
+public final class Float8Vector {
+    private Float8Vector() {}
+
+    /**
+     * Vector width in bits: 256, or 512 with {@code -Drmsprop4j.float8.bits=512} where the JVM prefers 512-bit
+     * vectors (AVX-512). Same bits either way. Measured at 1e8 elements on one thread (AMD EPYC with AVX-512,
+     * JDK 17): the plain-RMSprop step on blocks of 256 took 0.73 ns per element with 512 bits against 0.89 with
+     * 256 (README, "8-bit state with a float8 map"). Not the default: on JDK 17, one JVM running Vector API
+     * code of both widths (the dynamic map's loops and {@code ProfileVectorF32} use 256 bits) shares the type
+     * profiles of the API's own methods between the two, and C2 then keeps every vector as a heap object (an
+     * Adam step on the float8 maps went 20-50x slower, allocating 0.7 MB per step of 12,000 values).
+     */
+    static final int BITS = "512".equals(System.getProperty("rmsprop4j.float8.bits")) && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 512 : 256;
+
+    /** As {@link Blockwise8#absMaxBits}, at this class's width. */
+    public static int absMaxBits(float[] src, int off, int len) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        IntVector m0 = IntVector.zero(IS), m1 = IntVector.zero(IS);
+        int i = off, end = off + len;
+        for (; i + 2 * LANES <= end; i += 2 * LANES) {
+            m0 = m0.max(FloatVector.fromArray(FS, src, i).reinterpretAsInts().and(0x7fffffff));
+            m1 = m1.max(FloatVector.fromArray(FS, src, i + LANES).reinterpretAsInts().and(0x7fffffff));
+        }
+        int m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
+        return m;
+    }
+    private static final int LANES = BITS / 32;
+    private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+    /** As {@link Float8#dequantize}. dst: Modified. */
+    public static void dequantize(byte[] codes, int codeOff, float scale, boolean signed, float[] dst, int dstOff, int len) {
+        if (signed) dequantizeSigned(codes, codeOff, scale, dst, dstOff, len);
+        else dequantizeUnsigned(codes, codeOff, scale, dst, dstOff, len);
+    }
+
+    // Every loop below is written out two or four times per iteration, which also makes each method longer than C2
+    // inlines (325 bytecodes): each is compiled on its own. Inlined into a caller that also inlines the step's kernel,
+    // C2 ran out of its node budget halfway through the Vector API's methods and kept every vector as a heap object
+    // (measured: 0.4 MB allocated per Adam step of 12,000 values, 20-50x slower). No helper takes or returns a vector,
+    // and no vector is chosen by a condition, for the same reason.
+
+    private static void dequantizeUnsigned(byte[] codes, int codeOff, float scale, float[] dst, int dstOff, int len) {
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        int n = len - len % (4 * LANES);
+        for (int i = 0; i < n; i += 4 * LANES) {
+            IntVector c0 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
+            c0.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
+            c1.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
+            c2.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            c3.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+        }
+        for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeUnsigned(codes[codeOff + i]) * scale;
+    }
+
+    private static void dequantizeSigned(byte[] codes, int codeOff, float scale, float[] dst, int dstOff, int len) {
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        int n = len - len % (4 * LANES);
+        for (int i = 0; i < n; i += 4 * LANES) {
+            IntVector c0 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
+            c0.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c0.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
+            c1.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c1.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
+            c2.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c2.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            c3.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c3.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+        }
+        for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeSigned(codes[codeOff + i]) * scale;
+    }
+
+    /** As {@link Float8#rmspropPlain}. p, v: Modified; g, codes: Not modified. */
+    public static int rmspropPlain(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int vOff, int len,
+                                   float decay, float omd, float epsIn, float epsOut, float lr) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        IntVector m0 = IntVector.zero(IS);
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            IntVector c = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            FloatVector vi = c.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).mul(decay);
+            FloatVector gi = FloatVector.fromArray(FS, g, off + i);
+            vi = gi.mul(omd).fma(gi, vi);
+            vi.intoArray(v, vOff + i);
+            FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+            FloatVector.fromArray(FS, p, off + i).sub(gi.mul(lr).div(d)).intoArray(p, off + i);
+            m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
+        }
+        int m = m0.reduceLanes(VectorOperators.MAX);
+        return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, n, len - n, decay, omd, epsIn, epsOut, lr));
+    }
+
+    /**
+     * {@link #rmspropPlain} on one block fused with the nearest coding of the block before it (software
+     * pipelining): the step's divisions and square roots occupy the floating-point divider while the
+     * coding's integer work runs beside them instead of after them. {@code prev[0..len)} (the previous
+     * block's new mean squares, of the same length) is coded with scale {@code prevScale} into
+     * {@code codes[prevCodeOff ..]}, giving the bits of {@link #quantize}.
+     *
+     * @return as {@link #rmspropPlain}
+     */
+    public static int rmspropPlainCodingPrevious(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int len,
+                                                 float decay, float omd, float epsIn, float epsOut, float lr,
+                                                 float[] prev, float prevScale, int prevCodeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        float inv = Float8.inverse(prevScale);
+        boolean divide = inv == Float.POSITIVE_INFINITY;
+        int k = Float8.U_SHIFT;
+        IntVector m0 = IntVector.zero(IS);
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            IntVector c = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            FloatVector vi = c.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).mul(decay);
+            FloatVector gi = FloatVector.fromArray(FS, g, off + i);
+            vi = gi.mul(omd).fma(gi, vi);
+            vi.intoArray(v, i);
+            FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+            FloatVector.fromArray(FS, p, off + i).sub(gi.mul(lr).div(d)).intoArray(p, off + i);
+            m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
+            FloatVector x = FloatVector.fromArray(FS, prev, i);
+            IntVector b = (divide ? x.div(prevScale) : x.mul(inv)).reinterpretAsInts().max(0);
+            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, prevCodeOff + i);
+        }
+        Float8.quantize(prev, n, len - n, prevScale, false, codes, prevCodeOff + n);
+        int m = m0.reduceLanes(VectorOperators.MAX);
+        return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, n, len - n, decay, omd, epsIn, epsOut, lr));
+    }
+
+    // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
+    // declines to inline (its budget goes quickly on the Vector API's own methods) turns every vector into a heap
+    // object, measured 20-50x slower.
+
+    /** As {@link Float8#quantize}. codes: Modified; src: Not modified. */
+    public static void quantize(float[] src, int srcOff, int len, float scale, boolean signed, byte[] codes, int codeOff) {
+        float inv = Float8.inverse(scale);
+        boolean divide = inv == Float.POSITIVE_INFINITY;
+        int n = len - len % LANES;
+        if (signed) quantizeSigned(src, srcOff, n, scale, inv, divide, codes, codeOff);
+        else quantizeUnsigned(src, srcOff, n, scale, inv, divide, codes, codeOff);
+        Float8.quantize(src, srcOff + n, len - n, scale, signed, codes, codeOff + n);
+    }
+
+    // straight-line loops, one per map: a branch that skipped the subnormal part when no lane needed it was faster (0.12
+    // against 0.16 ns per value), and one loop for both maps was shorter, but either made C2 keep every vector as a heap
+    // object in some callers (see above)
+
+    private static void quantizeUnsigned(float[] src, int srcOff, int n, float scale, float inv, boolean divide, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        int k = Float8.U_SHIFT;
+        int n2 = n - n % (2 * LANES);
+        for (int i = 0; i < n2; i += 2 * LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
+            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i);
+            FloatVector v1 = FloatVector.fromArray(FS, src, srcOff + i + LANES);
+            IntVector b1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
+            IntVector normal1 = b1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s1 = IntVector.broadcast(IS, 132).sub(b1.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
+            IntVector m1 = b1.and(0x7fffff).or(0x800000);
+            IntVector tiny1 = m1.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s1.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s1);
+            ((ByteVector) tiny1.blend(normal1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i + LANES);
+        }
+        for (int i = n2; i < n; i += LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
+            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i);
+        }
+    }
+
+    private static void quantizeSigned(float[] src, int srcOff, int n, float scale, float inv, boolean divide, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        int k = Float8.S_SHIFT;
+        int n2 = n - n % (2 * LANES);
+        for (int i = 0; i < n2; i += 2 * LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector bits = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts();
+            IntVector b = bits.and(0x7fffffff);
+            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 133).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
+                    .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);
+            FloatVector v1 = FloatVector.fromArray(FS, src, srcOff + i + LANES);
+            IntVector bits1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts();
+            IntVector b1 = bits1.and(0x7fffffff);
+            IntVector normal1 = b1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
+            IntVector s1 = IntVector.broadcast(IS, 133).sub(b1.lanewise(VectorOperators.LSHR, 23)).min(31);
+            IntVector m1 = b1.and(0x7fffff).or(0x800000);
+            IntVector tiny1 = m1.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s1.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s1);
+            ((ByteVector) tiny1.blend(normal1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
+                    .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i + LANES);
+        }
+        for (int i = n2; i < n; i += LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector bits = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts();
+            IntVector b = bits.and(0x7fffffff);
+            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 133).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
+                    .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);
+        }
+    }
+
+    /** As {@link Float8#quantizeUnbiased}. codes: Modified; src: Not modified. */
+    public static void quantizeUnbiased(float[] src, int srcOff, int len, float scale, int seed, byte[] codes, int codeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        float inv = Float8.inverse(scale);
+        boolean divide = inv == Float.POSITIVE_INFINITY;
+        IntVector iota = IntVector.fromArray(IS, IOTA, 0);
+        int k = Float8.U_SHIFT;
+        int n = len - len % LANES;
+        int n2 = n - n % (2 * LANES);
+        for (int i = 0; i < n2; i += 2 * LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);
+            IntVector h = iota.add(codeOff + i).lanewise(VectorOperators.XOR, seed).mul(0x9E3779B9);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            IntVector r = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 32 - k);
+            // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's node budget
+            IntVector normal = b.sub(Float8.BIAS).add(r).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23));
+            var tooSmall = s.compare(VectorOperators.GT, 31);
+            s = s.min(31);
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(r.lanewise(VectorOperators.LSHL, s.sub(k))).lanewise(VectorOperators.LSHR, s).blend(0, tooSmall);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i);
+            FloatVector v1 = FloatVector.fromArray(FS, src, srcOff + i + LANES);
+            IntVector b1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts().max(0);
+            IntVector h1 = iota.add(codeOff + i + LANES).lanewise(VectorOperators.XOR, seed).mul(0x9E3779B9);
+            h1 = h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            h1 = h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            IntVector r1 = h1.lanewise(VectorOperators.XOR, h1.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 32 - k);
+            // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's1 node budget
+            IntVector normal1 = b1.sub(Float8.BIAS).add(r1).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s1 = IntVector.broadcast(IS, 132).sub(b1.lanewise(VectorOperators.LSHR, 23));
+            var tooSmall1 = s1.compare(VectorOperators.GT, 31);
+            s1 = s1.min(31);
+            IntVector m1 = b1.and(0x7fffff).or(0x800000);
+            IntVector tiny1 = m1.add(r1.lanewise(VectorOperators.LSHL, s1.sub(k))).lanewise(VectorOperators.LSHR, s1).blend(0, tooSmall1);
+            ((ByteVector) tiny1.blend(normal1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i + LANES);
+        }
+        for (int i = n2; i < n; i += LANES) {
+            FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
+            IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);
+            IntVector h = iota.add(codeOff + i).lanewise(VectorOperators.XOR, seed).mul(0x9E3779B9);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            IntVector r = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 32 - k);
+            // straight-line (no branch on the subnormal range): a branch here pushed the method past C2's node budget
+            IntVector normal = b.sub(Float8.BIAS).add(r).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
+            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23));
+            var tooSmall = s.compare(VectorOperators.GT, 31);
+            s = s.min(31);
+            IntVector m = b.and(0x7fffff).or(0x800000);
+            IntVector tiny = m.add(r.lanewise(VectorOperators.LSHL, s.sub(k))).lanewise(VectorOperators.LSHR, s).blend(0, tooSmall);
+            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+                    .intoArray(codes, codeOff + i);
+        }
+        Float8.quantizeUnbiased(src, srcOff + n, len - n, scale, seed, codes, codeOff + n);
+    }
+}
