@@ -12,13 +12,14 @@ for i in 1 2 3 4 5; do step t2-$i java -jar $J bench --sizes 1e7 --threads 2 --n
 step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
 step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
 step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
+step mlpab1 java tools/bench/MlpAB.java 1 8 3 $J,rmsprop4j.train.splitStep=false $J
+step mlpab2 java tools/bench/MlpAB.java 2 8 3 $J,rmsprop4j.train.splitStep=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
 step prof1 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
 step prof2 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
 step prof3 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
-step state java --add-modules jdk.incubator.vector -jar $J bench --sizes 1e6,1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
-step stateu java --add-modules jdk.incubator.vector -Drmsprop4j.blockwise8.unbiased=true -jar $J bench --sizes 1e8 --threads 1,2 --no-torch --state 8bit-2048,8bit-256 --min-time-ms 1500 --json
+for t in 1 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-2048,fp8-256,fp8-256-unbiased,8bit-2048,8bit-256 --json; done
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
 step prof5 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain adam,adam_2_13,adamw_2_13,adam_2_13_fused
 step place1 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 1 6 1500
