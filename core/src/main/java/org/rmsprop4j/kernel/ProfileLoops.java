@@ -21,7 +21,7 @@ public final class ProfileLoops {
     private ProfileLoops() {}
 
     /** Tribuo: elements per block of the multiplier check. */
-    private static final int TRIBUO_BLOCK = 2048;
+    private static final int TRIBUO_BLOCK = 1024;
 
     /** PyTorch 2.13 (MKL's {@code sqrt}: a table lookup per element, so this loop stays scalar). */
     public static void pytorch213(double[] g, double[] p, double[] out, double[] v, double[] ga, double[] b, int off, int len,
@@ -281,14 +281,18 @@ public final class ProfileLoops {
         }
     }
 
-    /** Tribuo {@code RMSProp}: elements × multiplier, the multiplier folded into the elements below 1e-6. */
+    /**
+     * Tribuo {@code RMSProp}: elements × multiplier, the multiplier folded into the elements below 1e-6.
+     * Per block, one scan finds the smallest multiplier; a block where none folds runs two passes, the
+     * state and then the update, each small enough for C2 to unroll and vectorise (in one loop the
+     * body was too large, and it stayed scalar: 6 ns per element against 1.3–1.8 in two passes).
+     */
     public static void tribuo(double[] g, double[] p, double[] out, double[] v, double[] el, double[] mu, int off, int len,
                               double inv, double keep, double eps, double lr) {
+        double lr1 = 1.0 * lr;
         for (int a = off, end = off + len; a < end; a += TRIBUO_BLOCK) {
             int e = Math.min(a + TRIBUO_BLOCK, end);
-            double least = Double.POSITIVE_INFINITY;               // |mu·keep| is monotone in |mu|: one minimum decides the block
-            for (int i = a; i < e; i++) least = Math.min(least, Math.abs(mu[i]));
-            if (!(Math.abs(least * keep) >= 1e-6)) {                // some element folds (or a NaN): the branching loop
+            if (!(Math.abs(leastAbs(mu, a, e) * keep) >= 1e-6)) {   // some element folds (or a NaN): the branching loop
                 tribuoScalar(g, p, out, v, el, mu, a, e - a, inv, keep, eps, lr);
                 continue;
             }
@@ -296,16 +300,32 @@ public final class ProfileLoops {
                 double ng = -g[i];
                 double mult = mu[i] * keep;
                 double x = (el[i] * mult + (inv * ng) * ng) / mult;
-                double vi = x * mult;
                 el[i] = x;
                 mu[i] = mult;
-                v[i] = vi;
-                out[i] = p[i] + ng * ((1.0 * lr) / (eps + Math.sqrt(vi)));
+                v[i] = x * mult;
+            }
+            for (int i = a; i < e; i++) {
+                double ng = -g[i];
+                out[i] = p[i] + ng * (lr1 / (eps + Math.sqrt(v[i])));
             }
         }
     }
 
-    private static void tribuoScalar(double[] g, double[] p, double[] out, double[] v, double[] el, double[] mu, int off, int len,
+    /** {@code min |mu[i]|} over {@code [a, e)} in four running minima (one chain of {@code Math.min} was 0.7 ns per element); NaN if any is NaN. */
+    static double leastAbs(double[] mu, int a, int e) {
+        double m0 = Double.POSITIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0;
+        int i = a;
+        for (; i + 3 < e; i += 4) {
+            m0 = Math.min(m0, Math.abs(mu[i]));
+            m1 = Math.min(m1, Math.abs(mu[i + 1]));
+            m2 = Math.min(m2, Math.abs(mu[i + 2]));
+            m3 = Math.min(m3, Math.abs(mu[i + 3]));
+        }
+        for (; i < e; i++) m0 = Math.min(m0, Math.abs(mu[i]));
+        return Math.min(Math.min(m0, m1), Math.min(m2, m3));
+    }
+
+    static void tribuoScalar(double[] g, double[] p, double[] out, double[] v, double[] el, double[] mu, int off, int len,
                               double inv, double keep, double eps, double lr) {
         for (int i = off, end = off + len; i < end; i++) {
             double ng = -g[i];

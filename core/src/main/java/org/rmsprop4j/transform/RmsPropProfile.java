@@ -10,6 +10,7 @@ import org.rmsprop4j.kernel.ProfileBlocksF32;
 import org.rmsprop4j.kernel.ProfileLoops;
 import org.rmsprop4j.kernel.ProfileLoopsF32;
 import org.rmsprop4j.kernel.ProfileVectorF32;
+import org.rmsprop4j.kernel.ProfileVectorTribuo;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.MomentumStyle;
@@ -333,7 +334,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case ND4J -> ProfileLoopsF32.nd4j(g, p, out, v, off, len, rho, 1 - rho, epsW, (float) lr);
             case TRIBUO -> {
                 double inv = 1.0 - decay;
-                ProfileLoopsF32.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
+                if (vector) ProfileVectorTribuo.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
+                else ProfileLoopsF32.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
             }
             default -> throw new IllegalStateException("arithmetic " + arithmetic);
         }
@@ -384,7 +386,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case ND4J -> ProfileLoops.nd4j(g, p, out, v, off, len, rho, 1 - rho, eps, lr);
             case TRIBUO -> {
                 double inv = 1.0 - decay;
-                ProfileLoops.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
+                if (vector) ProfileVectorTribuo.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
+                else ProfileLoops.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
             }
             default -> throw new IllegalStateException("arithmetic " + arithmetic);
         }
