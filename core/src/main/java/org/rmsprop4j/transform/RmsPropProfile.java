@@ -10,6 +10,7 @@ import org.rmsprop4j.kernel.ProfileBlocksF32;
 import org.rmsprop4j.kernel.ProfileLoops;
 import org.rmsprop4j.kernel.ProfileLoopsF32;
 import org.rmsprop4j.kernel.ProfileVectorF32;
+import org.rmsprop4j.kernel.ProfileVectorF64;
 import org.rmsprop4j.kernel.ProfileVectorTribuo;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
@@ -112,12 +113,17 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
     static final class VectorLanes {
         static final int[] EST = new int[8192];
+        /** {@link ProfileVectorF64}'s table: the estimate itself, as doubles. */
+        static final double[] EST64 = new double[8192];
         static {
             ProfileVectorF32.estimateTable(EST);
+            ProfileVectorF64.estimateTable(EST64);
         }
         static final ThreadLocal<VectorLanes> LOCAL = ThreadLocal.withInitial(VectorLanes::new);
         final int[] idx = new int[ProfileVectorF32.LANES];
         final float[] tmp = new float[ProfileVectorF32.LANES];
+        final int[] idx64 = new int[ProfileVectorF64.LANES];
+        final double[] tmp64 = new double[ProfileVectorF64.LANES];
     }
 
     private boolean keepsMomentum() { return momentum > 0 || arithmetic == Arithmetic.TF1 || arithmetic == Arithmetic.TFJS; }
@@ -351,10 +357,24 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
         boolean mom = momentum > 0;
         switch (arithmetic) {
-            case PYTORCH_2_13 -> ProfileLoops.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, weightDecay, l2, -lr,
-                    omr, 1 - omr, Math.abs(1 - decay) < 0.5, centered, mom);
-            case TIMM_TF -> ProfileLoops.timmTf(g, p, out, v, ga, b, off, len, omr, eps, momentum, weightDecay, l2, dec, 1 - lr * weightDecay,
-                    lr, -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+            case PYTORCH_2_13 -> {
+                if (vector && !centered && !mom && !l2) {
+                    VectorLanes vl = VectorLanes.LOCAL.get();
+                    ProfileVectorF64.pytorch213(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, rho, omr, eps, -lr);
+                } else {
+                    ProfileLoops.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, weightDecay, l2, -lr,
+                            omr, 1 - omr, Math.abs(1 - decay) < 0.5, centered, mom);
+                }
+            }
+            case TIMM_TF -> {
+                if (vector && !centered && !mom && !l2 && !dec) {
+                    VectorLanes vl = VectorLanes.LOCAL.get();
+                    ProfileVectorF64.timmTf(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, omr, eps, -lr);
+                } else {
+                    ProfileLoops.timmTf(g, p, out, v, ga, b, off, len, omr, eps, momentum, weightDecay, l2, dec, 1 - lr * weightDecay,
+                            lr, -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+                }
+            }
             case KERAS_3, KERAS_3_GRAPH -> {
                 double lrv = (float) lr;
                 if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) ProfileLoops.keras3Plain(g, p, out, v, off, len, rho, omr, eps, lrv);

@@ -160,6 +160,17 @@ class ProfileFastPathTest {
 
     @Test
     void everyProfileAgreesBitForBitWithTheReferenceInFloat64() {
+        withVector(false, this::float64);
+    }
+
+    /** The same with the float64 MKL profiles and Tribuo on the Vector API ({@code kernel.ProfileVectorF64}, {@code ProfileVectorTribuo}). */
+    @Test
+    void everyProfileAgreesBitForBitWithTheReferenceInFloat64OnTheVectorApi() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled(), "this CPU has no 256-bit vectors");
+        withVector(true, this::float64);
+    }
+
+    private void float64() {
         int n = 603, off = 5, len = n - 11;   // len 592: one whole block of 512 and a partial one
         int checked = 0;
         for (Arithmetic a : PROFILES) {
