@@ -46,21 +46,41 @@ public final class ProfileVectorF64 {
         }
     }
 
-    /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 ints) and {@code tmp} (4 doubles) are the caller's scratch. */
-    static DoubleVector mklSqrt(DoubleVector x, double[] est, int[] idx, double[] tmp) {
-        LongVector b = x.reinterpretAsLongs();
-        if (b.compare(VectorOperators.LT, 0x0010000000000000L).or(b.compare(VectorOperators.GE, 0x7FD0000000000000L)).anyTrue()) {
-            x.intoArray(tmp, 0);
-            for (int j = 0; j < L; j++) tmp[j] = CpuMath.mklSqrt(tmp[j]);
-            return DoubleVector.fromArray(S, tmp, 0);
-        }
+    // Small methods, so that C2 inlines each one: a vector passed to or returned from a call it did not inline is boxed
+    // (one mklSqrt of 330 bytecodes allocated 32 bytes per element).
+
+    /** True if some lane lies outside MKL's fast domain {@code [2^-1022, 2^1022)} (or is negative or NaN). */
+    private static boolean outside(LongVector b) {
+        return b.compare(VectorOperators.LT, 0x0010000000000000L).or(b.compare(VectorOperators.GE, 0x7FD0000000000000L)).anyTrue();
+    }
+
+    /** The 4 roots by the scalar routine. */
+    private static DoubleVector scalar(DoubleVector x, double[] tmp) {
+        x.intoArray(tmp, 0);
+        for (int j = 0; j < L; j++) tmp[j] = CpuMath.mklSqrt(tmp[j]);
+        return DoubleVector.fromArray(S, tmp, 0);
+    }
+
+    /** {@code rsqrtps} as MKL's float64 kernel forms it, for 4 positive normal doubles: the table's estimate times {@code 2^−k} (exact: it stays normal). */
+    private static DoubleVector estimate(LongVector b, double[] est, int[] idx) {
         LongVector e = b.lanewise(VectorOperators.LSHR, 52);                       // the sign is 0 here
         LongVector odd = e.and(1L).lanewise(VectorOperators.XOR, 1L);                // (e − 1023) & 1
         LongVector index = odd.lanewise(VectorOperators.LSHL, 12).or(b.lanewise(VectorOperators.LSHR, 40).and(0xFFFL));
         ((IntVector) index.convertShape(VectorOperators.L2I, IntVector.SPECIES_128, 0)).intoArray(idx, 0);
         LongVector k = e.sub(1023L).sub(odd).lanewise(VectorOperators.ASHR, 1);
-        DoubleVector y0 = DoubleVector.fromArray(S, est, 0, idx, 0).reinterpretAsLongs()
-                .sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();    // · 2^−k, exact: y0 stays normal
+        return DoubleVector.fromArray(S, est, 0, idx, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
+    }
+
+    /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 ints) and {@code tmp} (4 doubles) are the caller's scratch. */
+    static DoubleVector mklSqrt(DoubleVector x, double[] est, int[] idx, double[] tmp) {
+        LongVector b = x.reinterpretAsLongs();
+        if (outside(b)) return scalar(x, tmp);
+        DoubleVector y0 = estimate(b, est, idx);
+        return series(x, b, y0);
+    }
+
+    /** MKL's refinement: the split of {@code x}, the degree-4 series in the estimate's error, the final sum, in the scalar routine's order. */
+    private static DoubleVector series(DoubleVector x, LongVector b, DoubleVector y0) {
         DoubleVector t = y0.mul(y0);
         DoubleVector xh = b.and(0xFFFFFFFFF8000000L).reinterpretAsDoubles();
         DoubleVector xl = x.sub(xh);
