@@ -266,13 +266,21 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         VectorLanes vl = vector && usesTable() ? VectorLanes.LOCAL.get() : null;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
+                boolean lowW = Math.abs(1 - decay) < 0.5;
                 if (vector && !centered && !mom && !l2) {
                     ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
+                } else if (vector && !centered && !l2) {
+                    ProfileVectorF32.pytorch213Momentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, m, (float) -lr);
+                } else if (vector && lowW && !mom && !l2) {
+                    ProfileVectorF32.pytorch213Centered(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, off, len, rho, omr, epsW, omr, (float) -lr);
+                } else if (vector && lowW && !l2) {
+                    ProfileVectorF32.pytorch213CenteredMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, omr, m,
+                            (float) -lr);
                 } else if (y != null && !centered && !mom && !l2) {
                     ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
-                            omr, (float) (1 - omr), Math.abs(1 - decay) < 0.5, centered, mom);
+                            omr, (float) (1 - omr), lowW, centered, mom);
                 }
             }
             case TIMM_TF -> {
@@ -329,6 +337,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 boolean inside = epsPlacement == EpsPlacement.INSIDE;
                 if (vector && !centered && !mom && !biasCorrection && inside) {
                     ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, nlr);
+                } else if (vector && !centered && !nesterov && !biasCorrection && inside) {
+                    ProfileVectorF32.optaxMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, nlr, m);
                 } else if (!centered && !mom && !biasCorrection && inside) {
                     if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
                     else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
