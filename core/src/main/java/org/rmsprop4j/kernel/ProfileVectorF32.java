@@ -186,12 +186,14 @@ public final class ProfileVectorF32 {
         ProfileLoopsF32.optaxPlain(g, p, out, v, n, off + len - n, rho, omr, eps, nlr);
     }
 
-    // ---- momentum and centered forms, one method per form (no flags), so that each stays small enough for C2 to inline.
+    // ---- momentum and centered forms, one method per form (no flags), so that each stays small enough for C2 to inline;
+    // their broadcasts are made before the loop (inside it, ProfileAB saw 8 B allocated per element).
 
     /** As {@link ProfileLoopsF32#pytorch213} with momentum, without centering or weight decay: {@code b = m·b + g/(mklSqrt(v) + ε); θ = fma(−lr, b, θ)}. */
     public static void pytorch213Momentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                           int off, int len, float rho, float omr, float eps, float m, float nlr) {
         int n = off + len - len % L;
+        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr);
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
@@ -199,7 +201,7 @@ public final class ProfileVectorF32 {
             FloatVector d = mklSqrt(vi, est, idx, tmp).add(eps);
             FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
             bi.intoArray(b, i);
-            bi.fma(s(nlr), FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, 0f, 0f, false, false, true);
     }
@@ -211,12 +213,13 @@ public final class ProfileVectorF32 {
     public static void pytorch213Centered(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
                                           int off, int len, float rho, float omr, float eps, float w, float nlr) {
         int n = off + len - len % L;
+        FloatVector wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
             vi.intoArray(v, i);
             FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
-            a = gi.sub(a).fma(s(w), a);
+            a = gi.sub(a).fma(wV, a);
             a.intoArray(ga, i);
             FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
             FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
@@ -228,17 +231,18 @@ public final class ProfileVectorF32 {
     public static void pytorch213CenteredMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
                                                   float[] b, int off, int len, float rho, float omr, float eps, float w, float m, float nlr) {
         int n = off + len - len % L;
+        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr), wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
             FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
             vi.intoArray(v, i);
             FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
-            a = gi.sub(a).fma(s(w), a);
+            a = gi.sub(a).fma(wV, a);
             a.intoArray(ga, i);
             FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
             FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
             bi.intoArray(b, i);
-            bi.fma(s(nlr), FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, w, 1f - w, true, true, true);
     }
@@ -250,12 +254,13 @@ public final class ProfileVectorF32 {
     public static void optaxMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                      int off, int len, float rho, float omr, float eps, float nlr, float m) {
         int n = off + len - len % L;
+        FloatVector mV = FloatVector.broadcast(FloatVector.SPECIES_256, m), omrV = FloatVector.broadcast(FloatVector.SPECIES_256, omr);
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector nu = gi.mul(gi).fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector nu = gi.mul(gi).fma(omrV, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
             nu.intoArray(v, i);
             FloatVector upd = xlaRsqrt(nu.add(eps), est, idx, tmp).mul(gi).mul(nlr);
-            FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(s(m), upd);
+            FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(mV, upd);
             tr.neg().intoArray(b, i);
             FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(tr).intoArray(out, i);
         }
