@@ -300,6 +300,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
                     ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !dec && !mom) {
+                    ProfileLoopsF32.keras3Centered(g, p, out, v, ga, off, len, rho, omr, epsW, lrv);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !dec) {
+                    ProfileLoopsF32.keras3CenteredMomentum(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m);
                 } else if (vector && plain) {                     // graph: Eigen's packets on the Vector API, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -389,6 +393,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 double lrv = (float) lr;
                 if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) ProfileLoops.keras3Plain(g, p, out, v, off, len, rho, omr, eps, lrv);
                 else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) ProfileLoops.keras3Momentum(g, p, out, v, b, off, len, rho, omr, eps, lrv, momentum);
+                else if (arithmetic == Arithmetic.KERAS_3 && !dec && !mom) ProfileLoops.keras3Centered(g, p, out, v, ga, off, len, rho, omr, eps, lrv);
+                else if (arithmetic == Arithmetic.KERAS_3 && !dec) ProfileLoops.keras3CenteredMomentum(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum);
                 else ProfileLoops.keras3(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum, weightDecay, dec,
                         arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom);
             }
