@@ -232,15 +232,19 @@ public final class ProfileLoops {
     /** TF1 {@code ApplyCenteredRMSProp}. */
     public static void tf1Centered(double[] g, double[] p, double[] out, double[] v, double[] mg, double[] b, int off, int len,
                                    double om, double eps, double m, double lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            double gi = g[i], ms = v[i], a = mg[i];
-            ms = ms + (gi * gi - ms) * om;
-            v[i] = ms;
-            a = a + (gi - a) * om;
-            mg[i] = a;
-            double bi = b[i] * m + (gi * lr) / Math.sqrt((ms - a * a) + eps);
-            b[i] = bi;
-            out[i] = p[i] - bi;
+        for (int s = off, end = off + len; s < end; s += KERAS_BLOCK) {   // two loops per block, as keras3Centered
+            int e = Math.min(s + KERAS_BLOCK, end);
+            for (int i = s; i < e; i++) {
+                double gi = g[i], ms = v[i], a = mg[i];
+                v[i] = ms + (gi * gi - ms) * om;
+                mg[i] = a + (gi - a) * om;
+            }
+            for (int i = s; i < e; i++) {
+                double a = mg[i];
+                double bi = b[i] * m + (g[i] * lr) / Math.sqrt((v[i] - a * a) + eps);
+                b[i] = bi;
+                out[i] = p[i] - bi;
+            }
         }
     }
 
@@ -260,15 +264,19 @@ public final class ProfileLoops {
     /** TensorFlow.js centered (it subtracts ε: {@code ms − (mg² + ε)}). */
     public static void tfjsCentered(double[] g, double[] p, double[] out, double[] v, double[] mg, double[] b, int off, int len,
                                     double rho, double omr, double eps, double m, double lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            double gi = g[i];
-            double ms = v[i] * rho + (gi * gi) * omr;
-            v[i] = ms;
-            double a = mg[i] * rho + gi * omr;
-            mg[i] = a;
-            double bi = b[i] * m + (gi * lr) / Math.sqrt(ms - (a * a + eps));
-            b[i] = bi;
-            out[i] = p[i] - bi;
+        for (int s = off, end = off + len; s < end; s += KERAS_BLOCK) {   // two loops per block, as keras3Centered
+            int e = Math.min(s + KERAS_BLOCK, end);
+            for (int i = s; i < e; i++) {
+                double gi = g[i];
+                v[i] = v[i] * rho + (gi * gi) * omr;
+                mg[i] = mg[i] * rho + gi * omr;
+            }
+            for (int i = s; i < e; i++) {
+                double a = mg[i];
+                double bi = b[i] * m + (g[i] * lr) / Math.sqrt(v[i] - (a * a + eps));
+                b[i] = bi;
+                out[i] = p[i] - bi;
+            }
         }
     }
 

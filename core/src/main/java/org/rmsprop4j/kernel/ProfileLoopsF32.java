@@ -242,15 +242,19 @@ public final class ProfileLoopsF32 {
     /** TF1 {@code ApplyCenteredRMSProp}. */
     public static void tf1Centered(float[] g, float[] p, float[] out, float[] v, float[] mg, float[] b, int off, int len,
                                    float om, float eps, float m, float lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float gi = g[i], ms = v[i], a = mg[i];
-            ms = ms + (gi * gi - ms) * om;
-            v[i] = ms;
-            a = a + (gi - a) * om;
-            mg[i] = a;
-            float bi = b[i] * m + (gi * lr) / (float) Math.sqrt((ms - a * a) + eps);
-            b[i] = bi;
-            out[i] = p[i] - bi;
+        for (int s = off, end = off + len; s < end; s += KERAS_BLOCK) {   // two loops per block, as keras3Centered
+            int e = Math.min(s + KERAS_BLOCK, end);
+            for (int i = s; i < e; i++) {
+                float gi = g[i], ms = v[i], a = mg[i];
+                v[i] = ms + (gi * gi - ms) * om;
+                mg[i] = a + (gi - a) * om;
+            }
+            for (int i = s; i < e; i++) {
+                float a = mg[i];
+                float bi = b[i] * m + (g[i] * lr) / (float) Math.sqrt((v[i] - a * a) + eps);
+                b[i] = bi;
+                out[i] = p[i] - bi;
+            }
         }
     }
 
@@ -270,15 +274,19 @@ public final class ProfileLoopsF32 {
     /** TensorFlow.js centered (it subtracts ε: {@code ms − (mg² + ε)}). */
     public static void tfjsCentered(float[] g, float[] p, float[] out, float[] v, float[] mg, float[] b, int off, int len,
                                     float rho, float omr, float eps, float m, float lr) {
-        for (int i = off, end = off + len; i < end; i++) {
-            float gi = g[i];
-            float ms = v[i] * rho + (gi * gi) * omr;
-            v[i] = ms;
-            float a = mg[i] * rho + gi * omr;
-            mg[i] = a;
-            float bi = b[i] * m + (gi * lr) / (float) Math.sqrt(ms - (a * a + eps));
-            b[i] = bi;
-            out[i] = p[i] - bi;
+        for (int s = off, end = off + len; s < end; s += KERAS_BLOCK) {   // two loops per block, as keras3Centered
+            int e = Math.min(s + KERAS_BLOCK, end);
+            for (int i = s; i < e; i++) {
+                float gi = g[i];
+                v[i] = v[i] * rho + (gi * gi) * omr;
+                mg[i] = mg[i] * rho + gi * omr;
+            }
+            for (int i = s; i < e; i++) {
+                float a = mg[i];
+                float bi = b[i] * m + (g[i] * lr) / (float) Math.sqrt(v[i] - (a * a + eps));
+                b[i] = bi;
+                out[i] = p[i] - bi;
+            }
         }
     }
 
