@@ -267,6 +267,23 @@ public final class ProfileVectorF32 {
         ProfileLoopsF32.optax(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, nlr, m, 1f, false, true, false, false, true);
     }
 
+    /** As {@link ProfileLoopsF32#keras3Xla} with momentum (not centered, no decay): {@code b = fma(m, b, (lr·g)·rsqrt(v + ε)); θ −= b}. */
+    public static void keras3XlaMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                         int off, int len, float rho, float omr, float eps, float lr, float m) {
+        int n = off + len - len % L;
+        FloatVector rhoV = FloatVector.broadcast(FloatVector.SPECIES_256, rho), mV = FloatVector.broadcast(FloatVector.SPECIES_256, m);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(rhoV, gi.mul(gi).mul(omr));
+            vi.intoArray(v, i);
+            FloatVector rs = xlaRsqrt(vi.add(eps), est, idx, tmp);
+            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).fma(mV, gi.mul(lr).mul(rs));
+            bi.intoArray(b, i);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).sub(bi).intoArray(out, i);
+        }
+        ProfileLoopsF32.keras3Xla(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, lr, m, 0f, false, false, true);
+    }
+
     // ---- PyTorch 2.13's other optimizers (transform.PyTorchProfile), float32 with MKL's root. Adadelta (two roots per element)
     // stays in ProfilePyTorchLoops: with two roots in one loop body C2 reached its node-count inlining cutoff and boxed
     // vectors (8–24 MB allocated per step of 1e6 elements in ProfileAB), also with the roots behind array-only helpers.

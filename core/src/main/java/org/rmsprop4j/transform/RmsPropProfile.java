@@ -321,6 +321,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 float lrv = (float) lr;
                 if (vector && !centered && !mom && !dec) {
                     ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (vector && !centered && !dec) {
+                    ProfileVectorF32.keras3XlaMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
                 } else if (y != null && !centered && !mom && !dec) {
                     ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else {
