@@ -1,7 +1,6 @@
 package org.rmsprop4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,7 +10,7 @@ import org.rmsprop4j.transform.CpuMath;
 /**
  * The float64 profiles built on MKL's {@code vdSqrt} ({@link CpuMath#mklSqrt(double)}: PyTorch 2.13
  * and timm on 2.13) on the incubating Vector API, 4 lanes of 256 bits, their plain forms in one pass.
- * The float32 estimate MKL starts from is one 4-lane gather from a table of 8,192 doubles (the estimate
+ * The float32 estimate MKL starts from is 4 scalar lookups in a table of 8,192 doubles (the estimate
  * for an argument in [1, 4), {@link #estimateTable}), scaled by {@code 2^−k} on the exponent bits;
  * the split of {@code x}, the degree-4 series and the final sum are lane-wise operations in the scalar
  * routine's order, without FMA, so the bits are the same (tested against the reference). A 4-lane
@@ -61,21 +60,27 @@ public final class ProfileVectorF64 {
         return DoubleVector.fromArray(S, tmp, 0);
     }
 
-    /** {@code rsqrtps} as MKL's float64 kernel forms it, for 4 positive normal doubles: the table's estimate times {@code 2^−k} (exact: it stays normal). */
-    private static DoubleVector estimate(LongVector b, double[] est, int[] idx) {
+    /**
+     * {@code rsqrtps} as MKL's float64 kernel forms it, for 4 positive normal doubles: the table's estimate times
+     * {@code 2^−k} (exact: it stays normal). The 4 lookups are scalar, through {@code idx} (4 longs) and {@code tmp}: a
+     * Vector API gather of doubles uses a 128-bit int vector for its indexes, and a second int species beside
+     * {@link ProfileVectorF32}'s 256-bit one pollutes the API's shared type profiles (measured: the float32 loops then
+     * boxed their vectors, 22–30 B per element, in a JVM that had run this one).
+     */
+    private static DoubleVector estimate(LongVector b, double[] est, long[] idx, double[] tmp) {
         LongVector e = b.lanewise(VectorOperators.LSHR, 52);                       // the sign is 0 here
         LongVector odd = e.and(1L).lanewise(VectorOperators.XOR, 1L);                // (e − 1023) & 1
-        LongVector index = odd.lanewise(VectorOperators.LSHL, 12).or(b.lanewise(VectorOperators.LSHR, 40).and(0xFFFL));
-        ((IntVector) index.convertShape(VectorOperators.L2I, IntVector.SPECIES_128, 0)).intoArray(idx, 0);
+        odd.lanewise(VectorOperators.LSHL, 12).or(b.lanewise(VectorOperators.LSHR, 40).and(0xFFFL)).intoArray(idx, 0);
+        for (int j = 0; j < L; j++) tmp[j] = est[(int) idx[j]];
         LongVector k = e.sub(1023L).sub(odd).lanewise(VectorOperators.ASHR, 1);
-        return DoubleVector.fromArray(S, est, 0, idx, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
+        return DoubleVector.fromArray(S, tmp, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
     }
 
-    /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 ints) and {@code tmp} (4 doubles) are the caller's scratch. */
-    static DoubleVector mklSqrt(DoubleVector x, double[] est, int[] idx, double[] tmp) {
+    /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 longs) and {@code tmp} (4 doubles) are the caller's scratch. */
+    static DoubleVector mklSqrt(DoubleVector x, double[] est, long[] idx, double[] tmp) {
         LongVector b = x.reinterpretAsLongs();
         if (outside(b)) return scalar(x, tmp);
-        DoubleVector y0 = estimate(b, est, idx);
+        DoubleVector y0 = estimate(b, est, idx, tmp);
         return series(x, b, y0);
     }
 
@@ -90,7 +95,7 @@ public final class ProfileVectorF64 {
     }
 
     /** As {@link ProfileLoops#pytorch213} without centering, momentum or weight decay: {@code v = fma((1−α)g, g, αv); θ += (−lr·g)/(mklSqrt(v) + ε)}. */
-    public static void pytorch213(double[] est, int[] idx, double[] tmp, double[] g, double[] p, double[] out, double[] v, int off, int len,
+    public static void pytorch213(double[] est, long[] idx, double[] tmp, double[] g, double[] p, double[] out, double[] v, int off, int len,
                                   double rho, double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
@@ -104,7 +109,7 @@ public final class ProfileVectorF64 {
     }
 
     /** As {@link ProfileLoops#timmTf}, plain: {@code sq = fma(1−ρ, g² − sq, sq); θ += (−lr·g)/mklSqrt(sq + ε)}. */
-    public static void timmTf(double[] est, int[] idx, double[] tmp, double[] g, double[] p, double[] out, double[] v, int off, int len,
+    public static void timmTf(double[] est, long[] idx, double[] tmp, double[] g, double[] p, double[] out, double[] v, int off, int len,
                               double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {

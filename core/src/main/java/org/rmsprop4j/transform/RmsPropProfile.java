@@ -122,7 +122,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         static final ThreadLocal<VectorLanes> LOCAL = ThreadLocal.withInitial(VectorLanes::new);
         final int[] idx = new int[ProfileVectorF32.LANES];
         final float[] tmp = new float[ProfileVectorF32.LANES];
-        final int[] idx64 = new int[ProfileVectorF64.LANES];
+        final long[] idx64 = new long[ProfileVectorF64.LANES];
         final double[] tmp64 = new double[ProfileVectorF64.LANES];
     }
 
@@ -356,8 +356,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case ND4J -> ProfileLoopsF32.nd4j(g, p, out, v, off, len, rho, 1 - rho, epsW, (float) lr);
             case TRIBUO -> {
                 double inv = 1.0 - decay;
-                if (vector) ProfileVectorTribuo.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
-                else ProfileLoopsF32.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
+                ProfileLoopsF32.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, (float) lr);
             }
             default -> throw new IllegalStateException("arithmetic " + arithmetic);
         }

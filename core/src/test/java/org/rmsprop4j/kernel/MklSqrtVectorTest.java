@@ -23,7 +23,7 @@ class MklSqrtVectorTest {
         Assumptions.assumeTrue(ProfileBlocksF32.vectorEnabled(), "no Vector API or no 256-bit vectors");
         double[] est = new double[8192];
         ProfileVectorF64.estimateTable(est);
-        int[] idx = new int[4];
+        long[] idx = new long[4];
         double[] tmp = new double[4], x = new double[4], y = new double[4];
         SplittableRandom r = new SplittableRandom(15);
         double[] edges = {0.0, -0.0, Double.MIN_VALUE, Double.MIN_NORMAL, Math.nextDown(Double.MIN_NORMAL), 0x1p1022,
