@@ -104,9 +104,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     }
 
     /**
-     * The float32 {@code rsqrtps} profiles' plain forms run {@link ProfileVectorF32} (one pass, no scratch) instead of the
-     * block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
-     * run both paths in one JVM.
+     * The float32 {@code rsqrtps} profiles' plain forms and some momentum and centered forms run {@link ProfileVectorF32}
+     * (one pass, no scratch) instead of the block or scalar loops, and in float64 PyTorch 2.13's and timm's plain forms
+     * run {@link ProfileVectorF64} and Tribuo {@link ProfileVectorTribuo}: {@link ProfileBlocksF32#vectorEnabled()} when
+     * this class loads. Not final, so that tests run both paths in one JVM.
      */
     static boolean vector = ProfileBlocksF32.vectorEnabled();
 

@@ -11,8 +11,8 @@ import org.rmsprop4j.optim.MomentumStyle;
 import org.rmsprop4j.optim.WeightDecayStyle;
 
 /**
- * Tribuo's loops ({@code ProfileLoops.tribuo}: a scan per block, then two passes or the branching
- * loop; {@code ProfileVectorTribuo}: the fold as a lane mask) against the reference arithmetic
+ * Tribuo's loops ({@code ProfileLoops}/{@code ProfileLoopsF32.tribuo}: a scan per block, then two passes or
+ * the branching loop; in float64 on the Vector API {@code ProfileVectorTribuo}: the fold as a lane mask) against the reference arithmetic
  * ({@link ProfileReference}) bit for bit, from states {@link ProfileFastPathTest} never reaches in 12
  * steps: multipliers per element around the fold threshold (some fold this step, some next, some
  * never), zero, subnormal and negative multipliers, zero and huge elements, blocks where nothing folds
