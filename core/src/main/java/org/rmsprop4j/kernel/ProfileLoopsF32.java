@@ -25,13 +25,6 @@ public final class ProfileLoopsF32 {
     /** Tribuo: elements per block of the multiplier check. */
     private static final int TRIBUO_BLOCK = 1024;
 
-    /**
-     * Tribuo's fold threshold for a float32 multiplier: the smallest float above the double
-     * {@code 1e-6}, so that for a float {@code m}, {@code Math.abs(m) < 1e-6} (compared in double, as
-     * the profile does) exactly when {@code Math.abs(m) < TRIBUO_FOLD_F32} in float.
-     */
-    public static final float TRIBUO_FOLD_F32 = (double) (float) 1e-6 > 1e-6 ? (float) 1e-6 : Math.nextUp((float) 1e-6);
-
     /** PyTorch 2.13 (MKL's {@code sqrt}: a table lookup per element, so this loop stays scalar). */
     public static void pytorch213(float[] g, float[] p, float[] out, float[] v, float[] ga, float[] b, int off, int len,
                                   float rho, float omr, float eps, float m, float wd, boolean l2, float nlr,

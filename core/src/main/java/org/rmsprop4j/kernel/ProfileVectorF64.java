@@ -3,7 +3,6 @@ package org.rmsprop4j.kernel;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.rmsprop4j.transform.CpuMath;
 
@@ -27,7 +26,6 @@ public final class ProfileVectorF64 {
     /** Lanes per vector (4). */
     public static final int LANES = 4;
     private static final int L = LANES;
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
 
     private static final double A = Double.longBitsToDouble(0x3FD1800032338CBBL);
     private static final double B = Double.longBitsToDouble(0x3FD40000B13001D9L);
@@ -57,7 +55,7 @@ public final class ProfileVectorF64 {
     private static DoubleVector scalar(DoubleVector x, double[] tmp) {
         x.intoArray(tmp, 0);
         for (int j = 0; j < L; j++) tmp[j] = CpuMath.mklSqrt(tmp[j]);
-        return DoubleVector.fromArray(S, tmp, 0);
+        return DoubleVector.fromArray(DoubleVector.SPECIES_256, tmp, 0);
     }
 
     /**
@@ -73,7 +71,7 @@ public final class ProfileVectorF64 {
         odd.lanewise(VectorOperators.LSHL, 12).or(b.lanewise(VectorOperators.LSHR, 40).and(0xFFFL)).intoArray(idx, 0);
         for (int j = 0; j < L; j++) tmp[j] = est[(int) idx[j]];
         LongVector k = e.sub(1023L).sub(odd).lanewise(VectorOperators.ASHR, 1);
-        return DoubleVector.fromArray(S, tmp, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
+        return DoubleVector.fromArray(DoubleVector.SPECIES_256, tmp, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
     }
 
     /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 longs) and {@code tmp} (4 doubles) are the caller's scratch. */
@@ -89,7 +87,7 @@ public final class ProfileVectorF64 {
         DoubleVector t = y0.mul(y0);
         DoubleVector xh = b.and(0xFFFFFFFFF8000000L).reinterpretAsDoubles();
         DoubleVector xl = x.sub(xh);
-        DoubleVector ee = DoubleVector.broadcast(S, 1.0).sub(t.mul(xh)).sub(t.mul(xl));
+        DoubleVector ee = DoubleVector.broadcast(DoubleVector.SPECIES_256, 1.0).sub(t.mul(xh)).sub(t.mul(xl));
         DoubleVector p = ee.mul(A).add(B).mul(ee).add(C).mul(ee).add(D).mul(ee);
         return xh.mul(y0).add(xl.mul(y0).add(p.mul(y0).mul(x)));
     }
@@ -99,11 +97,11 @@ public final class ProfileVectorF64 {
                                   double rho, double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            DoubleVector gi = DoubleVector.fromArray(S, g, i);
-            DoubleVector vi = gi.mul(omr).fma(gi, DoubleVector.fromArray(S, v, i).mul(rho));
+            DoubleVector gi = DoubleVector.fromArray(DoubleVector.SPECIES_256, g, i);
+            DoubleVector vi = gi.mul(omr).fma(gi, DoubleVector.fromArray(DoubleVector.SPECIES_256, v, i).mul(rho));
             vi.intoArray(v, i);
             DoubleVector d = mklSqrt(vi, est, idx, tmp).add(eps);
-            DoubleVector.fromArray(S, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
+            DoubleVector.fromArray(DoubleVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
         }
         ProfileLoops.pytorch213(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, 0, 0, false, nlr, 0, 0, false, false, false);
     }
@@ -113,12 +111,12 @@ public final class ProfileVectorF64 {
                               double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            DoubleVector gi = DoubleVector.fromArray(S, g, i);
-            DoubleVector sq = DoubleVector.fromArray(S, v, i);
-            sq = gi.mul(gi).sub(sq).fma(DoubleVector.broadcast(S, omr), sq);
+            DoubleVector gi = DoubleVector.fromArray(DoubleVector.SPECIES_256, g, i);
+            DoubleVector sq = DoubleVector.fromArray(DoubleVector.SPECIES_256, v, i);
+            sq = gi.mul(gi).sub(sq).fma(DoubleVector.broadcast(DoubleVector.SPECIES_256, omr), sq);
             sq.intoArray(v, i);
             DoubleVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
-            DoubleVector.fromArray(S, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
+            DoubleVector.fromArray(DoubleVector.SPECIES_256, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
         }
         ProfileLoops.timmTf(g, p, out, v, null, null, n, off + len - n, omr, eps, 0, 0, false, false, 1, 0, nlr, false, false, false);
     }

@@ -1,9 +1,7 @@
 package org.rmsprop4j.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Tribuo's {@code RMSProp} in float64 ({@link ProfileLoops#tribuo}; Tribuo is a float64 library) on the
@@ -24,7 +22,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ProfileVectorTribuo {
     private ProfileVectorTribuo() {}
 
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
     private static final int L = 4;
 
     /** As {@link ProfileLoops#tribuo}, bit for bit. */
@@ -32,13 +29,13 @@ public final class ProfileVectorTribuo {
                               double inv, double keep, double eps, double lr) {
         int end = off + len, vend = off + len - len % L;
         double lr1 = 1.0 * lr;
-        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        DoubleVector one = DoubleVector.broadcast(DoubleVector.SPECIES_256, 1.0);
         int i = off;
         for (; i < vend; i += L) {
-            DoubleVector ng = DoubleVector.fromArray(D, g, i).neg();
-            DoubleVector mult = DoubleVector.fromArray(D, mu, i).mul(keep);
-            DoubleVector e = DoubleVector.fromArray(D, el, i);
-            VectorMask<Double> fold = mult.abs().compare(VectorOperators.LT, 1e-6);
+            DoubleVector ng = DoubleVector.fromArray(DoubleVector.SPECIES_256, g, i).neg();
+            DoubleVector mult = DoubleVector.fromArray(DoubleVector.SPECIES_256, mu, i).mul(keep);
+            DoubleVector e = DoubleVector.fromArray(DoubleVector.SPECIES_256, el, i);
+            var fold = mult.abs().compare(VectorOperators.LT, 1e-6);
             e = e.blend(e.mul(mult), fold);
             mult = mult.blend(one, fold);
             DoubleVector x = e.mul(mult).add(ng.mul(inv).mul(ng)).div(mult);
@@ -46,8 +43,8 @@ public final class ProfileVectorTribuo {
             x.intoArray(el, i);
             mult.intoArray(mu, i);
             vi.intoArray(v, i);
-            DoubleVector scale = DoubleVector.broadcast(D, lr1).div(vi.sqrt().add(eps));
-            DoubleVector.fromArray(D, p, i).add(ng.mul(scale)).intoArray(out, i);
+            DoubleVector scale = DoubleVector.broadcast(DoubleVector.SPECIES_256, lr1).div(vi.sqrt().add(eps));
+            DoubleVector.fromArray(DoubleVector.SPECIES_256, p, i).add(ng.mul(scale)).intoArray(out, i);
         }
         if (i < end) ProfileLoops.tribuoScalar(g, p, out, v, el, mu, i, end - i, inv, keep, eps, lr);
     }

@@ -55,14 +55,6 @@ class TribuoFastPathTest {
         if (org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled()) ProfileFastPathTest.withVector(true, () -> run(false));
     }
 
-    /** The float32 fold threshold: Tribuo compares {@code |m| < 1e-6} in double, the vector loop in float. */
-    @Test
-    void theFloat32ThresholdIsTheFirstFloatAboveOneMillionth() {
-        float t = org.rmsprop4j.kernel.ProfileLoopsF32.TRIBUO_FOLD_F32;
-        assertThat((double) t).isGreaterThan(1e-6);
-        assertThat((double) Math.nextDown(t)).isLessThan(1e-6);
-    }
-
     private void run(boolean f32) {
         int folded = 0;
         for (double decay : new double[] {0.9, 0.2, 0.999}) {
