@@ -186,6 +186,104 @@ public final class ProfileVectorF32 {
         ProfileLoopsF32.optaxPlain(g, p, out, v, n, off + len - n, rho, omr, eps, nlr);
     }
 
+    // ---- momentum and centered forms, one method per form (no flags), so that each stays small enough for C2 to inline;
+    // their broadcasts are made before the loop (inside it, ProfileAB saw 8 B allocated per element).
+
+    /** As {@link ProfileLoopsF32#pytorch213} with momentum, without centering or weight decay: {@code b = m·b + g/(mklSqrt(v) + ε); θ = fma(−lr, b, θ)}. */
+    public static void pytorch213Momentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                          int off, int len, float rho, float omr, float eps, float m, float nlr) {
+        int n = off + len - len % L;
+        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            vi.intoArray(v, i);
+            FloatVector d = mklSqrt(vi, est, idx, tmp).add(eps);
+            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
+            bi.intoArray(b, i);
+            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+        }
+        ProfileLoopsF32.pytorch213(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, 0f, 0f, false, false, true);
+    }
+
+    /**
+     * As {@link ProfileLoopsF32#pytorch213} centered ({@code |1 − α| < 0.5}: the average by {@code lerp}'s first form), without
+     * momentum or weight decay: {@code ḡ = fma(w, g − ḡ, ḡ); θ += (−lr·g)/(mklSqrt(fma(−ḡ, ḡ, v)) + ε)}.
+     */
+    public static void pytorch213Centered(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
+                                          int off, int len, float rho, float omr, float eps, float w, float nlr) {
+        int n = off + len - len % L;
+        FloatVector wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            vi.intoArray(v, i);
+            FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+            a = gi.sub(a).fma(wV, a);
+            a.intoArray(ga, i);
+            FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
+        }
+        ProfileLoopsF32.pytorch213(g, p, out, v, ga, null, n, off + len - n, rho, omr, eps, 0f, 0f, false, nlr, w, 1f - w, true, true, false);
+    }
+
+    /** {@link #pytorch213Centered} with momentum: {@code b = m·b + g/d; θ = fma(−lr, b, θ)}. */
+    public static void pytorch213CenteredMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
+                                                  float[] b, int off, int len, float rho, float omr, float eps, float w, float m, float nlr) {
+        int n = off + len - len % L;
+        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr), wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            vi.intoArray(v, i);
+            FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+            a = gi.sub(a).fma(wV, a);
+            a.intoArray(ga, i);
+            FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
+            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
+            bi.intoArray(b, i);
+            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+        }
+        ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, w, 1f - w, true, true, true);
+    }
+
+    /**
+     * As {@link ProfileLoopsF32#optax} with momentum (ε inside, no bias correction, not centered, not Nesterov):
+     * {@code u = −lr·(rsqrt(ν + ε)·g); tr = fma(m, −b, u); b = −tr; θ += tr}.
+     */
+    public static void optaxMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                     int off, int len, float rho, float omr, float eps, float nlr, float m) {
+        int n = off + len - len % L;
+        FloatVector mV = FloatVector.broadcast(FloatVector.SPECIES_256, m), omrV = FloatVector.broadcast(FloatVector.SPECIES_256, omr);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector nu = gi.mul(gi).fma(omrV, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            nu.intoArray(v, i);
+            FloatVector upd = xlaRsqrt(nu.add(eps), est, idx, tmp).mul(gi).mul(nlr);
+            FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(mV, upd);
+            tr.neg().intoArray(b, i);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(tr).intoArray(out, i);
+        }
+        ProfileLoopsF32.optax(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, nlr, m, 1f, false, true, false, false, true);
+    }
+
+    /** As {@link ProfileLoopsF32#keras3Xla} with momentum (not centered, no decay): {@code b = fma(m, b, (lr·g)·rsqrt(v + ε)); θ −= b}. */
+    public static void keras3XlaMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                         int off, int len, float rho, float omr, float eps, float lr, float m) {
+        int n = off + len - len % L;
+        FloatVector rhoV = FloatVector.broadcast(FloatVector.SPECIES_256, rho), mV = FloatVector.broadcast(FloatVector.SPECIES_256, m);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
+            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(rhoV, gi.mul(gi).mul(omr));
+            vi.intoArray(v, i);
+            FloatVector rs = xlaRsqrt(vi.add(eps), est, idx, tmp);
+            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).fma(mV, gi.mul(lr).mul(rs));
+            bi.intoArray(b, i);
+            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).sub(bi).intoArray(out, i);
+        }
+        ProfileLoopsF32.keras3Xla(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, lr, m, 0f, false, false, true);
+    }
+
     // ---- PyTorch 2.13's other optimizers (transform.PyTorchProfile), float32 with MKL's root. Adadelta (two roots per element)
     // stays in ProfilePyTorchLoops: with two roots in one loop body C2 reached its node-count inlining cutoff and boxed
     // vectors (8–24 MB allocated per step of 1e6 elements in ProfileAB), also with the roots behind array-only helpers.

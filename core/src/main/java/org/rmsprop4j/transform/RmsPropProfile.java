@@ -10,6 +10,8 @@ import org.rmsprop4j.kernel.ProfileBlocksF32;
 import org.rmsprop4j.kernel.ProfileLoops;
 import org.rmsprop4j.kernel.ProfileLoopsF32;
 import org.rmsprop4j.kernel.ProfileVectorF32;
+import org.rmsprop4j.kernel.ProfileVectorF64;
+import org.rmsprop4j.kernel.ProfileVectorTribuo;
 import org.rmsprop4j.optim.Arithmetic;
 import org.rmsprop4j.optim.EpsPlacement;
 import org.rmsprop4j.optim.MomentumStyle;
@@ -102,21 +104,27 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     }
 
     /**
-     * The float32 {@code rsqrtps} profiles' plain forms run {@link ProfileVectorF32} (one pass, no scratch) instead of the
-     * block loops: {@link ProfileBlocksF32#vectorEnabled()} when this class loads. Not final, so that tests
-     * run both paths in one JVM.
+     * The float32 {@code rsqrtps} profiles' plain forms and some momentum and centered forms run {@link ProfileVectorF32}
+     * (one pass, no scratch) instead of the block or scalar loops, and in float64 PyTorch 2.13's and timm's plain forms
+     * run {@link ProfileVectorF64} and Tribuo {@link ProfileVectorTribuo}: {@link ProfileBlocksF32#vectorEnabled()} when
+     * this class loads. Not final, so that tests run both paths in one JVM.
      */
     static boolean vector = ProfileBlocksF32.vectorEnabled();
 
     /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
     static final class VectorLanes {
         static final int[] EST = new int[8192];
+        /** {@link ProfileVectorF64}'s table: the estimate itself, as doubles. */
+        static final double[] EST64 = new double[8192];
         static {
             ProfileVectorF32.estimateTable(EST);
+            ProfileVectorF64.estimateTable(EST64);
         }
         static final ThreadLocal<VectorLanes> LOCAL = ThreadLocal.withInitial(VectorLanes::new);
         final int[] idx = new int[ProfileVectorF32.LANES];
         final float[] tmp = new float[ProfileVectorF32.LANES];
+        final long[] idx64 = new long[ProfileVectorF64.LANES];
+        final double[] tmp64 = new double[ProfileVectorF64.LANES];
     }
 
     private boolean keepsMomentum() { return momentum > 0 || arithmetic == Arithmetic.TF1 || arithmetic == Arithmetic.TFJS; }
@@ -259,13 +267,21 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         VectorLanes vl = vector && usesTable() ? VectorLanes.LOCAL.get() : null;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
+                boolean lowW = Math.abs(1 - decay) < 0.5;
                 if (vector && !centered && !mom && !l2) {
                     ProfileVectorF32.pytorch213(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
+                } else if (vector && !centered && !l2) {
+                    ProfileVectorF32.pytorch213Momentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, m, (float) -lr);
+                } else if (vector && lowW && !mom && !l2) {
+                    ProfileVectorF32.pytorch213Centered(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, off, len, rho, omr, epsW, omr, (float) -lr);
+                } else if (vector && lowW && !l2) {
+                    ProfileVectorF32.pytorch213CenteredMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, ga, b, off, len, rho, omr, epsW, omr, m,
+                            (float) -lr);
                 } else if (y != null && !centered && !mom && !l2) {
                     ProfileBlocksF32.pytorch213(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, (float) -lr);
                 } else {
                     ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, epsW, m, wd, l2, (float) -lr,
-                            omr, (float) (1 - omr), Math.abs(1 - decay) < 0.5, centered, mom);
+                            omr, (float) (1 - omr), lowW, centered, mom);
                 }
             }
             case TIMM_TF -> {
@@ -285,6 +301,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                     ProfileLoopsF32.keras3Plain(g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) {
                     ProfileLoopsF32.keras3Momentum(g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !dec && !mom) {
+                    ProfileLoopsF32.keras3Centered(g, p, out, v, ga, off, len, rho, omr, epsW, lrv);
+                } else if (arithmetic == Arithmetic.KERAS_3 && !dec) {
+                    ProfileLoopsF32.keras3CenteredMomentum(g, p, out, v, ga, b, off, len, rho, omr, epsW, lrv, m);
                 } else if (vector && plain) {                     // graph: Eigen's packets on the Vector API, then the tensor's scalar tail
                     int end = off + len, pe = Math.max(off, Math.min(packetEnd, end));
                     ProfileVectorF32.keras3Graph(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, pe - off, rho, omr, epsW, lrv);
@@ -302,6 +322,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 float lrv = (float) lr;
                 if (vector && !centered && !mom && !dec) {
                     ProfileVectorF32.keras3Xla(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, lrv);
+                } else if (vector && !centered && !dec) {
+                    ProfileVectorF32.keras3XlaMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, lrv, m);
                 } else if (y != null && !centered && !mom && !dec) {
                     ProfileBlocksF32.keras3Xla(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, lrv);
                 } else {
@@ -322,6 +344,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 boolean inside = epsPlacement == EpsPlacement.INSIDE;
                 if (vector && !centered && !mom && !biasCorrection && inside) {
                     ProfileVectorF32.optax(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, rho, omr, epsW, nlr);
+                } else if (vector && !centered && !nesterov && !biasCorrection && inside) {
+                    ProfileVectorF32.optaxMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, rho, omr, epsW, nlr, m);
                 } else if (!centered && !mom && !biasCorrection && inside) {
                     if (y != null) ProfileBlocksF32.optax(CpuMath.table(), y, g, p, out, v, off, len, rho, omr, epsW, nlr);
                     else ProfileLoopsF32.optaxPlain(g, p, out, v, off, len, rho, omr, epsW, nlr);
@@ -349,14 +373,30 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         boolean dec = weightDecay > 0 && weightDecayStyle == WeightDecayStyle.DECOUPLED;
         boolean mom = momentum > 0;
         switch (arithmetic) {
-            case PYTORCH_2_13 -> ProfileLoops.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, weightDecay, l2, -lr,
-                    omr, 1 - omr, Math.abs(1 - decay) < 0.5, centered, mom);
-            case TIMM_TF -> ProfileLoops.timmTf(g, p, out, v, ga, b, off, len, omr, eps, momentum, weightDecay, l2, dec, 1 - lr * weightDecay,
-                    lr, -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+            case PYTORCH_2_13 -> {
+                if (vector && !centered && !mom && !l2) {
+                    VectorLanes vl = VectorLanes.LOCAL.get();
+                    ProfileVectorF64.pytorch213(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, rho, omr, eps, -lr);
+                } else {
+                    ProfileLoops.pytorch213(g, p, out, v, ga, b, off, len, rho, omr, eps, momentum, weightDecay, l2, -lr,
+                            omr, 1 - omr, Math.abs(1 - decay) < 0.5, centered, mom);
+                }
+            }
+            case TIMM_TF -> {
+                if (vector && !centered && !mom && !l2 && !dec) {
+                    VectorLanes vl = VectorLanes.LOCAL.get();
+                    ProfileVectorF64.timmTf(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, omr, eps, -lr);
+                } else {
+                    ProfileLoops.timmTf(g, p, out, v, ga, b, off, len, omr, eps, momentum, weightDecay, l2, dec, 1 - lr * weightDecay,
+                            lr, -lr, momentumStyle == MomentumStyle.LR_INSIDE, centered, mom);
+                }
+            }
             case KERAS_3, KERAS_3_GRAPH -> {
                 double lrv = (float) lr;
                 if (arithmetic == Arithmetic.KERAS_3 && !centered && !mom && !dec) ProfileLoops.keras3Plain(g, p, out, v, off, len, rho, omr, eps, lrv);
                 else if (arithmetic == Arithmetic.KERAS_3 && !centered && !dec) ProfileLoops.keras3Momentum(g, p, out, v, b, off, len, rho, omr, eps, lrv, momentum);
+                else if (arithmetic == Arithmetic.KERAS_3 && !dec && !mom) ProfileLoops.keras3Centered(g, p, out, v, ga, off, len, rho, omr, eps, lrv);
+                else if (arithmetic == Arithmetic.KERAS_3 && !dec) ProfileLoops.keras3CenteredMomentum(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum);
                 else ProfileLoops.keras3(g, p, out, v, ga, b, off, len, rho, omr, eps, lrv, momentum, weightDecay, dec,
                         arithmetic == Arithmetic.KERAS_3_GRAPH, centered, mom);
             }
@@ -384,7 +424,8 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case ND4J -> ProfileLoops.nd4j(g, p, out, v, off, len, rho, 1 - rho, eps, lr);
             case TRIBUO -> {
                 double inv = 1.0 - decay;
-                ProfileLoops.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
+                if (vector) ProfileVectorTribuo.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
+                else ProfileLoops.tribuo(g, p, out, v, s[k], s[k + 1], off, len, inv, 1.0 - inv, eps, lr);
             }
             default -> throw new IllegalStateException("arithmetic " + arithmetic);
         }

@@ -73,7 +73,8 @@ class KernelArchitectureTest {
             for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
                 for (String line : Files.readAllLines(f)) {
                     if (line.startsWith("import jdk.incubator.vector.") && (f.getFileName().toString().equals("Blockwise8Vector.java")
-                            || f.getFileName().toString().equals("ProfileVectorF32.java")
+                            || f.getFileName().toString().equals("ProfileVectorF32.java") || f.getFileName().toString().equals("ProfileVectorF64.java")
+                            || f.getFileName().toString().equals("ProfileVectorTribuo.java")
                             || f.getFileName().toString().equals("Float8Vector.java"))) continue;
                     if (line.startsWith("import ")) {
                         assertThat(line).as(f.toString()).matches("import (static )?(java\\.|org\\.rmsprop4j\\.).*");

@@ -106,9 +106,26 @@ class ProfileFastPathTest {
     }
 
     private void float32() {
-        int n = 603, off = 5, len = n - 12;   // len 591: one whole block of 512 and a partial one; 73 vectors of 8 and a tail of 7
+        float32(PROFILES, 603);               // len 591: one whole block of 512 and a partial one; 73 vectors of 8 and a tail of 7
+    }
+
+    /**
+     * The profiles whose loops work in blocks of 1,024 (Tribuo; Keras 3, TF1 and TF.js centered: the state, then the update),
+     * over 2 whole blocks and a partial one, on both paths.
+     */
+    @Test
+    void theBlockedLoopsAgreeAcrossBlocks() {
+        Arithmetic[] blocked = {Arithmetic.KERAS_3, Arithmetic.TF1, Arithmetic.TFJS, Arithmetic.TRIBUO};
+        for (boolean on : new boolean[] {false, org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled()}) {
+            withVector(on, () -> float32(blocked, 2 * 1024 + 300));
+            withVector(on, () -> float64(blocked, 2 * 1024 + 300));
+        }
+    }
+
+    private void float32(Arithmetic[] profiles, int n) {
+        int off = 5, len = n - 12;
         int checked = 0;
-        for (Arithmetic a : PROFILES) {
+        for (Arithmetic a : profiles) {
             List<RmsPropProfile> vs = variants(a);
             assertThat(vs).as(a.id()).isNotEmpty();
             for (RmsPropProfile prof : vs) {
@@ -155,14 +172,29 @@ class ProfileFastPathTest {
                 checked++;
             }
         }
-        assertThat(checked).isGreaterThan(100);
+        assertThat(checked).isGreaterThan(profiles.length == PROFILES.length ? 100 : 30);
     }
 
     @Test
     void everyProfileAgreesBitForBitWithTheReferenceInFloat64() {
-        int n = 603, off = 5, len = n - 11;   // len 592: one whole block of 512 and a partial one
+        withVector(false, this::float64);
+    }
+
+    /** The same with the float64 MKL profiles and Tribuo on the Vector API ({@code kernel.ProfileVectorF64}, {@code ProfileVectorTribuo}). */
+    @Test
+    void everyProfileAgreesBitForBitWithTheReferenceInFloat64OnTheVectorApi() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.rmsprop4j.kernel.ProfileBlocksF32.vectorEnabled(), "this CPU has no 256-bit vectors");
+        withVector(true, this::float64);
+    }
+
+    private void float64() {
+        float64(PROFILES, 603);               // len 592: one whole block of 512 and a partial one
+    }
+
+    private void float64(Arithmetic[] profiles, int n) {
+        int off = 5, len = n - 11;
         int checked = 0;
-        for (Arithmetic a : PROFILES) {
+        for (Arithmetic a : profiles) {
             for (RmsPropProfile prof : variants(a)) {
                 SplittableRandom r = new SplittableRandom(a.ordinal() * 1000L + checked + 7);
                 int k = prof.slots().size();
@@ -204,7 +236,7 @@ class ProfileFastPathTest {
                 checked++;
             }
         }
-        assertThat(checked).isGreaterThan(100);
+        assertThat(checked).isGreaterThan(profiles.length == PROFILES.length ? 100 : 30);
     }
 
     /** The data above reaches every kind of value the loops branch on: zero, subnormal and non-finite results occur. */
