@@ -106,10 +106,20 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
     /**
      * The float32 {@code rsqrtps} profiles' plain forms and some momentum and centered forms run {@link ProfileVectorF32}
      * (one pass, no scratch) instead of the block or scalar loops, and in float64 PyTorch 2.13's and timm's plain forms
-     * run {@link ProfileVectorF64} and Tribuo {@link ProfileVectorTribuo}: {@link ProfileBlocksF32#vectorEnabled()} when
+     * run {@link ProfileVectorF64} (only with {@link #mklVector}) and Tribuo {@link ProfileVectorTribuo}: {@link ProfileBlocksF32#vectorEnabled()} when
      * this class loads. Not final, so that tests run both paths in one JVM.
      */
     static boolean vector = ProfileBlocksF32.vectorEnabled();
+
+    /**
+     * System property that turns on {@link ProfileVectorF64} for the float64 MKL roots of {@code pytorch_2_13} and
+     * {@code timm_tf} ({@code -Drmsprop4j.profiles.mklVector=true}, with the Vector API module). Off by default: it is
+     * about 20% faster than the scalar loop when it compiles well, but in a JVM that has run many other vector and
+     * profile loops first, C2 sometimes compiled it with its vectors boxed (16 bytes allocated per element and step,
+     * and no faster: 2 of 8 runs of one mixed program, README "Tribuo, float64 MKL roots, momentum and centered forms").
+     * Not final, so that tests run both paths in one JVM.
+     */
+    static boolean mklVector = Boolean.getBoolean("rmsprop4j.profiles.mklVector");
 
     /** {@link ProfileVectorF32}'s gather table, and per thread its two scratch arrays of 8 (allocated once per thread, never per step). */
     static final class VectorLanes {
@@ -374,7 +384,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
         boolean mom = momentum > 0;
         switch (arithmetic) {
             case PYTORCH_2_13 -> {
-                if (vector && !centered && !mom && !l2) {
+                if (vector && mklVector && !centered && !mom && !l2) {
                     VectorLanes vl = VectorLanes.LOCAL.get();
                     ProfileVectorF64.pytorch213(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, rho, omr, eps, -lr);
                 } else {
@@ -383,7 +393,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
                 }
             }
             case TIMM_TF -> {
-                if (vector && !centered && !mom && !l2 && !dec) {
+                if (vector && mklVector && !centered && !mom && !l2 && !dec) {
                     VectorLanes vl = VectorLanes.LOCAL.get();
                     ProfileVectorF64.timmTf(VectorLanes.EST64, vl.idx64, vl.tmp64, g, p, out, v, off, len, omr, eps, -lr);
                 } else {

@@ -94,14 +94,16 @@ class ProfileFastPathTest {
         withVector(true, this::float32);
     }
 
-    /** Runs {@code body} with the profiles' Vector API loops on or off, and puts the switch back. */
+    /** Runs {@code body} with the profiles' Vector API loops (the opt-in float64 MKL ones too) on or off, and puts the switches back. */
     static void withVector(boolean on, Runnable body) {
-        boolean was = RmsPropProfile.vector;
+        boolean was = RmsPropProfile.vector, wasMkl = RmsPropProfile.mklVector;
         try {
             RmsPropProfile.vector = on;
+            RmsPropProfile.mklVector = on;
             body.run();
         } finally {
             RmsPropProfile.vector = was;
+            RmsPropProfile.mklVector = wasMkl;
         }
     }
 
