@@ -22,6 +22,11 @@ step prof3 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benc
 for t in 1 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-2048,fp8-256,fp8-256-unbiased,8bit-2048,8bit-256 --json; done
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
 step prof5 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain adam,adam_2_13,adamw_2_13,adam_2_13_fused
+step prof6 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused momentum pytorch,keras,optax,keras_3_xla,pytorch_2_13,timm_tf
+step prof7 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused centered-momentum pytorch,keras,tf1,tfjs,pytorch_2_13
+step prof8 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 7 fused centered-momentum pytorch,keras,tf1,tfjs
+step prof9 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp64 1 3 fused plain pytorch,tribuo,pytorch_2_13,timm_tf
+step prof10 java -Xmx8g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileMixedAB
 step place1 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 1 6 1500
 step place2 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 2 4 1000
 step c1e8 bash -c "for o in '' '--align 2097152 --stagger 16' '--align 4194304 --stagger 16'; do $CBIN --elements 100000000 --min-time-ms 1500 \$o; done"

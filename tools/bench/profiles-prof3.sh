@@ -6,7 +6,7 @@
 #   OLD=/path/to/main-benchmarks.jar sh tools/bench/profiles-prof3.sh        (OLD: main's bench jar, built the same way; optional)
 NEW=${NEW:-bench/target/benchmarks.jar}
 run() {  # $1 = args for ProfileAB
-  flock /work/bench.lock sh -c "uptime
+  flock "${BENCH_LOCK:-/tmp/rmsprop4j-bench.lock}" sh -c "uptime
     [ -n \"$OLD\" ] && { echo '== old'; java -Xmx6g -cp $OLD org.rmsprop4j.bench.ProfileAB $1; }
     echo '== new, no Vector API'; java -Xmx6g -cp $NEW org.rmsprop4j.bench.ProfileAB $1
     echo '== new, Vector API'; java -Xmx6g --add-modules jdk.incubator.vector -cp $NEW org.rmsprop4j.bench.ProfileAB $1" 2>&1 | grep -v WARNING
