@@ -131,15 +131,21 @@ public final class Float8 {
         }
     }
 
-    /** A uniform 19-bit draw from a seed and a position: a 32-bit integer hash (murmur3's finaliser), its top 19 bits. */
-    public static int draw(int seed, int position) {
+    /** A uniform 19-bit draw from a seed and a position: the top 19 bits of {@link #hash}. */
+    public static int draw(int seed, int position) { return hash(seed, position) >>> (32 - U_SHIFT); }
+
+    /**
+     * The 32-bit integer hash behind every unbiased rounding (murmur3's finaliser of {@code (position ^ seed)·φ}); the
+     * dynamic map's rounding uses its top 24 bits, the float8 maps' their top 19.
+     */
+    public static int hash(int seed, int position) {
         int h = (position ^ seed) * 0x9E3779B9;
         h ^= h >>> 16;
         h *= 0x85EBCA6B;
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
         h ^= h >>> 16;
-        return h >>> (32 - U_SHIFT);
+        return h;
     }
 
     /**

@@ -301,15 +301,9 @@ final class QuantizedState {
         }
     }
 
-    /** A uniform float in [0, 1) from a seed and a position (a 32-bit integer hash; 24 bits used). */
+    /** A uniform float in [0, 1) from a seed and a position ({@link Float8#hash}; 24 bits used). */
     private static float uniform(int seed, int position) {
-        int h = (position ^ seed) * 0x9E3779B9;
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >>> 16;
-        return (h >>> 8) * 0x1p-24f;
+        return (Float8.hash(seed, position) >>> 8) * 0x1p-24f;
     }
 
     /** SplitMix64's finaliser. */

@@ -177,26 +177,35 @@ class Blockwise8StateTest {
     void manyStepsTrackTheFloat32Run(int block) {
         for (OptimizerSpec spec : List.of(RmsPropPreset.PYTORCH.config(), RmsPropConfig.builder().momentum(0.9).build(),
                 AdamConfig.builder().build(), SgdConfig.builder().momentum(0.9).build())) {
-            int n = 20_000;
-            Optimizer q = Optimizer.builder(spec).size(n).stateQuantization(StateQuantization.blockwise8(block)).build();
-            Optimizer f = Optimizer.builder(spec).size(n).build();
-            float[] pq = new float[n], pf = new float[n];
-            SplittableRandom r = new SplittableRandom(3);
-            float[] scale = new float[n];
-            for (int i = 0; i < n; i++) scale[i] = (float) Math.exp(r.nextDouble(-1.5, 0));
-            for (int t = 0; t < 200; t++) {
-                float[] g = new float[n];
-                for (int i = 0; i < n; i++) g[i] = (float) (scale[i] * (1 + 0.5 * r.nextGaussian()));
-                q.step(pq, g);
-                f.step(pf, g);
-            }
-            double diff = 0, size = 0;
-            for (int i = 0; i < n; i++) {
-                diff += (pq[i] - pf[i]) * (double) (pq[i] - pf[i]);
-                size += pf[i] * (double) pf[i];
-            }
-            assertThat(Math.sqrt(diff / size)).as(spec + " block " + block).isLessThan(0.05);
+            assertThat(relativeDisplacementGap(spec, StateQuantization.blockwise8(block))).as(spec + " block " + block).isLessThan(0.05);
         }
+    }
+
+    /**
+     * 200 steps of {@code spec} on 20,000 parameters with and without 8-bit state {@code sq}, on the same gradients
+     * (scales spread over 1.5 e-folds, 50% noise): the root-mean-square difference of the two parameter vectors over the
+     * float32 run's size.
+     */
+    static double relativeDisplacementGap(OptimizerSpec spec, StateQuantization sq) {
+        int n = 20_000;
+        Optimizer q = Optimizer.builder(spec).size(n).stateQuantization(sq).build();
+        Optimizer f = Optimizer.builder(spec).size(n).build();
+        float[] pq = new float[n], pf = new float[n];
+        SplittableRandom r = new SplittableRandom(3);
+        float[] scale = new float[n];
+        for (int i = 0; i < n; i++) scale[i] = (float) Math.exp(r.nextDouble(-1.5, 0));
+        for (int t = 0; t < 200; t++) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) g[i] = (float) (scale[i] * (1 + 0.5 * r.nextGaussian()));
+            q.step(pq, g);
+            f.step(pf, g);
+        }
+        double diff = 0, size = 0;
+        for (int i = 0; i < n; i++) {
+            diff += (pq[i] - pf[i]) * (double) (pq[i] - pf[i]);
+            size += pf[i] * (double) pf[i];
+        }
+        return Math.sqrt(diff / size);
     }
 
     @Test
