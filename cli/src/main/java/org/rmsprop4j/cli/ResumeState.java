@@ -38,8 +38,10 @@ final class ResumeState {
             int had = first.blockSize();
             String hadMap = first.map().startsWith("fp8-") ? "fp8" : "dynamic";
             if (had == want.blockSize() && hadMap.equals(want.map())) return c;
-            out.printf(Locale.ROOT, "state  converting the checkpoint's 8-bit optimizer state from blocks of %d to blocks of %d%s (through float32; lossy)%n",
-                    had, want.blockSize(), hadMap.equals(want.map()) ? "" : ", " + hadMap + " map to " + want.map() + " map");
+            String blocks = had == want.blockSize() ? "" : "from blocks of " + had + " to blocks of " + want.blockSize();
+            String maps = hadMap.equals(want.map()) ? "" : "from the " + hadMap + " map to the " + want.map() + " map";
+            out.printf(Locale.ROOT, "state  converting the checkpoint's 8-bit optimizer state %s (through float32; lossy)%n",
+                    blocks.isEmpty() ? maps : maps.isEmpty() ? blocks : blocks + ", " + maps);
             saved = saved.dequantize();
         } else {
             out.printf(Locale.ROOT, "state  converting the checkpoint's %s optimizer state to 8-bit, blocks of %d: what the 8-bit optimizer "
