@@ -36,7 +36,9 @@ final class ResumeState {
         if (savedQ) {
             StateDict.Quantized first = saved.quantized().values().iterator().next();
             int had = first.blockSize();
-            String hadMap = first.map().startsWith("fp8-") ? "fp8" : "dynamic";
+            // a buffer's map name (StateDict.Quantized.MAP_*) as StateQuantization names its map
+            String hadMap = first.map().equals(StateDict.Quantized.MAP_FP8_SIGNED) || first.map().equals(StateDict.Quantized.MAP_FP8_UNSIGNED)
+                    ? StateQuantization.MAP_FP8 : StateQuantization.MAP_DYNAMIC;
             if (had == want.blockSize() && hadMap.equals(want.map())) return c;
             String blocks = had == want.blockSize() ? "" : "from blocks of " + had + " to blocks of " + want.blockSize();
             String maps = hadMap.equals(want.map()) ? "" : "from the " + hadMap + " map to the " + want.map() + " map";

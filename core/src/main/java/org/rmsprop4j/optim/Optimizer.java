@@ -428,6 +428,15 @@ public final class Optimizer {
         return () -> listeners.remove(listener);
     }
 
+    /** Throws as {@link #checkArrays} unless this is a float32 optimizer and both arrays are distinct and of the layout's size. */
+    private void checkFloat32(float[] params, float[] grads) {
+        int n = layout.size();
+        if (dtype != Dtype.FLOAT32 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
+            checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
+                    params == grads);
+        }
+    }
+
     /**
      * One step of every group on float32 parameters.
      *
@@ -435,11 +444,7 @@ public final class Optimizer {
      */
     public boolean step(float[] params, float[] grads) {
         if (sharedSession != null) checkNotShared("step");
-        int n = layout.size();
-        if (dtype != Dtype.FLOAT32 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
-            checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
-                    params == grads);
-        }
+        checkFloat32(params, grads);
         return doStep(params, grads, null, null);
     }
 
@@ -510,11 +515,7 @@ public final class Optimizer {
      */
     public boolean beginSplitStep(float[] params, float[] grads) {
         if (sharedSession != null) checkNotShared("beginSplitStep");
-        int n = layout.size();
-        if (dtype != Dtype.FLOAT32 || params == null || grads == null || params == grads || params.length != n || grads.length != n) {
-            checkArrays(Dtype.FLOAT32, params, grads, params == null ? -1 : params.length, grads == null ? -1 : grads.length,
-                    params == grads);
-        }
+        checkFloat32(params, grads);
         Group g = splitGroup;
         if (g == null) return false;
         splitParams = params;
