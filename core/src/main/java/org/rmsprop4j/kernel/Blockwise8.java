@@ -36,6 +36,9 @@ public final class Blockwise8 {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
             try {
                 return Blockwise8Vector.preferredBits() >= Blockwise8Vector.BITS;
+            } catch (ExceptionInInitializerError e) {   // a bad -Drmsprop4j.vector.bits: say so rather than run scalar
+                if (e.getCause() instanceof IllegalArgumentException bad) throw bad;
+                throw e;
             } catch (LinkageError e) {       // the module is there but this class loader cannot read it
                 return false;
             }
