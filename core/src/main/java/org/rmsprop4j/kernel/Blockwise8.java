@@ -29,6 +29,9 @@ public final class Blockwise8 {
      */
     public static boolean vectorAvailable() { return VectorProbe.AVAILABLE; }
 
+    /** The width of the vector loops, in bits ({@link VectorWidth}); call only where {@link #vectorAvailable()}. */
+    public static int vectorBits() { return VectorWidth.BITS; }
+
     private static final class VectorProbe {
         static final boolean AVAILABLE = probe();
 
