@@ -223,6 +223,7 @@ final class Bench8bit {
 
     static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
         out.println();
+        if (VECTOR) out.println("8-bit vector loops: " + org.rmsprop4j.kernel.Blockwise8.vectorBits() + " bits (-Drmsprop4j.vector.bits)");
         out.println("state             elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
         Map<String, Double> fp32 = new LinkedHashMap<>();
         for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());

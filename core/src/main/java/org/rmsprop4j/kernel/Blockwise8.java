@@ -29,6 +29,9 @@ public final class Blockwise8 {
      */
     public static boolean vectorAvailable() { return VectorProbe.AVAILABLE; }
 
+    /** The width of the vector loops, in bits ({@link VectorWidth}); call only where {@link #vectorAvailable()}. */
+    public static int vectorBits() { return VectorWidth.BITS; }
+
     private static final class VectorProbe {
         static final boolean AVAILABLE = probe();
 
@@ -36,6 +39,9 @@ public final class Blockwise8 {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
             try {
                 return Blockwise8Vector.preferredBits() >= Blockwise8Vector.BITS;
+            } catch (ExceptionInInitializerError e) {   // a bad -Drmsprop4j.vector.bits: say so rather than run scalar
+                if (e.getCause() instanceof IllegalArgumentException bad) throw bad;
+                throw e;
             } catch (LinkageError e) {       // the module is there but this class loader cannot read it
                 return false;
             }

@@ -6,8 +6,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The block maximum and the coding of {@link Blockwise8} on the incubating Vector API ({@code jdk.incubator.vector}), 8 lanes
- * of 256 bits (AVX2 and AVX-512 machines both run them as single instructions). They give exactly the
+ * The block maximum and the coding of {@link Blockwise8} on the incubating Vector API ({@code jdk.incubator.vector}), at the
+ * library's one vector width ({@link VectorWidth}: 16 lanes of 512 bits on AVX-512, 8 of 256 on AVX2). They give exactly the
  * bits of the scalar loops: the same map, the same thresholds, the same tie rule, the same
  * multiply-or-divide choice for the scale; only the order of the maximum's comparisons differs, and a
  * maximum does not depend on it.
@@ -31,21 +31,21 @@ import jdk.incubator.vector.VectorOperators;
 public final class Blockwise8Vector {
     private Blockwise8Vector() {}
 
-    /** Lanes per vector (8). */
-    public static final int LANES = 8;
+    /** Lanes per vector: 16 at 512 bits, 8 at 256 ({@link VectorWidth}). */
+    public static final int LANES = VectorWidth.BITS / 32;
 
     /** The width the loops need, in bits; the JVM must prefer at least this. */
     static final int BITS = 256;
 
     /** The JVM's preferred vector width in bits (touches the incubator module: a LinkageError without it). */
     static int preferredBits() {
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return Math.min(FloatVector.SPECIES_PREFERRED.vectorBitSize(), VectorWidth.BITS);
     }
 
     /** As {@link Blockwise8#absMaxBits}. */
     public static int absMaxBits(float[] src, int off, int len) {
-        var fs = FloatVector.SPECIES_256;
-        var is = IntVector.SPECIES_256;
+        var fs = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+        var is = VectorWidth.BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         IntVector m0 = IntVector.zero(is), m1 = IntVector.zero(is);
         int i = off, end = off + len;
         for (; i + 2 * LANES <= end; i += 2 * LANES) {
@@ -62,9 +62,9 @@ public final class Blockwise8Vector {
      * class comment). {@code idx} (at least {@code len} ints): scratch, Modified.
      */
     public static void quantize(float[] src, int srcOff, int len, float scale, int[] pack, int[] idx, byte[] codes, int codeOff) {
-        var fs = FloatVector.SPECIES_256;
-        var is = IntVector.SPECIES_256;
-        var bs = ByteVector.SPECIES_64;
+        var fs = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+        var is = VectorWidth.BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var bs = VectorWidth.BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         float inv = scale > 0f ? 1f / scale : 0f;
         boolean divide = inv == Float.POSITIVE_INFINITY;     // a subnormal scale: divide instead, as the scalar loop
         int n = len - len % LANES;

@@ -6,7 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link #BITS}): the same integer
+ * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link VectorWidth}): the same integer
  * arithmetic lane by lane (shifts by a per-lane count for the subnormal part of the map, a blend between
  * the two parts), so they give exactly the scalar loops' bits, with no table and no gather. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
@@ -16,15 +16,10 @@ public final class Float8Vector {
     private Float8Vector() {}
 
     /**
-     * Vector width in bits: 256, or 512 with {@code -Drmsprop4j.float8.bits=512} where the JVM prefers 512-bit
-     * vectors (AVX-512). Same bits either way. Measured at 1e8 elements on one thread (AMD EPYC with AVX-512,
-     * JDK 17): the plain-RMSprop step on blocks of 256 took 0.73 ns per element with 512 bits against 0.89 with
-     * 256 (README, "8-bit state with a float8 map"). Not the default: on JDK 17, one JVM running Vector API
-     * code of both widths (the dynamic map's loops and {@code ProfileVectorF32} use 256 bits) shares the type
-     * profiles of the API's own methods between the two, and C2 then keeps every vector as a heap object (an
-     * Adam step on the float8 maps went 20-50x slower, allocating 0.7 MB per step of 12,000 values).
+     * Vector width in bits: {@link VectorWidth#BITS}, the one width of every Vector API loop in the library (512 where
+     * the JVM prefers 512-bit vectors, as on AVX-512; {@code -Drmsprop4j.vector.bits=256} for 256). Same bits either way.
      */
-    static final int BITS = "512".equals(System.getProperty("rmsprop4j.float8.bits")) && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 512 : 256;
+    static final int BITS = VectorWidth.BITS;
 
     /** As {@link Blockwise8#absMaxBits}, at this class's width. */
     public static int absMaxBits(float[] src, int off, int len) {

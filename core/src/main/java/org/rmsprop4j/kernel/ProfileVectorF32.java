@@ -3,6 +3,7 @@ package org.rmsprop4j.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import org.rmsprop4j.transform.CpuMath;
 
@@ -19,7 +20,7 @@ import org.rmsprop4j.transform.CpuMath;
  * (a JDK 17 gather reads its indexes from an array), and one 8-lane gather reads a table of 8,192 ints
  * that already hold the estimate's bits for an argument in [1, 4) ({@link #estimateTable}), from which
  * the exponent is subtracted. Every loop takes that table ({@code est}) and two per-thread scratch arrays
- * of {@value #LANES} ({@code idx}: the gather's index map; {@code tmp}: the scalar fallback's lanes). An 8-lane group
+ * of {@link #LANES} ({@code idx}: the gather's index map; {@code tmp}: the scalar fallback's lanes). An 8-lane group
  * with an argument outside the routines' fast domain (zero, subnormal, negative, huge, non-finite)
  * computes its 8 roots with {@link CpuMath}'s scalar routines instead. The last {@code len mod 8}
  * elements run the scalar loop.
@@ -30,8 +31,10 @@ import org.rmsprop4j.transform.CpuMath;
 public final class ProfileVectorF32 {
     private ProfileVectorF32() {}
 
-    /** Lanes per vector (8). */
-    public static final int LANES = 8;
+    /** Lanes per vector: 16 at 512 bits, 8 at 256 ({@link VectorWidth}, the library's one vector width). */
+    public static final int LANES = VectorWidth.BITS / 32;
+    private static final VectorSpecies<Float> FS = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> IS = VectorWidth.BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
     private static final int L = LANES;
 
     /**
@@ -48,7 +51,7 @@ public final class ProfileVectorF32 {
 
     /** {@code x} in every lane. */
     private static FloatVector s(float x) {
-        return FloatVector.broadcast(FloatVector.SPECIES_256, x);
+        return FloatVector.broadcast(FS, x);
     }
 
     /** The JVM's preferred vector width in bits (touches the incubator module: a LinkageError without it). */
@@ -66,14 +69,14 @@ public final class ProfileVectorF32 {
     private static FloatVector estimate(FloatVector x, int[] est, int[] idx) {
         IntVector b = x.reinterpretAsInts();
         b.lanewise(VectorOperators.LSHR, 11).and(0x1FFF).lanewise(VectorOperators.XOR, 0x1000).intoArray(idx, 0);
-        IntVector t = IntVector.fromArray(IntVector.SPECIES_256, est, 0, idx, 0);
+        IntVector t = IntVector.fromArray(IS, est, 0, idx, 0);
         return t.sub(b.lanewise(VectorOperators.LSHR, 23).sub(1).or(1).lanewise(VectorOperators.LSHL, 22)).reinterpretAsFloats();
     }
 
     /** True if some lane lies outside {@code [2^-126, 0x7F7FF000]} (as bits), the domain where all three routines use the estimate. */
     private static boolean outside(FloatVector x) {
         IntVector u = x.reinterpretAsInts().sub(0x00800000);
-        return u.or(IntVector.broadcast(IntVector.SPECIES_256, 0x7EFFF000).sub(u)).compare(VectorOperators.LT, 0).anyTrue();
+        return u.or(IntVector.broadcast(IS, 0x7EFFF000).sub(u)).compare(VectorOperators.LT, 0).anyTrue();
     }
 
     /** The 8 roots by {@link CpuMath}'s scalar routine {@code kind}. */
@@ -82,7 +85,7 @@ public final class ProfileVectorF32 {
         for (int j = 0; j < L; j++) {
             t[j] = kind == MKL ? CpuMath.mklSqrt(t[j]) : kind == XLA ? CpuMath.xlaRsqrt(t[j]) : CpuMath.eigenRsqrtPacket(t[j]);
         }
-        return FloatVector.fromArray(FloatVector.SPECIES_256, t, 0);
+        return FloatVector.fromArray(FS, t, 0);
     }
 
     /** {@link CpuMath#mklSqrt(float)} lane-wise. */
@@ -90,7 +93,7 @@ public final class ProfileVectorF32 {
         if (outside(x)) return scalar(x, tmp, MKL);
         FloatVector r = estimate(x, est, idx);
         FloatVector sv = x.mul(r), h = r.mul(0.5f);
-        FloatVector e = FloatVector.broadcast(FloatVector.SPECIES_256, 0.5f).sub(sv.mul(h));
+        FloatVector e = FloatVector.broadcast(FS, 0.5f).sub(sv.mul(h));
         sv = sv.mul(e).add(sv);
         h = h.mul(e).add(h);
         FloatVector d = x.sub(sv.mul(sv));
@@ -101,7 +104,7 @@ public final class ProfileVectorF32 {
     private static FloatVector xlaRsqrt(FloatVector x, int[] est, int[] idx, float[] tmp) {
         if (outside(x)) return scalar(x, tmp, XLA);
         FloatVector y0 = estimate(x, est, idx);
-        return y0.mul(-0.5f).fma(y0.fma(x.mul(y0), FloatVector.broadcast(FloatVector.SPECIES_256, -1f)), y0);
+        return y0.mul(-0.5f).fma(y0.fma(x.mul(y0), FloatVector.broadcast(FS, -1f)), y0);
     }
 
     /** {@link CpuMath#eigenRsqrtPacket} lane-wise. */
@@ -120,11 +123,11 @@ public final class ProfileVectorF32 {
                                   float rho, float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FS, v, i).mul(rho));
             vi.intoArray(v, i);
             FloatVector d = mklSqrt(vi, est, idx, tmp).add(eps);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, 0f, 0f, false, nlr, 0f, 0f, false, false, false);
     }
@@ -134,12 +137,12 @@ public final class ProfileVectorF32 {
                               float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector sq = FloatVector.fromArray(FloatVector.SPECIES_256, v, i);
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector sq = FloatVector.fromArray(FS, v, i);
             sq = gi.mul(gi).sub(sq).fma(s(omr), sq);
             sq.intoArray(v, i);
             FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
         }
         ProfileLoopsF32.timmTf(g, p, out, v, null, null, n, off + len - n, omr, eps, 0f, 0f, false, false, 1f, 0f, nlr, false, false, false);
     }
@@ -149,11 +152,11 @@ public final class ProfileVectorF32 {
                                    float rho, float omr, float eps, float lr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho).add(gi.mul(gi).mul(omr));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = FloatVector.fromArray(FS, v, i).mul(rho).add(gi.mul(gi).mul(omr));
             vi.intoArray(v, i);
             FloatVector inc = gi.mul(lr).mul(eigenRsqrt(vi.add(eps), est, idx, tmp));
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).sub(inc).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).sub(inc).intoArray(out, i);
         }
         ProfileLoopsF32.keras3(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, lr, 0f, 0f, false, true, false, false, off + len);
     }
@@ -163,11 +166,11 @@ public final class ProfileVectorF32 {
                                  float rho, float omr, float eps, float lr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(s(rho), gi.mul(gi).mul(omr));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = FloatVector.fromArray(FS, v, i).fma(s(rho), gi.mul(gi).mul(omr));
             vi.intoArray(v, i);
             FloatVector rs = xlaRsqrt(vi.add(eps), est, idx, tmp);
-            gi.mul(lr).neg().fma(rs, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            gi.mul(lr).neg().fma(rs, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.keras3Xla(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, lr, 0f, 0f, false, false, false);
     }
@@ -177,11 +180,11 @@ public final class ProfileVectorF32 {
                              float rho, float omr, float eps, float nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector nu = gi.mul(gi).fma(s(omr), FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector nu = gi.mul(gi).fma(s(omr), FloatVector.fromArray(FS, v, i).mul(rho));
             nu.intoArray(v, i);
             FloatVector upd = xlaRsqrt(nu.add(eps), est, idx, tmp).mul(gi);
-            upd.fma(s(nlr), FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            upd.fma(s(nlr), FloatVector.fromArray(FS, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.optaxPlain(g, p, out, v, n, off + len - n, rho, omr, eps, nlr);
     }
@@ -193,15 +196,15 @@ public final class ProfileVectorF32 {
     public static void pytorch213Momentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                           int off, int len, float rho, float omr, float eps, float m, float nlr) {
         int n = off + len - len % L;
-        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr);
+        FloatVector nlrV = FloatVector.broadcast(FS, nlr);
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FS, v, i).mul(rho));
             vi.intoArray(v, i);
             FloatVector d = mklSqrt(vi, est, idx, tmp).add(eps);
-            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
+            FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.div(d));
             bi.intoArray(b, i);
-            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            bi.fma(nlrV, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, 0f, 0f, false, false, true);
     }
@@ -213,16 +216,16 @@ public final class ProfileVectorF32 {
     public static void pytorch213Centered(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
                                           int off, int len, float rho, float omr, float eps, float w, float nlr) {
         int n = off + len - len % L;
-        FloatVector wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
+        FloatVector wV = FloatVector.broadcast(FS, w);
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FS, v, i).mul(rho));
             vi.intoArray(v, i);
-            FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+            FloatVector a = FloatVector.fromArray(FS, ga, i);
             a = gi.sub(a).fma(wV, a);
             a.intoArray(ga, i);
             FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, ga, null, n, off + len - n, rho, omr, eps, 0f, 0f, false, nlr, w, 1f - w, true, true, false);
     }
@@ -231,18 +234,18 @@ public final class ProfileVectorF32 {
     public static void pytorch213CenteredMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] ga,
                                                   float[] b, int off, int len, float rho, float omr, float eps, float w, float m, float nlr) {
         int n = off + len - len % L;
-        FloatVector nlrV = FloatVector.broadcast(FloatVector.SPECIES_256, nlr), wV = FloatVector.broadcast(FloatVector.SPECIES_256, w);
+        FloatVector nlrV = FloatVector.broadcast(FS, nlr), wV = FloatVector.broadcast(FS, w);
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = gi.mul(omr).fma(gi, FloatVector.fromArray(FS, v, i).mul(rho));
             vi.intoArray(v, i);
-            FloatVector a = FloatVector.fromArray(FloatVector.SPECIES_256, ga, i);
+            FloatVector a = FloatVector.fromArray(FS, ga, i);
             a = gi.sub(a).fma(wV, a);
             a.intoArray(ga, i);
             FloatVector d = mklSqrt(a.neg().fma(a, vi), est, idx, tmp).add(eps);
-            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).mul(m).add(gi.div(d));
+            FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.div(d));
             bi.intoArray(b, i);
-            bi.fma(nlrV, FloatVector.fromArray(FloatVector.SPECIES_256, p, i)).intoArray(out, i);
+            bi.fma(nlrV, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.pytorch213(g, p, out, v, ga, b, n, off + len - n, rho, omr, eps, m, 0f, false, nlr, w, 1f - w, true, true, true);
     }
@@ -254,15 +257,15 @@ public final class ProfileVectorF32 {
     public static void optaxMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                      int off, int len, float rho, float omr, float eps, float nlr, float m) {
         int n = off + len - len % L;
-        FloatVector mV = FloatVector.broadcast(FloatVector.SPECIES_256, m), omrV = FloatVector.broadcast(FloatVector.SPECIES_256, omr);
+        FloatVector mV = FloatVector.broadcast(FS, m), omrV = FloatVector.broadcast(FS, omr);
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector nu = gi.mul(gi).fma(omrV, FloatVector.fromArray(FloatVector.SPECIES_256, v, i).mul(rho));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector nu = gi.mul(gi).fma(omrV, FloatVector.fromArray(FS, v, i).mul(rho));
             nu.intoArray(v, i);
             FloatVector upd = xlaRsqrt(nu.add(eps), est, idx, tmp).mul(gi).mul(nlr);
-            FloatVector tr = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).neg().fma(mV, upd);
+            FloatVector tr = FloatVector.fromArray(FS, b, i).neg().fma(mV, upd);
             tr.neg().intoArray(b, i);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(tr).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).add(tr).intoArray(out, i);
         }
         ProfileLoopsF32.optax(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, nlr, m, 1f, false, true, false, false, true);
     }
@@ -271,15 +274,15 @@ public final class ProfileVectorF32 {
     public static void keras3XlaMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                          int off, int len, float rho, float omr, float eps, float lr, float m) {
         int n = off + len - len % L;
-        FloatVector rhoV = FloatVector.broadcast(FloatVector.SPECIES_256, rho), mV = FloatVector.broadcast(FloatVector.SPECIES_256, m);
+        FloatVector rhoV = FloatVector.broadcast(FS, rho), mV = FloatVector.broadcast(FS, m);
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector vi = FloatVector.fromArray(FloatVector.SPECIES_256, v, i).fma(rhoV, gi.mul(gi).mul(omr));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector vi = FloatVector.fromArray(FS, v, i).fma(rhoV, gi.mul(gi).mul(omr));
             vi.intoArray(v, i);
             FloatVector rs = xlaRsqrt(vi.add(eps), est, idx, tmp);
-            FloatVector bi = FloatVector.fromArray(FloatVector.SPECIES_256, b, i).fma(mV, gi.mul(lr).mul(rs));
+            FloatVector bi = FloatVector.fromArray(FS, b, i).fma(mV, gi.mul(lr).mul(rs));
             bi.intoArray(b, i);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).sub(bi).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).sub(bi).intoArray(out, i);
         }
         ProfileLoopsF32.keras3Xla(g, p, out, v, null, b, n, off + len - n, rho, omr, eps, lr, m, 0f, false, false, true);
     }
@@ -293,11 +296,11 @@ public final class ProfileVectorF32 {
                                   float eps, float step) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i);
-            FloatVector sm = gi.fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, sum, i));
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector sm = gi.fma(gi, FloatVector.fromArray(FS, sum, i));
             sm.intoArray(sum, i);
             FloatVector std = mklSqrt(sm, est, idx, tmp).add(eps);
-            FloatVector.fromArray(FloatVector.SPECIES_256, p, i).add(gi.mul(step).div(std)).intoArray(out, i);
+            FloatVector.fromArray(FS, p, i).add(gi.mul(step).div(std)).intoArray(out, i);
         }
         ProfilePyTorchLoops.adagrad(g, p, out, sum, n, off + len - n, 0f, false, eps, step, false, true);
     }
@@ -310,12 +313,12 @@ public final class ProfileVectorF32 {
                                int off, int len, boolean dec, float shrink, float w, float cb2, float b2, float bc2, float eps, float nss) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            FloatVector gi = FloatVector.fromArray(FloatVector.SPECIES_256, g, i), pi = FloatVector.fromArray(FloatVector.SPECIES_256, p, i);
+            FloatVector gi = FloatVector.fromArray(FS, g, i), pi = FloatVector.fromArray(FS, p, i);
             if (dec) pi = pi.mul(shrink);
-            FloatVector m = FloatVector.fromArray(FloatVector.SPECIES_256, m1, i);
+            FloatVector m = FloatVector.fromArray(FS, m1, i);
             m = gi.sub(m).fma(s(w), m);
             m.intoArray(m1, i);
-            FloatVector v = gi.mul(cb2).fma(gi, FloatVector.fromArray(FloatVector.SPECIES_256, v2, i).mul(b2));
+            FloatVector v = gi.mul(cb2).fma(gi, FloatVector.fromArray(FS, v2, i).mul(b2));
             v.intoArray(v2, i);
             FloatVector denom = mklSqrt(v, est, idx, tmp).div(bc2).add(eps);
             pi.add(m.mul(nss).div(denom)).intoArray(out, i);

@@ -3,6 +3,7 @@ package org.rmsprop4j.kernel;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import org.rmsprop4j.transform.CpuMath;
 
@@ -23,8 +24,9 @@ import org.rmsprop4j.transform.CpuMath;
 public final class ProfileVectorF64 {
     private ProfileVectorF64() {}
 
-    /** Lanes per vector (4). */
-    public static final int LANES = 4;
+    /** Lanes per vector: 8 at 512 bits, 4 at 256 ({@link VectorWidth}, the library's one vector width). */
+    public static final int LANES = VectorWidth.BITS / 64;
+    private static final VectorSpecies<Double> DS = VectorWidth.BITS == 512 ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
     private static final int L = LANES;
 
     private static final double A = Double.longBitsToDouble(0x3FD1800032338CBBL);
@@ -55,7 +57,7 @@ public final class ProfileVectorF64 {
     private static DoubleVector scalar(DoubleVector x, double[] tmp) {
         x.intoArray(tmp, 0);
         for (int j = 0; j < L; j++) tmp[j] = CpuMath.mklSqrt(tmp[j]);
-        return DoubleVector.fromArray(DoubleVector.SPECIES_256, tmp, 0);
+        return DoubleVector.fromArray(DS, tmp, 0);
     }
 
     /**
@@ -71,7 +73,7 @@ public final class ProfileVectorF64 {
         odd.lanewise(VectorOperators.LSHL, 12).or(b.lanewise(VectorOperators.LSHR, 40).and(0xFFFL)).intoArray(idx, 0);
         for (int j = 0; j < L; j++) tmp[j] = est[(int) idx[j]];
         LongVector k = e.sub(1023L).sub(odd).lanewise(VectorOperators.ASHR, 1);
-        return DoubleVector.fromArray(DoubleVector.SPECIES_256, tmp, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
+        return DoubleVector.fromArray(DS, tmp, 0).reinterpretAsLongs().sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles();
     }
 
     /** {@link CpuMath#mklSqrt(double)} lane-wise; {@code idx} (4 longs) and {@code tmp} (4 doubles) are the caller's scratch. */
@@ -87,7 +89,7 @@ public final class ProfileVectorF64 {
         DoubleVector t = y0.mul(y0);
         DoubleVector xh = b.and(0xFFFFFFFFF8000000L).reinterpretAsDoubles();
         DoubleVector xl = x.sub(xh);
-        DoubleVector ee = DoubleVector.broadcast(DoubleVector.SPECIES_256, 1.0).sub(t.mul(xh)).sub(t.mul(xl));
+        DoubleVector ee = DoubleVector.broadcast(DS, 1.0).sub(t.mul(xh)).sub(t.mul(xl));
         DoubleVector p = ee.mul(A).add(B).mul(ee).add(C).mul(ee).add(D).mul(ee);
         return xh.mul(y0).add(xl.mul(y0).add(p.mul(y0).mul(x)));
     }
@@ -97,11 +99,11 @@ public final class ProfileVectorF64 {
                                   double rho, double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            DoubleVector gi = DoubleVector.fromArray(DoubleVector.SPECIES_256, g, i);
-            DoubleVector vi = gi.mul(omr).fma(gi, DoubleVector.fromArray(DoubleVector.SPECIES_256, v, i).mul(rho));
+            DoubleVector gi = DoubleVector.fromArray(DS, g, i);
+            DoubleVector vi = gi.mul(omr).fma(gi, DoubleVector.fromArray(DS, v, i).mul(rho));
             vi.intoArray(v, i);
             DoubleVector d = mklSqrt(vi, est, idx, tmp).add(eps);
-            DoubleVector.fromArray(DoubleVector.SPECIES_256, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
+            DoubleVector.fromArray(DS, p, i).add(gi.mul(nlr).div(d)).intoArray(out, i);
         }
         ProfileLoops.pytorch213(g, p, out, v, null, null, n, off + len - n, rho, omr, eps, 0, 0, false, nlr, 0, 0, false, false, false);
     }
@@ -111,12 +113,12 @@ public final class ProfileVectorF64 {
                               double omr, double eps, double nlr) {
         int n = off + len - len % L;
         for (int i = off; i < n; i += L) {
-            DoubleVector gi = DoubleVector.fromArray(DoubleVector.SPECIES_256, g, i);
-            DoubleVector sq = DoubleVector.fromArray(DoubleVector.SPECIES_256, v, i);
-            sq = gi.mul(gi).sub(sq).fma(DoubleVector.broadcast(DoubleVector.SPECIES_256, omr), sq);
+            DoubleVector gi = DoubleVector.fromArray(DS, g, i);
+            DoubleVector sq = DoubleVector.fromArray(DS, v, i);
+            sq = gi.mul(gi).sub(sq).fma(DoubleVector.broadcast(DS, omr), sq);
             sq.intoArray(v, i);
             DoubleVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
-            DoubleVector.fromArray(DoubleVector.SPECIES_256, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
+            DoubleVector.fromArray(DS, p, i).add(gi.mul(nlr).div(avg)).intoArray(out, i);
         }
         ProfileLoops.timmTf(g, p, out, v, null, null, n, off + len - n, omr, eps, 0, 0, false, false, 1, 0, nlr, false, false, false);
     }

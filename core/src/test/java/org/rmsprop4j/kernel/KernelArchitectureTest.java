@@ -32,7 +32,8 @@ class KernelArchitectureTest {
         assertThat(files).isNotEmpty();
         Pattern forbidden = Pattern.compile("->|::|\\.stream\\(|\\bnew\\b|for\\s*\\([^;)]*:|Integer|(?<!\\w)Float\\b(?!\\.)|(?<!\\w)Double\\b(?!\\.)|synchronized");
         for (Path f : files) {
-            var m = forbidden.matcher(code(f));
+            // a species' type argument (VectorSpecies<Float>) names the element type, not a boxed value
+            var m = forbidden.matcher(code(f).replaceAll("VectorSpecies<\\w+>", "VectorSpecies"));
             assertThat(m.find()).as(f + " contains '" + (m.find(0) ? m.group() : "") + "'").isFalse();
         }
     }
@@ -75,7 +76,8 @@ class KernelArchitectureTest {
                     if (line.startsWith("import jdk.incubator.vector.") && (f.getFileName().toString().equals("Blockwise8Vector.java")
                             || f.getFileName().toString().equals("ProfileVectorF32.java") || f.getFileName().toString().equals("ProfileVectorF64.java")
                             || f.getFileName().toString().equals("ProfileVectorTribuo.java")
-                            || f.getFileName().toString().equals("Float8Vector.java"))) continue;
+                            || f.getFileName().toString().equals("Float8Vector.java")
+                            || f.getFileName().toString().equals("VectorWidth.java"))) continue;
                     if (line.startsWith("import ")) {
                         assertThat(line).as(f.toString()).matches("import (static )?(java\\.|org\\.rmsprop4j\\.).*");
                     }
