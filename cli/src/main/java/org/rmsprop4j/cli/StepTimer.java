@@ -137,6 +137,18 @@ final class StepTimer {
         }
     }
 
+    /**
+     * Spacers until one lands above the highest of {@code arrays} (see {@link #placed}), for a large array that someone
+     * else allocates next (an optimizer's state): it then follows them instead of the highest array.
+     */
+    static void spacerAbove(Object... arrays) {
+        long top = -1;
+        for (Object o : arrays) top = Math.max(top, Placement.address(o));
+        List<Object> held = new ArrayList<>(); // garbage at once, but G1 frees their regions only at the next collection
+        spaceAbove(top, held);
+        lastGap = (byte[]) held.get(held.size() - 1);
+    }
+
     /** Allocates and holds spacers until one lands above {@code address} (at most 256, 1 GiB with 4 MiB regions); one when it is unknown. */
     private static void spaceAbove(long address, List<Object> held) {
         for (int i = 0; i < 256; i++) {
