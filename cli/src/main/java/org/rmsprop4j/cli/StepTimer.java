@@ -146,7 +146,6 @@ final class StepTimer {
         for (Object o : arrays) top = Math.max(top, Placement.address(o));
         List<Object> held = new ArrayList<>(); // garbage at once, but G1 frees their regions only at the next collection
         spaceAbove(top, held);
-        lastGap = (byte[]) held.get(held.size() - 1);
     }
 
     /** Allocates and holds spacers until one lands above {@code address} (at most 256, 1 GiB with 4 MiB regions); one when it is unknown. */
@@ -154,6 +153,7 @@ final class StepTimer {
         for (int i = 0; i < 256; i++) {
             byte[] s = new byte[gap()];
             held.add(s);
+            lastGap = s;
             long x = Placement.address(s);
             if (x < 0 || address < 0 || x > address) return;
         }
