@@ -217,22 +217,49 @@ static inline uint64_t rng_key(uint64_t stream, uint64_t tensor, uint64_t i) {
  * a 2 MiB boundary, as the JVM's G1 places large (humongous) arrays. */
 static size_t g_align = 64, g_stagger = 0, g_count = 0;
 /* --thp 1: madvise(MADV_HUGEPAGE) on every array (the kernel's THP "madvise" mode gives huge pages
- * only to ranges that ask; the JVM asks with -XX:+UseTransparentHugePages). Use with --align 2097152. */
+ * only to ranges that ask; the JVM asks with -XX:+UseTransparentHugePages, which `./rmsprop4j` passes and
+ * `bench` then passes on as --thp 1). Raises --align to 2 MiB. */
 static int g_thp = 0;
+/* Unless --stagger is given: no two arrays a multiple of 128 MiB apart (within 4 KiB). On AMD Zen the L1 data
+ * cache predicts ways by a hash of address bits 12-27, and three streams equal in bits 6-27 evict each other:
+ * the step at 1e8 ran 1.5-2.8x slower (README, "1e8 on one thread: the spacer fell into a hole"). With 2 MiB
+ * alignment, consecutive 400 MB arrays land exactly 384 MiB apart; an aliased array is given back and
+ * allocated again after a 4 MiB reservation of address space. The JVM side (StepTimer.placed) does the same. */
+static int g_dealias = 1;
+static uintptr_t g_prev[64];
+static int g_nprev = 0;
+
+static int aliases(uintptr_t a) {
+    for (int i = 0; i < g_nprev; i++) {
+        uintptr_t d = (a - g_prev[i]) & ((1u << 27) - 1);
+        if (d < 4096 || d > (1u << 27) - 4096) return 1;
+    }
+    return 0;
+}
 
 static void *alloc_aligned(size_t bytes) {
     size_t extra = g_stagger * g_count++;
-    size_t rounded = (bytes + extra + g_align - 1) & ~(g_align - 1);
-    if (rounded == 0) rounded = g_align;
-    char *ptr = aligned_alloc(g_align, rounded);
-    if (!ptr) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%zu", rounded);
-        die("out of memory allocating %s bytes", buf);
-    }
+    char *ptr;
+    for (int tries = 0;; tries++) {
+        size_t rounded = (bytes + extra + g_align - 1) & ~(g_align - 1);
+        if (rounded == 0) rounded = g_align;
+        ptr = aligned_alloc(g_align, rounded);
+        if (!ptr) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%zu", rounded);
+            die("out of memory allocating %s bytes", buf);
+        }
+        if (!g_dealias || bytes < (1u << 20) || tries == 8 || !aliases((uintptr_t)(ptr + extra))) {
 #ifdef MADV_HUGEPAGE
-    if (g_thp) madvise(ptr, rounded, MADV_HUGEPAGE);
+            if (g_thp) madvise(ptr, rounded, MADV_HUGEPAGE);
 #endif
+            break;
+        }
+        /* give it back and hold 4 MiB of address space where the next mapping would go (mmap places top down) */
+        free(ptr);
+        if (mmap(NULL, (size_t)4 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) die("%s", "mmap failed");
+    }
+    if (g_nprev < 64) g_prev[g_nprev++] = (uintptr_t)(ptr + extra);
     return ptr + extra; /* never freed when extra > 0: the process ends right after */
 }
 
@@ -480,7 +507,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--check-steps")) check_steps = parse_ll(a, val, 0);
         else if (!strcmp(a, "--serve")) serve = parse_ll(a, val, 0);
         else if (!strcmp(a, "--align")) g_align = (size_t)parse_ll(a, val, 64);
-        else if (!strcmp(a, "--stagger")) g_stagger = (size_t)parse_ll(a, val, 0);
+        else if (!strcmp(a, "--stagger")) g_stagger = (size_t)parse_ll(a, val, 0), g_dealias = 0;
         else if (!strcmp(a, "--thp")) g_thp = (int)parse_ll(a, val, 0);
         else {
             usage();
@@ -490,6 +517,7 @@ int main(int argc, char **argv) {
     if (nt >= (1LL << 22)) die("%s", "--tensors must be < 4194304");
     if (g_align & (g_align - 1)) die("%s", "--align must be a power of two >= 64");
     if (g_stagger % 16) die("%s", "--stagger must be a multiple of 16");
+    if (g_thp && g_align < ((size_t)2 << 20)) g_align = (size_t)2 << 20;
     if (n >= (1LL << 40)) die("%s", "--elements must be < 2^40");
     if (threads > 1024) die("%s", "--threads must be <= 1024");
 #ifndef _OPENMP
@@ -575,7 +603,10 @@ int main(int argc, char **argv) {
         } else {
             /* Serve mode: the arrays stay allocated and warm; every line on stdin is one round of
              * that many milliseconds, answered by one JSON line (with "round"). EOF or "q" ends. */
-            printf("{\"ready\":true,\"batch\":%lld}\n", batch);
+            /* the first tensor's addresses, for placement diagnostics (tools/bench/Var1e8.java) */
+            printf("{\"ready\":true,\"batch\":%lld,\"p\":%llu,\"g\":%llu,\"v\":%llu}\n", batch,
+                   (unsigned long long)(uintptr_t)b.p[0], (unsigned long long)(uintptr_t)b.g[0],
+                   (unsigned long long)(uintptr_t)b.v[0]);
             fflush(stdout);
             char line[64];
             int round = 0;

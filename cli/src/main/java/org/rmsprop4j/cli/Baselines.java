@@ -160,6 +160,7 @@ final class Baselines implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(cBinary.toString());
         cmd.addAll(a.list());
+        cmd.addAll(StepTimer.cPageArgs());
         return parse(exec(cmd, 1800), "C");
     }
 

@@ -161,6 +161,7 @@ final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 Baselines.Args a = new Baselines.Args("plain", dtype, w.elements, w.tensors, w.threads, minMs, warmMs);
                 BenchRounds.Timed timed = null;
+                StepTimer.lastPlacement = null;
                 if (rounds > 1 && !noC && base.cBinary() != null) {
                     err.print(" and C in " + rounds + " rounds");
                     err.flush();
@@ -186,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Baselines.Result t = noTorch ? Baselines.Result.missing("--no-torch") : base.runTorch(a, "auto");
                 err.println();
+                if (w.elements >= 10_000_000 && StepTimer.lastPlacement != null) err.println("bench:   ours, placement: " + StepTimer.lastPlacement);
                 if (!c.ok() && !noC && base.cUnavailable() == null) err.println("bench:   C: " + c.unavailable());
                 if (!t.ok() && !noTorch && base.torchUnavailable() == null) err.println("bench:   torch: " + t.unavailable());
                 rows.add(new Row(w, ours, c, t, bpe));

@@ -41,6 +41,7 @@ final class CRounds implements StepTimer.Side, AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());
         cmd.addAll(a.list());
+        cmd.addAll(StepTimer.cPageArgs());
         cmd.add("--serve");
         cmd.add("1");
         Path err = Files.createTempFile("rmsprop4j-c-rounds", ".txt");

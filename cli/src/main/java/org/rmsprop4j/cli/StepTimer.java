@@ -81,30 +81,194 @@ final class StepTimer {
         if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("elements × tensors must be < 2^31, got " + n);
         Dtype dt = "fp64".equals(dtype) ? Dtype.FLOAT64 : Dtype.FLOAT32;
         Optimizer opt = Optimizer.builder(config()).layout(layout(elements, tensors)).dtype(dt).threads(threads).build();
+        Object state = Placement.state(opt);
         Runnable step;
-        // The gaps are garbage at once; only the places they push the parameters and gradients to matter.
         if (dt == Dtype.FLOAT32) {
-            if (gap) spacer();
-            float[] p = new float[(int) n];
-            if (gap) spacer();
-            float[] g = new float[(int) n];
+            float[] p = gap ? placed(float[]::new, (int) n, state) : new float[(int) n];
+            float[] g = gap ? placed(float[]::new, (int) n, state, p) : new float[(int) n];
             for (int t = 0; t < tensors; t++) {
                 fill(p, t * elements, elements, 0, t);
                 fill(g, t * elements, elements, 1, t);
             }
+            lastPlacement = Placement.describe(state, p, g);
             step = () -> opt.step(p, g);
         } else {
-            if (gap) spacer();
-            double[] p = new double[(int) n];
-            if (gap) spacer();
-            double[] g = new double[(int) n];
+            double[] p = gap ? placed(double[]::new, (int) n, state) : new double[(int) n];
+            double[] g = gap ? placed(double[]::new, (int) n, state, p) : new double[(int) n];
             for (int t = 0; t < tensors; t++) {
                 fill(p, t * elements, elements, 0, t);
                 fill(g, t * elements, elements, 1, t);
             }
+            lastPlacement = Placement.describe(state, p, g);
             step = () -> opt.step(p, g);
         }
         return step;
+    }
+
+    /** Where the state, parameters and gradients of the last {@link #stepper} sit (see {@link Placement#describe}); null before. */
+    static volatile String lastPlacement;
+
+    /**
+     * A new array of {@code n} elements placed so that it does not sit a multiple of 128 MiB (within 4 KiB) from any of
+     * {@code others} (null entries ignored). A {@link #spacer()} alone does not ensure this: G1 puts it in the lowest
+     * free region, which is often a hole below the last large array (at start-up, committed regions below the first
+     * one), and then the next array lands right after the last one, 384 MiB on from it at 1e8 float32 elements (README,
+     * "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages"). So spacers are allocated and held until one
+     * lands above the highest of {@code others}; the array then follows it. If it is still aliased, it is held too and
+     * the same is done above it, up to 4 times. Everything held is garbage once this returns. Without {@link Placement}
+     * (addresses unknown), one spacer, as before.
+     */
+    static <T> T placed(java.util.function.IntFunction<T> alloc, int n, Object... others) {
+        List<Object> held = new ArrayList<>();
+        try {
+            long top = -1;
+            for (Object o : others) top = Math.max(top, Placement.address(o));
+            spaceAbove(top, held);
+            T a = alloc.apply(n);
+            for (int attempt = 0; attempt < 4 && Placement.aliasesAny(a, others); attempt++) {
+                held.add(a);
+                spaceAbove(Placement.address(a), held);
+                a = alloc.apply(n);
+            }
+            return a;
+        } catch (OutOfMemoryError e) {
+            held.clear(); // no room to hold places: allocate as it comes; the placement line says whether it is aliased
+            return alloc.apply(n);
+        }
+    }
+
+    /**
+     * Spacers until one lands above the highest of {@code arrays} (see {@link #placed}), for a large array that someone
+     * else allocates next (an optimizer's state): it then follows them instead of the highest array.
+     */
+    static void spacerAbove(Object... arrays) {
+        long top = -1;
+        for (Object o : arrays) top = Math.max(top, Placement.address(o));
+        List<Object> held = new ArrayList<>(); // garbage at once, but G1 frees their regions only at the next collection
+        spaceAbove(top, held);
+    }
+
+    /** Allocates and holds spacers until one lands above {@code address} (at most 256, 1 GiB with 4 MiB regions); one when it is unknown. */
+    private static void spaceAbove(long address, List<Object> held) {
+        for (int i = 0; i < 256; i++) {
+            byte[] s = new byte[gap()];
+            held.add(s);
+            lastGap = s;
+            long x = Placement.address(s);
+            if (x < 0 || address < 0 || x > address) return;
+        }
+    }
+
+    /**
+     * Addresses of large arrays in this JVM, read through {@code sun.misc.Unsafe} (HotSpot with compressed oops in
+     * zero-based mode, or without compressed oops; else unknown). Read only, for the benchmark's placement.
+     * <p>Why it matters: on the AMD EPYC (Zen 4) of these measurements, three streams whose addresses are equal in
+     * bits 6–27 (a multiple of 128 MiB apart, within a cache line) make the float32 step 1.3–1.7× slower at 1e8 on one
+     * thread, in C as well. AMD's L1 data cache predicts the way by a hash of the linear address's bits 12–27, and
+     * lines that share a set and that hash evict each other.
+     */
+    static final class Placement {
+        private static final sun.misc.Unsafe U = unsafe();
+        private static final int SHIFT = narrowOopShift();
+        static final long ALIAS_PERIOD = 1L << 27;
+        static final long ALIAS_SLACK = 4096;
+
+        private Placement() {}
+
+        private static sun.misc.Unsafe unsafe() {
+            try {
+                java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                return (sun.misc.Unsafe) f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+
+        /** 3 for compressed oops in zero-based mode, 0 without compressed oops, -1 when addresses cannot be read. */
+        private static int narrowOopShift() {
+            if (U == null) return -1;
+            try {
+                var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                if (!Boolean.parseBoolean(hs.getVMOption("UseCompressedOops").getValue())) return U.arrayIndexScale(Object[].class) == 8 ? 0 : -1;
+                long max = Runtime.getRuntime().maxMemory();
+                int align = Integer.parseInt(hs.getVMOption("ObjectAlignmentInBytes").getValue());
+                // zero-based with shift 3 below 32 GiB; a heap that fits in 4 GiB may be unscaled (shift 0), so unknown then
+                return align == 8 && max > (4L << 30) && max <= (28L << 30) && U.arrayIndexScale(Object[].class) == 4 ? 3 : -1;
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** The address of the first element of {@code array}, or -1 when it cannot be read. */
+        static long address(Object array) {
+            if (array == null || SHIFT < 0) return -1;
+            Object[] h = {array};
+            long base = U.arrayBaseOffset(Object[].class);
+            long ref = SHIFT == 0 ? U.getLong(h, base) : (U.getInt(h, base) & 0xffffffffL) << SHIFT;
+            return ref + U.arrayBaseOffset(array.getClass());
+        }
+
+        /** Whether two addresses (both known) are a multiple of 128 MiB apart, within 4 KiB. */
+        static boolean aliased(long a, long b) {
+            if (a < 0 || b < 0) return false;
+            long d = Math.floorMod(a - b, ALIAS_PERIOD);
+            return d < ALIAS_SLACK || d > ALIAS_PERIOD - ALIAS_SLACK;
+        }
+
+        static boolean aliasesAny(Object a, Object... others) {
+            long x = address(a);
+            for (Object o : others) if (o != null && aliased(x, address(o))) return true;
+            return false;
+        }
+
+        /** The optimizer's first float32 or float64 state array (read by reflection, for its address), or null. */
+        static Object state(Optimizer o) {
+            for (String name : new String[] {"f32", "f64"}) {
+                try {
+                    java.lang.reflect.Field f = Optimizer.class.getDeclaredField(name);
+                    f.setAccessible(true);
+                    Object[] s = (Object[]) f.get(o);
+                    if (s != null && s.length > 0) return s[0];
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // another layout of Optimizer: the state's place is unknown
+                }
+            }
+            return null;
+        }
+
+        /** "state → params +388 MiB, params → grads +388 MiB" and whether any two are aliased; "unknown" without addresses. */
+        static String describe(Object state, Object p, Object g) {
+            long v = address(state), a = address(p), b = address(g);
+            if (a < 0 || b < 0) return "addresses unknown";
+            StringBuilder sb = new StringBuilder();
+            if (v >= 0) sb.append("state → params ").append(mib(a - v)).append(", ");
+            sb.append("params → grads ").append(mib(b - a));
+            boolean alias = aliased(a, b) || aliased(v, a) || aliased(v, b);
+            return sb.append(alias ? "; ALIASED (a multiple of 128 MiB apart)" : "; no two a multiple of 128 MiB apart").toString();
+        }
+
+        private static String mib(long d) {
+            return String.format(java.util.Locale.ROOT, "%+.3f MiB", d / 1048576.0);
+        }
+    }
+
+    /**
+     * {@code --thp 1} for the C loop when this JVM asks for transparent huge pages ({@code -XX:+UseTransparentHugePages},
+     * which {@code ./rmsprop4j} passes), else nothing: both sides run on the same kind of pages. With 4 KiB pages the
+     * float32 step at 1e8 swung 0.49–0.84 ns/element from one JVM to the next, with huge pages 0.40–0.50, as steady as C
+     * (README, "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages").
+     */
+    static List<String> cPageArgs() { return jvmHugePages() ? List.of("--thp", "1") : List.of(); }
+
+    /** Whether this JVM runs with {@code -XX:+UseTransparentHugePages}. */
+    static boolean jvmHugePages() {
+        try {
+            var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Boolean.parseBoolean(hs.getVMOption("UseTransparentHugePages").getValue());
+        } catch (RuntimeException e) {
+            return false; // not HotSpot, or no such option
+        }
     }
 
     /** Sink for the gap arrays, so that no compiler drops their allocation. */
