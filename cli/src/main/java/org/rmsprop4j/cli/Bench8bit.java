@@ -54,11 +54,9 @@ final class Bench8bit {
 
     /** Times fp32 and every 8-bit block size at {@code elements} elements on {@code threads} threads, interleaved in {@code rounds} rounds. */
     static List<Row> measure(List<StateQuantization> states, int elements, int threads, long minTimeMs, long warmupMs, int rounds) {
-        // spaced like StepTimer's arrays: at 1e8, back-to-back G1 arrays 384 MiB apart slowed the float32 step 1.4x
-        StepTimer.spacer();
-        float[] p = new float[elements];
-        StepTimer.spacer();
-        float[] g = new float[elements];
+        // placed like StepTimer's arrays: no two a multiple of 128 MiB apart (at 1e8, G1's arrays 384 MiB apart ran the float32 step 1.7x slower)
+        float[] p = StepTimer.placed(float[]::new, elements);
+        float[] g = StepTimer.placed(float[]::new, elements, p);
         StepTimer.fill(p, 0, elements, 0, 0);
         StepTimer.fill(g, 0, elements, 1, 0);
         List<StateQuantization> qs = new ArrayList<>();
@@ -73,7 +71,7 @@ final class Bench8bit {
         }
         Optimizer[] opts = new Optimizer[qs.size()];
         for (int i = 0; i < opts.length; i++) {
-            StepTimer.spacer();
+            StepTimer.spacerAbove(p, g); // so that the state follows p and g instead of filling a hole 384 MiB from them
             opts[i] = build(qs.get(i), elements, threads, "vector".equals(paths.get(i)));
         }
         double[][] medians = new double[opts.length][rounds];

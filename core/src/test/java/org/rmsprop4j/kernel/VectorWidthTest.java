@@ -64,7 +64,21 @@ class VectorWidthTest {
         // such JVMs boxed vectors in most loops, up to 120 bytes per value (README, Speed; rerun: java --add-modules
         // jdk.incubator.vector -Drmsprop4j.vector.bits=256 -cp core/target/classes:core/target/test-classes
         // 'org.rmsprop4j.kernel.VectorWidthTest$Fingerprint' alloc): so only the default width is asserted
-        assertThat(here).as("bytes allocated per step at the default width, every Vector API loop having run").endsWith("alloc=0");
+        // Whether C2 keeps every vector in registers also depends on when each method compiles, so even at the default width a
+        // JVM now and then boxes one loop (seen once in 17 JVMs: the dynamic map's loops, 6-12 bytes per value). A loop that
+        // boxes by construction (a second width, a vector helper) boxes in every JVM: when this one allocates, two fresh JVMs
+        // decide, and the test fails unless both are clean.
+        if (!here.endsWith("alloc=0")) {
+            System.err.println("VectorWidthTest: this JVM allocated (" + here + "); asking two fresh JVMs");
+            for (int k = 0; k < 2; k++) {
+                Process again = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                        Fingerprint.class.getName(), "alloc").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                assertThat(again.waitFor(120, TimeUnit.SECONDS)).as("the fresh JVM ends").isTrue();
+                String fresh = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                System.err.println("VectorWidthTest: fresh JVM " + fresh);
+                assertThat(fresh).as("bytes allocated per step at the default width in a fresh JVM, after " + here).endsWith("alloc=0");
+            }
+        }
     }
 
     /**
