@@ -7,8 +7,9 @@ CBIN=${CBIN:-/tmp/rmsprop_bench}; gcc -O3 -march=native -fopenmp -o "$CBIN" benc
 J=cli/target/rmsprop4j.jar
 L=${OUT:-/tmp/rmsprop4j-quiet}; mkdir -p "$L"
 step() { local name=$1; shift; echo "== $name $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; "$@" > $L/$name.out 2> $L/$name.err; echo "   rc=$? end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; }
-step full java -jar $J bench --json --python ${PY:-/tmp/torch2/bin/python}
-for i in 1 2 3 4 5; do step t2-$i java -jar $J bench --sizes 1e7 --threads 2 --no-torch; done
+# bench rows run through the launcher, as the README's commands do: huge pages for the JVM and the C loop alike
+step full ./rmsprop4j bench --json --python ${PY:-/tmp/torch2/bin/python}
+for i in 1 2 3 4 5; do step t2-$i ./rmsprop4j bench --sizes 1e7 --threads 2 --no-torch; done
 step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
 step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
 step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
@@ -16,18 +17,17 @@ step mlpab1 java tools/bench/MlpAB.java 1 8 3 $J,rmsprop4j.train.splitStep=false
 step mlpab2 java tools/bench/MlpAB.java 2 8 3 $J,rmsprop4j.train.splitStep=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
-step prof1 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused
-step prof2 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp32 1 5 fused
-step prof3 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 5 fused
-for t in 1 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-2048,fp8-256,fp8-256-unbiased,8bit-2048,8bit-256 --json; done
+# the 8-bit step at 1e8 at the default vector width (512 here), three JVMs per thread count, and one at 256 bits
+for t in 1 1 1 2 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,fp8-2048,fp8-256-unbiased,8bit-256 --json; done
+for t in 1 2; do step state256-1e8-$t env RMSPROP4J_JAVA_OPTS='-Xmx6g -Drmsprop4j.vector.bits=256' ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,8bit-256 --json; done
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
-step prof5 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain adam,adam_2_13,adamw_2_13,adam_2_13_fused
 step prof6 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused momentum pytorch,keras,optax,keras_3_xla,pytorch_2_13,timm_tf
-step prof7 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused centered-momentum pytorch,keras,tf1,tfjs,pytorch_2_13
-step prof8 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp64 1 7 fused centered-momentum pytorch,keras,tf1,tfjs
 step prof9 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp64 1 3 fused plain pytorch,tribuo,pytorch_2_13,timm_tf
 step prof10 java -Xmx8g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileMixedAB
 step place1 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 1 6 1500
 step place2 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 2 4 1000
 step c1e8 bash -c "for o in '' '--align 2097152 --stagger 16' '--align 4194304 --stagger 16'; do $CBIN --elements 100000000 --min-time-ms 1500 \$o; done"
-for i in 1 2 3; do step t1e8-$i java -jar $J bench --sizes 1e8 --threads 1 --no-torch; done
+for i in 1 2 3 4 5 6; do step t1e8-$i ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
+for i in 1 2; do step t1e8-4k-$i env RMSPROP4J_THP=0 ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
+step t178 ./rmsprop4j bench --sizes 1e6,1e7,1e8 --threads 1 --no-torch
+step t278 ./rmsprop4j bench --sizes 1e7,1e8 --threads 2 --no-torch
