@@ -100,24 +100,6 @@ public final class Trainer implements AutoCloseable {
     private boolean fSplit, fCopy;   // the region in progress steps by parts / runs the copy phase
     private long preparedAt = -1;    // the step count at which prepared32 was last refreshed by a split region
     /**
-     * With the step inside the region, the first layer split by output units ({@link Model#hasUnitSplit32}, the MLP): the
-     * region computes the first layer's sums for the whole batch by unit groups (one per thread), then the rest of each
-     * chunk's pass, then the gradient by items: each unit group's first-layer columns, stepped and copied by the thread
-     * that wrote them, and {@link #REST_PARTS} parts of the other layers' rows. Thread {@code w} takes unit group
-     * {@code w} in both phases, so the first layer's weights, state and gradient (about 90% of the work) stay in its
-     * core's cache instead of moving between cores every batch. The same bits as the other paths (every element is summed
-     * the same way); {@code -Drmsprop4j.train.unitSplit=false} turns it off (for A/B runs).
-     */
-    static final boolean UNIT_SPLIT = !"false".equals(System.getProperty("rmsprop4j.train.unitSplit"));
-    private boolean unitSplit = UNIT_SPLIT;
-    /** Parts of the layers after the first in the unit-split region's gradient phase. */
-    static final int REST_PARTS = 4;
-    private int unitGroups;          // first-layer unit groups of the unit-split region (0: the model has none, or one thread)
-    private int[][] unitRanges;      // per gradient item of the unit-split region: (offset, length) pairs of its elements
-    private boolean fUnits;          // the region in progress splits the first layer by units
-    long unitRegions;                // regions run with the first layer split by units (for tests)
-    private final AtomicInteger unitsDone = new AtomicInteger();
-    /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
      * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
      * one's items have all finished. Threads take the parts and chunks from shared counters; each is computed the
@@ -159,10 +141,6 @@ public final class Trainer implements AutoCloseable {
             await(copyDone, COPY_PARTS);
             if (pr != null) t0 = pr.mark(w, RegionProfile.COPY_WAIT, t0);
         }
-        if (fUnits) {
-            unitPart(w, pr, t0);
-            return;
-        }
         int rows = fTo - fFrom;
         for (int c; (c = claim(COPY_PARTS, fChunks, w)) >= 0; ) {
             chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
@@ -190,51 +168,15 @@ public final class Trainer implements AutoCloseable {
         if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
     }
 
-    /** The rest of {@link #fusedPart} when the first layer is split by units ({@link #fUnits}). */
-    private void unitPart(int w, RegionProfile pr, long t0) {
-        int groups = unitGroups, rows = fTo - fFrom, base = COPY_PARTS;
-        for (int g; (g = claim(base, groups, w)) >= 0; ) {
-            model.firstLayerForward32(prepared32, fData, fPerm, fFrom, fTo, g, groups, batch32);
-            unitsDone.incrementAndGet();
-        }
-        if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
-        await(unitsDone, groups);
-        if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
-        base += groups;
-        for (int c; (c = claim(base, fChunks, w)) >= 0; ) {
-            chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
-            chunksDone.incrementAndGet();
-            if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
-        }
-        if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS, t0);
-        await(chunksDone, fChunks);
-        if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS_WAIT, t0);
-        base += fChunks;
-        for (int it; (it = claim(base, groups + REST_PARTS, w)) >= 0; ) {
-            model.unitGradient32(batch32, rows, it, groups, REST_PARTS, rows, g32);
-            long s0 = pr != null ? System.nanoTime() : 0;
-            int[] r = unitRanges[it];
-            for (int k = 0; k < r.length; k += 2) optimizer.stepRange(r[k], r[k + 1]);
-            long s1 = pr != null ? System.nanoTime() : 0;
-            model.prepare32Unit(p32, prepared32, it, groups, REST_PARTS);
-            if (pr != null) {
-                long s2 = System.nanoTime();
-                pr.acc[w][RegionProfile.PART_STEP] += s1 - s0;
-                pr.acc[w][RegionProfile.PART_COPY] += s2 - s1;
-            }
-        }
-        if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
-    }
-
     /** {@code -Drmsprop4j.train.profile=true}: per-thread time in each phase of the fused region, printed by {@link #close()}. */
     private final RegionProfile profile;
 
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
-                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14, N = 15;
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, N = 13;
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
-                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait"};
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy"};
         final long[][] acc;
         volatile long regionStart;
         long lastInside;
@@ -346,12 +288,6 @@ public final class Trainer implements AutoCloseable {
     public Trainer float32Compute(boolean on) {
         if (chunkLoss.length > 0) throw new IllegalStateException("float32Compute must be chosen before fit starts");
         compute32 = on && f32 && model.hasFloat32Path();
-        return this;
-    }
-
-    /** Chooses the first layer split by units inside the fused region (when the step is split too) or not; for tests and A/B runs. */
-    Trainer unitSplit(boolean on) {
-        unitSplit = on;
         return this;
     }
 
@@ -563,14 +499,6 @@ public final class Trainer implements AutoCloseable {
         return r;
     }
 
-    /** Each gradient item's element ranges in the unit-split region (see {@link Model#unitRanges}). */
-    private static int[][] unitRanges(Model model, int groups) {
-        int[][] r = new int[groups + REST_PARTS][];
-        int[] out = new int[2 * (model.inputs() + 1 + 2 * model.layout().params().size())];
-        for (int it = 0; it < r.length; it++) r[it] = Arrays.copyOf(out, 2 * model.unitRanges(it, groups, REST_PARTS, out));
-        return r;
-    }
-
     /** Chunk buffers for batches of up to {@code rows} rows (kept when large enough). */
     private void allocateChunks(int rows) {
         int chunks = (rows + config.chunkSize() - 1) / config.chunkSize();
@@ -579,9 +507,7 @@ public final class Trainer implements AutoCloseable {
         if (compute32 && fusedBatch && model.hasBatch32()) {
             batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
             partRanges = partRanges(model);
-            unitGroups = gang != null && model.hasUnitSplit32() ? Math.min(config.threads(), GRADIENT_PARTS - REST_PARTS) : 0;
-            unitRanges = unitGroups > 0 ? unitRanges(model, unitGroups) : null;
-            taken = new AtomicIntegerArray(COPY_PARTS + unitGroups + chunks + GRADIENT_PARTS);
+            taken = new AtomicIntegerArray(COPY_PARTS + chunks + GRADIENT_PARTS);
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -662,13 +588,10 @@ public final class Trainer implements AutoCloseable {
             fChunks = chunks;
             fSplit = splitStep && gang != null && partRanges != null && model.l2() == 0 && optimizer.beginSplitStep(p32, g32);
             fCopy = !fSplit || preparedAt != steps;
-            fUnits = fSplit && unitSplit && unitRanges != null;
-            if (fUnits) unitRegions++;
             AtomicIntegerArray t = taken;
-            for (int k = 0, n = t.length(); k < n; k++) t.set(k, 0);
+            for (int k = 0, n = COPY_PARTS + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
             copyDone.set(0);
             chunksDone.set(0);
-            unitsDone.set(0);
             RegionProfile pr = profile;
             long t0 = 0;
             if (pr != null) {
@@ -686,7 +609,6 @@ public final class Trainer implements AutoCloseable {
             if (pr != null) {
                 long now = System.nanoTime(), inside = 0;
                 for (int k = 0; k <= RegionProfile.GRADIENT; k++) inside += pr.acc[0][k];
-                inside += pr.acc[0][RegionProfile.FIRST_LAYER] + pr.acc[0][RegionProfile.FIRST_LAYER_WAIT];
                 pr.acc[0][RegionProfile.END_WAIT] += now - t0 - (inside - pr.lastInside);
                 pr.lastInside = inside;
                 t0 = now;

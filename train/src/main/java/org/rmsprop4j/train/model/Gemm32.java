@@ -120,54 +120,6 @@ final class Gemm32 {
     }
 
     /**
-     * {@link #addRows(float[], int, float[][], int[], int, int, float[], int)} on the columns {@code j0 <= j < j1} only:
-     * each of those elements gets exactly the bits the whole-row call gives it (the terms of one element are added in the
-     * same order whatever the range), so that threads may each take a range of a layer's output units.
-     */
-    static void addRows(float[] coef, int coefOff, float[][] rows, int[] idx, int from, int cnt, float[] out, int j0, int j1) {
-        int t = from, end = from + cnt;
-        for (; t + 4 <= end; t += 4) {
-            int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
-            float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2], a3 = coef[coefOff + i3];
-            float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
-            for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-        }
-        for (; t < end; t++) {
-            float a0 = coef[coefOff + idx[t]];
-            float[] b0 = rows[idx[t]];
-            for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j];
-        }
-    }
-
-    /** {@link #addSparse(float[], int[], int, int, int, float[][], float[], int)} on the columns {@code j0 <= j < j1} only (the same bits there). */
-    static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int j0, int j1) {
-        int t = s;
-        for (; t + 4 <= e; t += 4) {
-            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-            for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-        }
-        switch (e - t) {
-            case 3 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
-                for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
-            }
-            case 2 -> {
-                float a0 = val[t], a1 = val[t + 1];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
-                for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
-            }
-            case 1 -> {
-                float a0 = val[t];
-                float[] b0 = rows[base + row[t]];
-                for (int j = j0; j < j1; j++) out[j] = out[j] + a0 * b0[j];
-            }
-            default -> { }
-        }
-    }
-
-    /**
      * {@code out[j] += Σ_t val[t] · rows[base + row[t]][j]} for {@code s <= t < e} and {@code j < n}, terms
      * in order of t (a column of a sparse matrix times rows), grouped in passes as {@link #addRows}.
      */
@@ -230,17 +182,6 @@ final class Gemm32 {
         }
     }
 
-    /** {@link #divide(float[], int, float)} on {@code v[j0..j1)}: the same bits there. */
-    static void divide(float[] v, int j0, int j1, float divisor) {
-        int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
-        if ((bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff) {
-            float r = 1f / divisor;
-            for (int j = j0; j < j1; j++) v[j] = v[j] * r;
-        } else {
-            for (int j = j0; j < j1; j++) v[j] = v[j] / divisor;
-        }
-    }
-
     /**
      * {@code d[i] = a[i] > 0 ? d[i] : +0} for {@code i < n}: the ReLU derivative applied to a delta, given
      * the layer's output a. Branch-free on the bits (a hidden unit is on for about half the rows, at
@@ -296,44 +237,6 @@ final class Gemm32 {
                 float[] b0 = rows[base + row[t]];
                 if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j];
                 else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j]);
-            }
-        }
-    }
-
-    /** {@link #addColumn(float[], int[], int, int, int, float[][], float[], float[], float[], int, boolean)} on the columns {@code j0 <= j < j1} only (the same bits there). */
-    static void addColumn(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int j0, int j1, boolean first) {
-        float[] st = zero;
-        int t = s;
-        for (; e - t > 4; t += 4) {
-            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-            for (int j = j0; j < j1; j++) tmp[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-            st = tmp;
-        }
-        switch (e - t) {
-            case 4 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-                if (first) for (int j = j0; j < j1; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-                else for (int j = j0; j < j1; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]);
-            }
-            case 3 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
-                if (first) for (int j = j0; j < j1; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
-                else for (int j = j0; j < j1; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j]);
-            }
-            case 2 -> {
-                float a0 = val[t], a1 = val[t + 1];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
-                if (first) for (int j = j0; j < j1; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j];
-                else for (int j = j0; j < j1; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j]);
-            }
-            default -> {
-                float a0 = val[t];
-                float[] b0 = rows[base + row[t]];
-                if (first) for (int j = j0; j < j1; j++) acc[j] = st[j] + a0 * b0[j];
-                else for (int j = j0; j < j1; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j]);
             }
         }
     }

@@ -267,15 +267,12 @@ public final class Mlp implements Model {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
         if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
-        copyRows(p, s, part, parts, 1);
+        copyRows(p, s, part, parts);
     }
 
-    private void copyRows(float[] p, Prepared32 s, int part, int parts) { copyRows(p, s, part, parts, 1); }
-
-    /** Rows {@code i} with {@code i·parts/inputs = part} of the weights of the layers from {@code firstLayer} on (and those columns of the transposes). */
-    private void copyRows(float[] p, Prepared32 s, int part, int parts, int firstLayer) {
+    private void copyRows(float[] p, Prepared32 s, int part, int parts) {
         s.flat = p;
-        for (int l = firstLayer; l < sizes.length; l++) {
+        for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] w = s.w[l];
             int i0 = (int) ((long) nIn * part / parts), i1 = (int) ((long) nIn * (part + 1) / parts);
@@ -405,8 +402,6 @@ public final class Mlp implements Model {
         final int[][] entryRow, next;
         final float[][] entryVal;
         final float[][] tmp, acc, col;  // per gradient part
-        final float[][] unitX;          // per gradient part: a row's inputs, for the first layer's forward pass by units (unlisted data)
-        final int[][] unitIdx;
         final float[] zero;             // zeros (read only) to start a sum from
         final int[][] idx;
         /**
@@ -451,8 +446,6 @@ public final class Mlp implements Model {
             zero = new float[most];
             col = new float[parts][capacity];
             idx = new int[parts][capacity];
-            unitX = new float[parts][d];
-            unitIdx = new int[parts][d];
         }
 
         void listInputs(float[] x, int d) {
@@ -515,11 +508,6 @@ public final class Mlp implements Model {
      * {@link #gradientPart32}.
      */
     @Override public double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
-        return chunkPass(prepared, data, rows, from, to, chunk, batch, scratch, false);
-    }
-
-    /** {@link #chunkPass32}, or with {@code firstLayerDone} the same pass without the first layer's product, which {@link #firstLayerForward32} has written. */
-    private double chunkPass(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch, boolean firstLayerDone) {
         if (!(prepared instanceof Prepared32 w) || w.owner != this) {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
@@ -571,11 +559,9 @@ public final class Mlp implements Model {
             }
             nnz += cnt;
             float[] z = bt.act[1][q];
-            if (!firstLayerDone) {
-                System.arraycopy(p, bOff[1], z, 0, sizes[1]);
-                if (byPosition) Gemm32.addSparse(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
-                else Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
-            }
+            System.arraycopy(p, bOff[1], z, 0, sizes[1]);
+            if (byPosition) Gemm32.addSparse(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
+            else Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
             for (int l = 2; l <= last + 1; l++) {
                 if (l - 1 < last) { // z holds a hidden layer's sums: activate them and keep them by unit too
                     float[][] at = bt.actT[l - 1];
@@ -635,18 +621,10 @@ public final class Mlp implements Model {
         if (grad == null || grad.length != layout.size()) {
             throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
         }
-        gradientRows(bt, batchRows, part, parts, 1, part, divisor, grad);
-    }
-
-    /**
-     * {@link #gradientPart32}'s work for the layers from {@code firstLayer} on: weight rows {@code i} with
-     * {@code i·parts/inputs = part}, and in the last part the biases, summed with the buffers of part {@code buffer}.
-     */
-    private void gradientRows(Batch32 bt, int batchRows, int part, int parts, int firstLayer, int buffer, float divisor, float[] grad) {
         int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs;
-        float[] tmp = bt.tmp[buffer], acc = bt.acc[buffer], col = bt.col[buffer];
-        int[] idx = bt.idx[buffer];
-        for (int l = firstLayer; l < sizes.length; l++) {
+        float[] tmp = bt.tmp[part], acc = bt.acc[part], col = bt.col[part];
+        int[] idx = bt.idx[part];
+        for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
             for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
@@ -713,189 +691,6 @@ public final class Mlp implements Model {
             }
         }
         return k / 2;
-    }
-
-    /*
-     * The first layer split by output units (see Model#hasUnitSplit32): group g of G owns the first layer's units
-     * [128·g/G, 128·(g+1)/G) (for 128 units): their sums for every row of the batch, their weight-gradient columns
-     * and bias, and (in the caller) their optimizer step and weight copy. Every element is computed exactly as the
-     * whole-row passes compute it, so the bits do not depend on G.
-     */
-
-    @Override public boolean hasUnitSplit32() { return true; }
-
-    /**
-     * Where group {@code group} of {@code groups} starts its pass over {@code n} rows (then wraps around): the groups write
-     * different columns of the same rows, and the cache line where two groups' columns meet would move between their
-     * cores on every write if they went through the rows in step.
-     */
-    private static int stagger(int n, int group, int groups) { return (int) ((long) n * group / groups); }
-
-    /** The first unit of group {@code group} of {@code groups} of the first layer. */
-    private int unitStart(int group, int groups) { return (int) ((long) sizes[1] * group / groups); }
-
-    private Prepared32 prepared32(Object prepared) {
-        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
-            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
-        }
-        return w;
-    }
-
-    private static void checkUnitItem(Batch32 bt, int item, int groups, int restParts) {
-        if (groups < 1 || restParts < 1 || groups + restParts > bt.tmp.length) {
-            throw Checks.invalid("groups + restParts", groups + " + " + restParts, "groups >= 1, restParts >= 1, and at most " + bt.tmp.length
-                    + " in all (the parts newBatch32 was given)");
-        }
-        if (item < 0 || item >= groups + restParts) throw Checks.invalid("item", item, "0 to " + (groups + restParts - 1));
-    }
-
-    @Override public void firstLayerForward32(Object prepared, Dataset data, int[] rows, int from, int to, int group, int groups, Object batch) {
-        Prepared32 w = prepared32(prepared);
-        Batch32 bt = batch32(batch);
-        checkData(data);
-        int n = to - from;
-        if (n < 1 || n > bt.capacity) throw Checks.invalid("to - from", n, "1 to " + bt.capacity + " rows (the batch's capacity)");
-        if (groups < 1 || groups > bt.tmp.length || group < 0 || group >= groups) {
-            throw Checks.invalid("group", group + " of " + groups, "0 <= group < groups <= " + bt.tmp.length + " (as newBatch32 was given)");
-        }
-        int j0 = unitStart(group, groups), j1 = unitStart(group + 1, groups), d = sizes[0];
-        float[] x = data.x(), p = w.flat;
-        int[] listStart, listed;
-        float[] listedVal;
-        synchronized (bt) { // as in chunkPass32
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
-        float[][] w1 = w.w[1], z1 = bt.act[1];
-        for (int k = 0, q = stagger(n, group, groups); k < n; k++, q = q + 1 == n ? 0 : q + 1) {
-            int row = rows[from + q];
-            float[] z = z1[q];
-            System.arraycopy(p, bOff[1] + j0, z, j0, j1 - j0);
-            if (listStart != null) {
-                Gemm32.addSparse(listedVal, listed, 0, listStart[row], listStart[row + 1], w1, z, j0, j1);
-            } else {
-                float[] xr = bt.unitX[group];
-                int[] idx = bt.unitIdx[group];
-                System.arraycopy(x, row * d, xr, 0, d);
-                Gemm32.addRows(xr, 0, w1, idx, 0, Gemm32.nonZeros(xr, 0, d, idx), z, j0, j1);
-            }
-        }
-    }
-
-    @Override public double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
-        return chunkPass(prepared, data, rows, from, to, chunk, batch, scratch, true);
-    }
-
-    /**
-     * Item {@code item < groups}: the first layer's weight-gradient columns and bias of unit group {@code item}, each
-     * element summed as {@link #gradientPart32} sums it; item {@code groups + r}: part {@code r} of {@code restParts} of
-     * the other layers' weight rows (and, in the last, their biases), as {@link #gradientPart32} does.
-     */
-    @Override public void unitGradient32(Object batch, int batchRows, int item, int groups, int restParts, float divisor, float[] grad) {
-        Batch32 bt = batch32(batch);
-        if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
-        checkUnitItem(bt, item, groups, restParts);
-        if (grad == null || grad.length != layout.size()) {
-            throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
-        }
-        if (item >= groups) {
-            gradientRows(bt, batchRows, item - groups, restParts, 2, item, divisor, grad);
-            return;
-        }
-        int j0 = unitStart(item, groups), j1 = unitStart(item + 1, groups), n1 = sizes[1], d = sizes[0];
-        int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs;
-        float[] tmp = bt.tmp[item], acc = bt.acc[item];
-        float[][] dl = bt.delta[1];
-        for (int k = 0, i = stagger(d, item, groups); k < d; k++, i = i + 1 == d ? 0 : i + 1) {
-            int o = wOff[1] + i * n1;
-            boolean any = false;
-            for (int c = 0; c < chunks; c++) {
-                int s0 = bt.colStart[c][i], s1 = bt.colStart[c][i + 1];
-                if (s0 == s1) continue;
-                Gemm32.addColumn(bt.entryVal[c], bt.entryRow[c], c * cs, s0, s1, dl, bt.zero, tmp, acc, j0, j1, !any);
-                any = true;
-            }
-            if (any) {
-                if (divisor != 1f) Gemm32.divide(acc, j0, j1, divisor);
-                System.arraycopy(acc, j0, grad, o + j0, j1 - j0);
-            } else {
-                Arrays.fill(grad, o + j0, o + j1, 0f / divisor); // as gradientPart32
-            }
-        }
-        for (int c = 0; c < chunks; c++) { // the bias, as gradientPart32 sums it
-            int qa = c * cs, qb = Math.min(batchRows, qa + cs);
-            Arrays.fill(tmp, j0, j1, 0f);
-            for (int q = qa; q < qb; q++) {
-                float[] dq = dl[q];
-                for (int j = j0; j < j1; j++) tmp[j] = tmp[j] + dq[j];
-            }
-            if (c == 0) System.arraycopy(tmp, j0, acc, j0, j1 - j0);
-            else for (int j = j0; j < j1; j++) acc[j] = acc[j] + tmp[j];
-        }
-        if (divisor != 1f) Gemm32.divide(acc, j0, j1, divisor);
-        System.arraycopy(acc, j0, grad, bOff[1] + j0, j1 - j0);
-    }
-
-    /**
-     * The elements {@link #unitGradient32} writes for {@code item}, as (offset, length) pairs, adjacent ranges merged:
-     * for a unit group, its columns of every first-layer weight row and its biases; for a rest part, as
-     * {@link #gradientPartRanges} from the second layer on. {@code out} needs room for {@code 2·(inputs + 1)} values.
-     */
-    @Override public int unitRanges(int item, int groups, int restParts, int[] out) {
-        if (groups < 1 || restParts < 1 || item < 0 || item >= groups + restParts) {
-            throw Checks.invalid("item", item + " of " + groups + " groups + " + restParts + " rest parts", "0 <= item < groups + restParts");
-        }
-        int need = 2 * (sizes[0] + 1 + 2 * sizes.length);
-        if (out == null || out.length < need) throw Checks.invalid("out.length", out == null ? null : out.length, "at least " + need);
-        int k = 0;
-        if (item < groups) {
-            int j0 = unitStart(item, groups), j1 = unitStart(item + 1, groups), n1 = sizes[1];
-            int d = sizes[0];
-            for (int t = 0, i = stagger(d, item, groups); t < d; t++, i = i + 1 == d ? 0 : i + 1) k = addRange(out, k, wOff[1] + i * n1 + j0, j1 - j0);
-            k = addRange(out, k, bOff[1] + j0, j1 - j0);
-        } else {
-            int part = item - groups;
-            for (int l = 2; l < sizes.length; l++) {
-                int nIn = sizes[l - 1], nOut = sizes[l], i0 = nIn * part / restParts, i1 = nIn * (part + 1) / restParts;
-                k = addRange(out, k, wOff[l] + i0 * nOut, (i1 - i0) * nOut);
-                if (part == restParts - 1) k = addRange(out, k, bOff[l], nOut);
-            }
-        }
-        return k / 2;
-    }
-
-    /** Appends the range (off, len) to the pairs {@code out[0..k)}, merged into the last when adjacent; returns the new k. */
-    private static int addRange(int[] out, int k, int off, int len) {
-        if (len == 0) return k;
-        if (k > 0 && out[k - 2] + out[k - 1] == off) {
-            out[k - 1] += len;
-            return k;
-        }
-        out[k] = off;
-        out[k + 1] = len;
-        return k + 2;
-    }
-
-    /** Refreshes from {@code params} the weights {@link #unitRanges} names for {@code item} in {@code prepared} (its rows, and transposes from layer 2 on). */
-    @Override public void prepare32Unit(float[] p, Object prepared, int item, int groups, int restParts) {
-        if (p == null || p.length != layout.size()) {
-            throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
-        }
-        Prepared32 s = prepared32(prepared);
-        if (groups < 1 || restParts < 1 || item < 0 || item >= groups + restParts) {
-            throw Checks.invalid("item", item + " of " + groups + " groups + " + restParts + " rest parts", "0 <= item < groups + restParts");
-        }
-        if (item >= groups) {
-            copyRows(p, s, item - groups, restParts, 2);
-            return;
-        }
-        s.flat = p;
-        int j0 = unitStart(item, groups), j1 = unitStart(item + 1, groups), n1 = sizes[1];
-        float[][] w1 = s.w[1];
-        int d = sizes[0];
-        for (int t = 0, i = stagger(d, item, groups); t < d; t++, i = i + 1 == d ? 0 : i + 1) System.arraycopy(p, wOff[1] + i * n1 + j0, w1[i], j0, j1 - j0);
     }
 
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {

@@ -142,44 +142,6 @@ public interface Model {
     default int gradientPartRanges(int part, int parts, int[] out) { return -1; }
 
     /**
-     * Whether the fused batch path can also run with its first layer split by output units (model parallel): the first
-     * layer's sums for the whole batch by unit groups ({@link #firstLayerForward32}), then the rest of each chunk's pass
-     * ({@link #restPass32}), then the gradient by items ({@link #unitGradient32}): the first layer's columns of each unit
-     * group, then parts of the other layers' rows. A thread that owns a unit group then reads, writes, steps and copies
-     * only its own first-layer columns. The same bits as {@link #chunkPass32} and {@link #gradientPart32}, whatever the
-     * number of groups. {@code false} by default.
-     */
-    default boolean hasUnitSplit32() { return false; }
-
-    /** The first layer's sums (before the activation) of unit group {@code group} of {@code groups}, for every row of the batch {@code rows[from..to)}. */
-    default void firstLayerForward32(Object prepared, Dataset data, int[] rows, int from, int to, int group, int groups, Object batch) {
-        throw new UnsupportedOperationException(spec() + " has no unit split");
-    }
-
-    /** {@link #chunkPass32} after {@link #firstLayerForward32} of every group: the same pass without the first layer's product. */
-    default double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
-        throw new UnsupportedOperationException(spec() + " has no unit split");
-    }
-
-    /**
-     * Gradient item {@code item} of {@code groups + restParts} (overwritten, divided by {@code divisor}, as
-     * {@link #gradientPart32}): the first layer's unit groups, then the rest parts; distinct items may run at once.
-     */
-    default void unitGradient32(Object batch, int batchRows, int item, int groups, int restParts, float divisor, float[] grad) {
-        throw new UnsupportedOperationException(spec() + " has no unit split");
-    }
-
-    /** The elements {@link #unitGradient32} writes for {@code item}, as {@code (offset, length)} pairs in {@code out}; returns their number. */
-    default int unitRanges(int item, int groups, int restParts, int[] out) {
-        throw new UnsupportedOperationException(spec() + " has no unit split");
-    }
-
-    /** Refreshes in {@code prepared} (from {@link #prepare32}) the weights of {@link #unitRanges}' elements for {@code item}. */
-    default void prepare32Unit(float[] params, Object prepared, int item, int groups, int restParts) {
-        throw new UnsupportedOperationException(spec() + " has no unit split");
-    }
-
-    /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
      * @return {@code {lossSum, correctCount}}
