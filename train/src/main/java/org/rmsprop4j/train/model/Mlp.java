@@ -508,6 +508,11 @@ public final class Mlp implements Model {
      * {@link #gradientPart32}.
      */
     @Override public double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS);
+    }
+
+    /** {@link #chunkPass32} with the choice of {@link #LISTED_COLUMNS} (for tests). */
+    double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch, boolean listedColumns) {
         if (!(prepared instanceof Prepared32 w) || w.owner != this) {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
@@ -547,15 +552,17 @@ public final class Mlp implements Model {
                 li = idx;
                 coef = xr;
             }
-            bt.grow(chunk, nnz + cnt);
-            int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
-            float[] cv = bt.cooVal[chunk];
             boolean byPosition = listStart != null; // coef[s0 + t] is the value of entry t, else coef[xo + i]
-            for (int t = 0; t < cnt; t++) {
-                int i = li[s0 + t];
-                cc[nnz + t] = i;
-                cr[nnz + t] = q - qa;
-                cv[nnz + t] = byPosition ? coef[s0 + t] : coef[xo + i];
+            if (!byPosition || !listedColumns) { // listed rows are sorted by column from their lists at the end
+                bt.grow(chunk, nnz + cnt);
+                int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
+                float[] cv = bt.cooVal[chunk];
+                for (int t = 0; t < cnt; t++) {
+                    int i = li[s0 + t];
+                    cc[nnz + t] = i;
+                    cr[nnz + t] = q - qa;
+                    cv[nnz + t] = byPosition ? coef[s0 + t] : coef[xo + i];
+                }
             }
             nnz += cnt;
             float[] z = bt.act[1][q];
@@ -588,6 +595,10 @@ public final class Mlp implements Model {
         }
         // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
         bt.nnz[chunk] = nnz;
+        if (listStart != null && listedColumns) {
+            sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal);
+            return loss;
+        }
         int[] start = bt.colStart[chunk], nx = bt.next[chunk], cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
         int[] er = bt.entryRow[chunk];
         float[] cv = bt.cooVal[chunk], ev = bt.entryVal[chunk];
@@ -603,6 +614,38 @@ public final class Mlp implements Model {
             ev[at] = cv[t];
         }
         return loss;
+    }
+
+    /**
+     * Listed data ({@link Batch32#listStart}): the counting sort of {@link #chunkPass32} read straight from the rows' lists
+     * instead of from a copy of them in row order, which gives the same entries in the same order (rows in batch order,
+     * each row's inputs in column order), without writing and reading that copy. {@code
+     * -Drmsprop4j.train.listedColumns=false} sorts the copy (for A/B runs).
+     */
+    static final boolean LISTED_COLUMNS = !"false".equals(System.getProperty("rmsprop4j.train.listedColumns"));
+
+    /** The entries of rows {@code rows[a..b)} (listed data) by column into chunk {@code chunk}'s {@code colStart}, {@code entryRow} and {@code entryVal}. */
+    private void sortListed(Batch32 bt, int chunk, int nnz, int[] rows, int a, int b, int[] listStart, int[] listed, float[] listedVal) {
+        int d = sizes[0];
+        bt.grow(chunk, nnz);
+        int[] start = bt.colStart[chunk], nx = bt.next[chunk], er = bt.entryRow[chunk];
+        float[] ev = bt.entryVal[chunk];
+        Arrays.fill(start, 0);
+        for (int r = a; r < b; r++) {
+            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) start[listed[t] + 1]++;
+        }
+        for (int i = 0; i < d; i++) {
+            start[i + 1] += start[i];
+            nx[i] = start[i];
+        }
+        for (int r = a; r < b; r++) {
+            int q = r - a;
+            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) {
+                int at = nx[listed[t]]++;
+                er[at] = q;
+                ev[at] = listedVal[t];
+            }
+        }
     }
 
     /**

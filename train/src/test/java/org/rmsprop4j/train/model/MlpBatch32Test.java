@@ -84,6 +84,31 @@ class MlpBatch32Test {
         assertSameBits(wantMean, mean, "mean");
     }
 
+    @ParameterizedTest(name = "{0}, chunks of {1}")
+    @CsvSource({"'mlp:13,7:relu', 5", "'mlp:20,9:relu', 16", "softmax, 4"})
+    void listedRowsSortedFromTheirListsGiveTheBitsOfTheCopy(String spec, int cs) {
+        int inputs = 23, rows = 37;
+        Dataset d = MlpFloat32Test.sparseData(rows, inputs, 5, 6); // 30% non-zero: listed
+        Mlp m = (Mlp) Models.parse(spec, inputs, 5, 0);
+        float[] p32 = new float[m.layout().size()];
+        Rng r = new Rng(12);
+        for (int i = 0; i < p32.length; i++) p32[i] = (float) (2 * r.nextDouble() - 1);
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = (i * 11 + 5) % rows;
+        Object prep = m.prepare32(p32, null);
+        float[][] grads = new float[2][p32.length];
+        double[] loss = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Object batch = m.newBatch32(rows, cs, 2), scratch = m.newScratch32();
+            for (int c = 0; c * cs < rows; c++) loss[k] += m.chunkPass32(prep, d, order, 0, rows, c, batch, scratch, k == 1);
+            m.gradientPart32(batch, rows, 0, 2, rows, grads[k]);
+            m.gradientPart32(batch, rows, 1, 2, rows, grads[k]);
+        }
+        assertThat(loss[1]).isEqualTo(loss[0]).isPositive();
+        assertSameBits(grads[0], grads[1], "sorted from the lists");
+        assertThat(grads[1]).as("a gradient was written").isNotEqualTo(new float[p32.length]);
+    }
+
     @ParameterizedTest(name = "{0}, {1} parts")
     @CsvSource({"'mlp:13,7:relu', 1", "'mlp:13,7:relu', 5", "'mlp:20,9:relu', 16", "softmax, 3"})
     void eachPartNamesExactlyTheElementsItWrites(String spec, int parts) {
