@@ -150,6 +150,30 @@ class TrainerTest {
     }
 
     @Test
+    void theStagedFirstLayerGivesTheBitsOfOneThread() throws IOException {
+        // digits (standardised: dense rows) and a sparse copy of it (rows listed once), so both input paths run
+        float[] x = digits.train().x().clone();
+        for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
+        Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
+        for (Dataset data : new Dataset[] {digits.train(), sparse}) {
+            for (String model : new String[] {"mlp:24,16:relu", "softmax"}) {
+                double[] one = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    for (int staged = 0; staged < (threads == 1 ? 1 : 2); staged++) {
+                        try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).batchSize(50).chunkSize(8)
+                                .threads(threads).seed(7).build()).stagedFirstLayer(staged == 1)) {
+                            t.fit(data, null, null, null);
+                            assertThat(t.stagedRegions > 0).as("staged first layer used, %d threads", threads).isEqualTo(staged == 1);
+                            if (one == null) one = t.parameters();
+                            else assertSameBits(t.parameters(), one);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aFusedBatchOnTwoThreadsAllocatesNothing() throws IOException {
         com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (Trainer t = trainer("mlp:24,16:relu", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(4).batchSize(16).chunkSize(4)

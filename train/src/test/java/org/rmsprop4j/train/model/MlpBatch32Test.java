@@ -100,7 +100,7 @@ class MlpBatch32Test {
         double[] loss = new double[2];
         for (int k = 0; k < 2; k++) {
             Object batch = m.newBatch32(rows, cs, 2), scratch = m.newScratch32();
-            for (int c = 0; c * cs < rows; c++) loss[k] += m.chunkPass32(prep, d, order, 0, rows, c, batch, scratch, k == 1);
+            for (int c = 0; c * cs < rows; c++) loss[k] += m.chunkPass32(prep, d, order, 0, rows, c, batch, scratch, k == 1, false);
             m.gradientPart32(batch, rows, 0, 2, rows, grads[k]);
             m.gradientPart32(batch, rows, 1, 2, rows, grads[k]);
         }
