@@ -28,15 +28,6 @@ final class Gemm32 {
 
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
-    /**
-     * The first layer's sparse passes ({@link #addSparse}, {@link #addColumn}) add five terms per pass over a row
-     * instead of four: the same additions in the same order, a fifth fewer loads and stores of the output row.
-     * {@code -Drmsprop4j.train.fiveTerms=false} keeps four (for A/B measurements).
-     */
-    static final boolean FIVE_TERMS = !"false".equals(System.getProperty("rmsprop4j.train.fiveTerms"));
-    /** Five terms per pass in {@link #addColumn} too (experiment; {@code -Drmsprop4j.train.fiveTermsColumn}). */
-    static final boolean FIVE_TERMS_COLUMN = !"false".equals(System.getProperty("rmsprop4j.train.fiveTermsColumn"));
-
     /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
     static int nonZeros(float[] v, int k, int[] idx) {
         return nonZeros(v, 0, k, idx);
@@ -133,12 +124,6 @@ final class Gemm32 {
      * in order of t (a column of a sparse matrix times rows), grouped in passes as {@link #addRows}.
      */
     static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
-        if (FIVE_TERMS) addSparse5(val, row, base, s, e, rows, out, n);
-        else addSparse4(val, row, base, s, e, rows, out, n);
-    }
-
-    /** {@link #addSparse} in passes of four terms (the layout before {@link #FIVE_TERMS}; same bits). */
-    static void addSparse4(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
         int t = s;
         for (; t + 4 <= e; t += 4) {
             float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
@@ -220,12 +205,6 @@ final class Gemm32 {
      * vectorise a loop that stores into one array at an offset while it reads others (they might be the same).
      */
     static void addColumn(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int n, boolean first) {
-        if (FIVE_TERMS_COLUMN) addColumn5(val, row, base, s, e, rows, zero, tmp, acc, n, first);
-        else addColumn4(val, row, base, s, e, rows, zero, tmp, acc, n, first);
-    }
-
-    /** {@link #addColumn} in passes of four terms (the layout before {@link #FIVE_TERMS}; same bits). */
-    static void addColumn4(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int n, boolean first) {
         float[] st = zero;
         int t = s;
         for (; e - t > 4; t += 4) {
@@ -235,87 +214,6 @@ final class Gemm32 {
             st = tmp;
         }
         switch (e - t) {
-            case 4 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j]);
-            }
-            case 3 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
-                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
-                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j]);
-            }
-            case 2 -> {
-                float a0 = val[t], a1 = val[t + 1];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
-                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j];
-                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j]);
-            }
-            default -> {
-                float a0 = val[t];
-                float[] b0 = rows[base + row[t]];
-                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j];
-                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j]);
-            }
-        }
-    }
-
-    /** {@link #addSparse} in passes of five terms (the most C2 vectorises on JDK 17), then one pass for the last one to four. */
-    static void addSparse5(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
-        int t = s;
-        for (; t + 5 <= e; t += 5) {
-            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3], a4 = val[t + 4];
-            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]], b4 = rows[base + row[t + 4]];
-            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
-        }
-        switch (e - t) {
-            case 4 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-            }
-            case 3 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
-            }
-            case 2 -> {
-                float a0 = val[t], a1 = val[t + 1];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
-            }
-            case 1 -> {
-                float a0 = val[t];
-                float[] b0 = rows[base + row[t]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
-            }
-            default -> { }
-        }
-    }
-
-    /**
-     * {@link #addColumn} in passes of five terms (earlier terms through {@code tmp}), the last one to five terms
-     * sharing one pass with the write to acc. Each pass continues the same running sum, so the bits are those of the
-     * four-term layout.
-     */
-    static void addColumn5(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] zero, float[] tmp, float[] acc, int n, boolean first) {
-        float[] st = zero;
-        int t = s;
-        for (; e - t > 5; t += 5) {
-            float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3], a4 = val[t + 4];
-            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]], b4 = rows[base + row[t + 4]];
-            for (int j = 0; j < n; j++) tmp[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
-            st = tmp;
-        }
-        switch (e - t) {
-            case 5 -> {
-                float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3], a4 = val[t + 4];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]], b4 = rows[base + row[t + 4]];
-                if (first) for (int j = 0; j < n; j++) acc[j] = st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
-                else for (int j = 0; j < n; j++) acc[j] = acc[j] + (st[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j]);
-            }
             case 4 -> {
                 float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
                 float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
