@@ -240,34 +240,4 @@ final class Gemm32 {
             }
         }
     }
-
-    /**
-     * Two consecutive chunks' shares of a weight-gradient row in one pass, each chunk with one or two terms:
-     * with {@code p = (+0 + a₀·b₀) [+ a₁·b₁]} and {@code q = (+0 + c₀·d₀) [+ c₁·d₁]} (the second term when
-     * {@code na} or {@code nc} is 2; b1, d1 are then used), sets {@code acc[j] = p + q} ({@code first}) or
-     * {@code acc[j] = (acc[j] + p) + q}, for {@code j < n}. These are the roundings {@link #addColumn} makes for the
-     * two chunks one after the other, in one pass over acc instead of two.
-     */
-    static void addColumnPair(int na, float a0, float[] b0, float a1, float[] b1, int nc, float c0, float[] d0, float c1, float[] d1,
-            float[] acc, int n, boolean first) {
-        switch (na * 2 + nc) {
-            case 3 -> {
-                if (first) for (int j = 0; j < n; j++) acc[j] = (0f + a0 * b0[j]) + (0f + c0 * d0[j]);
-                else for (int j = 0; j < n; j++) acc[j] = (acc[j] + (0f + a0 * b0[j])) + (0f + c0 * d0[j]);
-            }
-            case 4 -> {
-                if (first) for (int j = 0; j < n; j++) acc[j] = (0f + a0 * b0[j]) + (0f + c0 * d0[j] + c1 * d1[j]);
-                else for (int j = 0; j < n; j++) acc[j] = (acc[j] + (0f + a0 * b0[j])) + (0f + c0 * d0[j] + c1 * d1[j]);
-            }
-            case 5 -> {
-                if (first) for (int j = 0; j < n; j++) acc[j] = (0f + a0 * b0[j] + a1 * b1[j]) + (0f + c0 * d0[j]);
-                else for (int j = 0; j < n; j++) acc[j] = (acc[j] + (0f + a0 * b0[j] + a1 * b1[j])) + (0f + c0 * d0[j]);
-            }
-            case 6 -> {
-                if (first) for (int j = 0; j < n; j++) acc[j] = (0f + a0 * b0[j] + a1 * b1[j]) + (0f + c0 * d0[j] + c1 * d1[j]);
-                else for (int j = 0; j < n; j++) acc[j] = (acc[j] + (0f + a0 * b0[j] + a1 * b1[j])) + (0f + c0 * d0[j] + c1 * d1[j]);
-            }
-            default -> throw new IllegalArgumentException("na and nc must be 1 or 2, got " + na + " and " + nc);
-        }
-    }
 }

@@ -689,12 +689,6 @@ public final class Mlp implements Model {
      * each row's inputs in column order), without writing and reading that copy. {@code
      * -Drmsprop4j.train.listedColumns=false} sorts the copy (for A/B runs).
      */
-    /**
-     * The first layer's weight gradient adds two consecutive chunks' shares of a row in one pass when each has one or two
-     * terms (same roundings; {@code -Drmsprop4j.train.pairChunks=false} for A/B).
-     */
-    static final boolean PAIR_CHUNKS = !"false".equals(System.getProperty("rmsprop4j.train.pairChunks"));
-
     static final boolean LISTED_COLUMNS = !"false".equals(System.getProperty("rmsprop4j.train.listedColumns"));
 
     /** The entries of rows {@code rows[a..b)} (listed data) by column into chunk {@code chunk}'s {@code colStart}, {@code entryRow} and {@code entryVal}. */
@@ -751,27 +745,6 @@ public final class Mlp implements Model {
                     if (l == 1) {
                         int s0 = bt.colStart[c][i], s1 = bt.colStart[c][i + 1];
                         if (s0 == s1) continue;
-                        if (PAIR_CHUNKS && s1 - s0 <= 2) {
-                            // the next chunk with terms in this column: when it also has one or two, both in one pass
-                            int c2 = c + 1, u0 = 0, u1 = 0;
-                            for (; c2 < chunks; c2++) {
-                                u0 = bt.colStart[c2][i];
-                                u1 = bt.colStart[c2][i + 1];
-                                if (u0 != u1) break;
-                            }
-                            if (c2 < chunks && u1 - u0 <= 2) {
-                                float[] va = bt.entryVal[c], vc = bt.entryVal[c2];
-                                int[] ra = bt.entryRow[c], rc = bt.entryRow[c2];
-                                int qc = c2 * cs, na = s1 - s0, nc = u1 - u0;
-                                float[] b0 = dl[qa + ra[s0]], b1 = na == 2 ? dl[qa + ra[s0 + 1]] : b0;
-                                float[] d0 = dl[qc + rc[u0]], d1 = nc == 2 ? dl[qc + rc[u0 + 1]] : d0;
-                                Gemm32.addColumnPair(na, va[s0], b0, na == 2 ? va[s0 + 1] : 0f, b1, nc, vc[u0], d0, nc == 2 ? vc[u0 + 1] : 0f, d1,
-                                        acc, nOut, !any);
-                                any = true;
-                                c = c2;
-                                continue;
-                            }
-                        }
                         Gemm32.addColumn(bt.entryVal[c], bt.entryRow[c], qa, s0, s1, dl, bt.zero, tmp, acc, nOut, !any);
                     } else {
                         int qb = Math.min(batchRows, qa + cs), cnt = 0;
