@@ -15,6 +15,8 @@ step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsA
 step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpab1 java tools/bench/MlpAB.java 1 8 3 $J,rmsprop4j.train.splitStep=false $J
 step mlpab2 java tools/bench/MlpAB.java 2 8 3 $J,rmsprop4j.train.splitStep=false $J
+step mlpab1cols java tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.listedColumns=false $J
+step mlpab2staged java tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
 # the 8-bit step at 1e8 at the default vector width (512 here), three JVMs per thread count, and one at 256 bits

@@ -118,6 +118,16 @@ final class Gang implements AutoCloseable {
         if (done.get() < total) throw BROKEN;
     }
 
+    /** Inside a region: waits until {@code flags[i]} is non-zero (an item another thread has taken is done); throws {@link Broken} as {@link #await}. */
+    void awaitFlag(AtomicIntegerArray flags, int i) {
+        if (flags.get(i) != 0) return;
+        long start = System.nanoTime();
+        boolean interrupted = false;
+        while (flags.get(i) == 0 && !broken) interrupted |= idle(System.nanoTime() - start);
+        if (interrupted) Thread.currentThread().interrupt();
+        if (flags.get(i) == 0) throw BROKEN;
+    }
+
     /**
      * One round of a wait that started {@code waited} nanoseconds ago: a pause instruction, or a short park. Returns true
      * when it cleared the thread's interrupt (which must not turn parking into a busy loop); the waiter re-asserts it.

@@ -100,6 +100,25 @@ public final class Trainer implements AutoCloseable {
     private boolean fSplit, fCopy;   // the region in progress steps by parts / runs the copy phase
     private long preparedAt = -1;    // the step count at which prepared32 was last refreshed by a split region
     /**
+     * With the step inside the region on K threads, the first layer's sums in K stages by input ranges
+     * ({@link Model#firstLayerStage32}), as a pipeline over blocks of {@link #STAGE_ROWS} batch positions: thread {@code w}
+     * runs stage {@code w} of every block (after stage {@code w − 1} of that block), then the rest of the chunks' passes
+     * ({@link Model#restPass32}), then first the gradient parts whose first-layer rows are its stage's inputs. So each
+     * thread reads, steps and copies the same first-layer weight rows (about 90% of the work) every batch, and they stay
+     * in its core's cache instead of moving to the other core for the next forward pass. Every sum gets the same terms in
+     * the same order, so the bits do not change; {@code -Drmsprop4j.train.stagedFirstLayer=false} turns it off (A/B runs).
+     */
+    static final boolean STAGED = !"false".equals(System.getProperty("rmsprop4j.train.stagedFirstLayer"));
+    private boolean staged = STAGED;
+    /** Batch positions per block of the staged first layer's pipeline. */
+    static final int STAGE_ROWS = 8;
+    private boolean fStaged;         // the region in progress runs the staged first layer
+    private int fBlocks;             // its blocks of STAGE_ROWS positions
+    private AtomicIntegerArray stageDone = new AtomicIntegerArray(0); // per (stage, block): 1 when done
+    private final AtomicInteger stagesDone = new AtomicInteger();
+    private Object[] stageScratch = new Object[0]; // per block
+    long stagedRegions;              // regions run with the staged first layer (for tests)
+    /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
      * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
      * one's items have all finished. Threads take the parts and chunks from shared counters; each is computed the
@@ -126,6 +145,32 @@ public final class Trainer implements AutoCloseable {
         return -1;
     }
 
+    /** As {@link #claim}, but thread {@code w}'s own items are the contiguous block {@code [n·w/K, n·(w+1)/K)} (K threads). */
+    private int claimBlock(int base, int n, int w) {
+        AtomicIntegerArray t = taken;
+        int k = config.threads();
+        for (int p = n * w / k, e = n * (w + 1) / k; p < e; p++) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        for (int p = n - 1; p >= 0; p--) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
+        return -1;
+    }
+
+    /**
+     * Stage {@code s} of the first layer for block {@code q} (taken by this thread): first stage {@code s − 1} of the block,
+     * run here if no thread has taken it yet, else waited for.
+     */
+    private void runStage(int s, int q) {
+        int b = fBlocks;
+        if (s > 0) {
+            int dep = (s - 1) * b + q;
+            if (taken.compareAndSet(COPY_PARTS + dep, 0, 1)) runStage(s - 1, q);
+            else if (gang != null) gang.awaitFlag(stageDone, dep);
+        }
+        int rows = fTo - fFrom, qa = q * STAGE_ROWS, qb = Math.min(rows, qa + STAGE_ROWS);
+        model.firstLayerStage32(prepared32, fData, fPerm, fFrom, fTo, qa, qb, s, config.threads(), batch32, stageScratch[q]);
+        stageDone.set(s * b + q, 1);
+        stagesDone.incrementAndGet();
+    }
+
     /** {@code -Drmsprop4j.train.ownItemsFirst=false} makes every thread take the lowest untaken item (for A/B runs). */
     static final boolean OWN_ITEMS_FIRST = !"false".equals(System.getProperty("rmsprop4j.train.ownItemsFirst"));
 
@@ -141,16 +186,28 @@ public final class Trainer implements AutoCloseable {
             await(copyDone, COPY_PARTS);
             if (pr != null) t0 = pr.mark(w, RegionProfile.COPY_WAIT, t0);
         }
-        int rows = fTo - fFrom;
-        for (int c; (c = claim(COPY_PARTS, fChunks, w)) >= 0; ) {
-            chunkLoss[c] = model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
+        int rows = fTo - fFrom, base = COPY_PARTS;
+        boolean st = fStaged;
+        if (st) {
+            int k = config.threads(), b = fBlocks;
+            for (int q = 0; q < b; q++) if (taken.compareAndSet(base + w * b + q, 0, 1)) runStage(w, q); // own stage, block by block
+            for (int it = k * b - 1; it >= 0; it--) if (taken.compareAndSet(base + it, 0, 1)) runStage(it / b, it % b); // what is left
+            if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
+            await(stagesDone, k * b);
+            if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
+            base += k * b;
+        }
+        for (int c; (c = claim(base, fChunks, w)) >= 0; ) {
+            chunkLoss[c] = st ? model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c])
+                    : model.chunkPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c]);
             chunksDone.incrementAndGet();
             if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
         }
         if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS, t0);
         await(chunksDone, fChunks);
         if (pr != null) t0 = pr.mark(w, RegionProfile.CHUNKS_WAIT, t0);
-        for (int p; (p = claim(COPY_PARTS + fChunks, GRADIENT_PARTS, w)) >= 0; ) {
+        base += fChunks;
+        for (int p; (p = st ? claimBlock(base, GRADIENT_PARTS, w) : claim(base, GRADIENT_PARTS, w)) >= 0; ) {
             model.gradientPart32(batch32, rows, p, GRADIENT_PARTS, rows, g32);
             if (fSplit) { // this part's elements are final: step them, and copy their weights for the next batch
                 long s0 = pr != null ? System.nanoTime() : 0;
@@ -174,9 +231,9 @@ public final class Trainer implements AutoCloseable {
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
-                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, N = 13;
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14, N = 15;
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
-                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy"};
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait"};
         final long[][] acc;
         volatile long regionStart;
         long lastInside;
@@ -288,6 +345,12 @@ public final class Trainer implements AutoCloseable {
     public Trainer float32Compute(boolean on) {
         if (chunkLoss.length > 0) throw new IllegalStateException("float32Compute must be chosen before fit starts");
         compute32 = on && f32 && model.hasFloat32Path();
+        return this;
+    }
+
+    /** Chooses the staged first layer inside the fused region (when the step is split too) or not; for tests and A/B runs. */
+    Trainer stagedFirstLayer(boolean on) {
+        staged = on;
         return this;
     }
 
@@ -507,7 +570,13 @@ public final class Trainer implements AutoCloseable {
         if (compute32 && fusedBatch && model.hasBatch32()) {
             batch32 = model.newBatch32(chunks * config.chunkSize(), config.chunkSize(), GRADIENT_PARTS);
             partRanges = partRanges(model);
-            taken = new AtomicIntegerArray(COPY_PARTS + chunks + GRADIENT_PARTS);
+            int blocks = (chunks * config.chunkSize() + STAGE_ROWS - 1) / STAGE_ROWS;
+            if (gang != null && model.hasStagedFirstLayer32()) {
+                stageScratch = new Object[blocks];
+                for (int q = 0; q < blocks; q++) stageScratch[q] = model.newScratch32();
+                stageDone = new AtomicIntegerArray(config.threads() * blocks);
+            }
+            taken = new AtomicIntegerArray(COPY_PARTS + (stageScratch.length > 0 ? config.threads() * blocks : 0) + chunks + GRADIENT_PARTS);
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -588,8 +657,15 @@ public final class Trainer implements AutoCloseable {
             fChunks = chunks;
             fSplit = splitStep && gang != null && partRanges != null && model.l2() == 0 && optimizer.beginSplitStep(p32, g32);
             fCopy = !fSplit || preparedAt != steps;
+            fStaged = fSplit && staged && stageScratch.length > 0;
+            fBlocks = (rows + STAGE_ROWS - 1) / STAGE_ROWS;
+            if (fStaged) {
+                stagedRegions++;
+                for (int k = 0, n = config.threads() * fBlocks; k < n; k++) stageDone.set(k, 0);
+                stagesDone.set(0);
+            }
             AtomicIntegerArray t = taken;
-            for (int k = 0, n = COPY_PARTS + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
+            for (int k = 0, n = COPY_PARTS + (fStaged ? config.threads() * fBlocks : 0) + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
             copyDone.set(0);
             chunksDone.set(0);
             RegionProfile pr = profile;
@@ -609,6 +685,7 @@ public final class Trainer implements AutoCloseable {
             if (pr != null) {
                 long now = System.nanoTime(), inside = 0;
                 for (int k = 0; k <= RegionProfile.GRADIENT; k++) inside += pr.acc[0][k];
+                inside += pr.acc[0][RegionProfile.FIRST_LAYER] + pr.acc[0][RegionProfile.FIRST_LAYER_WAIT];
                 pr.acc[0][RegionProfile.END_WAIT] += now - t0 - (inside - pr.lastInside);
                 pr.lastInside = inside;
                 t0 = now;

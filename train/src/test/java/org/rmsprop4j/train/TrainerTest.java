@@ -150,6 +150,30 @@ class TrainerTest {
     }
 
     @Test
+    void theStagedFirstLayerGivesTheBitsOfOneThread() throws IOException {
+        // digits (standardised: dense rows) and a sparse copy of it (rows listed once), so both input paths run
+        float[] x = digits.train().x().clone();
+        for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
+        Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
+        for (Dataset data : new Dataset[] {digits.train(), sparse}) {
+            for (String model : new String[] {"mlp:24,16:relu", "softmax"}) {
+                double[] one = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    for (int staged = 0; staged < (threads == 1 ? 1 : 2); staged++) {
+                        try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).batchSize(50).chunkSize(8)
+                                .threads(threads).seed(7).build()).stagedFirstLayer(staged == 1)) {
+                            t.fit(data, null, null, null);
+                            assertThat(t.stagedRegions > 0).as("staged first layer used, %d threads", threads).isEqualTo(staged == 1);
+                            if (one == null) one = t.parameters();
+                            else assertSameBits(t.parameters(), one);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aFusedBatchOnTwoThreadsAllocatesNothing() throws IOException {
         com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (Trainer t = trainer("mlp:24,16:relu", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(4).batchSize(16).chunkSize(4)
@@ -280,6 +304,43 @@ class TrainerTest {
         @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
     }
 
+    /** The MLP's fused batch path with the staged first layer, but the last stage of block 1 of the third batch fails. */
+    static final class FailingStagedProbe extends DelegatingModel {
+        final AtomicIntegerCounter passes = new AtomicIntegerCounter();
+        final FailingFusedProbe fused;
+
+        FailingStagedProbe(Model m) {
+            super(m);
+            fused = new FailingFusedProbe(m);
+        }
+
+        @Override public boolean hasFloat32Path() { return true; }
+        @Override public Object newScratch32() { return m.newScratch32(); }
+        @Override public Object prepare32(float[] p, Object previous) { return m.prepare32(p, previous); }
+        @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) { m.prepare32Part(p, prepared, part, parts); }
+        @Override public double accumulate32(Object prep, Dataset d, int[] rows, int from, int to, float[] g, Object s) {
+            return m.accumulate32(prep, d, rows, from, to, g, s);
+        }
+        @Override public boolean hasBatch32() { return true; }
+        @Override public Object newBatch32(int rows, int chunkSize, int parts) { return m.newBatch32(rows, chunkSize, parts); }
+        @Override public double chunkPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
+            return m.chunkPass32(prep, d, rows, from, to, chunk, b, s);
+        }
+        @Override public boolean hasStagedFirstLayer32() { return true; }
+        @Override public void firstLayerStage32(Object prep, Dataset d, int[] rows, int from, int to, int qa, int qb, int stage, int stages, Object b,
+                Object s) {
+            if (qa == 8 && stage == stages - 1 && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
+            m.firstLayerStage32(prep, d, rows, from, to, qa, qb, stage, stages, b, s);
+        }
+        @Override public double restPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
+            return m.restPass32(prep, d, rows, from, to, chunk, b, s);
+        }
+        @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
+            m.gradientPart32(b, batchRows, part, parts, divisor, g);
+        }
+        @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
+    }
+
     static final class AtomicIntegerCounter { final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(); }
 
     @Test
@@ -298,12 +359,16 @@ class TrainerTest {
                     }
                 });
             }
-            FailingFusedProbe probe = new FailingFusedProbe(Models.parse("mlp:16:relu", 64, 10, 0));
-            Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).dtype(Dtype.FLOAT32).build();
-            try (Trainer t = new Trainer(probe, opt, cfg)) {
-                assertThatThrownBy(() -> t.fit(data, null, null, null)).hasMessage("chunk 1 of batch 3 failed");
-                assertThat(opt.steps()).isEqualTo(2);
-                assertSameBits(t.parameters(), twoSteps[0]); // the parameters of the two good steps, untouched by the failed one
+            for (Model probe : new Model[] {new FailingFusedProbe(Models.parse("mlp:16:relu", 64, 10, 0)),
+                    new FailingStagedProbe(Models.parse("mlp:16:relu", 64, 10, 0))}) { // the staged first layer runs on 2+ threads only
+                if (threads == 1 && probe instanceof FailingStagedProbe) continue;
+                Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).dtype(Dtype.FLOAT32).build();
+                try (Trainer t = new Trainer(probe, opt, cfg)) {
+                    assertThatThrownBy(() -> t.fit(data, null, null, null)).hasMessage("chunk 1 of batch 3 failed");
+                    assertThat(opt.steps()).isEqualTo(2);
+                    assertSameBits(t.parameters(), twoSteps[0]); // the parameters of the two good steps, untouched by the failed one
+                    if (threads > 1 && probe instanceof FailingStagedProbe) assertThat(t.stagedRegions).isEqualTo(3);
+                }
             }
         }
     }

@@ -508,6 +508,19 @@ public final class Mlp implements Model {
      * {@link #gradientPart32}.
      */
     @Override public double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, false);
+    }
+
+    @Override public double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, true);
+    }
+
+    /**
+     * {@link #chunkPass32} with the choice of {@link #LISTED_COLUMNS} (for tests), or with {@code firstLayerDone} the same pass
+     * without the first layer's product, which {@link #firstLayerStage32} has written.
+     */
+    double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch, boolean listedColumns,
+            boolean firstLayerDone) {
         if (!(prepared instanceof Prepared32 w) || w.owner != this) {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
@@ -547,21 +560,25 @@ public final class Mlp implements Model {
                 li = idx;
                 coef = xr;
             }
-            bt.grow(chunk, nnz + cnt);
-            int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
-            float[] cv = bt.cooVal[chunk];
             boolean byPosition = listStart != null; // coef[s0 + t] is the value of entry t, else coef[xo + i]
-            for (int t = 0; t < cnt; t++) {
-                int i = li[s0 + t];
-                cc[nnz + t] = i;
-                cr[nnz + t] = q - qa;
-                cv[nnz + t] = byPosition ? coef[s0 + t] : coef[xo + i];
+            if (!byPosition || !listedColumns) { // listed rows are sorted by column from their lists at the end
+                bt.grow(chunk, nnz + cnt);
+                int[] cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
+                float[] cv = bt.cooVal[chunk];
+                for (int t = 0; t < cnt; t++) {
+                    int i = li[s0 + t];
+                    cc[nnz + t] = i;
+                    cr[nnz + t] = q - qa;
+                    cv[nnz + t] = byPosition ? coef[s0 + t] : coef[xo + i];
+                }
             }
             nnz += cnt;
             float[] z = bt.act[1][q];
-            System.arraycopy(p, bOff[1], z, 0, sizes[1]);
-            if (byPosition) Gemm32.addSparse(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
-            else Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
+            if (!firstLayerDone) {
+                System.arraycopy(p, bOff[1], z, 0, sizes[1]);
+                if (byPosition) Gemm32.addSparse(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
+                else Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
+            }
             for (int l = 2; l <= last + 1; l++) {
                 if (l - 1 < last) { // z holds a hidden layer's sums: activate them and keep them by unit too
                     float[][] at = bt.actT[l - 1];
@@ -588,6 +605,10 @@ public final class Mlp implements Model {
         }
         // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
         bt.nnz[chunk] = nnz;
+        if (listStart != null && listedColumns) {
+            sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal);
+            return loss;
+        }
         int[] start = bt.colStart[chunk], nx = bt.next[chunk], cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
         int[] er = bt.entryRow[chunk];
         float[] cv = bt.cooVal[chunk], ev = bt.entryVal[chunk];
@@ -603,6 +624,95 @@ public final class Mlp implements Model {
             ev[at] = cv[t];
         }
         return loss;
+    }
+
+    @Override public boolean hasStagedFirstLayer32() { return true; }
+
+    /**
+     * Stage {@code stage} of {@code stages} of the first layer's sums for the batch positions {@code q} in {@code [qa, qb)}:
+     * stage s adds, in input order, the terms of the inputs {@code i} in {@code [inputs·s/stages, inputs·(s+1)/stages)} to
+     * the sums the earlier stages left ({@code stage 0} starts from the bias). Each sum thus gets exactly the terms, in
+     * exactly the order, of {@link #chunkPass32}'s whole-row pass, so the bits do not depend on the stages; and a thread
+     * that runs one stage for every row reads, and (as {@link #prepare32Part} for the matching gradient parts) writes, only
+     * that stage's weight rows.
+     */
+    @Override public void firstLayerStage32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int stage, int stages,
+            Object batch, Object scratch) {
+        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        Batch32 bt = batch32(batch);
+        checkData(data);
+        if (to - from < 1 || to - from > bt.capacity) throw Checks.invalid("to - from", to - from, "1 to " + bt.capacity + " rows (the batch's capacity)");
+        if (qa < 0 || qb > to - from || qa >= qb) throw Checks.invalid("positions", "[" + qa + ", " + qb + ")", "a non-empty range within 0 to " + (to - from));
+        if (stages < 1 || stage < 0 || stage >= stages) throw Checks.invalid("stage", stage + " of " + stages, "0 <= stage < stages");
+        Scratch32 s = (Scratch32) scratch;
+        int d = sizes[0], n1 = sizes[1], i0 = (int) ((long) d * stage / stages), i1 = (int) ((long) d * (stage + 1) / stages);
+        float[] x = data.x(), p = w.flat;
+        int[] listStart, listed;
+        float[] listedVal;
+        synchronized (bt) { // as in chunkPass32
+            if (bt.listedX != x) bt.listInputs(x, d);
+            listStart = bt.listStart;
+            listed = bt.listed;
+            listedVal = bt.listedVal;
+        }
+        float[][] w1 = w.w[1];
+        for (int q = qa; q < qb; q++) {
+            int row = rows[from + q];
+            float[] z = bt.act[1][q];
+            if (stage == 0) System.arraycopy(p, bOff[1], z, 0, n1);
+            if (listStart != null) {
+                int a = firstAtLeast(listed, listStart[row], listStart[row + 1], i0), b = firstAtLeast(listed, a, listStart[row + 1], i1);
+                if (a < b) Gemm32.addSparse(listedVal, listed, 0, a, b, w1, z, n1);
+            } else {
+                float[] xr = s.act[0][0];
+                System.arraycopy(x, row * d + i0, xr, i0, i1 - i0);
+                Gemm32.addRows(xr, 0, w1, s.idx, 0, Gemm32.nonZeros(xr, i0, i1, s.idx), z, n1);
+            }
+        }
+    }
+
+    /** The first {@code t} in {@code [a, b)} with {@code v[t] >= key} ({@code v} increasing there), else {@code b}. */
+    private static int firstAtLeast(int[] v, int a, int b, int key) {
+        while (a < b) {
+            int m = (a + b) >>> 1;
+            if (v[m] < key) a = m + 1;
+            else b = m;
+        }
+        return a;
+    }
+
+    /**
+     * Listed data ({@link Batch32#listStart}): the counting sort of {@link #chunkPass32} read straight from the rows' lists
+     * instead of from a copy of them in row order, which gives the same entries in the same order (rows in batch order,
+     * each row's inputs in column order), without writing and reading that copy. {@code
+     * -Drmsprop4j.train.listedColumns=false} sorts the copy (for A/B runs).
+     */
+    static final boolean LISTED_COLUMNS = !"false".equals(System.getProperty("rmsprop4j.train.listedColumns"));
+
+    /** The entries of rows {@code rows[a..b)} (listed data) by column into chunk {@code chunk}'s {@code colStart}, {@code entryRow} and {@code entryVal}. */
+    private void sortListed(Batch32 bt, int chunk, int nnz, int[] rows, int a, int b, int[] listStart, int[] listed, float[] listedVal) {
+        int d = sizes[0];
+        bt.grow(chunk, nnz);
+        int[] start = bt.colStart[chunk], nx = bt.next[chunk], er = bt.entryRow[chunk];
+        float[] ev = bt.entryVal[chunk];
+        Arrays.fill(start, 0);
+        for (int r = a; r < b; r++) {
+            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) start[listed[t] + 1]++;
+        }
+        for (int i = 0; i < d; i++) {
+            start[i + 1] += start[i];
+            nx[i] = start[i];
+        }
+        for (int r = a; r < b; r++) {
+            int q = r - a;
+            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) {
+                int at = nx[listed[t]]++;
+                er[at] = q;
+                ev[at] = listedVal[t];
+            }
+        }
     }
 
     /**

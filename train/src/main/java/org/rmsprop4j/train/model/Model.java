@@ -142,6 +142,28 @@ public interface Model {
     default int gradientPartRanges(int part, int parts, int[] out) { return -1; }
 
     /**
+     * Whether the first layer's sums of a fused batch can be computed in stages by input ranges
+     * ({@link #firstLayerStage32}) and the rest of each chunk's pass after them ({@link #restPass32}), with the same bits as
+     * {@link #chunkPass32}. {@code false} by default.
+     */
+    default boolean hasStagedFirstLayer32() { return false; }
+
+    /**
+     * Stage {@code stage} of {@code stages} of the first layer's sums of batch positions {@code [qa, qb)} of the batch
+     * {@code rows[from..to)}; stage s of a position must run after stage s − 1 of it. Distinct positions may run at once,
+     * each with its own {@code scratch} ({@link #newScratch32()}).
+     */
+    default void firstLayerStage32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int stage, int stages,
+            Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no staged first layer");
+    }
+
+    /** {@link #chunkPass32} after every stage of {@link #firstLayerStage32} for the chunk's positions: the same pass without the first layer's sums. */
+    default double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no staged first layer");
+    }
+
+    /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
      * @return {@code {lossSum, correctCount}}

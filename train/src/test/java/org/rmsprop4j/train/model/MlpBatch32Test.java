@@ -84,6 +84,73 @@ class MlpBatch32Test {
         assertSameBits(wantMean, mean, "mean");
     }
 
+    @ParameterizedTest(name = "{0}, chunks of {1}")
+    @CsvSource({"'mlp:13,7:relu', 5", "'mlp:20,9:relu', 16", "softmax, 4"})
+    void listedRowsSortedFromTheirListsGiveTheBitsOfTheCopy(String spec, int cs) {
+        int inputs = 23, rows = 37;
+        Dataset d = MlpFloat32Test.sparseData(rows, inputs, 5, 6); // 30% non-zero: listed
+        Mlp m = (Mlp) Models.parse(spec, inputs, 5, 0);
+        float[] p32 = new float[m.layout().size()];
+        Rng r = new Rng(12);
+        for (int i = 0; i < p32.length; i++) p32[i] = (float) (2 * r.nextDouble() - 1);
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = (i * 11 + 5) % rows;
+        Object prep = m.prepare32(p32, null);
+        float[][] grads = new float[2][p32.length];
+        double[] loss = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Object batch = m.newBatch32(rows, cs, 2), scratch = m.newScratch32();
+            for (int c = 0; c * cs < rows; c++) loss[k] += m.chunkPass32(prep, d, order, 0, rows, c, batch, scratch, k == 1, false);
+            m.gradientPart32(batch, rows, 0, 2, rows, grads[k]);
+            m.gradientPart32(batch, rows, 1, 2, rows, grads[k]);
+        }
+        assertThat(loss[1]).isEqualTo(loss[0]).isPositive();
+        assertSameBits(grads[0], grads[1], "sorted from the lists");
+        assertThat(grads[1]).as("a gradient was written").isNotEqualTo(new float[p32.length]);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} stages, blocks of {2}, dense {3}")
+    @CsvSource({"'mlp:13,7:relu', 1, 8, false", "'mlp:13,7:relu', 2, 8, false", "'mlp:13,7:relu', 3, 5, false", "'mlp:13,7:relu', 2, 8, true",
+            "'mlp:8,4:tanh', 3, 4, true", "softmax, 2, 3, false"})
+    void theStagedFirstLayerGivesTheBitsOfTheChunkPass(String spec, int stages, int block, boolean dense) {
+        int inputs = 23, rows = 37, cs = 8;
+        Dataset sparse = MlpFloat32Test.sparseData(rows, inputs, 5, 6), d = sparse; // 30% non-zero: listed
+        if (dense) { // every input non-zero but a few: rows listed as they come
+            float[] x = sparse.x().clone();
+            for (int i = 0; i < x.length; i++) if (x[i] == 0f && i % 5 != 0) x[i] = 0.01f * (i % 7 + 1);
+            d = new Dataset("dense", inputs, sparse.classNames(), x, sparse.y());
+        }
+        Model m = Models.parse(spec, inputs, 5, 0);
+        float[] p32 = new float[m.layout().size()];
+        Rng r = new Rng(13);
+        for (int i = 0; i < p32.length; i++) p32[i] = (float) (2 * r.nextDouble() - 1);
+        int[] order = new int[rows + 3];
+        for (int i = 0; i < order.length; i++) order[i] = (i * 7 + 2) % rows;
+        int from = 3, to = rows + 3, chunks = (to - from + cs - 1) / cs;
+        Object prep = m.prepare32(p32, null);
+        float[][] grads = new float[2][p32.length];
+        double[] loss = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Object batch = m.newBatch32(to - from, cs, 2), scratch = m.newScratch32();
+            if (k == 1) { // stages by blocks, the later stages first where they may go, as threads would
+                for (int qa = 0; qa < to - from; qa += block) {
+                    for (int s = 0; s < stages; s++) m.firstLayerStage32(prep, d, order, from, to, qa, Math.min(to - from, qa + block), s, stages, batch, scratch);
+                }
+            }
+            for (int c = 0; c < chunks; c++) {
+                loss[k] += k == 0 ? m.chunkPass32(prep, d, order, from, to, c, batch, scratch) : m.restPass32(prep, d, order, from, to, c, batch, scratch);
+            }
+            m.gradientPart32(batch, to - from, 0, 2, to - from, grads[k]);
+            m.gradientPart32(batch, to - from, 1, 2, to - from, grads[k]);
+        }
+        assertThat(loss[1]).isEqualTo(loss[0]).isPositive();
+        assertSameBits(grads[0], grads[1], stages + " stages");
+        Object batch = m.newBatch32(to - from, cs, 2);
+        Dataset data = d;
+        assertThatThrownBy(() -> m.firstLayerStage32(prep, data, order, from, to, 0, 8, stages, stages, batch, m.newScratch32())).hasMessageContaining("stage");
+        assertThatThrownBy(() -> m.firstLayerStage32(prep, data, order, from, to, 5, 5, 0, stages, batch, m.newScratch32())).hasMessageContaining("positions");
+    }
+
     @ParameterizedTest(name = "{0}, {1} parts")
     @CsvSource({"'mlp:13,7:relu', 1", "'mlp:13,7:relu', 5", "'mlp:20,9:relu', 16", "softmax, 3"})
     void eachPartNamesExactlyTheElementsItWrites(String spec, int parts) {
