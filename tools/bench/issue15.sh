@@ -13,8 +13,6 @@ for i in 1 2 3 4 5; do step t2-$i ./rmsprop4j bench --sizes 1e7 --threads 2 --no
 step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
 step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
 step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
-step mlpab1 java tools/bench/MlpAB.java 1 8 3 $J,rmsprop4j.train.splitStep=false $J
-step mlpab2 java tools/bench/MlpAB.java 2 8 3 $J,rmsprop4j.train.splitStep=false $J
 step mlpab1cols java tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.listedColumns=false $J
 step mlpab2staged java tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
