@@ -279,11 +279,11 @@ class TrainerTest {
         }
     }
 
-    /** The MLP's fused batch path, but chunk 1 of the third batch fails (on whichever thread takes it). */
-    static final class FailingFusedProbe extends DelegatingModel {
+    /** Passes the MLP's fused batch path (chunk passes, gradient parts, per-part weight copies) through to the model. */
+    abstract static class FusedPathDelegate extends DelegatingModel {
         final AtomicIntegerCounter passes = new AtomicIntegerCounter();
 
-        FailingFusedProbe(Model m) { super(m); }
+        FusedPathDelegate(Model m) { super(m); }
 
         @Override public boolean hasFloat32Path() { return true; }
         @Override public Object newScratch32() { return m.newScratch32(); }
@@ -295,7 +295,6 @@ class TrainerTest {
         @Override public boolean hasBatch32() { return true; }
         @Override public Object newBatch32(int rows, int chunkSize, int parts) { return m.newBatch32(rows, chunkSize, parts); }
         @Override public double chunkPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
-            if (chunk == 1 && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
             return m.chunkPass32(prep, d, rows, from, to, chunk, b, s);
         }
         @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
@@ -304,28 +303,20 @@ class TrainerTest {
         @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
     }
 
-    /** The MLP's fused batch path with the staged first layer, but the last stage of block 1 of the third batch fails. */
-    static final class FailingStagedProbe extends DelegatingModel {
-        final AtomicIntegerCounter passes = new AtomicIntegerCounter();
-        final FailingFusedProbe fused;
+    /** The MLP's fused batch path, but chunk 1 of the third batch fails (on whichever thread takes it). */
+    static final class FailingFusedProbe extends FusedPathDelegate {
+        FailingFusedProbe(Model m) { super(m); }
 
-        FailingStagedProbe(Model m) {
-            super(m);
-            fused = new FailingFusedProbe(m);
-        }
-
-        @Override public boolean hasFloat32Path() { return true; }
-        @Override public Object newScratch32() { return m.newScratch32(); }
-        @Override public Object prepare32(float[] p, Object previous) { return m.prepare32(p, previous); }
-        @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) { m.prepare32Part(p, prepared, part, parts); }
-        @Override public double accumulate32(Object prep, Dataset d, int[] rows, int from, int to, float[] g, Object s) {
-            return m.accumulate32(prep, d, rows, from, to, g, s);
-        }
-        @Override public boolean hasBatch32() { return true; }
-        @Override public Object newBatch32(int rows, int chunkSize, int parts) { return m.newBatch32(rows, chunkSize, parts); }
         @Override public double chunkPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
-            return m.chunkPass32(prep, d, rows, from, to, chunk, b, s);
+            if (chunk == 1 && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
+            return super.chunkPass32(prep, d, rows, from, to, chunk, b, s);
         }
+    }
+
+    /** The MLP's fused batch path with the staged first layer, but the last stage of block 1 of the third batch fails. */
+    static final class FailingStagedProbe extends FusedPathDelegate {
+        FailingStagedProbe(Model m) { super(m); }
+
         @Override public boolean hasStagedFirstLayer32() { return true; }
         @Override public void firstLayerStage32(Object prep, Dataset d, int[] rows, int from, int to, int qa, int qb, int stage, int stages, Object b,
                 Object s) {
@@ -335,10 +326,6 @@ class TrainerTest {
         @Override public double restPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
             return m.restPass32(prep, d, rows, from, to, chunk, b, s);
         }
-        @Override public void gradientPart32(Object b, int batchRows, int part, int parts, float divisor, float[] g) {
-            m.gradientPart32(b, batchRows, part, parts, divisor, g);
-        }
-        @Override public int gradientPartRanges(int part, int parts, int[] out) { return m.gradientPartRanges(part, parts, out); }
     }
 
     static final class AtomicIntegerCounter { final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(); }
