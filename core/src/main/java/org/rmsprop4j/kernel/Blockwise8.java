@@ -27,21 +27,23 @@ public final class Blockwise8 {
      * Whether {@link Blockwise8Vector} runs here: the JVM was started with {@code --add-modules
      * jdk.incubator.vector} and prefers vectors of at least 256 bits (AVX2 or wider). Probed once.
      */
-    public static boolean vectorAvailable() { return VectorProbe.AVAILABLE; }
+    public static boolean vectorAvailable() {
+        if (VectorProbe.BAD_WIDTH != null) throw VectorProbe.BAD_WIDTH;
+        return VectorProbe.AVAILABLE;
+    }
 
     /** The width of the vector loops, in bits ({@link VectorWidth}); call only where {@link #vectorAvailable()}. */
     public static int vectorBits() { return VectorWidth.BITS; }
 
     private static final class VectorProbe {
-        static final boolean AVAILABLE = probe();
+        /** A bad {@code -Drmsprop4j.vector.bits}, read before any vector class is touched; thrown by the check above. */
+        static final IllegalArgumentException BAD_WIDTH = VectorWidthProperty.error();
+        static final boolean AVAILABLE = BAD_WIDTH == null && probe();
 
         private static boolean probe() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
             try {
                 return Blockwise8Vector.preferredBits() >= Blockwise8Vector.BITS;
-            } catch (ExceptionInInitializerError e) {   // a bad -Drmsprop4j.vector.bits: say so rather than run scalar
-                if (e.getCause() instanceof IllegalArgumentException bad) throw bad;
-                throw e;
             } catch (LinkageError e) {       // the module is there but this class loader cannot read it
                 return false;
             }

@@ -31,11 +31,14 @@ public final class ProfileBlocksF32 {
      * jdk.incubator.vector}, prefers vectors of at least 256 bits (AVX2 or wider), and {@link #VECTOR_PROPERTY} is not {@code false}.
      */
     public static boolean vectorEnabled() {
+        if (VectorProbe.BAD_WIDTH != null) throw VectorProbe.BAD_WIDTH;
         return VectorProbe.AVAILABLE && !"false".equals(System.getProperty(VECTOR_PROPERTY));
     }
 
     private static final class VectorProbe {
-        static final boolean AVAILABLE = probe();
+        /** A bad {@code -Drmsprop4j.vector.bits}, read before any vector class is touched; thrown by the check above. */
+        static final IllegalArgumentException BAD_WIDTH = VectorWidthProperty.error();
+        static final boolean AVAILABLE = BAD_WIDTH == null && probe();
 
         private static boolean probe() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;

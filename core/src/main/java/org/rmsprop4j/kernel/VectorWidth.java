@@ -2,8 +2,6 @@ package org.rmsprop4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
 
-import org.rmsprop4j.internal.Checks;
-
 /**
  * The one vector width every Vector API loop of the library uses ({@link Float8Vector}, {@link Blockwise8Vector},
  * {@link ProfileVectorF32}, {@link ProfileVectorF64}, {@link ProfileVectorTribuo}): 512 bits where the JVM prefers
@@ -22,7 +20,7 @@ public final class VectorWidth {
     private VectorWidth() {}
 
     /** System property that sets the width: {@code -Drmsprop4j.vector.bits=256} or {@code =512}. */
-    public static final String PROPERTY = "rmsprop4j.vector.bits";
+    public static final String PROPERTY = VectorWidthProperty.NAME;
 
     /** The width in bits, 256 or 512. */
     public static final int BITS = choose(System.getProperty(PROPERTY), FloatVector.SPECIES_PREFERRED.vectorBitSize());
@@ -34,10 +32,7 @@ public final class VectorWidth {
      * @throws IllegalArgumentException if {@code requested} is neither null, "256" nor "512"
      */
     static int choose(String requested, int preferred) {
-        if (requested == null || requested.isEmpty()) return preferred >= 512 ? 512 : 256;
-        String r = requested.trim();
-        if (r.equals("512")) return preferred >= 512 ? 512 : 256;
-        if (r.equals("256")) return 256;
-        throw Checks.invalid("-D" + PROPERTY, "\"" + requested + "\"", "256 or 512");
+        int r = VectorWidthProperty.requested(requested);
+        return r == 256 || preferred < 512 ? 256 : 512;
     }
 }

@@ -41,6 +41,35 @@ class VectorWidthTest {
     }
 
     @Test
+    void aBadWidthIsRefusedByEveryProbeAsAPlainArgumentError() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "no Vector API in this JVM");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process fork = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-D" + VectorWidthProperty.NAME + "=384",
+                "-cp", System.getProperty("java.class.path"), BadWidth.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(fork.waitFor(60, TimeUnit.SECONDS)).as("the forked JVM ends").isTrue();
+        String out = new String(fork.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String refused = "java.lang.IllegalArgumentException: -Drmsprop4j.vector.bits must be 256 or 512, got \"384\"";
+        // each probe refuses it, in either order, and again when asked again (not an ExceptionInInitializerError, not scalar loops)
+        assertThat(out.split("\n")).as(out).containsExactly(refused, refused, refused, refused);
+    }
+
+    /** Asks both probes twice with whatever width the JVM was given, printing what each throws (or returns). */
+    public static final class BadWidth {
+        public static void main(String[] args) {
+            for (int k = 0; k < 2; k++) {
+                for (java.util.function.BooleanSupplier probe : List.<java.util.function.BooleanSupplier>of(ProfileBlocksF32::vectorEnabled,
+                        Blockwise8::vectorAvailable)) {
+                    try {
+                        System.out.println("returned " + probe.getAsBoolean());
+                    } catch (Throwable t) {
+                        System.out.println(t);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void bothWidthsGiveTheSameBitsAndAMixedJvmAllocatesNothing() throws IOException, InterruptedException {
         Assumptions.assumeTrue(Blockwise8.vectorAvailable() && ProfileBlocksF32.vectorEnabled(), "no Vector API loops in this JVM");
         int other = VectorWidth.BITS == 512 ? 256 : 512;
