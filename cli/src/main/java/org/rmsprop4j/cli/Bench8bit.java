@@ -34,11 +34,11 @@ final class Bench8bit {
         Row withC8(Double c) { return new Row(state, path, elements, threads, nsPerElement, minNsPerElement, stateBytes, c); }
 
         /** The state's label, with the 8-bit path when both were measured ("8bit-2048/vec", "8bit-2048/scalar"). */
-        String label() { return state.label() + ("vector".equals(path) ? "/vec" : "scalar".equals(path) && VECTOR ? "/scalar" : ""); }
+        String label() { return state.label() + ("vector".equals(path) ? "/vec" : "scalar".equals(path) && vector() ? "/scalar" : ""); }
     }
 
     /** The 8-bit vector loops run in this JVM (started with {@code --add-modules jdk.incubator.vector}): then each 8-bit state is timed with and without them. */
-    static final boolean VECTOR = org.rmsprop4j.kernel.Blockwise8.vectorAvailable();
+    static boolean vector() { return org.rmsprop4j.kernel.Blockwise8.vectorAvailable(); }
 
     /** Builds with the 8-bit vector loops on or off (core reads this property when an optimizer is built). */
     static Optimizer build(StateQuantization q, int elements, int threads, boolean vector) {
@@ -62,7 +62,7 @@ final class Bench8bit {
         List<StateQuantization> qs = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         for (StateQuantization q : states) {
-            if (q.quantized() && VECTOR) {
+            if (q.quantized() && vector()) {
                 qs.add(q);
                 paths.add("vector");
             }
@@ -97,6 +97,11 @@ final class Bench8bit {
     /** The states of {@code --state}, fp32 first; checked before anything runs. */
     static List<StateQuantization> parse(List<String> names, String dtype) {
         if (!"fp32".equals(dtype)) throw new CliException("--state needs --dtype float32 (8-bit state is float32 only), got " + dtype);
+        try {
+            vector();   // a bad -Drmsprop4j.vector.bits is refused here, with the other arguments
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--state: " + e.getMessage());
+        }
         List<StateQuantization> states = new ArrayList<>(List.of(StateQuantization.none()));
         for (String n : names) {
             StateQuantization q;
@@ -221,7 +226,7 @@ final class Bench8bit {
 
     static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
         out.println();
-        if (VECTOR) out.println("8-bit vector loops: " + org.rmsprop4j.kernel.Blockwise8.vectorBits() + " bits (-Drmsprop4j.vector.bits)");
+        if (vector()) out.println("8-bit vector loops: " + org.rmsprop4j.kernel.Blockwise8.vectorBits() + " bits (-Drmsprop4j.vector.bits)");
         out.println("state             elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
         Map<String, Double> fp32 = new LinkedHashMap<>();
         for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());
