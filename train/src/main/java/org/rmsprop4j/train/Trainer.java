@@ -116,7 +116,7 @@ public final class Trainer implements AutoCloseable {
     private int fBlocks;             // its blocks of STAGE_ROWS positions
     private AtomicIntegerArray stageDone = new AtomicIntegerArray(0); // per (stage, block): 1 when done
     private final AtomicInteger stagesDone = new AtomicInteger();
-    private Object[] stageScratch = new Object[0]; // per block
+    private Object[] stageScratch = new Object[0]; // per thread
     long stagedRegions;              // regions run with the staged first layer (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -156,17 +156,18 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Stage {@code s} of the first layer for block {@code q} (taken by this thread): first stage {@code s − 1} of the block,
-     * run here if no thread has taken it yet, else waited for.
+     * run here if no thread has taken it yet, else waited for. {@code w}: this thread, whose scratch the stage uses (a
+     * thread runs one stage at a time: an earlier stage it runs itself ends before its own).
      */
-    private void runStage(int s, int q) {
+    private void runStage(int s, int q, int w) {
         int b = fBlocks;
         if (s > 0) {
             int dep = (s - 1) * b + q;
-            if (taken.compareAndSet(COPY_PARTS + dep, 0, 1)) runStage(s - 1, q);
+            if (taken.compareAndSet(COPY_PARTS + dep, 0, 1)) runStage(s - 1, q, w);
             else if (gang != null) gang.awaitFlag(stageDone, dep);
         }
         int rows = fTo - fFrom, qa = q * STAGE_ROWS, qb = Math.min(rows, qa + STAGE_ROWS);
-        model.firstLayerStage32(prepared32, fData, fPerm, fFrom, fTo, qa, qb, s, config.threads(), batch32, stageScratch[q]);
+        model.firstLayerStage32(prepared32, fData, fPerm, fFrom, fTo, qa, qb, s, config.threads(), batch32, stageScratch[w]);
         stageDone.set(s * b + q, 1);
         stagesDone.incrementAndGet();
     }
@@ -190,8 +191,8 @@ public final class Trainer implements AutoCloseable {
         boolean st = fStaged;
         if (st) {
             int k = config.threads(), b = fBlocks;
-            for (int q = 0; q < b; q++) if (taken.compareAndSet(base + w * b + q, 0, 1)) runStage(w, q); // own stage, block by block
-            for (int it = k * b - 1; it >= 0; it--) if (taken.compareAndSet(base + it, 0, 1)) runStage(it / b, it % b); // what is left
+            for (int q = 0; q < b; q++) if (taken.compareAndSet(base + w * b + q, 0, 1)) runStage(w, q, w); // own stage, block by block
+            for (int it = k * b - 1; it >= 0; it--) if (taken.compareAndSet(base + it, 0, 1)) runStage(it / b, it % b, w); // what is left
             if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
             await(stagesDone, k * b);
             if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
@@ -572,8 +573,8 @@ public final class Trainer implements AutoCloseable {
             partRanges = partRanges(model);
             int blocks = (chunks * config.chunkSize() + STAGE_ROWS - 1) / STAGE_ROWS;
             if (gang != null && model.hasStagedFirstLayer32()) {
-                stageScratch = new Object[blocks];
-                for (int q = 0; q < blocks; q++) stageScratch[q] = model.newScratch32();
+                stageScratch = new Object[config.threads()]; // one per thread: a full scratch per block of 8 rows took ~118 KB each
+                for (int w = 0; w < stageScratch.length; w++) stageScratch[w] = model.newScratch32();
                 stageDone = new AtomicIntegerArray(config.threads() * blocks);
             }
             taken = new AtomicIntegerArray(COPY_PARTS + (stageScratch.length > 0 ? config.threads() * blocks : 0) + chunks + GRADIENT_PARTS);

@@ -313,14 +313,22 @@ class TrainerTest {
         }
     }
 
-    /** The MLP's fused batch path with the staged first layer, but the last stage of block 1 of the third batch fails. */
+    /**
+     * The MLP's fused batch path with the staged first layer, but one stage of block 1 of the third batch fails: the last
+     * (no thread waits on it), or the first (the next stage's thread waits on it and must leave the region).
+     */
     static final class FailingStagedProbe extends FusedPathDelegate {
-        FailingStagedProbe(Model m) { super(m); }
+        final boolean first;
+
+        FailingStagedProbe(Model m, boolean first) {
+            super(m);
+            this.first = first;
+        }
 
         @Override public boolean hasStagedFirstLayer32() { return true; }
         @Override public void firstLayerStage32(Object prep, Dataset d, int[] rows, int from, int to, int qa, int qb, int stage, int stages, Object b,
                 Object s) {
-            if (qa == 8 && stage == stages - 1 && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
+            if (qa == 8 && stage == (first ? 0 : stages - 1) && passes.n.incrementAndGet() == 3) throw new IllegalStateException("chunk 1 of batch 3 failed");
             m.firstLayerStage32(prep, d, rows, from, to, qa, qb, stage, stages, b, s);
         }
         @Override public double restPass32(Object prep, Dataset d, int[] rows, int from, int to, int chunk, Object b, Object s) {
@@ -347,7 +355,8 @@ class TrainerTest {
                 });
             }
             for (Model probe : new Model[] {new FailingFusedProbe(Models.parse("mlp:16:relu", 64, 10, 0)),
-                    new FailingStagedProbe(Models.parse("mlp:16:relu", 64, 10, 0))}) { // the staged first layer runs on 2+ threads only
+                    new FailingStagedProbe(Models.parse("mlp:16:relu", 64, 10, 0), false),
+                    new FailingStagedProbe(Models.parse("mlp:16:relu", 64, 10, 0), true)}) { // the staged first layer runs on 2+ threads only
                 if (threads == 1 && probe instanceof FailingStagedProbe) continue;
                 Optimizer opt = Optimizer.builder(RMS).layout(probe.layout()).dtype(Dtype.FLOAT32).build();
                 try (Trainer t = new Trainer(probe, opt, cfg)) {
