@@ -110,7 +110,7 @@ final class StepTimer {
 
     /**
      * A new array of {@code n} elements placed so that it does not sit a multiple of 128 MiB (within 4 KiB) from any of
-     * {@code others} (null entries ignored). A {@link #spacer()} alone does not ensure this: G1 puts it in the lowest
+     * {@code others} (null entries ignored). One {@link #gap()}-sized spacer alone does not ensure this: G1 puts it in the lowest
      * free region, which is often a hole below the last large array (at start-up, committed regions below the first
      * one), and then the next array lands right after the last one, 384 MiB on from it at 1e8 float32 elements (README,
      * "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages"). So spacers are allocated and held until one
@@ -273,9 +273,6 @@ final class StepTimer {
 
     /** Sink for the gap arrays, so that no compiler drops their allocation. */
     static volatile byte[] lastGap;
-
-    /** Allocates one {@link #gap()} (see there), so that the next large array does not land a multiple of 128 MiB after the last. */
-    static void spacer() { lastGap = new byte[gap()]; }
 
     static Timing measure(Runnable step, long minTimeMs, long warmupMs) {
         double[] s = sample(step, warmUp(step, warmupMs), minTimeMs);
