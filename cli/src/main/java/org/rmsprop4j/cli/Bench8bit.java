@@ -227,14 +227,17 @@ final class Bench8bit {
     static void printTable(PrintWriter out, List<Row> rows, List<Baselines.Result> cs) {
         out.println();
         if (vector()) out.println("8-bit vector loops: " + org.rmsprop4j.kernel.Blockwise8.vectorBits() + " bits (-Drmsprop4j.vector.bits)");
-        out.println("state             elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
+        int w = 16; // the state column fits its longest label (fp8-256-unbiased/vec is 20)
+        for (Row r : rows) w = Math.max(w, r.label().length());
+        out.println(String.format(Locale.ROOT, "%-" + w + "s", "state")
+                + "  elements thr | ours ns/e   min ns/e | state B/el  moved B/el | C fp32 ns/e | ours/C fp32 | C 8bit ns/e | ours/C 8bit | vs fp32 (same run)");
         Map<String, Double> fp32 = new LinkedHashMap<>();
         for (Row r : rows) if (!r.state().quantized()) fp32.put(r.elements() + "/" + r.threads(), r.nsPerElement());
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             Baselines.Result c = cs.get(i);
             Double f = fp32.get(r.elements() + "/" + r.threads());
-            out.printf(Locale.ROOT, "%-16s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %11s | %11s | %s%n", r.label(), r.elements(),
+            out.printf(Locale.ROOT, "%-" + w + "s %9d %3d | %9.3f %10.3f | %10.4f %11.2f | %11s | %11s | %11s | %11s | %s%n", r.label(), r.elements(),
                     r.threads(), r.nsPerElement(), r.minNsPerElement(), r.stateBytes() / (double) r.elements(), bytesPerElement(r.state()),
                     c.ok() ? String.format(Locale.ROOT, "%.3f", c.nsPerElement()) : "n/a",
                     c.ok() ? String.format(Locale.ROOT, "%.2f×", c.nsPerElement() / r.nsPerElement()) : "n/a",
