@@ -68,6 +68,103 @@ final class Gemm32Vector {
         z7.intoArray(out, j + 7 * L);
     }
 
+    /**
+     * One weight-gradient row of the first layer over the chunks of a batch, as {@link Mlp#gradientPart32} computes it with
+     * {@link Gemm32#addColumn}, {@link Gemm32#divide} and a copy, with the same bits: per chunk c with entries of column i,
+     * {@code p = ((+0 + t₀) + t₁) + …} over its terms {@code tₜ = val[c][t]·rows[c·cs + row[c][t]][j]}; {@code acc = p} for the
+     * first such chunk, {@code acc = acc + p} for the next; then {@code grad[o + j] = acc / divisor} (a product with the exact
+     * reciprocal when the divisor is a power of two, as {@link Gemm32#divide}); {@code 0f / divisor} when no chunk has one.
+     * The chunk's sum stays in registers; the row is read and written once per chunk.
+     */
+    static void columnGradient(float[][] val, int[][] row, int[][] colStart, int i, int chunks, int cs, float[][] rows, float divisor, float[] grad,
+            int o, int n) {
+        boolean any = false;
+        for (int c = 0; c < chunks && !any; c++) any = colStart[c][i] < colStart[c][i + 1];
+        if (!any) {
+            java.util.Arrays.fill(grad, o, o + n, 0f / divisor);
+            return;
+        }
+        int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
+        boolean byReciprocal = (bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff, divide = divisor != 1f;
+        float r = 1f / divisor;
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) column8(val, row, colStart, i, chunks, cs, rows, divide, byReciprocal, r, divisor, grad, o, j);
+        for (; j < n; j++) {
+            float acc = 0f;
+            boolean first = true;
+            for (int c = 0; c < chunks; c++) {
+                int s0 = colStart[c][i], s1 = colStart[c][i + 1];
+                if (s0 == s1) continue;
+                float p = 0f;
+                float[] v = val[c];
+                int[] rw = row[c];
+                for (int t = s0; t < s1; t++) p = p + v[t] * rows[c * cs + rw[t]][j];
+                acc = first ? p : acc + p;
+                first = false;
+            }
+            if (divide) acc = byReciprocal ? acc * r : acc / divisor;
+            grad[o + j] = acc;
+        }
+    }
+
+    private static void column8(float[][] val, int[][] row, int[][] colStart, int i, int chunks, int cs, float[][] rows, boolean divide, boolean byReciprocal,
+            float r, float divisor, float[] grad, int o, int j) {
+        boolean first = true;
+        for (int c = 0; c < chunks; c++) {
+            int s0 = colStart[c][i], s1 = colStart[c][i + 1];
+            if (s0 == s1) continue;
+            chunk8(val[c], row[c], c * cs, s0, s1, rows, j, grad, o + j, first);
+            first = false;
+        }
+        if (divide) {
+            for (int k = 0; k < 8; k++) {
+                FloatVector a = FloatVector.fromArray(S, grad, o + j + k * L);
+                if (byReciprocal) a.mul(r).intoArray(grad, o + j + k * L);
+                else a.div(divisor).intoArray(grad, o + j + k * L);
+            }
+        }
+    }
+
+    /**
+     * {@code g[go + k] = p[k]} ({@code first}) or {@code g[go + k] + p[k]}, {@code k < 8L}, with {@code p = ((+0 + t₀) + t₁) + …} over the terms
+     * {@code v[t]·rows[base + rw[t]][j + k]} held in registers. (Both branches store: C2 on JDK 17 keeps vectors that merge after a branch on the heap.)
+     */
+    private static void chunk8(float[] v, int[] rw, int base, int s0, int s1, float[][] rows, int j, float[] g, int go, boolean first) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero, p5 = zero, p6 = zero, p7 = zero;
+        for (int t = s0; t < s1; t++) {
+            FloatVector a = FloatVector.broadcast(S, v[t]);
+            float[] b = rows[base + rw[t]];
+            p0 = p0.add(FloatVector.fromArray(S, b, j).mul(a));
+            p1 = p1.add(FloatVector.fromArray(S, b, j + L).mul(a));
+            p2 = p2.add(FloatVector.fromArray(S, b, j + 2 * L).mul(a));
+            p3 = p3.add(FloatVector.fromArray(S, b, j + 3 * L).mul(a));
+            p4 = p4.add(FloatVector.fromArray(S, b, j + 4 * L).mul(a));
+            p5 = p5.add(FloatVector.fromArray(S, b, j + 5 * L).mul(a));
+            p6 = p6.add(FloatVector.fromArray(S, b, j + 6 * L).mul(a));
+            p7 = p7.add(FloatVector.fromArray(S, b, j + 7 * L).mul(a));
+        }
+        if (first) {
+            p0.intoArray(g, go);
+            p1.intoArray(g, go + L);
+            p2.intoArray(g, go + 2 * L);
+            p3.intoArray(g, go + 3 * L);
+            p4.intoArray(g, go + 4 * L);
+            p5.intoArray(g, go + 5 * L);
+            p6.intoArray(g, go + 6 * L);
+            p7.intoArray(g, go + 7 * L);
+        } else {
+            FloatVector.fromArray(S, g, go).add(p0).intoArray(g, go);
+            FloatVector.fromArray(S, g, go + L).add(p1).intoArray(g, go + L);
+            FloatVector.fromArray(S, g, go + 2 * L).add(p2).intoArray(g, go + 2 * L);
+            FloatVector.fromArray(S, g, go + 3 * L).add(p3).intoArray(g, go + 3 * L);
+            FloatVector.fromArray(S, g, go + 4 * L).add(p4).intoArray(g, go + 4 * L);
+            FloatVector.fromArray(S, g, go + 5 * L).add(p5).intoArray(g, go + 5 * L);
+            FloatVector.fromArray(S, g, go + 6 * L).add(p6).intoArray(g, go + 6 * L);
+            FloatVector.fromArray(S, g, go + 7 * L).add(p7).intoArray(g, go + 7 * L);
+        }
+    }
+
     private static void strip1(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int j) {
         FloatVector z = FloatVector.fromArray(S, out, j);
         for (int t = s; t < e; t++) z = z.add(FloatVector.fromArray(S, rows[base + row[t]], j).mul(FloatVector.broadcast(S, val[t])));

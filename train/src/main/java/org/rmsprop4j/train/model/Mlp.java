@@ -739,6 +739,10 @@ public final class Mlp implements Model {
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
             for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
                 int o = wOff[l] + i * nOut;
+                if (l == 1 && Gemm32.vectorProducts) { // the same sums with both in registers (Gemm32Vector)
+                    Gemm32Vector.columnGradient(bt.entryVal, bt.entryRow, bt.colStart, i, chunks, cs, dl, divisor, grad, o, nOut);
+                    continue;
+                }
                 boolean any = false;
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;
