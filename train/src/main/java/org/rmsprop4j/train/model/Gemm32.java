@@ -29,7 +29,7 @@ final class Gemm32 {
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
     /**
-     * Whether {@link #addSparseRow} runs {@link Gemm32Vector}: the JVM has {@code jdk.incubator.vector} ({@code
+     * Whether {@link #addSparseRow} and the first layer's weight gradient run {@link Gemm32Vector}: the JVM has {@code jdk.incubator.vector} ({@code
      * --add-modules jdk.incubator.vector}) at a usable width, and {@code -Drmsprop4j.train.vectorProducts=false} does not
      * turn it off (for A/B runs). Same bits either way. Not final: tests run both.
      */

@@ -6,16 +6,23 @@ import jdk.incubator.vector.VectorSpecies;
 import org.rmsprop4j.kernel.VectorWidth;
 
 /**
- * {@link Gemm32#addSparse} on the incubating Vector API, with the output row held in registers across all the terms:
- * for each strip of eight vectors of the row, {@code z = out[strip]}, then {@code z = z + a_t·b_t[strip]} for every term t in
- * order, then one store. Every element gets exactly the same roundings in the same order as the scalar loop (a float
- * product, then a float sum, never fused), so the bits are the same; only the loads and stores of {@code out}, which
- * the scalar passes repeat every four terms, are gone, and so are C2's scalar pre- and post-loops around each 128-column
- * pass. Measured on MNIST's first layer (784×128 weights, batches of 64 listed rows; {@code tools/bench/FirstLayerAB.java},
- * thread CPU time): 16.7 GMAC/s against 12.1 for the scalar passes.
+ * The first layer's two products on the incubating Vector API: its forward sums ({@link #addSparse}, as {@link
+ * Gemm32#addSparse}) and its weight gradient ({@link #columnGradient}, as {@link Mlp#gradientPart32} with {@link
+ * Gemm32#addColumn}). A strip of eight vectors of the output row is held in registers across all the terms:
+ * {@code z = out[strip]}, then {@code z = z + a_t·b_t[strip]} for every term t in order, then one store. Every element
+ * gets exactly the same roundings in the same order as the scalar loops (a float product, then a float sum, never
+ * fused), so the bits are the same. What goes is the load and store of the output row every four terms, and C2's
+ * scalar pre- and post-loops around each 128-column pass.
+ *
+ * <p>Measured on MNIST's first layer (784×128 weights, batches of 64 listed rows; {@code tools/bench/FirstLayerAB.java},
+ * thread CPU time): the forward sums at 16.7 GMAC/s against 12.1 for the scalar passes. The column-major order over a
+ * block of rows (one pass per term, each weight row read from L2 once per block) ran at 4–6 GMAC/s, and tiles of
+ * 32–96 inputs per block at 10–12: the scalar pass is bound by its own loop overhead, not by reading weight rows
+ * from L2. The other layers' products (64 and 10 columns) gained nothing measurable on the Vector API and stay scalar.
  *
  * <p>Uses {@link VectorWidth#BITS} (as every other Vector API loop of the library, so a JVM never mixes two shapes of
- * one element type). Links only with {@code --add-modules jdk.incubator.vector}; {@link Mlp} probes for it.
+ * one element type). Links only with {@code --add-modules jdk.incubator.vector}; {@link Gemm32#vectorAvailable} probes
+ * for it.
  */
 final class Gemm32Vector {
     private Gemm32Vector() {}
