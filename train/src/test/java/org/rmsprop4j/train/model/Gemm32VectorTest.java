@@ -61,6 +61,50 @@ class Gemm32VectorTest {
         }
     }
 
+    /**
+     * On JDK 17, C2 sometimes keeps Vector API values on the heap (README, "8-bit state: one vector width"), which makes a
+     * loop many times slower. Once compiled, the two loops must not allocate: checked over the last three of eight rounds
+     * (the earlier ones run interpreted and allocate), failing only if all three allocate, so that a late compile under
+     * load does not fail it.
+     */
+    @Test
+    void theCompiledLoopsAllocateNothing() {
+        var tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(tm.isThreadAllocatedMemorySupported() && tm.isThreadAllocatedMemoryEnabled(), "per-thread allocation counts");
+        Rng r = new Rng(3);
+        int n = 128, rowsN = 300, terms = 150, chunks = 4, cs = 16;
+        float[][] w = new float[rowsN][n], d = new float[chunks * cs][n];
+        for (float[] x : w) for (int j = 0; j < n; j++) x[j] = (float) r.nextDouble();
+        for (float[] x : d) for (int j = 0; j < n; j++) x[j] = (float) (r.nextDouble() - 0.5);
+        float[] val = new float[terms], out = new float[n], grad = new float[3 * n];
+        int[] row = new int[terms];
+        for (int t = 0; t < terms; t++) {
+            val[t] = (float) r.nextDouble();
+            row[t] = r.nextInt(rowsN);
+        }
+        float[][] ev = new float[chunks][8];
+        int[][] er = new int[chunks][8], start = new int[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            start[c] = new int[] {0, 2 + c};
+            for (int t = 0; t < 8; t++) {
+                ev[c][t] = (float) r.nextDouble();
+                er[c][t] = r.nextInt(cs);
+            }
+        }
+        long[] perCall = new long[8];
+        for (int round = 0; round < perCall.length; round++) {
+            long b0 = tm.getCurrentThreadAllocatedBytes();
+            for (int k = 0; k < 10_000; k++) {
+                Gemm32Vector.addSparse(val, row, 0, 0, terms, w, out, n);
+                Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 64f, grad, n, n);
+                Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 37f, grad, 2 * n, n);
+            }
+            perCall[round] = (tm.getCurrentThreadAllocatedBytes() - b0) / 10_000;
+        }
+        assertThat(grad[n]).as("a gradient was written").isNotZero();
+        assertThat(Math.min(perCall[5], Math.min(perCall[6], perCall[7]))).as("bytes per call, by round: " + Arrays.toString(perCall)).isLessThan(16);
+    }
+
     private static float pick(Rng r, float[] special, boolean withSpecials) {
         if (withSpecials && r.nextDouble() < 0.2) return special[r.nextInt(special.length)];
         return (float) ((2 * r.nextDouble() - 1) * Math.pow(10, r.nextInt(7) - 3));
