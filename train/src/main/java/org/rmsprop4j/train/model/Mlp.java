@@ -739,7 +739,7 @@ public final class Mlp implements Model {
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
             for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
                 int o = wOff[l] + i * nOut;
-                if (l == 1 && Gemm32.vectorProducts) { // the same sums with both in registers (Gemm32Vector)
+                if (l == 1 && Gemm32.vectorProducts) { // the same sums, each chunk's in registers (Gemm32Vector)
                     Gemm32Vector.columnGradient(bt.entryVal, bt.entryRow, bt.colStart, i, chunks, cs, dl, divisor, grad, o, nOut);
                     continue;
                 }
