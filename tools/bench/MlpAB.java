@@ -10,14 +10,18 @@ import java.util.List;
  * A/B of the MLP epoch (MNIST-10k, 784-128-64-10, batch 64, RMSprop 1e-3, float32) between cli jars, in one JVM:
  * each jar in its own class loader, their runs alternated round by round so that load changes hit them alike.
  *
- *   java tools/bench/MlpAB.java THREADS ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,prop=value...] ...]
+ *   java [--add-modules jdk.incubator.vector] tools/bench/MlpAB.java THREADS ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,prop=value...] ...]
+ *
+ * With --add-modules jdk.incubator.vector the MLP's first layer runs its Vector API loops (Gemm32Vector), which
+ * rmsprop4j.train.vectorProducts=false turns off for one jar; without it every jar runs the scalar loops.
  *
  * A jar may be given twice with different properties (read when its classes initialise, e.g.
  * cli/target/rmsprop4j.jar,rmsprop4j.train.spinMicros=5); -Dprop=value before the file name applies to every jar.
  *
  * Per run: one untimed epoch, then EPOCHS timed ones; prints per jar the median (min) wall seconds per epoch,
- * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, and a CRC-32C of the
- * parameters after the last run (the same for every jar and thread count when the bits are the same).
+ * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, a CRC-32C of the
+ * parameters after the last run (the same for every jar and thread count when the bits are the same), and each round's
+ * median.
  */
 public class MlpAB {
     public static void main(String[] a) throws Exception {
@@ -52,6 +56,9 @@ public class MlpAB {
             double[] tcpu = res.get(j).stream().mapToDouble(x -> x[2]).toArray();
             System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f  parameters crc32c %s%n", a[3 + j], med(wall),
                     Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu), Runner.hash.get(loaders.get(j)));
+            StringBuilder per = new StringBuilder("    per round (median of its epochs):");
+            for (int r = 0; r < rounds; r++) per.append(String.format(" %.4f", med(Arrays.copyOfRange(wall, r * epochs, (r + 1) * epochs))));
+            System.out.println(per);
         }
     }
 

@@ -28,6 +28,29 @@ final class Gemm32 {
 
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
+    /**
+     * Whether {@link #addSparseRow} and the first layer's weight gradient run {@link Gemm32Vector}: the JVM has {@code jdk.incubator.vector} ({@code
+     * --add-modules jdk.incubator.vector}) at a usable width, and {@code -Drmsprop4j.train.vectorProducts=false} does not
+     * turn it off (for A/B runs). Same bits either way. Not final: tests run both.
+     */
+    static boolean vectorProducts = vectorAvailable() && !"false".equals(System.getProperty("rmsprop4j.train.vectorProducts"));
+
+    /** Whether {@link Gemm32Vector} can run in this JVM (a bad {@code -Drmsprop4j.vector.bits} counts as no: the 8-bit paths report it). */
+    static boolean vectorAvailable() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            return Gemm32Vector.usable();
+        } catch (LinkageError | IllegalArgumentException e) { // module not readable here, or VectorWidth refused the property
+            return false;
+        }
+    }
+
+    /** {@link #addSparse}, on {@link Gemm32Vector} when {@link #vectorProducts}: the same bits. */
+    static void addSparseRow(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
+        if (vectorProducts) Gemm32Vector.addSparse(val, row, base, s, e, rows, out, n);
+        else addSparse(val, row, base, s, e, rows, out, n);
+    }
+
     /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
     static int nonZeros(float[] v, int k, int[] idx) {
         return nonZeros(v, 0, k, idx);

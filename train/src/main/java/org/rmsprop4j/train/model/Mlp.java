@@ -576,7 +576,7 @@ public final class Mlp implements Model {
             float[] z = bt.act[1][q];
             if (!firstLayerDone) {
                 System.arraycopy(p, bOff[1], z, 0, sizes[1]);
-                if (byPosition) Gemm32.addSparse(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
+                if (byPosition) Gemm32.addSparseRow(coef, li, 0, s0, s0 + cnt, w.w[1], z, sizes[1]);
                 else Gemm32.addRows(coef, xo, w.w[1], li, s0, cnt, z, sizes[1]);
             }
             for (int l = 2; l <= last + 1; l++) {
@@ -664,7 +664,7 @@ public final class Mlp implements Model {
             if (stage == 0) System.arraycopy(p, bOff[1], z, 0, n1);
             if (listStart != null) {
                 int a = firstAtLeast(listed, listStart[row], listStart[row + 1], i0), b = firstAtLeast(listed, a, listStart[row + 1], i1);
-                if (a < b) Gemm32.addSparse(listedVal, listed, 0, a, b, w1, z, n1);
+                if (a < b) Gemm32.addSparseRow(listedVal, listed, 0, a, b, w1, z, n1);
             } else {
                 float[] xr = s.act[0][0];
                 System.arraycopy(x, row * d + i0, xr, i0, i1 - i0);
@@ -739,6 +739,10 @@ public final class Mlp implements Model {
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
             for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
                 int o = wOff[l] + i * nOut;
+                if (l == 1 && Gemm32.vectorProducts) { // the same sums, each chunk's in registers (Gemm32Vector)
+                    Gemm32Vector.columnGradient(bt.entryVal, bt.entryRow, bt.colStart, i, chunks, cs, dl, divisor, grad, o, nOut);
+                    continue;
+                }
                 boolean any = false;
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;

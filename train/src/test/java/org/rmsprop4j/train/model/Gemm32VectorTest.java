@@ -1,0 +1,187 @@
+package org.rmsprop4j.train.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rmsprop4j.train.Rng;
+import org.rmsprop4j.train.data.Dataset;
+import org.rmsprop4j.train.data.Datasets;
+
+/**
+ * {@link Gemm32Vector} (the first layer's sums on the Vector API, output row held in registers) against the scalar passes
+ * of {@link Gemm32}, bit for bit: the kernel on widths around the vector strips and on special values, and the whole
+ * chunk pass, staged first layer and gradient of {@link Mlp} with the vector products on and off, on MNIST rows and on
+ * random sparse and dense data of odd sizes (rows with no non-zero input, an input present in every row).
+ */
+class Gemm32VectorTest {
+
+    @BeforeAll
+    static void vectorModulePresent() {
+        // the build runs the tests with --add-modules jdk.incubator.vector; a machine without AVX2 keeps the scalar loops
+        assumeTrue(Gemm32.vectorAvailable(), "jdk.incubator.vector at a usable width");
+    }
+
+    @Test
+    void theKernelGivesTheBitsOfTheScalarPassesAtEveryWidth() {
+        Rng r = new Rng(21);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.NaN,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, 3e38f};
+        int rowsN = 40;
+        for (int n : new int[] {1, 7, 8, 15, 16, 17, 31, 63, 64, 65, 127, 128, 129, 135, 153, 256, 300}) {
+            for (int terms = 0; terms <= 11; terms++) {
+                for (boolean withSpecials : new boolean[] {false, true}) {
+                    float[][] w = new float[rowsN][n];
+                    for (float[] wr : w) for (int j = 0; j < n; j++) wr[j] = pick(r, special, withSpecials);
+                    float[] val = new float[terms + 3];
+                    int[] row = new int[terms + 3];
+                    for (int t = 0; t < val.length; t++) {
+                        val[t] = pick(r, special, withSpecials);
+                        row[t] = r.nextInt(rowsN - 2);
+                    }
+                    float[] out0 = new float[n];
+                    for (int j = 0; j < n; j++) out0[j] = pick(r, special, withSpecials);
+                    float[] want = out0.clone(), got = out0.clone();
+                    Gemm32.addSparse(val, row, 2, 3, 3 + terms, w, want, n);
+                    Gemm32Vector.addSparse(val, row, 2, 3, 3 + terms, w, got, n);
+                    for (int j = 0; j < n; j++) { // every bit, but any NaN equals any NaN: Java leaves a NaN's payload and sign open, C2 too
+                        if (Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j])) {
+                            throw new AssertionError("width " + n + ", " + terms + " terms, specials " + withSpecials + ": element " + j + " is " + got[j]
+                                    + ", the scalar passes give " + want[j]);
+                        }
+                    }
+                    if (terms > 0 && !withSpecials) assertThat(got).as("the terms were added").isNotEqualTo(out0);
+                }
+            }
+        }
+    }
+
+    /**
+     * On JDK 17, C2 sometimes keeps Vector API values on the heap (README, "8-bit state: one vector width"), which makes a
+     * loop many times slower. Once compiled, the two loops must not allocate: checked over the last three of eight rounds
+     * (the earlier ones run interpreted and allocate), failing only if all three allocate, so that a late compile under
+     * load does not fail it.
+     */
+    @Test
+    void theCompiledLoopsAllocateNothing() {
+        var tm = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(tm.isThreadAllocatedMemorySupported() && tm.isThreadAllocatedMemoryEnabled(), "per-thread allocation counts");
+        Rng r = new Rng(3);
+        int n = 128, rowsN = 300, terms = 150, chunks = 4, cs = 16;
+        float[][] w = new float[rowsN][n], d = new float[chunks * cs][n];
+        for (float[] x : w) for (int j = 0; j < n; j++) x[j] = (float) r.nextDouble();
+        for (float[] x : d) for (int j = 0; j < n; j++) x[j] = (float) (r.nextDouble() - 0.5);
+        float[] val = new float[terms], out = new float[n], grad = new float[3 * n];
+        int[] row = new int[terms];
+        for (int t = 0; t < terms; t++) {
+            val[t] = (float) r.nextDouble();
+            row[t] = r.nextInt(rowsN);
+        }
+        float[][] ev = new float[chunks][8];
+        int[][] er = new int[chunks][8], start = new int[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            start[c] = new int[] {0, 2 + c};
+            for (int t = 0; t < 8; t++) {
+                ev[c][t] = (float) r.nextDouble();
+                er[c][t] = r.nextInt(cs);
+            }
+        }
+        long[] perCall = new long[8];
+        for (int round = 0; round < perCall.length; round++) {
+            long b0 = tm.getCurrentThreadAllocatedBytes();
+            for (int k = 0; k < 10_000; k++) {
+                Gemm32Vector.addSparse(val, row, 0, 0, terms, w, out, n);
+                Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 64f, grad, n, n);
+                Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 37f, grad, 2 * n, n);
+            }
+            perCall[round] = (tm.getCurrentThreadAllocatedBytes() - b0) / 10_000;
+        }
+        assertThat(grad[n]).as("a gradient was written").isNotZero();
+        assertThat(Math.min(perCall[5], Math.min(perCall[6], perCall[7]))).as("bytes per call, by round: " + Arrays.toString(perCall)).isLessThan(16);
+    }
+
+    private static float pick(Rng r, float[] special, boolean withSpecials) {
+        if (withSpecials && r.nextDouble() < 0.2) return special[r.nextInt(special.length)];
+        return (float) ((2 * r.nextDouble() - 1) * Math.pow(10, r.nextInt(7) - 3));
+    }
+
+    /** Rows 0 and 5 have no non-zero input; input 2 is non-zero in every other row. */
+    static Dataset oddSparse(int rows, int inputs, boolean dense) {
+        Dataset d = MlpFloat32Test.sparseData(rows, inputs, 5, 31);
+        float[] x = d.x().clone();
+        for (int q = 0; q < rows; q++) {
+            for (int i = 0; i < inputs; i++) {
+                int k = q * inputs + i;
+                if (q == 0 || q == 5) x[k] = 0f;
+                else if (i == 2) x[k] = 0.5f + 0.01f * q;
+                else if (dense && x[k] == 0f && k % 7 != 0) x[k] = -0.02f * (k % 5 + 1);
+            }
+        }
+        return new Dataset(dense ? "dense" : "sparse", inputs, d.classNames(), x, d.y());
+    }
+
+    @ParameterizedTest(name = "{0} on {1} inputs, {2} rows, dense {3}")
+    @CsvSource({"'mlp:153,9:relu', 41, 37, false", "'mlp:135:tanh', 29, 21, false", "'mlp:17,5:relu', 23, 37, true", "'mlp:7:sigmoid', 30, 19, false",
+            "softmax, 11, 9, false"})
+    void theModelGivesTheSameBitsWithTheVectorProductsOnAndOff(String spec, int inputs, int rows, boolean dense) {
+        compareOnOff(Models.parse(spec, inputs, 5, 0), oddSparse(rows, inputs, dense), rows, 8);
+    }
+
+    @Test
+    void mnistRowsGiveTheSameBitsWithTheVectorProductsOnAndOff() throws java.io.IOException {
+        Dataset train = Datasets.mnist10k().scaled(1.0 / 255).train();
+        Model m = Models.parse("mlp:128,64:relu", train.features(), train.classes(), 0);
+        compareOnOff(m, train, 64, 16); // the mean's divisor a power of two (a product with its reciprocal) ...
+        compareOnOff(m, train, 37, 16); // ... and not (a division), with a part chunk
+    }
+
+    /** Chunk passes, then the staged first layer on 1–3 stages, each with the vector products off and on: the same loss and gradient bits. */
+    private static void compareOnOff(Model m, Dataset d, int rows, int cs) {
+        float[] p32 = new float[m.layout().size()];
+        Rng r = new Rng(5);
+        for (int i = 0; i < p32.length; i++) p32[i] = (float) (0.2 * (2 * r.nextDouble() - 1));
+        int[] order = new int[rows + 2];
+        for (int i = 0; i < order.length; i++) order[i] = (i * 13 + 1) % rows;
+        int from = 2, to = rows + 2, chunks = (to - from + cs - 1) / cs;
+        Object prep = m.prepare32(p32, null);
+        boolean saved = Gemm32.vectorProducts;
+        float[] ref = null;
+        double refLoss = 0;
+        try {
+            for (int stages = 0; stages <= 3; stages++) {
+                for (boolean vec : new boolean[] {false, true}) {
+                    Gemm32.vectorProducts = vec;
+                    Object batch = m.newBatch32(to - from, cs, 2), scratch = m.newScratch32();
+                    for (int qa = 0; stages > 0 && qa < to - from; qa += 8) {
+                        for (int s = 0; s < stages; s++) m.firstLayerStage32(prep, d, order, from, to, qa, Math.min(to - from, qa + 8), s, stages, batch, scratch);
+                    }
+                    double loss = 0;
+                    for (int c = 0; c < chunks; c++) {
+                        loss += stages == 0 ? m.chunkPass32(prep, d, order, from, to, c, batch, scratch) : m.restPass32(prep, d, order, from, to, c, batch, scratch);
+                    }
+                    float[] g = new float[p32.length];
+                    Arrays.fill(g, Float.NaN);
+                    m.gradientPart32(batch, to - from, 0, 2, to - from, g);
+                    m.gradientPart32(batch, to - from, 1, 2, to - from, g);
+                    String what = (vec ? "vector" : "scalar") + ", " + stages + " stages";
+                    if (ref == null) {
+                        ref = g;
+                        refLoss = loss;
+                        assertThat(loss).isPositive();
+                        assertThat(g).as("a gradient was written").isNotEqualTo(new float[g.length]);
+                    } else {
+                        assertThat(loss).as(what).isEqualTo(refLoss);
+                        MlpBatch32Test.assertSameBits(ref, g, what);
+                    }
+                }
+            }
+        } finally {
+            Gemm32.vectorProducts = saved;
+        }
+    }
+}
