@@ -44,5 +44,24 @@ class LauncherTest {
             assertThat(out).as(out).doesNotContain("mvn was called").contains("-jar " + jar.toRealPath() + " --version");
             assertThat(p.exitValue()).isZero();
         }
+        // the Vector API module: for train, bench and 8-bit state, not for other commands, never with RMSPROP4J_VECTOR=0
+        String vec = "--add-modules=jdk.incubator.vector";
+        assertThat(run(link, fake, null, "train", "--help")).contains(vec);
+        assertThat(run(link, fake, null, "bench", "--quick")).contains(vec);
+        assertThat(run(link, fake, null, "demo", "--state-bits", "8")).contains(vec);
+        assertThat(run(link, fake, null, "demo")).doesNotContain(vec);
+        assertThat(run(link, fake, "0", "train", "--state-bits", "8")).doesNotContain(vec).contains("-jar");
+    }
+
+    private static String run(Path launcher, Path fake, String vectorEnv, String... args) throws Exception {
+        var cmd = new java.util.ArrayList<String>(java.util.List.of(launcher.toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PATH", fake + ":" + System.getenv("PATH"));
+        if (vectorEnv != null) pb.environment().put("RMSPROP4J_VECTOR", vectorEnv);
+        else pb.environment().remove("RMSPROP4J_VECTOR");
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes());
     }
 }
