@@ -35,7 +35,7 @@ public final class Blockwise8Vector {
     public static final int LANES = VectorWidth.BITS / 32;
 
     /** One vector of zeros, read as the exactly typed receiver of {@link #absMaxBits}'s last step. */
-    private static final int[] ZEROS = new int[16];
+    private static final int[] ZEROS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     /** The width the loops need, in bits; the JVM must prefer at least this. */
     static final int BITS = 256;
