@@ -34,6 +34,9 @@ public final class Blockwise8Vector {
     /** Lanes per vector: 16 at 512 bits, 8 at 256 ({@link VectorWidth}). */
     public static final int LANES = VectorWidth.BITS / 32;
 
+    /** One vector of zeros, read as the exactly typed receiver of {@link #absMaxBits}'s last step. */
+    private static final int[] ZEROS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
     /** The width the loops need, in bits; the JVM must prefer at least this. */
     static final int BITS = 256;
 
@@ -48,11 +51,17 @@ public final class Blockwise8Vector {
         var is = VectorWidth.BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         IntVector m0 = IntVector.zero(is), m1 = IntVector.zero(is);
         int i = off, end = off + len;
+        // No method is called on m0 or m1, only on fresh vectors: when C2 parses the loop, a loop-carried vector's type is
+        // just IntVector, so a call on it (m0.max) reaches the lane-count class only through the type profile of the
+        // JDK's IntVector.max, shared by the whole JVM. In some JVMs that profile did not decide, the call stayed
+        // virtual, and the loop's vectors were boxed (about 315 KB per Adam step of 12,003 values).
         for (; i + 2 * LANES <= end; i += 2 * LANES) {
-            m0 = m0.max(FloatVector.fromArray(fs, src, i).reinterpretAsInts().and(0x7fffffff));
-            m1 = m1.max(FloatVector.fromArray(fs, src, i + LANES).reinterpretAsInts().and(0x7fffffff));
+            m0 = FloatVector.fromArray(fs, src, i).reinterpretAsInts().and(0x7fffffff).max(m0);
+            m1 = FloatVector.fromArray(fs, src, i + LANES).reinterpretAsInts().and(0x7fffffff).max(m1);
         }
-        int m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        // the same after the loop: the receiver is loaded from an array (a type C2 knows exactly; IntVector.zero's is not);
+        // the values are >= 0, so a max with 0 changes none
+        int m = IntVector.fromArray(is, ZEROS, 0).max(m0).max(m1).reduceLanes(VectorOperators.MAX);
         for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
         return m;
     }
@@ -62,22 +71,48 @@ public final class Blockwise8Vector {
      * class comment). {@code idx} (at least {@code len} ints): scratch, Modified.
      */
     public static void quantize(float[] src, int srcOff, int len, float scale, int[] pack, int[] idx, byte[] codes, int codeOff) {
+        codeBlock(src, srcOff, len, false, scale, pack, idx, codes, codeOff);
+    }
+
+    /**
+     * The block's maximum ({@link #absMaxBits}) and the coding with it as the scale ({@link #quantize}) in one
+     * call; returns the maximum's bits. This is the library's entry (8-bit state, dynamic map).
+     */
+    public static int quantize(float[] src, int srcOff, int len, int[] pack, int[] idx, byte[] codes, int codeOff) {
+        return codeBlock(src, srcOff, len, true, 0f, pack, idx, codes, codeOff);
+    }
+
+    /**
+     * Both loops, and the one method that holds vectors: with {@code ownMax} the scale is the block's maximum,
+     * else {@code scale}; returns the scale's bits.
+     *
+     * <p>Kept longer than C2's {@code FreqInlineSize} (325 bytes of bytecode, checked by {@code Blockwise8VectorTest}), so
+     * C2 compiles it on its own, small, and never inside a hot caller. The optimizer's block loop
+     * ({@code QuantizedState.runBlocks}) is large enough to reach C2's node-count inlining cutoff; while the maximum's loop
+     * was inlined there, some of its compilations failed one Vector API intrinsic (reinterpret, lanewise {@code and},
+     * broadcast: which one varied), and in both failing JVMs of 24 logged the compilation in use was such a one. The
+     * other cause of that boxing, a call on a loop-carried vector, is described in {@link #absMaxBits}.
+     */
+    private static int codeBlock(float[] src, int srcOff, int len, boolean ownMax, float scale, int[] pack, int[] idx, byte[] codes, int codeOff) {
+        int scaleBits = ownMax ? absMaxBits(src, srcOff, len) : Float.floatToRawIntBits(scale);
+        float sc = Float.intBitsToFloat(scaleBits);
         var fs = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
         var is = VectorWidth.BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var bs = VectorWidth.BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float inv = scale > 0f ? 1f / scale : 0f;
+        float inv = sc > 0f ? 1f / sc : 0f;
         boolean divide = inv == Float.POSITIVE_INFINITY;     // a subnormal scale: divide instead, as the scalar loop
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
             FloatVector v = FloatVector.fromArray(fs, src, srcOff + i);
-            IntVector bits = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts();
+            IntVector bits = (divide ? v.div(sc) : v.mul(inv)).reinterpretAsInts();
             bits.lanewise(VectorOperators.LSHR, Blockwise8.SHIFT).intoArray(idx, i);
             IntVector e = IntVector.fromArray(is, pack, 0, idx, i);
             IntVector low = bits.and(0xffff).lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0xffff));
             IntVector c = e.lanewise(VectorOperators.LSHR, 16).add(1, low.compare(VectorOperators.GT, e.and(0xffff)));
             ((ByteVector) c.convertShape(VectorOperators.I2B, bs, 0)).intoArray(codes, codeOff + i);
         }
-        for (int i = n; i < len; i++) codes[codeOff + i] = code(divide ? src[srcOff + i] / scale : src[srcOff + i] * inv, pack);
+        for (int i = n; i < len; i++) codes[codeOff + i] = code(divide ? src[srcOff + i] / sc : src[srcOff + i] * inv, pack);
+        return scaleBits;
     }
 
     /** The code of a normalised value {@code x} from the packed table (equal to {@link Blockwise8#code}). */

@@ -214,9 +214,9 @@ final class QuantizedState {
                 rule.apply(sp, sg, ss, 0, len, lr, t);
                 System.arraycopy(sp, 0, pf, e, len);
                 for (int s = 0; s < nSlots; s++) {
-                    float a = Float.intBitsToFloat(Blockwise8Vector.absMaxBits(ss[s], 0, len));
+                    // the maximum and the coding in one call, compiled on its own (Blockwise8Vector.codeBlock says why)
+                    float a = Float.intBitsToFloat(Blockwise8Vector.quantize(ss[s], 0, len, packTabs[s], idx, codes[s], c));
                     absmax[s][k] = a;
-                    Blockwise8Vector.quantize(ss[s], 0, len, a, packTabs[s], idx, codes[s], c);
                     if (unbiased && !maps[s].signed) roundUnbiased(ss[s], len, a, maps[s].values, codes[s], c, t, s);
                 }
                 continue;

@@ -2,6 +2,9 @@ package org.rmsprop4j.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -65,6 +68,11 @@ class Blockwise8VectorTest {
                     assertThat(Blockwise8Vector.absMaxBits(src, off, len)).as(what).isEqualTo(bits);
                     float scale = Float.intBitsToFloat(bits);
                     assertSameCoding(m, src, off, len, scale, what + " scale " + scale);
+                    // the library's entry: the maximum and the coding in one call
+                    byte[] a = new byte[off + len + 3], b = new byte[off + len + 3];
+                    Blockwise8.quantize(src, off, len, scale, m.tab, m.thr, a, off);
+                    assertThat(Blockwise8Vector.quantize(src, off, len, m.packTab(), new int[len], b, off)).as(what + " one call").isEqualTo(bits);
+                    assertThat(b).as(what + " one call").containsExactly(a);
                     for (float s : new float[] {0f, Float.MIN_VALUE, 1e-40f, Float.NaN, Float.POSITIVE_INFINITY, 3.5f}) {
                         assertSameCoding(m, src, off, len, s, what + " scale " + s);
                     }
@@ -101,6 +109,67 @@ class Blockwise8VectorTest {
             byte[] b = new byte[n];
             Blockwise8Vector.quantize(x, 0, n, 1f, m.packTab(), new int[n], b, 0);
             for (int k = 0; k < 255; k++) assertThat(b[3 * k] & 0xff).as(m.name + " tie at threshold " + k + " goes to the lower entry").isEqualTo(k);
+        }
+    }
+
+    /**
+     * The method that holds the coding's vectors stays longer than C2's {@code FreqInlineSize} (325 bytes of bytecode on
+     * x86-64 and AArch64), so C2 never inlines it into the optimizer's large block loop, where a failed intrinsic boxed
+     * the vectors in some JVMs (see {@code Blockwise8Vector.codeBlock}). Read from the class
+     * file: a shorter edit of that method fails here, not as a rare allocation.
+     */
+    @Test
+    void theCodingLoopsAreCompiledOnTheirOwn() throws IOException {
+        assertThat(bytecodeLength(Blockwise8Vector.class, "codeBlock")).as("bytes of Blockwise8Vector.codeBlock").isGreaterThan(325);
+    }
+
+    /** The largest bytecode length of the methods named {@code name} in {@code c}'s class file (JVMS 4). */
+    static int bytecodeLength(Class<?> c, String name) throws IOException {
+        try (InputStream raw = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+            assertThat(raw).as(c + ".class").isNotNull();
+            DataInputStream in = new DataInputStream(raw);
+            assertThat(in.readInt()).isEqualTo(0xCAFEBABE);
+            in.readInt();                                           // minor, major
+            int n = in.readUnsignedShort();
+            String[] utf8 = new String[n];
+            for (int i = 1; i < n; i++) {
+                int tag = in.readUnsignedByte();
+                switch (tag) {
+                    case 1 -> utf8[i] = in.readUTF();
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.readInt();
+                    case 5, 6 -> { in.readLong(); i++; }
+                    case 7, 8, 16, 19, 20 -> in.readUnsignedShort();
+                    case 15 -> { in.readUnsignedByte(); in.readUnsignedShort(); }
+                    default -> throw new IOException("constant pool tag " + tag);
+                }
+            }
+            in.readUnsignedShort(); in.readUnsignedShort(); in.readUnsignedShort();   // access, this, super
+            in.skipBytes(2 * in.readUnsignedShort());               // interfaces
+            for (int pass = 0, best = -1; ; pass++) {                // fields (pass 0), then methods (pass 1)
+                int count = in.readUnsignedShort();
+                for (int k = 0; k < count; k++) {
+                    in.readUnsignedShort();
+                    String member = utf8[in.readUnsignedShort()];
+                    in.readUnsignedShort();
+                    int attrs = in.readUnsignedShort();
+                    for (int a = 0; a < attrs; a++) {
+                        String attr = utf8[in.readUnsignedShort()];
+                        int len = in.readInt();
+                        if (pass == 1 && attr.equals("Code") && member.equals(name)) {
+                            in.readUnsignedShort(); in.readUnsignedShort();          // max stack, max locals
+                            int code = in.readInt();
+                            best = Math.max(best, code);
+                            in.skipBytes(len - 8);
+                        } else {
+                            in.skipBytes(len);
+                        }
+                    }
+                }
+                if (pass == 1) {
+                    assertThat(best).as("a method " + name + " in " + c).isPositive();
+                    return best;
+                }
+            }
         }
     }
 
