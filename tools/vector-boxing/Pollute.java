@@ -8,7 +8,7 @@ import org.rmsprop4j.optim.RmsPropPreset;
 import org.rmsprop4j.optim.StateQuantization;
 
 /**
- * Deterministic check of the cause (issue 15, box6): first makes the JDK's IntVector.max see receivers of three other
+ * Deterministic check of the cause (issue 15, sixth pass): first makes the JDK's IntVector.max see receivers of three other
  * shapes (64, 128, 256 bits), so its type profile no longer names one class, then runs the Adam step on the dynamic
  * map (blocks of 256, the layout of Blockwise8StateTest) and prints the bytes allocated per step (best of 15 rounds
  * of 2,000 steps, as Blockwise8StateTest.aCompiledStepAllocatesNothing) and "BOXED" if it is 0.5 or more.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A/B of the dynamic map's 8-bit step: the kernels before box6 (Blockwise8Vector and QuantizedState at commit $BASE,
+# A/B of the dynamic map's 8-bit step: the kernels before the fix (Blockwise8Vector and QuantizedState at commit $BASE,
 # default ef9fd0c, compiled over this tree's jar) against this tree's jar, alternating JVMs, each under the bench lock.
 # Run from the worktree after `mvn -B -ntp -q -DskipTests -Dfuzz.skip=true -Pbench package`.
 # Env: BASE (commit), ROUNDS (default 2), SIZES (default 1e6,1e7), BENCH_LOCK (default /work/bench.lock).

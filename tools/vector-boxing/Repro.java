@@ -12,7 +12,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * Runs JUnit test classes (or {@code Class#method}) in the order given, in one JVM, as surefire does, and prints one line
  * per failed test with its message, then "RESULT pass" or "RESULT fail N". Used to reproduce compile-order effects
- * (issue 15: the dynamic map's Adam step boxing at 512 bits). See tools/box6/README.md.
+ * (issue 15: the dynamic map's Adam step boxing at 512 bits). See tools/vector-boxing/README.md.
  */
 public final class Repro {
     public static void main(String[] args) {

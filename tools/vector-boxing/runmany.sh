@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs one JVM program N times, P at a time, niced in the lowest autogroup, one output file per JVM, and counts results.
-# usage: tools/box6/runmany.sh OUTDIR N P java-args...   (each JVM's stdout+stderr: OUTDIR/run-I.txt)
+# usage: tools/vector-boxing/runmany.sh OUTDIR N P java-args...   (each JVM's stdout+stderr: OUTDIR/run-I.txt)
 # A run counts as failing if its output has "RESULT fail" or "BOXED".
 set -u
 out=$1; n=$2; p=$3; shift 3
