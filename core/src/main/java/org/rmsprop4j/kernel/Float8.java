@@ -73,12 +73,29 @@ public final class Float8 {
      * Nearest coding of a magnitude's bits {@code b} (≥ 0) with mantissa shift {@code k} and top code {@code max}.
      * {@code sub}: 132 (unsigned) or 133 (signed).
      */
-    static int nearest(int b, int k, int max, int sub) {
-        if (b >= NORMAL_MIN) return Math.min((b - BIAS + (1 << (k - 1)) - 1) >>> k, max);
-        int s = sub - (b >>> 23);
-        if (s > 31) return 0;
-        int m = (b & 0x7fffff) | 0x800000;
-        return (m + (1 << (s - 1)) - 1) >>> s;
+    static int nearest(int b, int k, int max) {
+        if (b < NORMAL_MIN) b = belowNormal(b);
+        return Math.min((b - BIAS + (1 << (k - 1)) - 1) >>> k, max);
+    }
+
+    /** {@code 2^-14} as a float: the smallest normal minifloat of both maps. */
+    static final float MIN8 = 0x1p-14f;
+
+    /**
+     * For the bits {@code b} of a magnitude {@code x < 2^-14}: bits that the normal rule
+     * {@code (b' - BIAS + R) >>> k} codes to {@code x}'s nearest code (ties to the smaller). Below {@code 2^-14} both maps'
+     * grid is the grid of the first normal binade ({@code 2^-18} unsigned, {@code 2^-17} signed), so {@code s = x + 2^-14}
+     * (one float add, in {@code [2^-14, 2^-13]}) codes, by the normal rule, to {@code x}'s code plus 16 (unsigned) or 8
+     * (signed) codes, which is {@code 2^23} in the bits either way: {@code b' = bits(s) - 2^23}. The add rounds to even;
+     * it can move {@code x + 2^-14} across no midpoint of the grid (midpoints are floats there), only onto one from
+     * above, which the rule would round down: then {@code x > s - 2^-14} (both sides exact: Sterbenz) and {@code b' + 1}
+     * rounds up, and an added 1 changes the code of no other bits.
+     */
+    static int belowNormal(int b) {
+        float x = Float.intBitsToFloat(b);
+        float s = x + MIN8;
+        int sb = Float.floatToRawIntBits(s) - (1 << 23);
+        return x > s - MIN8 ? sb + 1 : sb;
     }
 
     /** Unbiased coding of a magnitude's bits {@code b} (≥ 0) with the draw {@code r} ({@code k} bits). */
@@ -91,7 +108,7 @@ public final class Float8 {
     }
 
     /** The unsigned map's nearest code of a normalised value {@code x}. */
-    public static int codeUnsigned(float x) { return nearest(Math.max(Float.floatToRawIntBits(x), 0), U_SHIFT, UNSIGNED_MAX, 132); }
+    public static int codeUnsigned(float x) { return nearest(Math.max(Float.floatToRawIntBits(x), 0), U_SHIFT, UNSIGNED_MAX); }
 
     /** The unsigned map's code of {@code x} rounded without bias with the 19-bit draw {@code r}. */
     public static int codeUnsigned(float x, int r) { return unbiased(Math.max(Float.floatToRawIntBits(x), 0), r, U_SHIFT, UNSIGNED_MAX, 132); }
@@ -99,7 +116,7 @@ public final class Float8 {
     /** The signed map's nearest code of a normalised value {@code x}. */
     public static int codeSigned(float x) {
         int bits = Float.floatToRawIntBits(x);
-        return (bits >>> 24 & 0x80) | nearest(bits & 0x7fffffff, S_SHIFT, SIGNED_MAX, 133);
+        return (bits >>> 24 & 0x80) | nearest(bits & 0x7fffffff, S_SHIFT, SIGNED_MAX);
     }
 
     /** {@code 1/scale}, or 0 for a scale that is 0 (or NaN); infinite when {@code scale} is subnormal (the caller then divides). */

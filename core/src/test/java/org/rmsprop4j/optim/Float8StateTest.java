@@ -188,6 +188,48 @@ class Float8StateTest {
         }
     }
 
+    /**
+     * Below {@code 2^-14} the coding rounds {@code x + 2^-14} in one float add ({@code Float8.belowNormal}): every float
+     * within 64 ulps of a midpoint of the grid there (which holds the adds that round onto a midpoint, from below and
+     * from above), coded by the scalar coding, the vector loops and the fused step's coding of the previous block,
+     * against the binary search.
+     */
+    @Test
+    void codingBelowTheNormalRangeEqualsBinarySearchOnEveryPath() {
+        Blockwise8VectorTest.assumeVector();
+        for (boolean signed : new boolean[] {false, true}) {
+            float[] m = signed ? S : U;
+            int top = signed ? 9 : 17;          // the grid up to the first midpoint above 2^-14
+            float[] x = new float[top * 129 + 7];
+            int n = 0;
+            for (int c = 0; c < top; c++) {
+                int mid = Float.floatToRawIntBits((float) (((double) m[c] + m[c + 1]) / 2));
+                for (int d = -64; d <= 64; d++) x[n++] = Float.intBitsToFloat(Math.max(mid + d, 0));
+            }
+            while (n < x.length) x[n++] = 0x1p-14f * (n % 3) / 3;
+            byte[] scalar = new byte[n], vector = new byte[n];
+            Float8.quantize(x, 0, n, 1f, signed, scalar, 0);
+            Float8Vector.quantize(x, 0, n, 1f, signed, vector, 0);
+            for (int i = 0; i < n; i++) {
+                int want = nearestBySearch(m, x[i]);
+                assertThat(scalar[i] & 0xff).as("scalar, signed %s, x = %s (bits %x)", signed, x[i], Float.floatToRawIntBits(x[i])).isEqualTo(want);
+                assertThat(vector[i] & 0xff).as("vector, signed %s, x = %s (bits %x)", signed, x[i], Float.floatToRawIntBits(x[i])).isEqualTo(want);
+            }
+            if (signed) {
+                float[] neg = x.clone();
+                for (int i = 0; i < n; i++) neg[i] = -neg[i];
+                Float8Vector.quantize(neg, 0, n, 1f, true, vector, 0);
+                for (int i = 0; i < n; i++) assertThat(vector[i] & 0xff).as("vector, -%s", x[i]).isEqualTo(scalar[i] & 0xff | 0x80);
+            } else {
+                int bs = n - n % 64;
+                float[] p = new float[bs], g = new float[bs], v0 = new float[bs], v1 = new float[bs];
+                byte[] codes = new byte[2 * bs];
+                Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, new float[] {1f}, 0, 1, bs, v0, v1, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, x, 1f, bs);
+                assertThat(Arrays.copyOfRange(codes, bs, 2 * bs)).as("the fused step's coding").containsExactly(Arrays.copyOf(scalar, bs));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- the optimizer
 
     static float[] run(OptimizerSpec spec, StateQuantization q, int threads, boolean vector, StateDict[] state) {
