@@ -135,20 +135,32 @@ public final class Float8Vector {
             float[] v = (j & 1) == 0 ? v0 : v1;
             int e = off + j * bs, c = codeOff + j * bs;
             float scale = scales[k + j];
+            float up = Float8.UP * scale;
+            if (!(up < Float.POSITIVE_INFINITY)) {   // scale >= 2^16 or NaN: decode with two products, code unfused
+                Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
+                float a = Float.intBitsToFloat(rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
+                scales[k + j] = a;
+                prev = v;
+                prevScale = a;
+                prevCodeOff = c;
+                continue;
+            }
             float inv = Float8.inverse(prevScale);
-            boolean divide = inv == Float.POSITIVE_INFINITY;
+            boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
+            float mulInv = divide ? 0f : inv;
             IntVector m0 = IntVector.zero(IS);
             for (int i = 0; i < bs; i += LANES) {
+                // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
+                // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
                 IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
-                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).mul(decay);
+                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
                 FloatVector gi = FloatVector.fromArray(FS, g, e + i);
                 vi = gi.mul(omd).fma(gi, vi);
                 vi.intoArray(v, i);
                 FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
                 FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
                 m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
-                FloatVector x = FloatVector.fromArray(FS, prev, i);
-                IntVector b = (divide ? x.div(prevScale) : x.mul(inv)).reinterpretAsInts().max(0);
+                IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
                 FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
                 IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
                 IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
@@ -157,6 +169,7 @@ public final class Float8Vector {
                         .convertShape(VectorOperators.I2B, BS, 0))
                         .intoArray(codes, prevCodeOff + i);
             }
+            if (divide) Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
             float a = Float.intBitsToFloat(m0.reduceLanes(VectorOperators.MAX));
             scales[k + j] = a;
             prev = v;
