@@ -94,8 +94,8 @@ public final class Float8 {
     static int belowNormal(int b) {
         float x = Float.intBitsToFloat(b);
         float s = x + MIN8;
-        int sb = Float.floatToRawIntBits(s) - (1 << 23);
-        return x > s - MIN8 ? sb + 1 : sb;
+        // + 1 when x > s - 2^-14, compared as ints (both >= +0) without a branch
+        return Float.floatToRawIntBits(s) - (1 << 23) - ((Float.floatToRawIntBits(s - MIN8) - b) >> 31);
     }
 
     /** Unbiased coding of a magnitude's bits {@code b} (≥ 0) with the draw {@code r} ({@code k} bits). */
