@@ -163,7 +163,7 @@ public final class Float8Vector {
                 IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
                 FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
                 IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-                IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
                         .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
                 ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
                         .convertShape(VectorOperators.I2B, BS, 0))
@@ -207,7 +207,7 @@ public final class Float8Vector {
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -216,7 +216,7 @@ public final class Float8Vector {
             IntVector b1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).sub(t1.sub(b1).lanewise(VectorOperators.ASHR, 31))
                     .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -227,7 +227,7 @@ public final class Float8Vector {
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -247,7 +247,7 @@ public final class Float8Vector {
             IntVector b = bits.and(0x7fffffff);
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
@@ -257,7 +257,7 @@ public final class Float8Vector {
             IntVector b1 = bits1.and(0x7fffffff);
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).sub(t1.sub(b1).lanewise(VectorOperators.ASHR, 31))
                     .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
@@ -269,7 +269,7 @@ public final class Float8Vector {
             IntVector b = bits.and(0x7fffffff);
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
