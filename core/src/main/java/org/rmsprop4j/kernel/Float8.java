@@ -32,6 +32,8 @@ package org.rmsprop4j.kernel;
  * uniform {@code k}-bit draw {@code r} as {@code R} and {@code r << (s - k)} as {@code R_s}, so a value
  * between two entries gets the upper one with probability exactly its distance from the lower one over
  * the gap (to {@code 2^-k} of the gap); magnitudes under {@code 2^-26} of the block's scale code to 0.
+ * The nearest coding computes the part below {@code 2^-14} another way, with the same codes: it rounds
+ * {@code x + 2^-14} by the normal rule ({@code belowNormal}), which needs no per-value shift count.
  * No float operation rounds after the normalisation, so there is no double rounding; the tests compare
  * this with a binary search over the decoded values on every non-negative float. Negative values on the
  * unsigned map (only ever −0 for a mean square) code to 0; NaN codes to the top entry (its block's scale

@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link VectorWidth}): the same integer
- * arithmetic lane by lane (shifts by a per-lane count for the subnormal part of the map, a blend between
- * the two parts), so they give exactly the scalar loops' bits, with no table and no gather. Tails
+ * arithmetic lane by lane (below {@code 2^-14}: the float add of {@code Float8.belowNormal} for the nearest coding, shifts by
+ * a per-lane count for the unbiased one; a blend between the two parts), so they give exactly the scalar loops' bits, with
+ * no table and no gather. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
  * check {@link Blockwise8#vectorAvailable()} first.
  */
