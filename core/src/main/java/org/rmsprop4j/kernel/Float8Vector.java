@@ -112,7 +112,8 @@ public final class Float8Vector {
     }
 
     /**
-     * {@link #rmspropPlain} on {@code count} consecutive blocks of {@code bs} values each (a multiple of the lanes), each
+     * {@link #rmspropPlain} on {@code count} consecutive blocks of {@code bs} values each (a multiple of the lanes: block sizes
+     * are powers of two from 64; a caller's precondition, not checked), each
      * block fused with the nearest coding of the block before it (software pipelining): the step's divisions and square
      * roots occupy the floating-point divider while the coding's integer work runs beside them instead of after them.
      * Block {@code j} reads {@code p}, {@code g} at {@code off + j·bs}, its codes at {@code codeOff + j·bs} with the
@@ -130,7 +131,6 @@ public final class Float8Vector {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        if (bs % LANES != 0 || bs <= 0) throw new IllegalArgumentException("bs must be a positive multiple of " + LANES + ", got " + bs);
         int k8 = Float8.U_SHIFT;
         for (int j = 0; j < count; j++) {
             float[] v = (j & 1) == 0 ? v0 : v1;
@@ -164,7 +164,7 @@ public final class Float8Vector {
                 IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
                 FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
                 IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-                IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
+                IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
                         .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
                 ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
                         .convertShape(VectorOperators.I2B, BS, 0))
@@ -208,7 +208,7 @@ public final class Float8Vector {
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -217,7 +217,7 @@ public final class Float8Vector {
             IntVector b1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).sub(t1.sub(b1).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
                     .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -228,7 +228,7 @@ public final class Float8Vector {
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
@@ -248,7 +248,7 @@ public final class Float8Vector {
             IntVector b = bits.and(0x7fffffff);
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
@@ -258,7 +258,7 @@ public final class Float8Vector {
             IntVector b1 = bits1.and(0x7fffffff);
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).sub(t1.sub(b1).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
                     .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
@@ -270,7 +270,7 @@ public final class Float8Vector {
             IntVector b = bits.and(0x7fffffff);
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-            IntVector bb = s.reinterpretAsInts().sub(1 << 23).sub(t.sub(b).lanewise(VectorOperators.ASHR, 31))
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
                     .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
