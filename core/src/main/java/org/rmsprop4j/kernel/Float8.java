@@ -32,6 +32,8 @@ package org.rmsprop4j.kernel;
  * uniform {@code k}-bit draw {@code r} as {@code R} and {@code r << (s - k)} as {@code R_s}, so a value
  * between two entries gets the upper one with probability exactly its distance from the lower one over
  * the gap (to {@code 2^-k} of the gap); magnitudes under {@code 2^-26} of the block's scale code to 0.
+ * The nearest coding computes the part below {@code 2^-14} another way, with the same codes: it rounds
+ * {@code x + 2^-14} by the normal rule ({@code belowNormal}), which needs no per-value shift count.
  * No float operation rounds after the normalisation, so there is no double rounding; the tests compare
  * this with a binary search over the decoded values on every non-negative float. Negative values on the
  * unsigned map (only ever −0 for a mean square) code to 0; NaN codes to the top entry (its block's scale
@@ -73,12 +75,29 @@ public final class Float8 {
      * Nearest coding of a magnitude's bits {@code b} (≥ 0) with mantissa shift {@code k} and top code {@code max}.
      * {@code sub}: 132 (unsigned) or 133 (signed).
      */
-    static int nearest(int b, int k, int max, int sub) {
-        if (b >= NORMAL_MIN) return Math.min((b - BIAS + (1 << (k - 1)) - 1) >>> k, max);
-        int s = sub - (b >>> 23);
-        if (s > 31) return 0;
-        int m = (b & 0x7fffff) | 0x800000;
-        return (m + (1 << (s - 1)) - 1) >>> s;
+    static int nearest(int b, int k, int max) {
+        if (b < NORMAL_MIN) b = belowNormal(b);
+        return Math.min((b - BIAS + (1 << (k - 1)) - 1) >>> k, max);
+    }
+
+    /** {@code 2^-14} as a float: the smallest normal minifloat of both maps. */
+    static final float MIN8 = 0x1p-14f;
+
+    /**
+     * For the bits {@code b} of a magnitude {@code x < 2^-14}: bits that the normal rule
+     * {@code (b' - BIAS + R) >>> k} codes to {@code x}'s nearest code (ties to the smaller). Below {@code 2^-14} both maps'
+     * grid is the grid of the first normal binade ({@code 2^-18} unsigned, {@code 2^-17} signed), so {@code s = x + 2^-14}
+     * (one float add, in {@code [2^-14, 2^-13]}) codes, by the normal rule, to {@code x}'s code plus 16 (unsigned) or 8
+     * (signed) codes, which is {@code 2^23} in the bits either way: {@code b' = bits(s) - 2^23}. The add rounds to even;
+     * it can move {@code x + 2^-14} across no midpoint of the grid (midpoints are floats there), only onto one from
+     * above, which the rule would round down: then {@code x > s - 2^-14} (both sides exact: Sterbenz) and {@code b' + 1}
+     * rounds up, and an added 1 changes the code of no other bits.
+     */
+    static int belowNormal(int b) {
+        float x = Float.intBitsToFloat(b);
+        float s = x + MIN8;
+        // + 1 when x > s - 2^-14, compared as ints (both >= +0) without a branch
+        return Float.floatToRawIntBits(s) - (1 << 23) - ((Float.floatToRawIntBits(s - MIN8) - b) >> 31);
     }
 
     /** Unbiased coding of a magnitude's bits {@code b} (≥ 0) with the draw {@code r} ({@code k} bits). */
@@ -91,7 +110,7 @@ public final class Float8 {
     }
 
     /** The unsigned map's nearest code of a normalised value {@code x}. */
-    public static int codeUnsigned(float x) { return nearest(Math.max(Float.floatToRawIntBits(x), 0), U_SHIFT, UNSIGNED_MAX, 132); }
+    public static int codeUnsigned(float x) { return nearest(Math.max(Float.floatToRawIntBits(x), 0), U_SHIFT, UNSIGNED_MAX); }
 
     /** The unsigned map's code of {@code x} rounded without bias with the 19-bit draw {@code r}. */
     public static int codeUnsigned(float x, int r) { return unbiased(Math.max(Float.floatToRawIntBits(x), 0), r, U_SHIFT, UNSIGNED_MAX, 132); }
@@ -99,7 +118,7 @@ public final class Float8 {
     /** The signed map's nearest code of a normalised value {@code x}. */
     public static int codeSigned(float x) {
         int bits = Float.floatToRawIntBits(x);
-        return (bits >>> 24 & 0x80) | nearest(bits & 0x7fffffff, S_SHIFT, SIGNED_MAX, 133);
+        return (bits >>> 24 & 0x80) | nearest(bits & 0x7fffffff, S_SHIFT, SIGNED_MAX);
     }
 
     /** {@code 1/scale}, or 0 for a scale that is 0 (or NaN); infinite when {@code scale} is subnormal (the caller then divides). */

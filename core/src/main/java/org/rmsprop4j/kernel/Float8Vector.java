@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link VectorWidth}): the same integer
- * arithmetic lane by lane (shifts by a per-lane count for the subnormal part of the map, a blend between
- * the two parts), so they give exactly the scalar loops' bits, with no table and no gather. Tails
+ * arithmetic lane by lane (below {@code 2^-14}: the float add of {@code Float8.belowNormal} for the nearest coding, shifts by
+ * a per-lane count for the unbiased one; a blend between the two parts), so they give exactly the scalar loops' bits, with
+ * no table and no gather. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
  * check {@link Blockwise8#vectorAvailable()} first.
  */
@@ -111,46 +112,71 @@ public final class Float8Vector {
     }
 
     /**
-     * {@link #rmspropPlain} on one block fused with the nearest coding of the block before it (software
-     * pipelining): the step's divisions and square roots occupy the floating-point divider while the
-     * coding's integer work runs beside them instead of after them. {@code prev[0..len)} (the previous
-     * block's new mean squares, of the same length) is coded with scale {@code prevScale} into
-     * {@code codes[prevCodeOff ..]}, giving the bits of {@link #quantize}.
-     *
-     * @return as {@link #rmspropPlain}
+     * {@link #rmspropPlain} on {@code count} consecutive blocks of {@code bs} values each (a multiple of the lanes: block sizes
+     * are powers of two from 64; a caller's precondition, not checked), each
+     * block fused with the nearest coding of the block before it (software pipelining): the step's divisions and square
+     * roots occupy the floating-point divider while the coding's integer work runs beside them instead of after them.
+     * Block {@code j} reads {@code p}, {@code g} at {@code off + j·bs}, its codes at {@code codeOff + j·bs} with the
+     * scale {@code scales[k + j]}, which it replaces by its new scale ({@link Float8#rmspropPlain}'s return value, as a
+     * float); its new mean squares go to {@code v0} (even {@code j}) or {@code v1} (odd {@code j}), and are coded in
+     * the next block's loop. Block 0 codes {@code prev[0..bs)} (the mean squares of the block before the strip) with
+     * scale {@code prevScale} into {@code codes[prevCodeOff ..]}; the last block's mean squares are left in
+     * {@code v0} or {@code v1} for the caller to code. Every coding gives the bits of {@link #quantize}. Running
+     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors).
+     * p, codes, scales, v0, v1: Modified; g, prev: Not modified; {@code prev} may be {@code v1}, not {@code v0}.
      */
-    public static int rmspropPlainCodingPrevious(float[] p, float[] g, int off, byte[] codes, int codeOff, float scale, float[] v, int len,
-                                                 float decay, float omd, float epsIn, float epsOut, float lr,
-                                                 float[] prev, float prevScale, int prevCodeOff) {
+    public static void rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
+                                         float[] v0, float[] v1, float decay, float omd, float epsIn, float epsOut, float lr,
+                                         float[] prev, float prevScale, int prevCodeOff) {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float inv = Float8.inverse(prevScale);
-        boolean divide = inv == Float.POSITIVE_INFINITY;
-        int k = Float8.U_SHIFT;
-        IntVector m0 = IntVector.zero(IS);
-        int n = len - len % LANES;
-        for (int i = 0; i < n; i += LANES) {
-            IntVector c = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
-            FloatVector vi = c.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).mul(decay);
-            FloatVector gi = FloatVector.fromArray(FS, g, off + i);
-            vi = gi.mul(omd).fma(gi, vi);
-            vi.intoArray(v, i);
-            FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
-            FloatVector.fromArray(FS, p, off + i).sub(gi.mul(lr).div(d)).intoArray(p, off + i);
-            m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
-            FloatVector x = FloatVector.fromArray(FS, prev, i);
-            IntVector b = (divide ? x.div(prevScale) : x.mul(inv)).reinterpretAsInts().max(0);
-            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
-            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
-            IntVector m = b.and(0x7fffff).or(0x800000);
-            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
-            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
-                    .intoArray(codes, prevCodeOff + i);
+        int k8 = Float8.U_SHIFT;
+        for (int j = 0; j < count; j++) {
+            float[] v = (j & 1) == 0 ? v0 : v1;
+            int e = off + j * bs, c = codeOff + j * bs;
+            float scale = scales[k + j];
+            float up = Float8.UP * scale;
+            if (!(up < Float.POSITIVE_INFINITY)) {   // scale >= 2^16 or NaN: decode with two products, code unfused
+                Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
+                float a = Float.intBitsToFloat(rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
+                scales[k + j] = a;
+                prev = v;
+                prevScale = a;
+                prevCodeOff = c;
+                continue;
+            }
+            float inv = Float8.inverse(prevScale);
+            boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
+            float mulInv = divide ? 0f : inv;
+            IntVector m0 = IntVector.zero(IS);
+            for (int i = 0; i < bs; i += LANES) {
+                // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
+                // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
+                IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
+                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
+                FloatVector gi = FloatVector.fromArray(FS, g, e + i);
+                vi = gi.mul(omd).fma(gi, vi);
+                vi.intoArray(v, i);
+                FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+                FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
+                m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
+                IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
+                FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+                IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+                IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                        .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
+                        .convertShape(VectorOperators.I2B, BS, 0))
+                        .intoArray(codes, prevCodeOff + i);
+            }
+            if (divide) Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
+            float a = Float.intBitsToFloat(m0.reduceLanes(VectorOperators.MAX));
+            scales[k + j] = a;
+            prev = v;
+            prevScale = a;
+            prevCodeOff = c;
         }
-        Float8.quantize(prev, n, len - n, prevScale, false, codes, prevCodeOff + n);
-        int m = m0.reduceLanes(VectorOperators.MAX);
-        return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, n, len - n, decay, omd, epsIn, epsOut, lr));
     }
 
     // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
@@ -180,29 +206,32 @@ public final class Float8Vector {
         for (int i = 0; i < n2; i += 2 * LANES) {
             FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
-            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
-            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
-            IntVector m = b.and(0x7fffff).or(0x800000);
-            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
-            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+            FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
+                    .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i);
             FloatVector v1 = FloatVector.fromArray(FS, src, srcOff + i + LANES);
             IntVector b1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
-            IntVector normal1 = b1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
-            IntVector s1 = IntVector.broadcast(IS, 132).sub(b1.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
-            IntVector m1 = b1.and(0x7fffff).or(0x800000);
-            IntVector tiny1 = m1.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s1.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s1);
-            ((ByteVector) tiny1.blend(normal1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+            FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
+                    .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
+                    .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i + LANES);
         }
         for (int i = n2; i < n; i += LANES) {
             FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
             IntVector b = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts().max(0);   // negatives and -0 code as +0
-            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX);
-            IntVector s = IntVector.broadcast(IS, 132).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);  // > 31 codes to 0 anyway
-            IntVector m = b.and(0x7fffff).or(0x800000);
-            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
-            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).convertShape(VectorOperators.I2B, BS, 0))
+            FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
+                    .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i);
         }
     }
@@ -217,31 +246,34 @@ public final class Float8Vector {
             FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
             IntVector bits = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts();
             IntVector b = bits.and(0x7fffffff);
-            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
-            IntVector s = IntVector.broadcast(IS, 133).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
-            IntVector m = b.and(0x7fffff).or(0x800000);
-            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
-            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
+            FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
+                    .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);
             FloatVector v1 = FloatVector.fromArray(FS, src, srcOff + i + LANES);
             IntVector bits1 = (divide ? v1.div(scale) : v1.mul(inv)).reinterpretAsInts();
             IntVector b1 = bits1.and(0x7fffffff);
-            IntVector normal1 = b1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
-            IntVector s1 = IntVector.broadcast(IS, 133).sub(b1.lanewise(VectorOperators.LSHR, 23)).min(31);
-            IntVector m1 = b1.and(0x7fffff).or(0x800000);
-            IntVector tiny1 = m1.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s1.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s1);
-            ((ByteVector) tiny1.blend(normal1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
+            FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
+                    .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
+                    .or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i + LANES);
         }
         for (int i = n2; i < n; i += LANES) {
             FloatVector v = FloatVector.fromArray(FS, src, srcOff + i);
             IntVector bits = (divide ? v.div(scale) : v.mul(inv)).reinterpretAsInts();
             IntVector b = bits.and(0x7fffffff);
-            IntVector normal = b.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX);
-            IntVector s = IntVector.broadcast(IS, 133).sub(b.lanewise(VectorOperators.LSHR, 23)).min(31);
-            IntVector m = b.and(0x7fffff).or(0x800000);
-            IntVector tiny = m.add(IntVector.broadcast(IS, 1).lanewise(VectorOperators.LSHL, s.sub(1)).sub(1)).lanewise(VectorOperators.LSHR, s);
-            ((ByteVector) tiny.blend(normal, b.compare(VectorOperators.GE, Float8.NORMAL_MIN)).or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
+            FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+            IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+            IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+            ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
+                    .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);
         }
     }

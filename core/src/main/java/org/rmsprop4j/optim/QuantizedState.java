@@ -179,11 +179,19 @@ final class QuantizedState {
                 float[] v = prevV == ss[0] ? sg : ss[0];     // two scratch blocks, alternating: this block's and the previous one's
                 float[] pl = plainF32;
                 float a;
-                if (prevV != null && prevLen == len) {
-                    // nearest, vector: this block's step and the previous block's coding in one loop (with the unbiased
-                    // coding's hash in the same loop, C2 ran out of node budget and boxed every vector: 4.1 ns per value)
-                    a = Float.intBitsToFloat(Float8Vector.rmspropPlainCodingPrevious(pf, gf, e, codes[0], c, absmax[0][k], v, len,
-                            pl[0], pl[1], pl[2], pl[3], (float) lr, prevV, prevA, prevC));
+                if (prevV != null && prevLen == len && len == blockSize) {
+                    // nearest, vector: each block's step and the previous block's coding in one loop (with the unbiased
+                    // coding's hash in the same loop, C2 ran out of node budget and boxed every vector: 4.1 ns per value),
+                    // over every full block left in this parameter and this call (one call, not one per block)
+                    int strip = Math.min(pLen[q] / blockSize - (k - pBlock0[q]), end - k);
+                    Float8Vector.rmspropPlainStrip(pf, gf, e, codes[0], c, absmax[0], k, strip, len, v, prevV,
+                            pl[0], pl[1], pl[2], pl[3], (float) lr, prevV, prevA, prevC);
+                    int last = k + strip - 1;
+                    prevV = (strip & 1) == 1 ? v : prevV;
+                    prevA = absmax[0][last];
+                    prevC = c + (strip - 1) * blockSize;
+                    k = last;
+                    continue;
                 } else {
                     if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
                     a = Float.intBitsToFloat(vector

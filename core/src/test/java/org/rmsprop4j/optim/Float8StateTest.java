@@ -188,6 +188,87 @@ class Float8StateTest {
         }
     }
 
+    /**
+     * Below {@code 2^-14} the coding rounds {@code x + 2^-14} in one float add ({@code Float8.belowNormal}): every float
+     * within 64 ulps of a midpoint of the grid there (which holds the adds that round onto a midpoint, from below and
+     * from above), coded by the scalar coding, the vector loops and the fused step's coding of the previous block,
+     * against the binary search.
+     */
+    @Test
+    void codingBelowTheNormalRangeEqualsBinarySearchOnEveryPath() {
+        Blockwise8VectorTest.assumeVector();
+        for (boolean signed : new boolean[] {false, true}) {
+            float[] m = signed ? S : U;
+            int top = signed ? 9 : 17;          // the grid up to the first midpoint above 2^-14
+            float[] x = new float[top * 129 + 7];
+            int n = 0;
+            for (int c = 0; c < top; c++) {
+                int mid = Float.floatToRawIntBits((float) (((double) m[c] + m[c + 1]) / 2));
+                for (int d = -64; d <= 64; d++) x[n++] = Float.intBitsToFloat(Math.max(mid + d, 0));
+            }
+            while (n < x.length) x[n++] = 0x1p-14f * (n % 3) / 3;
+            byte[] scalar = new byte[n], vector = new byte[n];
+            Float8.quantize(x, 0, n, 1f, signed, scalar, 0);
+            Float8Vector.quantize(x, 0, n, 1f, signed, vector, 0);
+            for (int i = 0; i < n; i++) {
+                int want = nearestBySearch(m, x[i]);
+                assertThat(scalar[i] & 0xff).as("scalar, signed %s, x = %s (bits %x)", signed, x[i], Float.floatToRawIntBits(x[i])).isEqualTo(want);
+                assertThat(vector[i] & 0xff).as("vector, signed %s, x = %s (bits %x)", signed, x[i], Float.floatToRawIntBits(x[i])).isEqualTo(want);
+            }
+            if (signed) {
+                float[] neg = x.clone();
+                for (int i = 0; i < n; i++) neg[i] = -neg[i];
+                Float8Vector.quantize(neg, 0, n, 1f, true, vector, 0);
+                for (int i = 0; i < n; i++) assertThat(vector[i] & 0xff).as("vector, -%s", x[i]).isEqualTo(scalar[i] & 0xff | 0x80);
+            } else {
+                int bs = n - n % 64;
+                float[] p = new float[bs], g = new float[bs], v0 = new float[bs], v1 = new float[bs];
+                byte[] codes = new byte[2 * bs];
+                Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, new float[] {1f}, 0, 1, bs, v0, v1, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, x, 1f, bs);
+                assertThat(Arrays.copyOfRange(codes, bs, 2 * bs)).as("the fused step's coding").containsExactly(Arrays.copyOf(scalar, bs));
+            }
+        }
+    }
+
+    /**
+     * The fused strip against the step and the coding block by block ({@link Float8Vector#rmspropPlain}, then
+     * {@link Float8Vector#quantize}): old scales that are ordinary, at and above 2^16 (decoded with two products), NaN, 0
+     * and subnormal, and blocks whose new scale is subnormal (coded by division).
+     */
+    @Test
+    void stripEqualsTheStepAndTheCodingBlockByBlock() {
+        Blockwise8VectorTest.assumeVector();
+        SplittableRandom r = new SplittableRandom(5);
+        int bs = 64, nb = 12;
+        float[] scales = {0.5f, 0x1p16f, Math.nextDown(0x1p16f), 3e20f, Float.NaN, 0f, Float.MIN_VALUE * 5, 1e-41f, 1e-3f, 7f, 0x1p17f, 2f};
+        float[] p = new float[bs * nb], g = new float[bs * nb];
+        byte[] codes = new byte[bs * nb];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian();
+            g[i] = (float) (r.nextGaussian() * Math.exp(r.nextDouble(-8, 8)));
+            codes[i] = (byte) r.nextInt(0, Float8.UNSIGNED_MAX + 1);
+        }
+        for (int i = 6 * bs; i < 8 * bs; i++) g[i] = i % 3 == 0 ? 0f : Float.MIN_VALUE * (i % 5);   // new scales subnormal
+        float[] p2 = p.clone(), s2 = scales.clone();
+        byte[] c2 = codes.clone();
+        float[] v = new float[bs];
+        for (int j = 0; j < nb; j++) {
+            s2[j] = Float.intBitsToFloat(Float8Vector.rmspropPlain(p2, g, j * bs, c2, j * bs, s2[j], v, 0, bs, 0.99f, 0.01f, 0f, 1e-8f, 0.01f));
+            Float8Vector.quantize(v, 0, bs, s2[j], false, c2, j * bs);
+        }
+        float[] v0 = new float[bs], v1 = new float[bs], prev = new float[bs];
+        Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, scales, 0, 1, bs, v0, v1, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, prev, 1f, 0);
+        byte[] first = codes.clone();
+        Float8Vector.quantize(prev, 0, bs, 1f, false, first, 0);
+        assertThat(codes).as("block 0 codes prev").containsExactly(first);
+        Float8Vector.rmspropPlainStrip(p, g, bs, codes, bs, scales, 1, nb - 1, bs, v1, v0, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, v0, scales[0], 0);
+        Float8Vector.quantize((nb - 1) % 2 == 1 ? v1 : v0, 0, bs, scales[nb - 1], false, codes, (nb - 1) * bs);
+        assertThat(p).containsExactly(p2);
+        assertThat(scales).containsExactly(s2);
+        assertThat(codes).containsExactly(c2);
+        assertThat(s2[6]).as("a subnormal new scale").isLessThan(Float.MIN_NORMAL).isPositive();
+    }
+
     // ---------------------------------------------------------------- the optimizer
 
     static float[] run(OptimizerSpec spec, StateQuantization q, int threads, boolean vector, StateDict[] state) {
