@@ -29,14 +29,16 @@ public final class Float8Vector {
         IntVector m0 = IntVector.zero(IS), m1 = IntVector.zero(IS);
         int i = off, end = off + len;
         for (; i + 2 * LANES <= end; i += 2 * LANES) {
-            m0 = m0.max(FloatVector.fromArray(FS, src, i).reinterpretAsInts().and(0x7fffffff));
-            m1 = m1.max(FloatVector.fromArray(FS, src, i + LANES).reinterpretAsInts().and(0x7fffffff));
+            // no call on a loop-carried vector: C2 knows its type only as IntVector (Blockwise8Vector.absMaxBits says why)
+            m0 = FloatVector.fromArray(FS, src, i).reinterpretAsInts().and(0x7fffffff).max(m0);
+            m1 = FloatVector.fromArray(FS, src, i + LANES).reinterpretAsInts().and(0x7fffffff).max(m1);
         }
-        int m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        int m = IntVector.fromArray(IS, ZEROS, 0).max(m0).max(m1).reduceLanes(VectorOperators.MAX);   // values >= 0
         for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
         return m;
     }
     private static final int LANES = BITS / 32;
+    private static final int[] ZEROS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
     /** As {@link Float8#dequantize}. dst: Modified. */
@@ -105,9 +107,9 @@ public final class Float8Vector {
             vi.intoArray(v, vOff + i);
             FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
             FloatVector.fromArray(FS, p, off + i).sub(gi.mul(lr).div(d)).intoArray(p, off + i);
-            m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
+            m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
         }
-        int m = m0.reduceLanes(VectorOperators.MAX);
+        int m = IntVector.fromArray(IS, ZEROS, 0).max(m0).reduceLanes(VectorOperators.MAX);
         return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, n, len - n, decay, omd, epsIn, epsOut, lr));
     }
 
@@ -160,7 +162,7 @@ public final class Float8Vector {
                 vi.intoArray(v, i);
                 FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
                 FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
-                m0 = m0.max(vi.reinterpretAsInts().and(0x7fffffff));
+                m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
                 IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
                 FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
                 IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
@@ -171,7 +173,7 @@ public final class Float8Vector {
                         .intoArray(codes, prevCodeOff + i);
             }
             if (divide) Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
-            float a = Float.intBitsToFloat(m0.reduceLanes(VectorOperators.MAX));
+            float a = Float.intBitsToFloat(IntVector.fromArray(IS, ZEROS, 0).max(m0).reduceLanes(VectorOperators.MAX));
             scales[k + j] = a;
             prev = v;
             prevScale = a;
