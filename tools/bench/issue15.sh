@@ -12,11 +12,12 @@ step full ./rmsprop4j bench --json --python ${PY:-/tmp/torch2/bin/python}
 for i in 1 2 3 4 5; do step t2-$i ./rmsprop4j bench --sizes 1e7 --threads 2 --no-torch; done
 step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
 step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
-step mlp java -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
-step mlpab1cols java tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.listedColumns=false $J
-step mlpab2staged java tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
-step mlpi python3 bench/python/mlp_interleaved.py --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
-step shared java -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
+step mlp java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
+step mlpab1vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.vectorProducts=false $J
+step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.vectorProducts=false $J
+step mlpab2staged java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
+step mlpi python3 bench/python/mlp_interleaved.py --java-opts="--add-modules=jdk.incubator.vector" --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
+step shared java --add-modules jdk.incubator.vector -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
 # the 8-bit step at 1e8 at the default vector width (512 here), three JVMs per thread count, and one at 256 bits
 for t in 1 1 1 2 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,fp8-2048,fp8-256-unbiased,8bit-256 --json; done
 for t in 1 2; do step state256-1e8-$t env RMSPROP4J_JAVA_OPTS='-Xmx6g -Drmsprop4j.vector.bits=256' ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,8bit-256 --json; done
