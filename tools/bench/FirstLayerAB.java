@@ -79,7 +79,8 @@ public class FirstLayerAB {
                         }
                     };
                 }
-                case "vtiles" -> {
+                default -> { // "vtiles-T-B" on the Vector API, "tiles-T-B" scalar
+                    boolean vec = p[0].equals("vtiles");
                     int tile = Integer.parseInt(p[1]), bs = Integer.parseInt(p[2]);
                     int[] cur = new int[bs], end = new int[bs];
                     ks[k] = (b) -> {
@@ -89,24 +90,7 @@ public class FirstLayerAB {
                                 for (int q = 0; q < bs; q++) {
                                     int s = cur[q], e = s, en = end[q];
                                     while (e < en && col[e] < c) e++;
-                                    if (e > s) vecSparse(val, col, s, e, w, z[qa + q]);
-                                    cur[q] = e;
-                                }
-                            }
-                        }
-                    };
-                }
-                default -> {
-                    int tile = Integer.parseInt(p[1]), bs = Integer.parseInt(p[2]);
-                    int[] cur = new int[bs], end = new int[bs];
-                    ks[k] = (b) -> {
-                        for (int qa = 0; qa < batch; qa += bs) {
-                            for (int q = 0; q < bs; q++) { int r = perm[b * batch + qa + q]; cur[q] = start[r]; end[q] = start[r + 1]; Arrays.fill(z[qa + q], 0.125f); }
-                            for (int c = i0 + tile; c < i1 + tile; c += tile) {
-                                for (int q = 0; q < bs; q++) {
-                                    int s = cur[q], e = s, en = end[q];
-                                    while (e < en && col[e] < c) e++;
-                                    if (e > s) addSparse(val, col, s, e, w, z[qa + q], N);
+                                    if (e > s) { if (vec) vecSparse(val, col, s, e, w, z[qa + q]); else addSparse(val, col, s, e, w, z[qa + q], N); }
                                     cur[q] = e;
                                 }
                             }
