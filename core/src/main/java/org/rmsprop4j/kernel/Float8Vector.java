@@ -110,7 +110,7 @@ public final class Float8Vector {
             m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
         }
         int m = IntVector.fromArray(IS, ZEROS, 0).max(m0).reduceLanes(VectorOperators.MAX);
-        return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, n, len - n, decay, omd, epsIn, epsOut, lr));
+        return Math.max(m, Float8.rmspropPlain(p, g, off + n, codes, codeOff + n, scale, v, vOff + n, len - n, decay, omd, epsIn, epsOut, lr));
     }
 
     /**

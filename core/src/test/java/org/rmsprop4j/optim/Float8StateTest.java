@@ -269,6 +269,29 @@ class Float8StateTest {
         assertThat(s2[6]).as("a subnormal new scale").isLessThan(Float.MIN_NORMAL).isPositive();
     }
 
+    /** The vector step writes its new mean squares at {@code vOff}, tail included, as the scalar step does (a review found the tail at 0). */
+    @Test
+    void vectorStepWritesTheMeanSquaresAtTheirOffsetTailIncluded() {
+        Blockwise8VectorTest.assumeVector();
+        SplittableRandom r = new SplittableRandom(9);
+        int len = 16 * 3 + 5, vOff = 7;   // not a multiple of 8 or 16 lanes
+        float[] p = new float[len], g = new float[len];
+        byte[] codes = new byte[len];
+        for (int i = 0; i < len; i++) {
+            p[i] = (float) r.nextGaussian();
+            g[i] = (float) r.nextGaussian();
+            codes[i] = (byte) r.nextInt(0, Float8.UNSIGNED_MAX + 1);
+        }
+        float[] p2 = p.clone(), v = new float[vOff + len + 3], v2 = new float[vOff + len + 3];
+        java.util.Arrays.fill(v, -1f);
+        java.util.Arrays.fill(v2, -1f);
+        int m = Float8Vector.rmspropPlain(p, g, 0, codes, 0, 0.25f, v, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+        int m2 = Float8.rmspropPlain(p2, g, 0, codes, 0, 0.25f, v2, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+        assertThat(v).containsExactly(v2);
+        assertThat(p).containsExactly(p2);
+        assertThat(m).isEqualTo(m2);
+    }
+
     // ---------------------------------------------------------------- the optimizer
 
     static float[] run(OptimizerSpec spec, StateQuantization q, int threads, boolean vector, StateDict[] state) {
