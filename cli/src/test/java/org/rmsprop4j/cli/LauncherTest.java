@@ -46,7 +46,8 @@ class LauncherTest {
         }
         // the Vector API module: for train, bench and 8-bit state, not for other commands, never with RMSPROP4J_VECTOR=0
         String vec = "--add-modules=jdk.incubator.vector";
-        assertThat(run(link, fake, null, "train", "--help")).contains(vec);
+        assertThat(run(link, fake, null, "train", "digits", "-m", "mlp:128")).contains(vec);
+        assertThat(run(link, fake, null, "train", "--help")).doesNotContain(vec).contains("-jar");
         assertThat(run(link, fake, null, "bench", "--quick")).contains(vec);
         assertThat(run(link, fake, null, "demo", "--state-bits", "8")).contains(vec);
         assertThat(run(link, fake, null, "demo")).doesNotContain(vec);
