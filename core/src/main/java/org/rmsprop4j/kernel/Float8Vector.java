@@ -22,21 +22,6 @@ public final class Float8Vector {
      */
     static final int BITS = VectorWidth.BITS;
 
-    /** As {@link Blockwise8#absMaxBits}, at this class's width. */
-    public static int absMaxBits(float[] src, int off, int len) {
-        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
-        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
-        IntVector m0 = IntVector.zero(IS), m1 = IntVector.zero(IS);
-        int i = off, end = off + len;
-        for (; i + 2 * LANES <= end; i += 2 * LANES) {
-            // no call on a loop-carried vector: C2 knows its type only as IntVector (Blockwise8Vector.absMaxBits says why)
-            m0 = FloatVector.fromArray(FS, src, i).reinterpretAsInts().and(0x7fffffff).max(m0);
-            m1 = FloatVector.fromArray(FS, src, i + LANES).reinterpretAsInts().and(0x7fffffff).max(m1);
-        }
-        int m = IntVector.fromArray(IS, ZEROS, 0).max(m0).max(m1).reduceLanes(VectorOperators.MAX);   // values >= 0
-        for (; i < end; i++) m = Math.max(m, Float.floatToRawIntBits(src[i]) & 0x7fffffff);
-        return m;
-    }
     private static final int LANES = BITS / 32;
     private static final int[] ZEROS = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The one vector width every Vector API loop of the library uses ({@link Float8Vector}, {@link Blockwise8Vector},
- * {@link ProfileVectorF32}, {@link ProfileVectorF64}, {@link ProfileVectorTribuo}): 512 bits where the JVM prefers
+ * {@link ProfileVectorF32}, {@link ProfileVectorF64}, {@link ProfileVectorTribuo}, and train's MLP products): 512 bits where the JVM prefers
  * 512-bit vectors (AVX-512), 256 bits otherwise, or what {@value #PROPERTY} says ({@code 256} or {@code 512}; 512 only
  * where the JVM prefers it). Read once, when the first of those classes is initialised.
  *

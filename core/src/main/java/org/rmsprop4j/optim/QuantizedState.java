@@ -256,7 +256,7 @@ final class QuantizedState {
         rule.apply(sp, sg, ss, 0, len, lr, t);
         System.arraycopy(sp, 0, pf, e, len);
         for (int s = 0; s < nSlots; s++) {
-            float a = Float.intBitsToFloat(vector ? Float8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
+            float a = Float.intBitsToFloat(vector ? Blockwise8Vector.absMaxBits(ss[s], 0, len) : Blockwise8.absMaxBits(ss[s], 0, len));
             absmax[s][k] = a;
             code(ss[s], len, a, maps[s].signed, c, t, s);
         }

@@ -35,12 +35,14 @@ final class Gemm32 {
      */
     static boolean vectorProducts = vectorAvailable() && !"false".equals(System.getProperty("rmsprop4j.train.vectorProducts"));
 
-    /** Whether {@link Gemm32Vector} can run in this JVM (a bad {@code -Drmsprop4j.vector.bits} counts as no: the 8-bit paths report it). */
+    /**
+     * Whether {@link Gemm32Vector} can run in this JVM: core's probe of the library's vector loops (the module, a width of
+     * at least 256 bits). A bad {@code -Drmsprop4j.vector.bits} counts as no here: the 8-bit paths report it.
+     */
     static boolean vectorAvailable() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {
-            return Gemm32Vector.usable();
-        } catch (LinkageError | IllegalArgumentException e) { // module not readable here, or VectorWidth refused the property
+            return org.rmsprop4j.kernel.Blockwise8.vectorAvailable();
+        } catch (IllegalArgumentException e) { // VectorWidth refused the property
             return false;
         }
     }

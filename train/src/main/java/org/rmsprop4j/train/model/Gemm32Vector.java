@@ -30,11 +30,6 @@ final class Gemm32Vector {
     private static final VectorSpecies<Float> S = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = S.length();
 
-    /** Whether the JVM's vector width runs here (touches the incubator module: a LinkageError without it). */
-    static boolean usable() {
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= VectorWidth.BITS;
-    }
-
     /** As {@link Gemm32#addSparse}, same bits: {@code out[j] = ((out[j] + val[s]·rows[base + row[s]][j]) + …)} for {@code j < n}. */
     static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
         if (e <= s) return;
