@@ -24,8 +24,9 @@ import java.util.List;
  * median; and per round the JIT's compilation milliseconds and the CPU the process spent outside the trainer's threads (the
  * caller and the rmsprop4j-trainer workers): the JIT compiler and GC threads.
  *
- * Warm-up: rounds of one one-epoch run per jar, at least 6 and by default until a round compiles under 5 ms per jar (at most
- * 15; bench --mlp's rule, MlpEpochTimer); -Dwarmup=fixed runs exactly 6 (this tool's only rule before 2026-11-28, 04:00 UTC).
+ * Warm-up: rounds of one run per jar, at least 6 and by default until a round compiles under 5 ms per jar (at most 15;
+ * bench --mlp's rule, MlpEpochTimer), each run as long as a timed one (1 + EPOCHS epochs); -Dwarmup=fixed runs exactly 6
+ * rounds of one-epoch runs (this tool's only rule before 2026-11-28, 04:00 UTC).
  */
 public class MlpAB {
     public static void main(String[] a) throws Exception {
@@ -49,20 +50,27 @@ public class MlpAB {
         // warm-up: rounds of one one-epoch run per jar, at least 6; with -Dwarmup=steady (the default, bench --mlp's rule)
         // repeated until a whole round passes with under 5 ms of JIT compilation per jar, at most 15; -Dwarmup=fixed: 6
         boolean steady = !"fixed".equals(System.getProperty("warmup", "steady"));
+        // steady warm-up runs as many epochs as a timed run: Trainer.fit's epoch loop is compiled (OSR, 150-180 ms of C2)
+        // only once runs have more than one epoch, which one-epoch warm-up runs left to the first timed rounds
+        int warmEpochs = steady ? 1 + epochs : 1;
         int warm = 0;
         StringBuilder warmJit = new StringBuilder();
         while (warm < 15) {
             long before = jitMs();
-            for (int j = 0; j < nj; j++) Runner.run(loaders.get(j), threads, 1);
+            for (int j = 0; j < nj; j++) Runner.run(loaders.get(j), threads, warmEpochs);
             warm++;
             long ms = jitMs() - before;
             warmJit.append(' ').append(ms);
             if (warm >= 6 && (!steady || ms < 5L * nj)) break;
         }
-        System.out.printf("warm-up: %d rounds (%s), JIT ms per warm-up round:%s%n", warm, steady ? "until a round compiles < 5 ms per jar" : "fixed", warmJit);
-        long[] roundAt = new long[rounds], roundNs = new long[rounds + 1];
+        System.out.printf("warm-up: %d rounds of %d-epoch runs (%s), JIT ms per warm-up round:%s%n", warm, warmEpochs,
+                steady ? "until a round compiles < 5 ms per jar" : "fixed", warmJit);
+        long[] roundAt = new long[rounds], roundNs = new long[rounds + 1], steal = new long[rounds + 1];
+        double[] pingNs = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             roundAt[r] = ManagementFactory.getRuntimeMXBean().getUptime();
+            steal[r] = stealTicks();
+            pingNs[r] = pingPongNs();
             roundNs[r] = System.nanoTime();
             for (int j = 0; j < nj; j++) {
                 int jj = (r % 2 == 0) ? j : nj - 1 - j;
@@ -70,11 +78,18 @@ public class MlpAB {
             }
         }
         roundNs[rounds] = System.nanoTime();
+        steal[rounds] = stealTicks();
         System.out.printf("threads %d, %d rounds x %d epochs, load %s%n", threads, rounds, epochs, load());
         System.out.println("rounds started at JVM uptime (ms, as -XX:+PrintCompilation's times): " + Arrays.toString(roundAt));
         StringBuilder ns = new StringBuilder("rounds start/end at System.nanoTime (s; CLOCK_MONOTONIC, as perf record -k CLOCK_MONOTONIC):");
         for (int r = 0; r <= rounds; r++) ns.append(String.format(" %.6f", roundNs[r] / 1e9));
         System.out.println(ns);
+        StringBuilder sb = new StringBuilder("per round, CPU time the hypervisor stole from this VM (/proc/stat steal, ticks of 10 ms, all CPUs):");
+        for (int r = 0; r < rounds; r++) sb.append(' ').append(steal[r + 1] - steal[r]);
+        System.out.println(sb);
+        StringBuilder pb = new StringBuilder("before each round, one cache line bounced between two threads (ns per round trip, median of 9 x 2,000):");
+        for (int r = 0; r < rounds; r++) pb.append(String.format(" %.0f", pingNs[r]));
+        System.out.println(pb);
         for (int j = 0; j < nj; j++) {
             double[] wall = res.get(j).stream().mapToDouble(x -> x[0]).toArray();
             double[] cpu = res.get(j).stream().mapToDouble(x -> x[1]).toArray();
@@ -108,6 +123,47 @@ public class MlpAB {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * Nanoseconds per round trip of one cache line between this thread and another (each waits for the other's write, then
+     * writes): what a line written on one core and read on the other costs now, which depends on where the host put the two
+     * virtual CPUs. Median of 9 runs of 2,000 round trips.
+     */
+    static double pingPongNs() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong line = new java.util.concurrent.atomic.AtomicLong();
+        int n = 2000, runs = 9;
+        Thread t = new Thread(() -> {
+            for (long v = 1; v < 2L * n * runs; v += 2) {
+                while (line.get() != v) Thread.onSpinWait();
+                line.set(v + 1);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        double[] per = new double[runs];
+        long v = 0;
+        for (int k = 0; k < runs; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                line.set(v + 1);
+                while (line.get() != v + 2) Thread.onSpinWait();
+                v += 2;
+            }
+            per[k] = (System.nanoTime() - t0) / (double) n;
+        }
+        t.join();
+        return med(per);
+    }
+
+    /** The machine's steal ticks so far (/proc/stat's first line, eighth value); -1 when unreadable. */
+    static long stealTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[8]);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** Milliseconds the JIT has spent compiling so far (0 when the JVM cannot tell). */
