@@ -21,7 +21,12 @@ import java.util.List;
  * Per run: one untimed epoch, then EPOCHS timed ones; prints per jar the median (min) wall seconds per epoch,
  * the median process CPU seconds per epoch, the median calling-thread CPU seconds per epoch, a CRC-32C of the
  * parameters after the last run (the same for every jar and thread count when the bits are the same), and each round's
- * median.
+ * median; and per round the JIT's compilation milliseconds and the CPU the process spent outside the trainer's threads (the
+ * caller and the rmsprop4j-trainer workers): the JIT compiler and GC threads.
+ *
+ * Warm-up: rounds of one run per jar, at least 6 and by default until a round compiles under 5 ms per jar (at most 15;
+ * bench --mlp's rule, MlpEpochTimer), each run as long as a timed one (1 + EPOCHS epochs); -Dwarmup=fixed runs exactly 6
+ * rounds of one-epoch runs (this tool's only rule before 2026-11-28, 04:00 UTC).
  */
 public class MlpAB {
     public static void main(String[] a) throws Exception {
@@ -42,23 +47,68 @@ public class MlpAB {
         }
         List<List<double[]>> res = new ArrayList<>();
         for (int j = 0; j < nj; j++) res.add(new ArrayList<>());
-        for (int w = 0; w < 6; w++) for (int j = 0; j < nj; j++) Runner.run(loaders.get(j), threads, 1); // warm-up
+        // warm-up: rounds of one one-epoch run per jar, at least 6; with -Dwarmup=steady (the default, bench --mlp's rule)
+        // repeated until a whole round passes with under 5 ms of JIT compilation per jar, at most 15; -Dwarmup=fixed: 6
+        boolean steady = !"fixed".equals(System.getProperty("warmup", "steady"));
+        // steady warm-up runs as many epochs as a timed run: Trainer.fit's epoch loop is compiled (OSR, 150-180 ms of C2)
+        // only once runs have more than one epoch, which one-epoch warm-up runs left to the first timed rounds
+        int warmEpochs = steady ? 1 + epochs : 1;
+        int warm = 0;
+        StringBuilder warmJit = new StringBuilder();
+        while (warm < 15) {
+            long before = jitMs();
+            for (int j = 0; j < nj; j++) Runner.run(loaders.get(j), threads, warmEpochs);
+            warm++;
+            long ms = jitMs() - before;
+            warmJit.append(' ').append(ms);
+            if (warm >= 6 && (!steady || ms < 5L * nj)) break;
+        }
+        System.out.printf("warm-up: %d rounds of %d-epoch runs (%s), JIT ms per warm-up round:%s%n", warm, warmEpochs,
+                steady ? "until a round compiles < 5 ms per jar" : "fixed", warmJit);
+        long[] roundAt = new long[rounds], roundNs = new long[rounds + 1], steal = new long[rounds + 1];
+        double[] pingNs = new double[rounds];
         for (int r = 0; r < rounds; r++) {
+            roundAt[r] = ManagementFactory.getRuntimeMXBean().getUptime();
+            steal[r] = stealTicks();
+            pingNs[r] = pingPongNs();
+            roundNs[r] = System.nanoTime();
             for (int j = 0; j < nj; j++) {
                 int jj = (r % 2 == 0) ? j : nj - 1 - j;
                 res.get(jj).addAll(Runner.run(loaders.get(jj), threads, 1 + epochs).subList(1, 1 + epochs));
             }
         }
+        roundNs[rounds] = System.nanoTime();
+        steal[rounds] = stealTicks();
         System.out.printf("threads %d, %d rounds x %d epochs, load %s%n", threads, rounds, epochs, load());
+        System.out.println("rounds started at JVM uptime (ms, as -XX:+PrintCompilation's times): " + Arrays.toString(roundAt));
+        StringBuilder ns = new StringBuilder("rounds start/end at System.nanoTime (s; CLOCK_MONOTONIC, as perf record -k CLOCK_MONOTONIC):");
+        for (int r = 0; r <= rounds; r++) ns.append(String.format(" %.6f", roundNs[r] / 1e9));
+        System.out.println(ns);
+        StringBuilder sb = new StringBuilder("per round, CPU time the hypervisor stole from this VM (/proc/stat steal, ticks of 10 ms, all CPUs):");
+        for (int r = 0; r < rounds; r++) sb.append(' ').append(steal[r + 1] - steal[r]);
+        System.out.println(sb);
+        StringBuilder pb = new StringBuilder("before each round, one cache line bounced between two threads (ns per round trip, median of 9 x 2,000):");
+        for (int r = 0; r < rounds; r++) pb.append(String.format(" %.0f", pingNs[r]));
+        System.out.println(pb);
         for (int j = 0; j < nj; j++) {
             double[] wall = res.get(j).stream().mapToDouble(x -> x[0]).toArray();
             double[] cpu = res.get(j).stream().mapToDouble(x -> x[1]).toArray();
             double[] tcpu = res.get(j).stream().mapToDouble(x -> x[2]).toArray();
-            System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f  parameters crc32c %s%n", a[3 + j], med(wall),
-                    Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu), Runner.hash.get(loaders.get(j)));
+            double[] jitms = res.get(j).stream().mapToDouble(x -> x[3]).toArray();
+            double[] trcpu = res.get(j).stream().mapToDouble(x -> x[4]).toArray();
+            System.out.printf("%-40s wall %.4f (min %.4f)  process CPU %.4f  caller CPU %.4f  trainer threads CPU %.4f  parameters crc32c %s%n", a[3 + j],
+                    med(wall), Arrays.stream(wall).min().getAsDouble(), med(cpu), med(tcpu), med(trcpu), Runner.hash.get(loaders.get(j)));
             StringBuilder per = new StringBuilder("    per round (median of its epochs):");
             for (int r = 0; r < rounds; r++) per.append(String.format(" %.4f", med(Arrays.copyOfRange(wall, r * epochs, (r + 1) * epochs))));
             System.out.println(per);
+            double[] alloc = res.get(j).stream().mapToDouble(x -> x[5]).toArray();
+            StringBuilder pj = new StringBuilder("    per round, JIT ms / other CPU ms (process minus trainer threads) / trainer threads' allocation KB per epoch:");
+            for (int r = 0; r < rounds; r++) {
+                double jm = 0, oc = 0, al = 0;
+                for (int e = r * epochs; e < (r + 1) * epochs; e++) { jm += jitms[e]; oc += (cpu[e] - trcpu[e]) * 1e3; al += alloc[e] / 1024 / epochs; }
+                pj.append(String.format(" %.0f/%.0f/%.0f", jm, oc, al));
+            }
+            System.out.println(pj);
         }
     }
 
@@ -73,6 +123,72 @@ public class MlpAB {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * Nanoseconds per round trip of one cache line between this thread and another (each waits for the other's write, then
+     * writes): what a line written on one core and read on the other costs now, which depends on where the host put the two
+     * virtual CPUs. Median of 9 runs of 2,000 round trips.
+     */
+    static double pingPongNs() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong line = new java.util.concurrent.atomic.AtomicLong();
+        int n = 2000, runs = 9;
+        Thread t = new Thread(() -> {
+            for (long v = 1; v < 2L * n * runs; v += 2) {
+                while (line.get() != v) Thread.onSpinWait();
+                line.set(v + 1);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        double[] per = new double[runs];
+        long v = 0;
+        for (int k = 0; k < runs; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                line.set(v + 1);
+                while (line.get() != v + 2) Thread.onSpinWait();
+                v += 2;
+            }
+            per[k] = (System.nanoTime() - t0) / (double) n;
+        }
+        t.join();
+        return med(per);
+    }
+
+    /** The machine's steal ticks so far (/proc/stat's first line, eighth value); -1 when unreadable. */
+    static long stealTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[8]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Milliseconds the JIT has spent compiling so far (0 when the JVM cannot tell). */
+    static long jitMs() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** CPU nanoseconds of the calling thread and the trainer's workers (the threads named rmsprop4j-trainer). */
+    static long trainerCpu(java.lang.management.ThreadMXBean tm) {
+        long sum = tm.getCurrentThreadCpuTime();
+        for (java.lang.management.ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+            if (ti != null && ti.getThreadName().startsWith("rmsprop4j-trainer")) sum += Math.max(0, tm.getThreadCpuTime(ti.getThreadId()));
+        }
+        return sum;
+    }
+
+    /** Bytes allocated so far by the calling thread and the trainer's workers. */
+    static long trainerAlloc(java.lang.management.ThreadMXBean tm) {
+        com.sun.management.ThreadMXBean sm = (com.sun.management.ThreadMXBean) tm;
+        long sum = sm.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (java.lang.management.ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+            if (ti != null && ti.getThreadName().startsWith("rmsprop4j-trainer")) sum += Math.max(0, sm.getThreadAllocatedBytes(ti.getThreadId()));
+        }
+        return sum;
     }
 
     /** Builds the trainer of MlpEpochTimer through reflection in the jar's loader and times its epochs. */
@@ -120,13 +236,15 @@ public class MlpAB {
             List<double[]> out = new ArrayList<>();
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
-            long[] st = new long[3];
+            long[] st = new long[6];
             Object l = java.lang.reflect.Proxy.newProxyInstance(cl, new Class<?>[] {lC}, (proxy, method, args) -> {
                 switch (method.getName()) {
-                    case "epochStarted" -> { st[0] = System.nanoTime(); st[1] = os.getProcessCpuTime(); st[2] = tm.getCurrentThreadCpuTime(); }
+                    case "epochStarted" -> { st[0] = System.nanoTime(); st[1] = os.getProcessCpuTime(); st[2] = tm.getCurrentThreadCpuTime();
+                        st[3] = jitMs(); st[4] = trainerCpu(tm); st[5] = trainerAlloc(tm); }
                     case "batchDone" -> {
                         if ((int) args[1] == (int) args[2]) out.add(new double[] {(System.nanoTime() - st[0]) / 1e9, (os.getProcessCpuTime() - st[1]) / 1e9,
-                                (tm.getCurrentThreadCpuTime() - st[2]) / 1e9});
+                                (tm.getCurrentThreadCpuTime() - st[2]) / 1e9, jitMs() - st[3], (trainerCpu(tm) - st[4]) / 1e9,
+                                trainerAlloc(tm) - st[5]});
                     }
                     default -> { }
                 }

@@ -46,7 +46,7 @@ final class Gang implements AutoCloseable {
     }
 
     private static final Broken BROKEN = new Broken();
-    private static final int IDLE = 0, ASSIGNED = 1, RUNNING = 2;
+    private static final int IDLE = 0, ASSIGNED = 1, RUNNING = 2; // ASSIGNED must stay the only odd one (run's withdrawal)
 
     private final int size;
     private final Thread[] threads;          // [0] is the caller of the region in progress
@@ -90,7 +90,11 @@ final class Gang implements AutoCloseable {
             LockSupport.unpark(threads[w]);
         }
         runPart(t, 0);
-        for (int w = 1; w < size; w++) if (state.compareAndSet(w, ASSIGNED, IDLE)) pending.decrementAndGet(); // too late: withdrawn
+        if (Trainer.STABLE_BRANCHES) { // no branch on the rare outcome (see Trainer.STABLE_BRANCHES): ASSIGNED is the only odd state
+            for (int w = 1; w < size; w++) pending.addAndGet(-(state.compareAndExchange(w, ASSIGNED, IDLE) & 1)); // ASSIGNED: too late, withdrawn
+        } else {
+            for (int w = 1; w < size; w++) if (state.compareAndSet(w, ASSIGNED, IDLE)) pending.decrementAndGet(); // too late: withdrawn
+        }
         long start = System.nanoTime();
         boolean interrupted = false;
         while (pending.get() != 0) interrupted |= idle(System.nanoTime() - start);
@@ -158,7 +162,9 @@ final class Gang implements AutoCloseable {
     private void work(int w) {
         long idleSince = System.nanoTime();
         while (!closed) {
-            if (state.get(w) != ASSIGNED || !state.compareAndSet(w, ASSIGNED, RUNNING)) {
+            int v = state.get(w);
+            if (v == ASSIGNED) v = state.compareAndExchange(w, ASSIGNED, RUNNING); // one branch below on the merged result
+            if (v != ASSIGNED) {
                 long waited = System.nanoTime() - idleSince;
                 if (waited < SPIN_NS) Thread.onSpinWait();
                 else {

@@ -133,9 +133,38 @@ public final class Trainer implements AutoCloseable {
      */
     private AtomicIntegerArray taken = new AtomicIntegerArray(0);
 
+    /**
+     * Branches whose outcome C2 sees both ways in every region ({@code -Drmsprop4j.train.stableBranches=false}: the earlier
+     * loops, for A/B runs). C2 compiles a branch that its profile never saw taken as an uncommon trap; taking it later
+     * throws the whole compiled method away (here {@link #fusedPart}, with the claims inlined) and it runs interpreted until
+     * C2 compiles it again, about 0.1 s of the other core. The earlier loops had such branches on the rare outcomes: an own
+     * item another thread already took, an item left over by a late thread, a stage another thread did not take, a compare-
+     * and-set that lost a race. They are taken exactly when a thread is late, so the traps came in the timed rounds, and
+     * the recompilation then made the other thread later still. Now every item is taken through {@link #take}, and the own
+     * items and what is left are one loop per claim, so each branch sees both outcomes in every region. Same items in the
+     * same order, so same bits.
+     */
+    static final boolean STABLE_BRANCHES = !"false".equals(System.getProperty("rmsprop4j.train.stableBranches"));
+    private boolean stableBranches = STABLE_BRANCHES;
+
+    /** Takes item {@code i} if no thread has: true when this call took it (a read first, then one compare-and-exchange; one branch on the merged result). */
+    private static boolean take(AtomicIntegerArray t, int i) {
+        int v = t.get(i);
+        if (v == 0) v = t.compareAndExchange(i, 0, 1);
+        return v == 0;
+    }
+
     /** Takes the next untaken item of {@code taken[base .. base + n)} for thread {@code w} (see {@link #taken}); -1 when none is left. */
     private int claim(int base, int n, int w) {
         AtomicIntegerArray t = taken;
+        if (stableBranches && OWN_ITEMS_FIRST) { // own items w, w + K, ..., then from the last item down, in one loop
+            int k = config.threads(), own = Math.max(0, (n - w + k - 1) / k);
+            for (int j = 0, e = own + n; j < e; j++) {
+                int p = j < own ? w + j * k : n - 1 - (j - own);
+                if (take(t, base + p)) return p;
+            }
+            return -1;
+        }
         if (!OWN_ITEMS_FIRST) { // as one shared counter: the lowest untaken item
             for (int p = 0; p < n; p++) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
             return -1;
@@ -149,6 +178,14 @@ public final class Trainer implements AutoCloseable {
     private int claimBlock(int base, int n, int w) {
         AtomicIntegerArray t = taken;
         int k = config.threads();
+        if (stableBranches) { // as claim: the own block, then from the last item down, in one loop
+            int lo = n * w / k, own = n * (w + 1) / k - lo;
+            for (int j = 0, e = own + n; j < e; j++) {
+                int p = j < own ? lo + j : n - 1 - (j - own);
+                if (take(t, base + p)) return p;
+            }
+            return -1;
+        }
         for (int p = n * w / k, e = n * (w + 1) / k; p < e; p++) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
         for (int p = n - 1; p >= 0; p--) if (t.get(base + p) == 0 && t.compareAndSet(base + p, 0, 1)) return p;
         return -1;
@@ -161,7 +198,8 @@ public final class Trainer implements AutoCloseable {
      */
     private void runStage(int s, int q, int w) {
         int b = fBlocks;
-        if (s > 0) {
+        if (s > 0 && stableBranches) stage((s - 1) * b + q, w, true);
+        else if (s > 0) {
             int dep = (s - 1) * b + q;
             if (taken.compareAndSet(COPY_PARTS + dep, 0, 1)) runStage(s - 1, q, w);
             else if (gang != null) gang.awaitFlag(stageDone, dep);
@@ -170,6 +208,16 @@ public final class Trainer implements AutoCloseable {
         model.firstLayerStage32(prepared32, fData, fPerm, fFrom, fTo, qa, qb, s, config.threads(), batch32, stageScratch[w]);
         stageDone.set(s * b + q, 1);
         stagesDone.incrementAndGet();
+    }
+
+    /**
+     * Item {@code it = s·b + q} of the staged first layer (stage s, block q of b): runs it here if no thread has taken it;
+     * else, when {@code wait}, waits until it is done. Every stage goes through here, so the branch sees both outcomes in
+     * every region (see {@link #STABLE_BRANCHES}).
+     */
+    private void stage(int it, int w, boolean wait) {
+        if (take(taken, COPY_PARTS + it)) runStage(it / fBlocks, it % fBlocks, w);
+        else if (wait && gang != null) gang.awaitFlag(stageDone, it);
     }
 
     /** {@code -Drmsprop4j.train.ownItemsFirst=false} makes every thread take the lowest untaken item (for A/B runs). */
@@ -191,8 +239,12 @@ public final class Trainer implements AutoCloseable {
         boolean st = fStaged;
         if (st) {
             int k = config.threads(), b = fBlocks;
-            for (int q = 0; q < b; q++) if (taken.compareAndSet(base + w * b + q, 0, 1)) runStage(w, q, w); // own stage, block by block
-            for (int it = k * b - 1; it >= 0; it--) if (taken.compareAndSet(base + it, 0, 1)) runStage(it / b, it % b, w); // what is left
+            if (stableBranches) { // own stage block by block, then what is left from the last item down, in one loop
+                for (int j = 0, e = b + k * b; j < e; j++) stage(j < b ? w * b + j : k * b - 1 - (j - b), w, false);
+            } else {
+                for (int q = 0; q < b; q++) if (taken.compareAndSet(base + w * b + q, 0, 1)) runStage(w, q, w); // own stage, block by block
+                for (int it = k * b - 1; it >= 0; it--) if (taken.compareAndSet(base + it, 0, 1)) runStage(it / b, it % b, w); // what is left
+            }
             if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
             await(stagesDone, k * b);
             if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
@@ -352,6 +404,12 @@ public final class Trainer implements AutoCloseable {
     /** Chooses the staged first layer inside the fused region (when the step is split too) or not; for tests and A/B runs. */
     Trainer stagedFirstLayer(boolean on) {
         staged = on;
+        return this;
+    }
+
+    /** Chooses the claim and stage loops of {@link #STABLE_BRANCHES} or the earlier ones; for tests and A/B runs. */
+    Trainer stableBranches(boolean on) {
+        stableBranches = on;
         return this;
     }
 
