@@ -37,13 +37,28 @@ final class Gemm32 {
 
     /**
      * Whether {@link Gemm32Vector} can run in this JVM: core's probe of the library's vector loops (the module, a width of
-     * at least 256 bits). A bad {@code -Drmsprop4j.vector.bits} counts as no here: the 8-bit paths report it.
+     * at least 256 bits). A bad {@code -Drmsprop4j.vector.bits} counts as no here; {@link #refuseBadVectorWidth} reports it
+     * where the float32 products start.
      */
     static boolean vectorAvailable() {
         try {
             return org.rmsprop4j.kernel.Blockwise8.vectorAvailable();
         } catch (IllegalArgumentException e) { // VectorWidth refused the property
             return false;
+        }
+    }
+
+    /**
+     * Throws core's error for a bad {@code -Drmsprop4j.vector.bits} (naming the property, the value and what is accepted),
+     * so that training refuses it as the 8-bit paths do instead of quietly running the scalar loops.
+     *
+     * @throws IllegalArgumentException when the property is set to anything but 256 or 512
+     */
+    static void refuseBadVectorWidth() {
+        try {
+            org.rmsprop4j.kernel.Blockwise8.vectorAvailable();
+        } catch (IllegalArgumentException e) { // core keeps one instance: give this caller its own trace
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

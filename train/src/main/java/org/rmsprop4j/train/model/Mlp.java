@@ -492,6 +492,7 @@ public final class Mlp implements Model {
         Checks.atLeast("rows", rows, 1);
         Checks.atLeast("chunkSize", chunkSize, 1);
         Checks.atLeast("parts", parts, 1);
+        Gemm32.refuseBadVectorWidth();
         return new Batch32(this, rows, chunkSize, parts);
     }
 
