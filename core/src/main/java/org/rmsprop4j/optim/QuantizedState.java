@@ -176,7 +176,7 @@ final class QuantizedState {
             int e = pOff[q] + within, c = pCode0[q] + within;
             int len = Math.min(blockSize, pLen[q] - within);
             if (plainF32 != null) {                  // plain RMSprop on float8: one fused pass, no copies
-                float[] v = prevV == ss[0] ? sg : ss[0];     // two scratch blocks, alternating: this block's and the previous one's
+                float[] v = prevV == ss[0] ? sg : ss[0];     // a scratch block that is not the previous one's
                 float[] pl = plainF32;
                 float a;
                 if (prevV != null && prevLen == len && len == blockSize) {
@@ -184,10 +184,11 @@ final class QuantizedState {
                     // coding's hash in the same loop, C2 ran out of node budget and boxed every vector: 4.1 ns per value),
                     // over every full block left in this parameter and this call (one call, not one per block)
                     int strip = Math.min(pLen[q] / blockSize - (k - pBlock0[q]), end - k);
-                    Float8Vector.rmspropPlainStrip(pf, gf, e, codes[0], c, absmax[0], k, strip, len, v, prevV,
+                    // three scratch blocks (this path copies no parameters, so sc.p is free): v, prevV and the third
+                    float[] third = sp != v && sp != prevV ? sp : sg != v && sg != prevV ? sg : ss[0];
+                    prevV = Float8Vector.rmspropPlainStrip(pf, gf, e, codes[0], c, absmax[0], k, strip, len, v, prevV, third,
                             pl[0], pl[1], pl[2], pl[3], (float) lr, prevV, prevA, prevC);
                     int last = k + strip - 1;
-                    prevV = (strip & 1) == 1 ? v : prevV;
                     prevA = absmax[0][last];
                     prevC = c + (strip - 1) * blockSize;
                     k = last;
