@@ -64,7 +64,11 @@ public class Float8Breakdown {
             jobs.add(() -> o.step(p, g));
         }
         names.add("strip (library)");
-        jobs.add(() -> Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, scales, 0, nb, bs, v0, v1, v2, DECAY, OMD, 0f, EPS, LR, prev, 3e-5f, 0));
+        jobs.add(() -> Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, scales, 0, nb, bs, v0, v1, DECAY, OMD, 0f, EPS, LR, prev, 3e-5f, 0));
+        names.add("lag 2 (throw-away copy)");
+        jobs.add(() -> libCopy(512, p, g, 0, codes, 0, scales, 0, nb, bs, v0, v1, v2, DECAY, OMD, 0f, EPS, LR, prev, 3e-5f, 0));
+        names.add("lag 2 at any block size");
+        jobs.add(() -> libCopy(1 << 30, p, g, 0, codes, 0, scales, 0, nb, bs, v0, v1, v2, DECAY, OMD, 0f, EPS, LR, prev, 3e-5f, 0));
         names.add("strip, no divider");
         jobs.add(() -> strip(p, g, codes, scales, nb, bs, v0, v1, prev, true, true));
         names.add("strip, no coding");
@@ -257,6 +261,87 @@ public class Float8Breakdown {
             prev = v;
             prevOff = e;
         }
+    }
+
+    static float[] libCopy(int lag2Max, float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
+                                            float[] v0, float[] v1, float[] v2, float decay, float omd, float epsIn, float epsOut, float lr,
+                                            float[] prev, float prevScale, int prevCodeOff) {
+        var FS = FloatVector.SPECIES_512;  // locals: the kernel tier names no boxed type
+        var IS = IntVector.SPECIES_512;
+        var BS = ByteVector.SPECIES_128;
+        int k8 = U_SHIFT;
+        boolean lag2 = bs <= lag2Max;
+        // the blocks still to code, oldest first: qa (scale sa, codes at ca; aCoded: coded once already) and qb
+        float[] qa = prev, qb = null;
+        float sa = prevScale, sb = 0f;
+        int ca = prevCodeOff, cb = 0;
+        boolean aCoded = false;
+        for (int j = 0; j < count; j++) {
+            float[] t = qa;                       // the block this loop codes
+            float ts = sa;
+            int tc = ca;
+            if (qb != null) {
+                qa = qb;
+                sa = sb;
+                ca = cb;
+                qb = null;
+                aCoded = false;
+            } else if (lag2) {
+                aCoded = true;                    // block 0: coded now and again in block 1, so that one loop fits all
+            } else {
+                qa = null;
+            }
+            float[] v = v0 != t && v0 != qa ? v0 : v1 != t && v1 != qa ? v1 : v2;
+            int e = off + j * bs, c = codeOff + j * bs;
+            float scale = scales[k + j];
+            float up = UP * scale;
+            float a;
+            if (!(up < Float.POSITIVE_INFINITY)) {   // scale >= 2^16 or NaN: decode with two products, code unfused
+                Float8Vector.quantize(t, 0, bs, ts, false, codes, tc);
+                a = Float.intBitsToFloat(Float8Vector.rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
+            } else {
+                float inv = (ts > 0f ? 1f / ts : 0f);
+                boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
+                float mulInv = divide ? 0f : inv;
+                IntVector m0 = IntVector.zero(IS);
+                for (int i = 0; i < bs; i += LANES) {
+                    // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
+                    // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
+                    IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
+                    FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
+                    FloatVector gi = FloatVector.fromArray(FS, g, e + i);
+                    vi = gi.mul(omd).fma(gi, vi);
+                    vi.intoArray(v, i);
+                    FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+                    FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
+                    m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
+                    IntVector b = FloatVector.fromArray(FS, t, i).mul(mulInv).reinterpretAsInts().max(0);
+                    FloatVector s = b.reinterpretAsFloats().add(MIN8);                   // below 2^-14: Float8.belowNormal
+                    IntVector u = s.sub(MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+                    IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, u))
+                            .blend(b, b.compare(VectorOperators.GE, NORMAL_MIN));
+                    ((ByteVector) bb.sub(BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(UMAX)
+                            .convertShape(VectorOperators.I2B, BS, 0))
+                            .intoArray(codes, tc + i);
+                }
+                if (divide) Float8Vector.quantize(t, 0, bs, ts, false, codes, tc);
+                a = Float.intBitsToFloat(IntVector.zero(IS).max(m0).reduceLanes(VectorOperators.MAX));
+            }
+            scales[k + j] = a;
+            if (qa == null) {
+                qa = v;
+                sa = a;
+                ca = c;
+                aCoded = false;
+            } else {
+                qb = v;
+                sb = a;
+                cb = c;
+            }
+        }
+        if (qb == null) return qa;
+        if (!aCoded) Float8Vector.quantize(qa, 0, bs, sa, false, codes, ca);
+        return qb;
     }
 
     static void stripNoDiv(float[] p, float[] g, byte[] codes, float[] scales, int count, int bs, float[] v0, float[] v1, float[] prev) {

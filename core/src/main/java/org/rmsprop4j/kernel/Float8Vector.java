@@ -99,114 +99,71 @@ public final class Float8Vector {
     }
 
     /**
-     * Blocks of at most this many values are coded two blocks after their step, larger ones one block after
-     * ({@link #rmspropPlainStrip}). Two blocks of lag keep the next coding off the previous block's scale: with one,
-     * every block's coding waited for the maximum of the block just stepped (a reduction, then {@code 1/scale} queued
-     * on the divider behind that block's roots and divisions), measured 0.50 against 0.42 ns per value in cache at
-     * blocks of 256 ({@code tools/bench/Float8Breakdown.java}). Larger blocks keep one block of lag: three scratch
-     * blocks of 2,048 values would not fit in L1 beside the streams.
-     */
-    static final int LAG2_MAX_BLOCK = 512;
-
-    /**
      * {@link #rmspropPlain} on {@code count} consecutive blocks of {@code bs} values each (a multiple of the lanes: block sizes
      * are powers of two from 64; a caller's precondition, not checked), each
-     * block fused with the nearest coding of an earlier block (software pipelining): the step's divisions and square
+     * block fused with the nearest coding of the block before it (software pipelining): the step's divisions and square
      * roots occupy the floating-point divider while the coding's integer work runs beside them instead of after them.
      * Block {@code j} reads {@code p}, {@code g} at {@code off + j·bs}, its codes at {@code codeOff + j·bs} with the
      * scale {@code scales[k + j]}, which it replaces by its new scale ({@link Float8#rmspropPlain}'s return value, as a
-     * float); its new mean squares go to one of {@code v0}, {@code v1}, {@code v2} (whichever holds no block still to
-     * code), and are coded in a later block's loop: two blocks later for blocks up to {@link #LAG2_MAX_BLOCK} values,
-     * else one. {@code prev[0..bs)} holds the mean squares of the block before the strip, to code with scale
-     * {@code prevScale} into {@code codes[prevCodeOff ..]}: block 0 codes it (and with two blocks of lag, block 1 codes
-     * it once more, the same bytes); the block before the last is coded after the loop if it is still pending; the last
-     * block's mean squares are left for the caller to code, in the array returned. Every coding gives the bits of
-     * {@link #quantize}. Running several blocks per call saves the per-block call, reductions and bookkeeping (blocks of
-     * 256 are 16 vectors).
-     * p, codes, scales, v0, v1, v2: Modified; g, prev: Not modified; {@code prev} may be one of {@code v0}, {@code v1},
-     * {@code v2}, which must be three distinct arrays.
-     *
-     * @return the array among {@code v0}, {@code v1}, {@code v2} that holds the last block's mean squares
+     * float); its new mean squares go to {@code v0} (even {@code j}) or {@code v1} (odd {@code j}), and are coded in
+     * the next block's loop. Block 0 codes {@code prev[0..bs)} (the mean squares of the block before the strip) with
+     * scale {@code prevScale} into {@code codes[prevCodeOff ..]}; the last block's mean squares are left in
+     * {@code v0} or {@code v1} for the caller to code. Every coding gives the bits of {@link #quantize}. Running
+     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors).
+     * p, codes, scales, v0, v1: Modified; g, prev: Not modified; {@code prev} may be {@code v1}, not {@code v0}.
      */
-    public static float[] rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
-                                            float[] v0, float[] v1, float[] v2, float decay, float omd, float epsIn, float epsOut, float lr,
-                                            float[] prev, float prevScale, int prevCodeOff) {
+    public static void rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
+                                         float[] v0, float[] v1, float decay, float omd, float epsIn, float epsOut, float lr,
+                                         float[] prev, float prevScale, int prevCodeOff) {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int k8 = Float8.U_SHIFT;
-        boolean lag2 = bs <= LAG2_MAX_BLOCK;
-        // the blocks still to code, oldest first: qa (scale sa, codes at ca; aCoded: coded once already) and qb
-        float[] qa = prev, qb = null;
-        float sa = prevScale, sb = 0f;
-        int ca = prevCodeOff, cb = 0;
-        boolean aCoded = false;
         for (int j = 0; j < count; j++) {
-            float[] t = qa;                       // the block this loop codes
-            float ts = sa;
-            int tc = ca;
-            if (qb != null) {
-                qa = qb;
-                sa = sb;
-                ca = cb;
-                qb = null;
-                aCoded = false;
-            } else if (lag2) {
-                aCoded = true;                    // block 0: coded now and again in block 1, so that one loop fits all
-            } else {
-                qa = null;
-            }
-            float[] v = v0 != t && v0 != qa ? v0 : v1 != t && v1 != qa ? v1 : v2;
+            float[] v = (j & 1) == 0 ? v0 : v1;
             int e = off + j * bs, c = codeOff + j * bs;
             float scale = scales[k + j];
             float up = Float8.UP * scale;
-            float a;
             if (!(up < Float.POSITIVE_INFINITY)) {   // scale >= 2^16 or NaN: decode with two products, code unfused
-                Float8Vector.quantize(t, 0, bs, ts, false, codes, tc);
-                a = Float.intBitsToFloat(rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
-            } else {
-                float inv = Float8.inverse(ts);
-                boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
-                float mulInv = divide ? 0f : inv;
-                IntVector m0 = IntVector.zero(IS);
-                for (int i = 0; i < bs; i += LANES) {
-                    // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
-                    // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
-                    IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
-                    FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
-                    FloatVector gi = FloatVector.fromArray(FS, g, e + i);
-                    vi = gi.mul(omd).fma(gi, vi);
-                    vi.intoArray(v, i);
-                    FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
-                    FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
-                    m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
-                    IntVector b = FloatVector.fromArray(FS, t, i).mul(mulInv).reinterpretAsInts().max(0);
-                    FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
-                    IntVector u = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
-                    IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, u))
-                            .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
-                    ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
-                            .convertShape(VectorOperators.I2B, BS, 0))
-                            .intoArray(codes, tc + i);
-                }
-                if (divide) Float8Vector.quantize(t, 0, bs, ts, false, codes, tc);
-                a = Float.intBitsToFloat(IntVector.fromArray(IS, ZEROS, 0).max(m0).reduceLanes(VectorOperators.MAX));
+                Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
+                float a = Float.intBitsToFloat(rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
+                scales[k + j] = a;
+                prev = v;
+                prevScale = a;
+                prevCodeOff = c;
+                continue;
             }
+            float inv = Float8.inverse(prevScale);
+            boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
+            float mulInv = divide ? 0f : inv;
+            IntVector m0 = IntVector.zero(IS);
+            for (int i = 0; i < bs; i += LANES) {
+                // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
+                // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
+                IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
+                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
+                FloatVector gi = FloatVector.fromArray(FS, g, e + i);
+                vi = gi.mul(omd).fma(gi, vi);
+                vi.intoArray(v, i);
+                FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+                FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
+                m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
+                IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
+                FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
+                IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
+                IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
+                        .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
+                        .convertShape(VectorOperators.I2B, BS, 0))
+                        .intoArray(codes, prevCodeOff + i);
+            }
+            if (divide) Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
+            float a = Float.intBitsToFloat(IntVector.fromArray(IS, ZEROS, 0).max(m0).reduceLanes(VectorOperators.MAX));
             scales[k + j] = a;
-            if (qa == null) {
-                qa = v;
-                sa = a;
-                ca = c;
-                aCoded = false;
-            } else {
-                qb = v;
-                sb = a;
-                cb = c;
-            }
+            prev = v;
+            prevScale = a;
+            prevCodeOff = c;
         }
-        if (qb == null) return qa;
-        if (!aCoded) Float8Vector.quantize(qa, 0, bs, sa, false, codes, ca);
-        return qb;
     }
 
     // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
