@@ -76,17 +76,19 @@ final class QuantizedState {
         final int[] idx;
 
         /**
-         * Floats past the block in {@code p} and {@code g}, so that the scratch blocks (allocated one after the other)
-         * are not a multiple of 4 KiB apart for any block size: the float8 strip stores one scratch block while it loads
-         * the other at the same index, and at blocks of 2,048 (8 KiB + a 16-byte header apart) that ran the step at 1e8
-         * on one thread 0.79 against 1.10 ns per value with a 2 KiB gap ({@code tools/bench/Float8Breakdown.java}).
+         * Floats past the block in every scratch array, so that two scratch blocks are not a multiple of 4 KiB apart for
+         * any block size, in whichever order the collector leaves them: the float8 strip stores one scratch block while it
+         * loads another at the same index, and at blocks of 2,048 (8 KiB and a header apart) the strip alone ran at 1e8 on
+         * one thread at 1.10 ns per value back to back against 0.79 with 2 KiB between them
+         * ({@code tools/bench/Float8Breakdown.java}); with this gap of 1 KiB the fp8-2048 step ran 1.08–1.09× faster
+         * ({@code Float8AB}, README "Speed", seventh pass). Same bits: no loop reads past the block.
          */
         static final int GAP = 256;
 
         Scratch(int blockSize, int slots) {
             p = new float[blockSize + GAP];
             g = new float[blockSize + GAP];
-            s = new float[slots][blockSize];
+            s = new float[slots][blockSize + GAP];
             idx = new int[blockSize];
         }
     }
