@@ -47,8 +47,8 @@ public class MlpAB {
         }
         List<List<double[]>> res = new ArrayList<>();
         for (int j = 0; j < nj; j++) res.add(new ArrayList<>());
-        // warm-up: rounds of one one-epoch run per jar, at least 6; with -Dwarmup=steady (the default, bench --mlp's rule)
-        // repeated until a whole round passes with under 5 ms of JIT compilation per jar, at most 15; -Dwarmup=fixed: 6
+        // warm-up: rounds of one run per jar. -Dwarmup=steady (the default, bench --mlp's rule): runs as long as a timed one,
+        // at least 6 rounds and until one passes with under 5 ms of JIT per jar, at most 15; -Dwarmup=fixed: 6 one-epoch rounds
         boolean steady = !"fixed".equals(System.getProperty("warmup", "steady"));
         // steady warm-up runs as many epochs as a timed run: Trainer.fit's epoch loop is compiled (OSR, 150-180 ms of C2)
         // only once runs have more than one epoch, which one-epoch warm-up runs left to the first timed rounds

@@ -56,6 +56,8 @@ final class Gang implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
     private Task task;                       // published by the volatile writes of state
+    /** {@link Trainer#STABLE_BRANCHES} for the caller's withdrawal loop; set by the caller only (Trainer.stableBranches). */
+    boolean stableBranches = Trainer.STABLE_BRANCHES;
 
     Gang(int size, String name) {
         if (size < 2) throw new IllegalArgumentException("a gang has at least 2 threads, not " + size);
@@ -90,7 +92,7 @@ final class Gang implements AutoCloseable {
             LockSupport.unpark(threads[w]);
         }
         runPart(t, 0);
-        if (Trainer.STABLE_BRANCHES) { // no branch on the rare outcome (see Trainer.STABLE_BRANCHES): ASSIGNED is the only odd state
+        if (stableBranches) { // no branch on the rare outcome (see Trainer.STABLE_BRANCHES): ASSIGNED is the only odd state
             for (int w = 1; w < size; w++) pending.addAndGet(-(state.compareAndExchange(w, ASSIGNED, IDLE) & 1)); // ASSIGNED: too late, withdrawn
         } else {
             for (int w = 1; w < size; w++) if (state.compareAndSet(w, ASSIGNED, IDLE)) pending.decrementAndGet(); // too late: withdrawn

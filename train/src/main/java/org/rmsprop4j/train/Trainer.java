@@ -140,7 +140,8 @@ public final class Trainer implements AutoCloseable {
      * C2 compiles it again, about 0.1 s of the other core. The earlier loops had such branches on the rare outcomes: an own
      * item another thread already took, an item left over by a late thread, a stage another thread did not take, a compare-
      * and-set that lost a race. They are taken exactly when a thread is late, so the traps came in the timed rounds, and
-     * the recompilation then made the other thread later still. Now every item is taken through {@link #take}, and the own
+     * the recompilation then made the other thread later still. Now (with the default {@link #OWN_ITEMS_FIRST}) every item
+     * is taken through {@link #take}, and the own
      * items and what is left are one loop per claim, so each branch sees both outcomes in every region. Same items in the
      * same order, so same bits.
      */
@@ -407,9 +408,10 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
-    /** Chooses the claim and stage loops of {@link #STABLE_BRANCHES} or the earlier ones; for tests and A/B runs. */
+    /** Chooses the claim, stage and withdrawal loops of {@link #STABLE_BRANCHES} or the earlier ones; for tests and A/B runs. */
     Trainer stableBranches(boolean on) {
         stableBranches = on;
+        if (gang != null) gang.stableBranches = on;
         return this;
     }
 
