@@ -29,7 +29,9 @@ final class MlpEpochTimer {
      * Warm-up. The JIT compiles the hot loops during the first epochs, and on a busy machine its compiler
      * threads get less CPU, so that took up to five epochs here (under a load average of 12 the CPU time of
      * epochs 1 to 5 was 0.67, 0.24, 0.18, 0.14, 0.075 s, then steady at 0.073–0.076 s). So whole warm-up runs
-     * of one epoch (each on a fresh trainer, results discarded) are repeated, at least {@link #MIN_WARMUP_RUNS}
+     * (each on a fresh trainer, results discarded) are repeated, as long as the measured run (with one-epoch runs
+     * the epoch loop of {@code Trainer.fit} was still being compiled, 150–180 ms of C2, inside the timed epochs; README
+     * "MLP epoch on 2 threads: where the extra CPU went"), at least {@link #MIN_WARMUP_RUNS}
      * times and until one passes without JIT compilation (under {@link #STEADY_COMPILE_MS} ms of it), at most
      * {@link #MAX_WARMUP_RUNS}; then the measured run trains
      * one untimed epoch and {@code epochs} timed ones, as PyTorch's script does (its kernels are compiled
@@ -59,7 +61,7 @@ final class MlpEpochTimer {
         int warmups = 0;
         while (warmups < MAX_WARMUP_RUNS) {
             long before = canTell ? jit.getTotalCompilationTime() : 0;
-            train(train, threads, 1, 1, new ArrayList<>(), new ArrayList<>());
+            train(train, threads, 1 + epochs, 1 + epochs, new ArrayList<>(), new ArrayList<>());
             warmups++;
             if (warmups >= MIN_WARMUP_RUNS && (!canTell || jit.getTotalCompilationTime() - before < STEADY_COMPILE_MS)) break;
         }
