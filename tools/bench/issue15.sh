@@ -4,23 +4,33 @@ cd "$(dirname "$0")/../.."
 # Needs: mvn -B -ntp -DskipTests package (cli jar), mvn -B -ntp -Pbench -DskipTests package (bench jar),
 # the PyTorch 2.13 venv (PY, see README "Speed"), optionally -Pdl4j bench-dl4j. Outputs in OUT.
 CBIN=${CBIN:-/tmp/rmsprop_bench}; gcc -O3 -march=native -fopenmp -o "$CBIN" bench/native/rmsprop_bench.c -lm || exit 1
+PROBE=${PROBE:-/tmp/vcpu_probe}; gcc -O3 -march=native -fno-math-errno -pthread -o "$PROBE" tools/bench/vcpu_probe.c -lm || exit 1
 J=cli/target/rmsprop4j.jar
 L=${OUT:-/tmp/rmsprop4j-quiet}; mkdir -p "$L"
 step() { local name=$1; shift; echo "== $name $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; "$@" > $L/$name.out 2> $L/$name.err; echo "   rc=$? end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; }
 # bench rows run through the launcher, as the README's commands do: huge pages for the JVM and the C loop alike
+# where the host has put the two vCPUs right now (a round trip above 300 ns: far apart; README "Speed", seventh pass)
+step probe-a $PROBE 1e7 3
 step full ./rmsprop4j bench --json --python ${PY:-/tmp/torch2/bin/python}
 for i in 1 2 3 4 5; do step t2-$i ./rmsprop4j bench --sizes 1e7 --threads 2 --no-torch; done
 step seed java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.SeedNeuronAB 7 300 $CBIN
 step threadsab java -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ThreadsAB 1e7 2 5 1000 $CBIN pg-opt
+step probe-b $PROBE 1e7 3
 step mlp java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpab1vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.vectorProducts=false $J
 step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.vectorProducts=false $J
+step mlpab2stable java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stableBranches=false $J
+step mlpab2old java --add-modules jdk.incubator.vector -Dwarmup=fixed tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stableBranches=false $J
 step mlpab2staged java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --java-opts="--add-modules=jdk.incubator.vector" --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java --add-modules jdk.incubator.vector -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
+step probe-c $PROBE 1e7 3
 # the 8-bit step at 1e8 at the default vector width (512 here), three JVMs per thread count, and one at 256 bits
 for t in 1 1 1 2 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,fp8-2048,fp8-256-unbiased,8bit-256 --json; done
 for t in 1 2; do step state256-1e8-$t env RMSPROP4J_JAVA_OPTS='-Xmx6g -Drmsprop4j.vector.bits=256' ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,8bit-256 --json; done
+step probe-d $PROBE 1e7 3
+step f8break1 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e5 7 200 256
+step f8break8 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e8 5 300 256
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
 step prof6 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused momentum pytorch,keras,optax,keras_3_xla,pytorch_2_13,timm_tf
 step prof9 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp64 1 3 fused plain pytorch,tribuo,pytorch_2_13,timm_tf
@@ -32,3 +42,4 @@ for i in 1 2 3 4 5 6; do step t1e8-$i ./rmsprop4j bench --sizes 1e8 --threads 1 
 for i in 1 2; do step t1e8-4k-$i env RMSPROP4J_THP=0 ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
 step t178 ./rmsprop4j bench --sizes 1e6,1e7,1e8 --threads 1 --no-torch
 step t278 ./rmsprop4j bench --sizes 1e7,1e8 --threads 2 --no-torch
+step probe-e $PROBE 1e7 3
