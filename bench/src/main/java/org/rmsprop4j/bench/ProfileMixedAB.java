@@ -15,7 +15,7 @@ public final class ProfileMixedAB {
         String r = args.length > 0 ? args[0] : "5";
         ProfileAB.main(new String[] {"1e6", "fp64", "1", r, "fused", "plain", "pytorch,tribuo,pytorch_2_13,timm_tf"});
         ProfileAB.main(new String[] {"1e6", "fp32", "1", r, "fused", "plain", "pytorch,tribuo,optax,pytorch_2_13"});
-        ProfileAB.main(new String[] {"1e6", "fp32", "1", r, "fused", "momentum", "pytorch,optax,keras_3_xla,pytorch_2_13"});
+        ProfileAB.main(new String[] {"1e6", "fp32", "1", r, "fused", "momentum", "pytorch,optax,keras_3_xla,pytorch_2_13,timm_tf"});
         ProfileAB.main(new String[] {"1e6", "fp64", "1", r, "fused", "plain", "pytorch,tribuo,pytorch_2_13,timm_tf"});
     }
 }

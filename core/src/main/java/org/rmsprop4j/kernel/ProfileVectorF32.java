@@ -251,6 +251,45 @@ public final class ProfileVectorF32 {
     }
 
     /**
+     * As {@link ProfileLoopsF32#timmTf} with momentum, lr inside the buffer (timm's default), not centered, no weight decay:
+     * {@code sq = fma(1−ρ, g² − sq, sq); b = m·b + (lr·g)/mklSqrt(sq + ε); θ −= b}.
+     */
+    public static void timmTfMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                      int off, int len, float omr, float eps, float m, float lr) {
+        int n = off + len - len % L;
+        FloatVector omrV = FloatVector.broadcast(FS, omr);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector sq = FloatVector.fromArray(FS, v, i);
+            sq = gi.mul(gi).sub(sq).fma(omrV, sq);
+            sq.intoArray(v, i);
+            FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
+            FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.mul(lr).div(avg));
+            bi.intoArray(b, i);
+            FloatVector.fromArray(FS, p, i).sub(bi).intoArray(out, i);
+        }
+        ProfileLoopsF32.timmTf(g, p, out, v, null, b, n, off + len - n, omr, eps, m, 0f, false, false, 1f, lr, -lr, true, false, true);
+    }
+
+    /** {@link #timmTfMomentum} with lr outside the buffer: {@code b = m·b + g/mklSqrt(sq + ε); θ = fma(−lr, b, θ)}. */
+    public static void timmTfMomentumLrOutside(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
+                                               int off, int len, float omr, float eps, float m, float nlr) {
+        int n = off + len - len % L;
+        FloatVector omrV = FloatVector.broadcast(FS, omr), nlrV = FloatVector.broadcast(FS, nlr);
+        for (int i = off; i < n; i += L) {
+            FloatVector gi = FloatVector.fromArray(FS, g, i);
+            FloatVector sq = FloatVector.fromArray(FS, v, i);
+            sq = gi.mul(gi).sub(sq).fma(omrV, sq);
+            sq.intoArray(v, i);
+            FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
+            FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.div(avg));
+            bi.intoArray(b, i);
+            bi.fma(nlrV, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
+        }
+        ProfileLoopsF32.timmTf(g, p, out, v, null, b, n, off + len - n, omr, eps, m, 0f, false, false, 1f, -nlr, nlr, false, false, true);
+    }
+
+    /**
      * As {@link ProfileLoopsF32#optax} with momentum (ε inside, no bias correction, not centered, not Nesterov):
      * {@code u = −lr·(rsqrt(ν + ε)·g); tr = fma(m, −b, u); b = −tr; θ += tr}.
      */

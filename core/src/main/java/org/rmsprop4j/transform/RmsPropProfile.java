@@ -297,6 +297,10 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
             case TIMM_TF -> {
                 if (vector && !centered && !mom && !l2 && !dec) {
                     ProfileVectorF32.timmTf(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, off, len, omr, epsW, (float) -lr);
+                } else if (vector && !centered && !l2 && !dec && momentumStyle == MomentumStyle.LR_INSIDE) {
+                    ProfileVectorF32.timmTfMomentum(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, omr, epsW, m, (float) lr);
+                } else if (vector && !centered && !l2 && !dec) {
+                    ProfileVectorF32.timmTfMomentumLrOutside(VectorLanes.EST, vl.idx, vl.tmp, g, p, out, v, b, off, len, omr, epsW, m, (float) -lr);
                 } else if (y != null && !centered && !mom && !l2 && !dec) {
                     ProfileBlocksF32.timmTf(CpuMath.table(), y, g, p, out, v, off, len, omr, epsW, (float) -lr);
                 } else {

@@ -35,6 +35,7 @@ class NoAllocationTest {
                 RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_GRAPH).centered(true).momentum(0.9).build(),
                 RmsPropPreset.OPTAX.config().toBuilder().momentum(0.9).nesterov(true).biasCorrection(true).build(),
                 RmsPropPreset.TRIBUO.config(), RmsPropPreset.TIMM_TF.config(),      // TIMM_TF: the fused block loops and their scratch
+                RmsPropPreset.TIMM_TF.config().toBuilder().momentum(0.9).build(),      // TIMM_TF momentum: its Vector API method (2 elements: the tail only; ProfileMixedAB times the loop at 1e6)
                 AdamConfig.builder().arithmetic(Arithmetic.PYTORCH_2_13_FUSED).amsgrad(true).build());
     }
 

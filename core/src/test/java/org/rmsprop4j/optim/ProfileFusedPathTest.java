@@ -25,6 +25,8 @@ class ProfileFusedPathTest {
                 RmsPropPreset.DL4J.config(), RmsPropPreset.TRIBUO.config(), RmsPropPreset.TFJS.config(),
                 RmsPropPreset.TFJS.config().toBuilder().centered(true).build(), RmsPropPreset.TIMM_TF.config(),
                 RmsPropPreset.TIMM_TF.config().toBuilder().centered(true).momentum(0.9).build(),
+                RmsPropPreset.TIMM_TF.config().toBuilder().momentum(0.9).build(),                 // the Vector API momentum loops, lr inside and outside
+                RmsPropPreset.TIMM_TF.config().toBuilder().momentum(0.9).momentumStyle(MomentumStyle.LR_OUTSIDE).build(),
                 RmsPropPreset.PYTORCH.config().toBuilder().arithmetic(Arithmetic.PYTORCH_2_13).build(),
                 RmsPropPreset.PYTORCH.config().toBuilder().arithmetic(Arithmetic.PYTORCH_2_13).centered(true).momentum(0.9).weightDecay(0.01).build(),
                 RmsPropPreset.KERAS.config().toBuilder().arithmetic(Arithmetic.KERAS_3_XLA).build(),
