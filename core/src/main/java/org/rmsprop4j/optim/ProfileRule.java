@@ -11,8 +11,9 @@ import org.rmsprop4j.transform.RmsPropProfile;
  * the profile's loop runs straight on the parameters, with no update buffer and no copies, split
  * across threads like the other fused kernels. Keras's graph profile, whose float32 arithmetic
  * depends on the position in each tensor (Eigen's packets), is cut at the tensors' edges. The
- * float32 profiles built on the {@code rsqrtps} table run their plain forms on the Vector API when
- * the JVM has it ({@code kernel.ProfileVectorF32}, no scratch); without it they get a scratch array
+ * float32 profiles built on the {@code rsqrtps} table run their plain forms, and most of their momentum and centered
+ * forms (one loop per form), on the Vector API when the JVM has it ({@code kernel.ProfileVectorF32}, no scratch);
+ * without it their plain forms get a scratch array
  * as long as the parameters (4 bytes per element, allocated once), which lets their block loops
  * vectorise everything but the table lookup. Any other chain (a profile after other members, such as
  * maximize's {@code scale}) keeps the chain path, where the profile runs the same loops member by
