@@ -222,7 +222,7 @@ static size_t g_align = 64, g_stagger = 0, g_count = 0;
 static int g_thp = 0;
 /* Unless --stagger is given: no two arrays a multiple of 128 MiB apart (within 4 KiB). On AMD Zen the L1 data
  * cache predicts ways by a hash of address bits 12-27, and three streams equal in bits 6-27 evict each other:
- * the step at 1e8 ran 1.5-2.8x slower (README, "1e8 on one thread: the spacer fell into a hole"). With 2 MiB
+ * the step at 1e8 ran 1.5-2.8x slower (docs/speed-history.md, "1e8 on one thread: the spacer fell into a hole"). With 2 MiB
  * alignment, consecutive 400 MB arrays land exactly 384 MiB apart; an aliased array is given back and
  * allocated again after a 4 MiB reservation of address space. The JVM side (StepTimer.placed) does the same. */
 static int g_dealias = 1;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The float8-map measurements of README "8-bit state with a float8 map" and "8-bit state: one vector width":
+# The float8-map measurements of docs/speed-history.md, "8-bit state with a float8 map" and "8-bit state: one vector width":
 # float32, both 8-bit maps and the C loops (float32 and 8-bit, per map) in one `bench --state` run per size, thread
 # count and vector width, each run under the shared bench lock ($BENCH_LOCK, default /tmp/rmsprop4j-bench.lock; at most
 # ~2 minutes each). Every run also prints the `single` workload's float32 step of the same JVM (the table above the

@@ -30,7 +30,7 @@ final class MlpEpochTimer {
      * threads get less CPU, so that took up to five epochs here (under a load average of 12 the CPU time of
      * epochs 1 to 5 was 0.67, 0.24, 0.18, 0.14, 0.075 s, then steady at 0.073–0.076 s). So whole warm-up runs
      * (each on a fresh trainer, results discarded) are repeated, as long as the measured run (with one-epoch runs
-     * the epoch loop of {@code Trainer.fit} was still being compiled, 150–180 ms of C2, inside the timed epochs; README
+     * the epoch loop of {@code Trainer.fit} was still being compiled, 150–180 ms of C2, inside the timed epochs; docs/speed-history.md,
      * "MLP epoch on 2 threads: where the extra CPU went"), at least {@link #MIN_WARMUP_RUNS}
      * times and until one passes without JIT compilation (under {@link #STEADY_COMPILE_MS} ms of it), at most
      * {@link #MAX_WARMUP_RUNS}; then the measured run trains

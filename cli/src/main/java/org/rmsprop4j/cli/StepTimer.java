@@ -112,7 +112,7 @@ final class StepTimer {
      * A new array of {@code n} elements placed so that it does not sit a multiple of 128 MiB (within 4 KiB) from any of
      * {@code others} (null entries ignored). One {@link #gap()}-sized spacer alone does not ensure this: G1 puts it in the lowest
      * free region, which is often a hole below the last large array (at start-up, committed regions below the first
-     * one), and then the next array lands right after the last one, 384 MiB on from it at 1e8 float32 elements (README,
+     * one), and then the next array lands right after the last one, 384 MiB on from it at 1e8 float32 elements (docs/speed-history.md,
      * "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages"). So spacers are allocated and held until one
      * lands above the highest of {@code others}; the array then follows it. If it is still aliased, it is held too and
      * the same is done above it, up to 4 times. Everything held is garbage once this returns. Without {@link Placement}
@@ -257,7 +257,7 @@ final class StepTimer {
      * {@code --thp 1} for the C loop when this JVM asks for transparent huge pages ({@code -XX:+UseTransparentHugePages},
      * which {@code ./rmsprop4j} passes), else nothing: both sides run on the same kind of pages. With 4 KiB pages the
      * float32 step at 1e8 swung 0.49–0.84 ns/element from one JVM to the next, with huge pages 0.40–0.50, as steady as C
-     * (README, "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages").
+     * (docs/speed-history.md, "1e8 on one thread: the spacer fell into a hole, and 4 KiB pages").
      */
     static List<String> cPageArgs() { return jvmHugePages() ? List.of("--thp", "1") : List.of(); }
 

@@ -116,7 +116,7 @@ public record RmsPropProfile(Arithmetic arithmetic, double decay, double eps, Ep
      * {@code timm_tf} ({@code -Drmsprop4j.profiles.mklVector=true}, with the Vector API module). Off by default: it is
      * about 20% faster than the scalar loop when it compiles well, but in a JVM that has run many other vector and
      * profile loops first, C2 sometimes compiled it with its vectors boxed (16 bytes allocated per element and step,
-     * and no faster: 2 of 8 runs of one mixed program, README "Tribuo, float64 MKL roots, momentum and centered forms").
+     * and no faster: 2 of 8 runs of one mixed program, docs/speed-history.md, "Tribuo, float64 MKL roots, momentum and centered forms").
      * Not final, so that tests run both paths in one JVM.
      */
     static boolean mklVector = Boolean.getBoolean("rmsprop4j.profiles.mklVector");

@@ -62,7 +62,7 @@ class Gemm32VectorTest {
     }
 
     /**
-     * On JDK 17, C2 sometimes keeps Vector API values on the heap (README, "8-bit state: one vector width"), which makes a
+     * On JDK 17, C2 sometimes keeps Vector API values on the heap (docs/speed-history.md, "8-bit state: one vector width"), which makes a
      * loop many times slower. Once compiled, the two loops must not allocate: checked over the last three of eight rounds
      * (the earlier ones run interpreted and allocate), failing only if all three allocate, so that a late compile under
      * load does not fail it.
