@@ -66,6 +66,15 @@ final class QuantizedState {
     /** Plain RMSprop on float8 maps: {@link StepRule#leanPlainF32()}, run fused with the decoding; else null. */
     private final float[] plainF32;
 
+    /**
+     * System property that turns the fused float8 Adam pass off ({@code -Drmsprop4j.float8.fusedAdam=false}: decode, step,
+     * code as separate loops); read when an optimizer is built. Both give the same bits.
+     */
+    static final String FUSED_ADAM_PROPERTY = "rmsprop4j.float8.fusedAdam";
+
+    /** Adam/AdamW without AMSGrad on float8 maps with the vector loops: one pass per block ({@link Float8Vector#adam}). */
+    private final boolean fusedAdam;
+
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
     private final int[][] packTabs;
@@ -74,6 +83,8 @@ final class QuantizedState {
         final float[] p, g;
         final float[][] s;
         final int[] idx;
+        /** Adam's float32 coefficients of the current step ({@link StepRule#adamF32}). */
+        final float[] adam = new float[10];
 
         /**
          * Floats past the block in every scratch array, so that two scratch blocks are not a multiple of 4 KiB apart for
@@ -141,6 +152,8 @@ final class QuantizedState {
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
         if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
+        this.fusedAdam = fp8 && vector && nSlots == 2 && maps[0].signed && !maps[1].signed
+                && rule.adamF32(0.0, 1, new float[10]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -180,6 +193,8 @@ final class QuantizedState {
         float[] prevV = null;           // float8 plain RMSprop, vector, nearest: the block whose codes are still to write
         int prevLen = 0, prevC = 0;
         float prevA = 0f;
+        float[] ad = sc.adam;
+        if (fusedAdam) rule.adamF32(lr, t, ad);
         for (int k = k0, end = k0 + count; k < end; k++) {
             while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
             int within = (k - pBlock0[q]) * blockSize;
@@ -217,6 +232,17 @@ final class QuantizedState {
                 } else {
                     code(v, len, a, false, c, t, 0);
                 }
+                continue;
+            }
+            if (fusedAdam && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+                // Adam on float8, vector: decode both moments, step and both maxima in one pass, then code both
+                long mx = Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                        ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9]);
+                float am = Float.intBitsToFloat((int) (mx >>> 32)), av = Float.intBitsToFloat((int) mx);
+                absmax[0][k] = am;
+                absmax[1][k] = av;
+                code(ss[0], len, am, true, c, t, 0);
+                code(ss[1], len, av, false, c, t, 1);
                 continue;
             }
             System.arraycopy(pf, e, sp, 0, len);

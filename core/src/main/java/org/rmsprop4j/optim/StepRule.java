@@ -45,6 +45,14 @@ abstract class StepRule {
      */
     float[] leanPlainF32() { return null; }
 
+    /**
+     * For Adam and AdamW without AMSGrad in float32: writes the float32 coefficients of step {@code t} at learning rate
+     * {@code lr}, as {@link #apply} hands them to {@code AdamKernelsF32.step}, into {@code out} ({@code keep, gs, l2, b1,
+     * omb1, b2, omb2, bc2sqrt, eps, stepSize}) and returns true, so the float8 state can run that arithmetic fused with
+     * its decoding ({@code QuantizedState}); else false, {@code out} untouched.
+     */
+    boolean adamF32(double lr, long t, float[] out) { return false; }
+
     static StepRule of(OptimizerSpec spec) {
         if (spec instanceof RmsPropConfig c) return new Rms(c);
         if (spec instanceof SgdConfig c) return new Sgd(c);
@@ -189,6 +197,22 @@ abstract class StepRule {
         private final AdamConfig c;
 
         Adam(AdamConfig c) { this.c = c; }
+
+        @Override boolean adamF32(double lr, long t, float[] out) {     // as apply(float[]...) below
+            if (c.amsgrad()) return false;
+            double bc1 = 1 - Math.pow(c.beta1(), t), bc2 = 1 - Math.pow(c.beta2(), t);
+            out[0] = c.decoupled() ? (float) (1 - lr * c.weightDecay()) : 1f;
+            out[1] = c.maximize() ? -1f : 1f;
+            out[2] = c.decoupled() ? 0f : (float) c.weightDecay();
+            out[3] = (float) c.beta1();
+            out[4] = (float) (1 - c.beta1());
+            out[5] = (float) c.beta2();
+            out[6] = (float) (1 - c.beta2());
+            out[7] = (float) Math.sqrt(bc2);
+            out[8] = (float) c.eps();
+            out[9] = (float) (lr / bc1);
+            return true;
+        }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             float keep = c.decoupled() ? (float) (1 - lr * c.weightDecay()) : 1f;
