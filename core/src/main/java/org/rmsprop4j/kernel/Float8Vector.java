@@ -207,6 +207,81 @@ public final class Float8Vector {
         return (long) Math.max(mm, (int) (tail >>> 32)) << 32 | Math.max(mv, (int) tail);
     }
 
+    /**
+     * {@link #adam} on {@code count} consecutive full blocks of {@code bs} values (a multiple of the lanes, not checked),
+     * each block fused with the nearest coding of the second moments of the block before it, as {@link #rmspropPlainStrip}
+     * does for RMSprop; each block's first moments are coded right after its loop ({@link #quantize}). Block {@code j} reads
+     * {@code p}, {@code g} at {@code off + j·bs}, its codes at {@code codeOff + j·bs} with the scales {@code mScales[k + j]},
+     * {@code vScales[k + j]}, which it replaces by the new maxima; its new moments go to {@code m0}, {@code v0} (even
+     * {@code j}) or {@code m1}, {@code v1} (odd {@code j}); its second moments are coded in the next block's loop. Block 0
+     * codes {@code prevV} with {@code prevVScale} into {@code vCodes[prevCodeOff ..]}; the last block's second moments are
+     * left for the caller to code. Stops before a block whose scale is too large for the one-product decoding
+     * ({@link #fusable}: {@code 2^16} and up, infinite, NaN), leaving it and the coding of the block before it to the caller
+     * (with the unfused block in it, C2 ran out of its node budget). Every coding gives the bits of {@link #quantize}. p, codes, scales, m0, v0, m1, v1: Modified; g, prevV: Not modified; {@code prevV} may be
+     * {@code v1}, not {@code v0}.
+     *
+     * @return the number of blocks run: {@code count}, or the index of the first block it could not run
+     */
+    public static int adamStrip(float[] p, float[] g, int off, byte[] mCodes, byte[] vCodes, int codeOff, float[] mScales, float[] vScales,
+                                 int k, int count, int bs, float[] m0, float[] v0, float[] m1, float[] v1,
+                                 float keep, float gs, float l2, float b1, float omb1, float b2, float omb2, float bc2sqrt, float eps, float stepSize,
+                                 float[] prevV, float prevVScale, int prevCodeOff) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        int ku = Float8.U_SHIFT, ks = Float8.S_SHIFT;
+        // FMA with scalar operands (lanewise), not broadcast vectors: with two broadcasts made before the inner loop this
+        // method kept its vectors on the heap in every JVM (92 KB per Adam step of 8,191 values; adam above does not)
+        for (int j = 0; j < count; j++) {
+            float[] m = (j & 1) == 0 ? m0 : m1, v = (j & 1) == 0 ? v0 : v1;
+            int e = off + j * bs, c = codeOff + j * bs;
+            float mScale = mScales[k + j], vScale = vScales[k + j];
+            if (!(fusable(mScale) && fusable(vScale))) return j;     // the caller runs it unfused
+            float upM = Float8.UP * mScale, upV = Float8.UP * vScale;
+            float invV = Float8.inverse(prevVScale);
+            boolean divideV = invV == Float.POSITIVE_INFINITY;  // subnormal: coded again below
+            float mulV = divideV ? 0f : invV;
+            IntVector mm0 = IntVector.zero(IS), mv0 = IntVector.zero(IS);
+            for (int i = 0; i < bs; i += LANES) {
+                IntVector cm = (IntVector) ByteVector.fromArray(BS, mCodes, c + i).convertShape(VectorOperators.B2I, IS, 0);
+                IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, c + i).convertShape(VectorOperators.B2I, IS, 0);
+                FloatVector pi = FloatVector.fromArray(FS, p, e + i).mul(keep);
+                FloatVector gi = pi.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(FS, g, e + i).mul(gs));
+                FloatVector mi = cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cm.and(0x7f).lanewise(VectorOperators.LSHL, ks))
+                        .reinterpretAsFloats().mul(upM).mul(b1);
+                mi = gi.lanewise(VectorOperators.FMA, omb1, mi);
+                mi.intoArray(m, i);
+                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, ku).reinterpretAsFloats().mul(upV).mul(b2);
+                vi = gi.mul(omb2).fma(gi, vi);
+                vi.intoArray(v, i);
+                FloatVector d = vi.sqrt().div(bc2sqrt).add(eps);
+                pi.sub(mi.mul(stepSize).div(d)).intoArray(p, e + i);
+                mm0 = mi.reinterpretAsInts().and(0x7fffffff).max(mm0);      // no call on the loop-carried maxima
+                mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);
+                // second moment, unsigned map
+                IntVector bu = FloatVector.fromArray(FS, prevV, i).mul(mulV).reinterpretAsInts().max(0);
+                FloatVector su = bu.reinterpretAsFloats().add(Float8.MIN8);
+                IntVector tu = su.sub(Float8.MIN8).reinterpretAsInts();
+                IntVector bbu = su.reinterpretAsInts().sub(1 << 23).add(1, bu.compare(VectorOperators.GT, tu))
+                        .blend(bu, bu.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                ((ByteVector) bbu.sub(Float8.BIAS - ((1 << (ku - 1)) - 1)).lanewise(VectorOperators.LSHR, ku).min(Float8.UNSIGNED_MAX)
+                        .convertShape(VectorOperators.I2B, BS, 0))
+                        .intoArray(vCodes, prevCodeOff + i);
+            }
+            // both maxima reduced before any call (no vector live across a call)
+            float am = Float.intBitsToFloat(IntVector.fromArray(IS, ZEROS, 0).max(mm0).reduceLanes(VectorOperators.MAX));
+            float av = Float.intBitsToFloat(IntVector.fromArray(IS, ZEROS, 0).max(mv0).reduceLanes(VectorOperators.MAX));
+            if (divideV) Float8Vector.quantize(prevV, 0, bs, prevVScale, false, vCodes, prevCodeOff);
+            Float8Vector.quantize(m, 0, bs, am, true, mCodes, c);
+            mScales[k + j] = am;
+            vScales[k + j] = av;
+            prevV = v;
+            prevVScale = av;
+            prevCodeOff = c;
+        }
+        return count;
+    }
+
     /** Whether a block with this scale may be decoded with one product ({@code 2^112·scale} finite), as {@link #adam} needs. */
     public static boolean fusable(float scale) { return Float8.UP * scale < Float.POSITIVE_INFINITY && Float8.UP * scale > Float.NEGATIVE_INFINITY; }
 
