@@ -193,9 +193,6 @@ final class QuantizedState {
         float[] prevV = null;           // float8 plain RMSprop, vector, nearest: the block whose codes are still to write
         int prevLen = 0, prevC = 0;
         float prevA = 0f;
-        float[] m1 = null, m2 = null;   // float8 Adam, vector, nearest: the block whose second moments m2 are still to code
-        int aLen = 0, aC = 0;
-        float a2 = 0f;
         float[] ad = sc.adam;
         if (fusedAdam) rule.adamF32(lr, t, ad);
         for (int k = k0, end = k0 + count; k < end; k++) {
@@ -237,51 +234,16 @@ final class QuantizedState {
                 }
                 continue;
             }
-            if (fusedAdam) {
-                // Adam on float8, vector: two pairs of scratch blocks for the two moments, alternating: this block's, the previous one's
-                boolean onX = m1 != ss[0];
-                float[] mb = onX ? ss[0] : sp, vb = onX ? ss[1] : sg;
-                if (m1 != null && aLen == len && len == blockSize) {
-                    // each full block's pass and the previous block's second-moment coding in one loop, over every full block
-                    // left in this parameter and this call
-                    int want = Math.min(pLen[q] / blockSize - (k - pBlock0[q]), end - k);
-                    int strip = Float8Vector.adamStrip(pf, gf, e, codes[0], codes[1], c, absmax[0], absmax[1], k, want, len, mb, vb, m1, m2,
-                            ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9], m2, a2, aC);
-                    if (strip > 0) {
-                        int last = k + strip - 1;
-                        if ((strip & 1) == 1) {
-                            m1 = mb;
-                            m2 = vb;
-                        }
-                        a2 = absmax[1][last];
-                        aC = c + (strip - 1) * blockSize;
-                        k = last;
-                        continue;
-                    }       // else block k has a scale the strip does not decode: as below
-                }
-                if (m1 != null) {
-                    code(m2, aLen, a2, false, aC, t, 1);
-                    m1 = null;
-                }
-                if (Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
-                    // decode both moments, step and both maxima in one pass, then code both (now, or in the next block's loop)
-                    long mx = Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], mb, 0, vb, 0, len,
-                            ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9]);
-                    float am = Float.intBitsToFloat((int) (mx >>> 32)), av = Float.intBitsToFloat((int) mx);
-                    absmax[0][k] = am;
-                    absmax[1][k] = av;
-                    code(mb, len, am, true, c, t, 0);
-                    if (unbiased) {
-                        code(vb, len, av, false, c, t, 1);
-                    } else {                // the second moments are coded in the next block's loop (or after the last block)
-                        m1 = mb;
-                        m2 = vb;
-                        aLen = len;
-                        a2 = av;
-                        aC = c;
-                    }
-                    continue;
-                }
+            if (fusedAdam && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+                // Adam on float8, vector: decode both moments, step and both maxima in one pass, then code both
+                long mx = Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                        ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9]);
+                float am = Float.intBitsToFloat((int) (mx >>> 32)), av = Float.intBitsToFloat((int) mx);
+                absmax[0][k] = am;
+                absmax[1][k] = av;
+                code(ss[0], len, am, true, c, t, 0);
+                code(ss[1], len, av, false, c, t, 1);
+                continue;
             }
             System.arraycopy(pf, e, sp, 0, len);
             System.arraycopy(gf, e, sg, 0, len);
@@ -314,7 +276,6 @@ final class QuantizedState {
             }
         }
         if (prevV != null) code(prevV, prevLen, prevA, false, prevC, t, 0);
-        if (m1 != null) code(m2, aLen, a2, false, aC, t, 1);
     }
 
     /**
