@@ -15,6 +15,7 @@ import java.util.Locale;
  * {@code -Drule=adam} (or adamw, rmsprop-momentum) times that rule instead of plain RMSprop.
  * Usage: java --add-modules jdk.incubator.vector -Xmx6g tools/bench/Float8AB.java A.jar B.jar SIZE THREADS ROUNDS MS_PER_RUN STATES...
  *   e.g. ... /tmp/base.jar cli/target/rmsprop4j.jar 1e6 1 9 300 fp8-256 fp8-2048
+ * The same jar as A and B loads it once (rows A only): one build per JVM, against its own float32 row.
  */
 public class Float8AB {
     public static void main(String[] a) throws Exception {
@@ -27,7 +28,7 @@ public class Float8AB {
         List<String> names = new ArrayList<>();
         List<Object> opts = new ArrayList<>();
         List<Method> steps = new ArrayList<>();
-        for (int j = 0; j < 2; j++) {
+        for (int j = 0; j < (a[0].equals(a[1]) ? 1 : 2); j++) {      // the same jar twice: one class loader, rows A only
             ClassLoader cl = new URLClassLoader(new URL[] {Path.of(a[j]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Class<?> optC = cl.loadClass("org.rmsprop4j.optim.Optimizer");
             Class<?> qC = cl.loadClass("org.rmsprop4j.optim.StateQuantization"), layC = cl.loadClass("org.rmsprop4j.optim.ParamLayout");

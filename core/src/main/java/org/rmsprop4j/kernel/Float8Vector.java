@@ -180,17 +180,18 @@ public final class Float8Vector {
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         float upM = Float8.UP * mScale, upV = Float8.UP * vScale;
-        FloatVector l2v = FloatVector.broadcast(FS, l2), omb1v = FloatVector.broadcast(FS, omb1);   // arguments only, never receivers
+        // FMA with scalar operands (lanewise), not vectors broadcast before the loop: a strip of blocks written with those
+        // broadcasts kept its vectors on the heap in every JVM (92 KB per Adam step of 8,191 values)
         IntVector mm0 = IntVector.zero(IS), mv0 = IntVector.zero(IS);
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
             IntVector cm = (IntVector) ByteVector.fromArray(BS, mCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             FloatVector pi = FloatVector.fromArray(FS, p, off + i).mul(keep);
-            FloatVector gi = pi.fma(l2v, FloatVector.fromArray(FS, g, off + i).mul(gs));
+            FloatVector gi = pi.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(FS, g, off + i).mul(gs));
             FloatVector mi = cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cm.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
                     .reinterpretAsFloats().mul(upM).mul(b1);
-            mi = gi.fma(omb1v, mi);
+            mi = gi.lanewise(VectorOperators.FMA, omb1, mi);
             mi.intoArray(m, mOff + i);
             FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(b2);
             vi = gi.mul(omb2).fma(gi, vi);
