@@ -222,4 +222,35 @@ public final class Float8 {
         }
         return (long) mm << 32 | mv;
     }
+
+    /**
+     * RMSprop with momentum (the lean loop: no centering, bias correction or extra coefficient) on one block whose mean
+     * square is on the unsigned float8 map and momentum buffer on the signed one, fused with the decoding: per value,
+     * {@code ν = decay·(value(vCode)·vScale)}, {@code ν = fma(omd·g, g, ν)}, {@code u = (s·g)/(sqrt(ν + epsIn) + epsOut)},
+     * {@code b = mom·(value(bCode)·bScale) + u}, {@code p = fma(-t, b, p)} (the arithmetic of
+     * {@code RmspropKernelsF32.leanMomentum}, so the bits of decoding then running that loop). Writes the new mean squares to
+     * {@code v[vOff + i]} and buffers to {@code b[bOff + i]}. p, v, b: Modified; g, codes: Not modified.
+     *
+     * @return the new mean squares' {@link Blockwise8#absMaxBits} in the high 32 bits, the buffers' in the low
+     */
+    public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
+                                       float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
+                                       float mom, float s, float t) {
+        int mv = 0, mb = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = g[off + i];
+            float vi = decay * (decodeUnsigned(vCodes[codeOff + i]) * vScale);
+            vi = Math.fma(omd * gi, gi, vi);
+            v[vOff + i] = vi;
+            float d = (float) Math.sqrt(vi + epsIn) + epsOut;
+            float u = (s * gi) / d;
+            float bi = mom * (decodeSigned(bCodes[codeOff + i]) * bScale);
+            bi = bi + u;
+            b[bOff + i] = bi;
+            p[off + i] = Math.fma(-t, bi, p[off + i]);
+            mv = Math.max(mv, Float.floatToRawIntBits(vi) & 0x7fffffff);
+            mb = Math.max(mb, Float.floatToRawIntBits(bi) & 0x7fffffff);
+        }
+        return (long) mv << 32 | mb;
+    }
 }

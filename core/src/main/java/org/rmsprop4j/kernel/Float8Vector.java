@@ -208,6 +208,43 @@ public final class Float8Vector {
         return (long) Math.max(mm, (int) (tail >>> 32)) << 32 | Math.max(mv, (int) tail);
     }
 
+    /**
+     * As {@link Float8#rmspropMomentum}, on one block, in one pass (the caller codes both slots with {@link #quantize}).
+     * Decodes with one product by {@code 2^112·scale} as {@link #adam}: the caller's precondition is that both scales are
+     * {@link #fusable}, not checked.
+     */
+    public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
+                                       float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
+                                       float mom, float s, float t) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        float upV = Float8.UP * vScale, upB = Float8.UP * bScale, nt = -t;
+        IntVector mv0 = IntVector.zero(IS), mb0 = IntVector.zero(IS);
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector cb = (IntVector) ByteVector.fromArray(BS, bCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            FloatVector gi = FloatVector.fromArray(FS, g, off + i);
+            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(decay);
+            vi = gi.mul(omd).fma(gi, vi);
+            vi.intoArray(v, vOff + i);
+            FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+            FloatVector u = gi.mul(s).div(d);
+            FloatVector bi = cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cb.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(upB).mul(mom).add(u);
+            bi.intoArray(b, bOff + i);
+            bi.lanewise(VectorOperators.FMA, nt, FloatVector.fromArray(FS, p, off + i)).intoArray(p, off + i);
+            mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);      // no call on the loop-carried maxima
+            mb0 = bi.reinterpretAsInts().and(0x7fffffff).max(mb0);
+        }
+        int mv = IntVector.fromArray(IS, ZEROS, 0).max(mv0).reduceLanes(VectorOperators.MAX);
+        int mb = IntVector.fromArray(IS, ZEROS, 0).max(mb0).reduceLanes(VectorOperators.MAX);
+        long tail = Float8.rmspropMomentum(p, g, off + n, vCodes, bCodes, codeOff + n, vScale, bScale, v, vOff + n, b, bOff + n, len - n,
+                decay, omd, epsIn, epsOut, mom, s, t);
+        return (long) Math.max(mv, (int) (tail >>> 32)) << 32 | Math.max(mb, (int) tail);
+    }
+
     /** Whether a block with this scale may be decoded with one product ({@code 2^112·scale} finite), as {@link #adam} needs. */
     public static boolean fusable(float scale) { return Float8.UP * scale < Float.POSITIVE_INFINITY && Float8.UP * scale > Float.NEGATIVE_INFINITY; }
 

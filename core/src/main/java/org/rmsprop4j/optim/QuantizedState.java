@@ -67,13 +67,15 @@ final class QuantizedState {
     private final float[] plainF32;
 
     /**
-     * System property that turns the fused float8 Adam pass off ({@code -Drmsprop4j.float8.fusedAdam=false}: decode, step,
-     * code as separate loops); read when an optimizer is built. Both give the same bits.
+     * System property that turns the fused float8 Adam and RMSprop-momentum passes off ({@code -Drmsprop4j.float8.fusedAdam=false}:
+     * decode, step, code as separate loops); read when an optimizer is built. Both give the same bits.
      */
     static final String FUSED_ADAM_PROPERTY = "rmsprop4j.float8.fusedAdam";
 
     /** Adam/AdamW without AMSGrad on float8 maps with the vector loops: one pass per block ({@link Float8Vector#adam}). */
     private final boolean fusedAdam;
+    /** RMSprop with momentum, lean, on float8 maps with the vector loops: one pass per block ({@link Float8Vector#rmspropMomentum}). */
+    private final boolean fusedMomentum;
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
@@ -83,7 +85,7 @@ final class QuantizedState {
         final float[] p, g;
         final float[][] s;
         final int[] idx;
-        /** Adam's float32 coefficients of the current step ({@link StepRule#adamF32}). */
+        /** The fused rule's float32 coefficients of the current step ({@link StepRule#adamF32}, {@link StepRule#leanMomentumF32}). */
         final float[] adam = new float[10];
 
         /**
@@ -154,6 +156,8 @@ final class QuantizedState {
         if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
         this.fusedAdam = fp8 && vector && nSlots == 2 && maps[0].signed && !maps[1].signed
                 && rule.adamF32(0.0, 1, new float[10]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
+        this.fusedMomentum = fp8 && vector && nSlots == 2 && !maps[0].signed && maps[1].signed
+                && rule.leanMomentumF32(0.0, new float[7]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -195,6 +199,7 @@ final class QuantizedState {
         float prevA = 0f;
         float[] ad = sc.adam;
         if (fusedAdam) rule.adamF32(lr, t, ad);
+        if (fusedMomentum) rule.leanMomentumF32(lr, ad);
         for (int k = k0, end = k0 + count; k < end; k++) {
             while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
             int within = (k - pBlock0[q]) * blockSize;
@@ -243,6 +248,17 @@ final class QuantizedState {
                 absmax[1][k] = av;
                 code(ss[0], len, am, true, c, t, 0);
                 code(ss[1], len, av, false, c, t, 1);
+                continue;
+            }
+            if (fusedMomentum && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+                // RMSprop with momentum on float8, vector: decode both slots, step and both maxima in one pass, then code both
+                long mx = Float8Vector.rmspropMomentum(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                        ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6]);
+                float av = Float.intBitsToFloat((int) (mx >>> 32)), ab = Float.intBitsToFloat((int) mx);
+                absmax[0][k] = av;
+                absmax[1][k] = ab;
+                code(ss[0], len, av, false, c, t, 0);
+                code(ss[1], len, ab, true, c, t, 1);
                 continue;
             }
             System.arraycopy(pf, e, sp, 0, len);

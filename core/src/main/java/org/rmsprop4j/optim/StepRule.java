@@ -53,6 +53,14 @@ abstract class StepRule {
      */
     boolean adamF32(double lr, long t, float[] out) { return false; }
 
+    /**
+     * For RMSprop with momentum in float32 when its kernel runs the lean momentum loop (not centered, no bias correction,
+     * every extra coefficient neutral after narrowing, not Nesterov): writes {@code decay, 1 - decay, eps inside, eps
+     * outside, momentum, s, t} at learning rate {@code lr}, as {@link #apply} hands them to that loop, into {@code out}
+     * and returns true; else false, {@code out} untouched.
+     */
+    boolean leanMomentumF32(double lr, float[] out) { return false; }
+
     static StepRule of(OptimizerSpec spec) {
         if (spec instanceof RmsPropConfig c) return new Rms(c);
         if (spec instanceof SgdConfig c) return new Sgd(c);
@@ -102,6 +110,15 @@ abstract class StepRule {
         }
 
         @Override float[] leanPlainF32() { return leanPlainF ? new float[] {decayF, omdF, epsInF, epsOutF} : null; }
+
+        @Override boolean leanMomentumF32(double lr, float[] out) {     // the lean test of RmspropKernelsF32.step, as apply calls it
+            if (centered || !mom || biasCorrection || gsF != 1 || l2F != 0 || clipF != Float.POSITIVE_INFINITY || dwdF != 0 || nzF != 0) return false;
+            float lrF = (float) lr;
+            out[0] = decayF; out[1] = omdF; out[2] = epsInF; out[3] = epsOutF; out[4] = mF;
+            out[5] = lrInside ? lrF : 1f;
+            out[6] = !lrInside ? lrF : 1f;
+            return true;
+        }
 
         @Override String notQuantizable() {
             return centered ? "centered RMSprop (ν − μ² of two 8-bit values loses the variance; bitsandbytes refuses it too)" : null;
