@@ -18,7 +18,9 @@ import org.rmsprop4j.transform.Chain;
  *
  * <p>A step runs block by block: copy the block's parameters and gradients to a per-thread scratch,
  * dequantize every slot into the scratch, run the group's ordinary fused float32 {@link StepRule} on
- * it, copy the parameters back and requantize every slot with its new absolute maximum. Threads take
+ * it, copy the parameters back and requantize every slot with its new absolute maximum. On the float8 maps with the
+ * vector loops, plain RMSprop, RMSprop with momentum (lean form) and Adam/AdamW (not AMSGrad) do the decoding, the
+ * step and the maxima in one pass per block instead ({@link Float8Vector}), with the same bits. Threads take
  * whole blocks ({@link ChunkPool} over block indices), so every block is computed by the same code
  * whatever the thread count: results are bit-identical for 1, 2, 3… threads. The scratch is
  * allocated once per thread and optimizer group, on that thread's first step; steps after that
