@@ -241,26 +241,18 @@ final class QuantizedState {
                 }
                 continue;
             }
-            if (fusedAdam && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
-                // Adam on float8, vector: decode both moments, step and both maxima in one pass, then code both
-                long mx = Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
-                        ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9]);
-                float am = Float.intBitsToFloat((int) (mx >>> 32)), av = Float.intBitsToFloat((int) mx);
-                absmax[0][k] = am;
-                absmax[1][k] = av;
-                code(ss[0], len, am, true, c, t, 0);
-                code(ss[1], len, av, false, c, t, 1);
-                continue;
-            }
-            if (fusedMomentum && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
-                // RMSprop with momentum on float8, vector: decode both slots, step and both maxima in one pass, then code both
-                long mx = Float8Vector.rmspropMomentum(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
-                        ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6]);
-                float av = Float.intBitsToFloat((int) (mx >>> 32)), ab = Float.intBitsToFloat((int) mx);
-                absmax[0][k] = av;
-                absmax[1][k] = ab;
-                code(ss[0], len, av, false, c, t, 0);
-                code(ss[1], len, ab, true, c, t, 1);
+            if ((fusedAdam || fusedMomentum) && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+                // Adam or RMSprop with momentum on float8, vector: decode both slots, step and both maxima in one pass
+                long mx = fusedAdam
+                        ? Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                                ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9])
+                        : Float8Vector.rmspropMomentum(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                                ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6]);
+                for (int s = 0; s < 2; s++) {          // then code both, as stepFloat8 does
+                    float a = Float.intBitsToFloat(s == 0 ? (int) (mx >>> 32) : (int) mx);
+                    absmax[s][k] = a;
+                    code(ss[s], len, a, maps[s].signed, c, t, s);
+                }
                 continue;
             }
             System.arraycopy(pf, e, sp, 0, len);

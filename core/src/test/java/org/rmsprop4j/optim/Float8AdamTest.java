@@ -13,7 +13,8 @@ import org.rmsprop4j.kernel.Float8Vector;
 
 /**
  * The fused float8 passes ({@link Float8Vector#adam}, run by {@code QuantizedState} for Adam and AdamW without AMSGrad, and
- * {@link Float8Vector#rmspropMomentum} for RMSprop with momentum in its lean form) give bit for bit the parameters, codes and scales of the decode, step, code path it replaces
+ * {@link Float8Vector#rmspropMomentum} for RMSprop with momentum in its lean form) give bit for bit (NaN signs aside,
+ * {@link #assertSameBits}) the parameters, codes and scales of the decode, step, code path they replace
  * ({@code -Drmsprop4j.float8.fusedAdam=false}) and of the scalar loops: odd lengths, blocks of 256 and 2048, 1–3
  * threads, gradients with zeros, subnormals, huge and NaN values, blocks whose maximum is 0, subnormal or infinite.
  */
@@ -82,19 +83,26 @@ class Float8AdamTest {
         return b;
     }
 
+    /**
+     * The same parameters, codes and scales, bit for bit, except NaN signs: whether an operation on a NaN gives a NaN with
+     * the sign bit set is not the same in every path (in the old path, the vector and scalar loops, and compiled and
+     * interpreted code, differ on Nesterov RMSprop), so NaN parameters and scales are compared as Java's canonical NaN,
+     * and the codes of a block whose scale is NaN (which all read NaN) are not compared.
+     */
     static void assertSameBits(Run got, Run want, String what) {
-        assertThat(bits(got.p())).as("parameters, " + what).containsExactly(bits(want.p()));
-        assertSameState(got, want, what);
-    }
-
-    static void assertSameState(Run got, Run want, String what) {
+        assertThat(canonicalBits(got.p())).as("parameters, " + what).containsExactly(canonicalBits(want.p()));
         assertThat(got.state().quantized().keySet()).containsExactlyElementsOf(want.state().quantized().keySet());
         for (String key : want.state().quantized().keySet()) {
             StateDict.Quantized a = got.state().quantized().get(key), b = want.state().quantized().get(key);
-            assertThat(a.codesView()).as("codes of %s, %s", key, what).containsExactly(b.codesView());
-            assertThat(bits(a.absmaxView())).as("scales of %s, %s", key, what).containsExactly(bits(b.absmaxView()));
+            float[] scales = b.absmaxView();
+            assertThat(canonicalBits(a.absmaxView())).as("scales of %s, %s", key, what).containsExactly(canonicalBits(scales));
+            byte[] ca = a.codesView().clone(), cb = b.codesView().clone();
+            for (int j = 0; j < scales.length; j++) {
+                if (!Float.isNaN(scales[j])) continue;
+                for (int i = j * b.blockSize(); i < Math.min((j + 1) * b.blockSize(), cb.length); i++) ca[i] = cb[i] = 0;
+            }
+            assertThat(ca).as("codes of %s, %s", key, what).containsExactly(cb);
         }
-        assertThat(got.state()).isEqualTo(want.state());
     }
 
     static List<OptimizerSpec> specs() {
@@ -118,19 +126,17 @@ class Float8AdamTest {
             for (StateQuantization q : qs) {
                 Run scalar = run(spec, q, 1, false, false);
                 Run unfused = run(spec, q, 1, true, false);
-                // the vector and scalar loops of the unfused path may give a NaN parameter different sign bits (not every
-                // operation takes its operands in the same order: Nesterov RMSprop does here); the bits are otherwise equal
-                assertThat(canonicalBits(unfused.p())).as("parameters, unfused vector against scalar, " + spec + " " + q.label())
-                        .containsExactly(canonicalBits(scalar.p()));
-                assertSameState(unfused, scalar, "unfused vector against scalar, " + spec + " " + q.label());
+                assertSameBits(unfused, scalar, "unfused vector against scalar, " + spec + " " + q.label());
                 for (int threads = 1; threads <= 3; threads++) {
                     assertSameBits(run(spec, q, threads, true, true), unfused, "fused on " + threads + " threads, " + spec + " " + q.label());
                 }
                 for (StateDict.Quantized b : unfused.state().quantized().values()) for (float a : b.absmaxView()) scales.add(a);
             }
         }
-        // the awkward cases really occur: a zero, a subnormal, a NaN and an infinite scale in the final states
+        // the awkward cases really occur: a zero, a subnormal, a NaN and an infinite scale in the final states (and NaN
+        // blocks are few: their codes are not compared)
         assertThat(scales).contains(0f, Float.NaN, Float.POSITIVE_INFINITY).anySatisfy(a -> assertThat(a).isPositive().isLessThan(Float.MIN_NORMAL));
+        assertThat(scales.stream().filter(a -> a.isNaN()).count() * 5).as("NaN blocks").isLessThan(scales.size());
     }
 
     /** The kernels alone against their scalar twins, tail included, at offsets and on lengths that are not multiples of the lanes. */
