@@ -12,8 +12,10 @@ import java.util.Locale;
  * process and see the same load): the float32 step, then each listed 8-bit state of jar A and of jar B, interleaved in
  * rounds on the same parameters and gradients (PyTorch defaults, lr 0.01). Prints per state the median ns per value over
  * rounds, the best round, and the median of the per-round ratio against the float32 step and B against A.
+ * {@code -Drule=adam} (or adamw, rmsprop-momentum) times that rule instead of plain RMSprop.
  * Usage: java --add-modules jdk.incubator.vector -Xmx6g tools/bench/Float8AB.java A.jar B.jar SIZE THREADS ROUNDS MS_PER_RUN STATES...
  *   e.g. ... /tmp/base.jar cli/target/rmsprop4j.jar 1e6 1 9 300 fp8-256 fp8-2048
+ * The same jar as A and B loads it once (rows A only): one build per JVM, against its own float32 row.
  */
 public class Float8AB {
     public static void main(String[] a) throws Exception {
@@ -26,15 +28,11 @@ public class Float8AB {
         List<String> names = new ArrayList<>();
         List<Object> opts = new ArrayList<>();
         List<Method> steps = new ArrayList<>();
-        for (int j = 0; j < 2; j++) {
+        for (int j = 0; j < (a[0].equals(a[1]) ? 1 : 2); j++) {      // the same jar twice: one class loader, rows A only
             ClassLoader cl = new URLClassLoader(new URL[] {Path.of(a[j]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            Class<?> cfgC = cl.loadClass("org.rmsprop4j.optim.RmsPropConfig"), optC = cl.loadClass("org.rmsprop4j.optim.Optimizer");
+            Class<?> optC = cl.loadClass("org.rmsprop4j.optim.Optimizer");
             Class<?> qC = cl.loadClass("org.rmsprop4j.optim.StateQuantization"), layC = cl.loadClass("org.rmsprop4j.optim.ParamLayout");
-            Object cb = cfgC.getMethod("builder").invoke(null);
-            cb = cb.getClass().getMethod("learningRate", double.class).invoke(cb, 0.01);
-            cb = cb.getClass().getMethod("decay", double.class).invoke(cb, 0.99);
-            cb = cb.getClass().getMethod("eps", double.class).invoke(cb, 1e-8);
-            Object cfg = cb.getClass().getMethod("build").invoke(cb);
+            Object cfg = config(cl, RULE);
             Object layout = layC.getMethod("single", String.class, int.class).invoke(null, "t", n);
             List<String> mine = new ArrayList<>(j == 0 ? List.of("fp32") : List.of());
             mine.addAll(states);
@@ -69,7 +67,7 @@ public class Float8AB {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "size %s threads %d rounds %d x %d ms; %s%n", a[2], threads, rounds, ms, Files_loadavg());
+        System.out.printf(Locale.ROOT, "rule %s size %s threads %d rounds %d x %d ms; %s%n", RULE, a[2], threads, rounds, ms, Files_loadavg());
         for (int i = 0; i < k; i++) {
             double[] v = ns[i].clone(), vs32 = new double[rounds], vsA = new double[rounds];
             for (int q = 0; q < rounds; q++) vs32[q] = ns[0][q] / ns[i][q];
@@ -85,6 +83,23 @@ public class Float8AB {
             System.out.printf(Locale.ROOT, "%-14s %.4f ns/value (best round %.4f)  fp32/this %.3fx (rounds %.3f-%.3f)%s%n",
                     names.get(i), v[rounds / 2], v[0], vs32[rounds / 2], vs32[0], vs32[rounds - 1], ab);
         }
+    }
+
+    /** {@code -Drule=}: rmsprop (default: PyTorch's defaults, lr 0.01), rmsprop-momentum (momentum 0.9), adam, adamw (PyTorch's defaults). */
+    static final String RULE = System.getProperty("rule", "rmsprop");
+
+    static Object config(ClassLoader cl, String rule) throws Exception {
+        boolean adam = rule.startsWith("adam");
+        Class<?> cfgC = cl.loadClass(adam ? "org.rmsprop4j.optim.AdamConfig" : "org.rmsprop4j.optim.RmsPropConfig");
+        Object cb = cfgC.getMethod(rule.equals("adamw") ? "adamW" : "builder").invoke(null);
+        if (!adam) {
+            cb = cb.getClass().getMethod("learningRate", double.class).invoke(cb, 0.01);
+            cb = cb.getClass().getMethod("decay", double.class).invoke(cb, 0.99);
+            cb = cb.getClass().getMethod("eps", double.class).invoke(cb, 1e-8);
+            if (rule.equals("rmsprop-momentum")) cb = cb.getClass().getMethod("momentum", double.class).invoke(cb, 0.9);
+            else if (!rule.equals("rmsprop")) throw new IllegalArgumentException("-Drule must be rmsprop, rmsprop-momentum, adam or adamw, got " + rule);
+        }
+        return cb.getClass().getMethod("build").invoke(cb);
     }
 
     static String Files_loadavg() {

@@ -189,4 +189,68 @@ public final class Float8 {
         }
         return m;
     }
+
+    /**
+     * Adam (AdamW with {@code keep < 1}) on one block whose first moment is on the signed float8 map and second moment
+     * on the unsigned one, fused with the decoding: per value, {@code m = b1·(value(mCode)·mScale)},
+     * {@code v = b2·(value(vCode)·vScale)}, then exactly the float32 arithmetic of {@code AdamKernelsF32.step} (the same
+     * operations in the same order, so the bits of decoding then running that loop): {@code p ← p·keep},
+     * {@code g ← fma(l2, p, gs·g)}, {@code m ← fma(omb1, g, m)}, {@code v ← fma(omb2·g, g, v)},
+     * {@code p ← p − (stepSize·m)/(sqrt(v)/bc2sqrt + eps)}. Reads {@code p}, {@code g} at {@code off}, both slots' codes at
+     * {@code codeOff}; writes the new moments to {@code m[mOff + i]}, {@code v[vOff + i]}. p, m, v: Modified; g, codes: Not
+     * modified.
+     *
+     * @return the new moments' {@link Blockwise8#absMaxBits}: the first moment's in the high 32 bits, the second's in the low
+     */
+    public static long adam(float[] p, float[] g, int off, byte[] mCodes, byte[] vCodes, int codeOff, float mScale, float vScale,
+                            float[] m, int mOff, float[] v, int vOff, int len, float keep, float gs, float l2, float b1, float omb1,
+                            float b2, float omb2, float bc2sqrt, float eps, float stepSize) {
+        int mm = 0, mv = 0;
+        for (int i = 0; i < len; i++) {
+            float pi = p[off + i] * keep;
+            float gi = Math.fma(l2, pi, gs * g[off + i]);
+            float mi = b1 * (decodeSigned(mCodes[codeOff + i]) * mScale);
+            mi = Math.fma(omb1, gi, mi);
+            m[mOff + i] = mi;
+            float vi = b2 * (decodeUnsigned(vCodes[codeOff + i]) * vScale);
+            vi = Math.fma(omb2 * gi, gi, vi);
+            v[vOff + i] = vi;
+            float d = (float) Math.sqrt(vi) / bc2sqrt + eps;
+            p[off + i] = pi - (stepSize * mi) / d;
+            mm = Math.max(mm, Float.floatToRawIntBits(mi) & 0x7fffffff);
+            mv = Math.max(mv, Float.floatToRawIntBits(vi) & 0x7fffffff);
+        }
+        return (long) mm << 32 | mv;
+    }
+
+    /**
+     * RMSprop with momentum (the lean loop: no centering, bias correction or extra coefficient) on one block whose mean
+     * square is on the unsigned float8 map and momentum buffer on the signed one, fused with the decoding: per value,
+     * {@code ν = decay·(value(vCode)·vScale)}, {@code ν = fma(omd·g, g, ν)}, {@code u = (s·g)/(sqrt(ν + epsIn) + epsOut)},
+     * {@code b = mom·(value(bCode)·bScale) + u}, {@code p = fma(-t, b, p)} (the arithmetic of
+     * {@code RmspropKernelsF32.leanMomentum}, so the bits of decoding then running that loop). Writes the new mean squares to
+     * {@code v[vOff + i]} and buffers to {@code b[bOff + i]}. p, v, b: Modified; g, codes: Not modified.
+     *
+     * @return the new mean squares' {@link Blockwise8#absMaxBits} in the high 32 bits, the buffers' in the low
+     */
+    public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
+                                       float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
+                                       float mom, float s, float t) {
+        int mv = 0, mb = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = g[off + i];
+            float vi = decay * (decodeUnsigned(vCodes[codeOff + i]) * vScale);
+            vi = Math.fma(omd * gi, gi, vi);
+            v[vOff + i] = vi;
+            float d = (float) Math.sqrt(vi + epsIn) + epsOut;
+            float u = (s * gi) / d;
+            float bi = mom * (decodeSigned(bCodes[codeOff + i]) * bScale);
+            bi = bi + u;
+            b[bOff + i] = bi;
+            p[off + i] = Math.fma(-t, bi, p[off + i]);
+            mv = Math.max(mv, Float.floatToRawIntBits(vi) & 0x7fffffff);
+            mb = Math.max(mb, Float.floatToRawIntBits(bi) & 0x7fffffff);
+        }
+        return (long) mv << 32 | mb;
+    }
 }

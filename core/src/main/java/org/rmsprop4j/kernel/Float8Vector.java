@@ -166,6 +166,88 @@ public final class Float8Vector {
         }
     }
 
+    /**
+     * As {@link Float8#adam}, on one block: both moments decoded, Adam's update, both new moments stored and both maxima
+     * kept in one pass (the caller codes the moments with {@link #quantize}, so the codes are those of the decode, step,
+     * code path). Decodes {@code value(code)·scale} as one product by {@code 2^112·scale}, the same real number rounded
+     * once ({@link #rmspropPlainStrip} says why): the caller's precondition is that {@code 2^112·mScale} and
+     * {@code 2^112·vScale} are finite ({@link #fusable}), not checked.
+     */
+    public static long adam(float[] p, float[] g, int off, byte[] mCodes, byte[] vCodes, int codeOff, float mScale, float vScale,
+                            float[] m, int mOff, float[] v, int vOff, int len, float keep, float gs, float l2, float b1, float omb1,
+                            float b2, float omb2, float bc2sqrt, float eps, float stepSize) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        float upM = Float8.UP * mScale, upV = Float8.UP * vScale;
+        // FMA with scalar operands (lanewise), not vectors broadcast before the loop: a strip of blocks written with those
+        // broadcasts kept its vectors on the heap in every JVM (92 KB per Adam step of 8,191 values)
+        IntVector mm0 = IntVector.zero(IS), mv0 = IntVector.zero(IS);
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            IntVector cm = (IntVector) ByteVector.fromArray(BS, mCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            FloatVector pi = FloatVector.fromArray(FS, p, off + i).mul(keep);
+            FloatVector gi = pi.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(FS, g, off + i).mul(gs));
+            FloatVector mi = cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cm.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(upM).mul(b1);
+            mi = gi.lanewise(VectorOperators.FMA, omb1, mi);
+            mi.intoArray(m, mOff + i);
+            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(b2);
+            vi = gi.mul(omb2).fma(gi, vi);
+            vi.intoArray(v, vOff + i);
+            FloatVector d = vi.sqrt().div(bc2sqrt).add(eps);
+            pi.sub(mi.mul(stepSize).div(d)).intoArray(p, off + i);
+            mm0 = mi.reinterpretAsInts().and(0x7fffffff).max(mm0);      // no call on the loop-carried maxima
+            mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);
+        }
+        int mm = IntVector.fromArray(IS, ZEROS, 0).max(mm0).reduceLanes(VectorOperators.MAX);
+        int mv = IntVector.fromArray(IS, ZEROS, 0).max(mv0).reduceLanes(VectorOperators.MAX);
+        long tail = Float8.adam(p, g, off + n, mCodes, vCodes, codeOff + n, mScale, vScale, m, mOff + n, v, vOff + n, len - n,
+                keep, gs, l2, b1, omb1, b2, omb2, bc2sqrt, eps, stepSize);
+        return (long) Math.max(mm, (int) (tail >>> 32)) << 32 | Math.max(mv, (int) tail);
+    }
+
+    /**
+     * As {@link Float8#rmspropMomentum}, on one block, in one pass (the caller codes both slots with {@link #quantize}).
+     * Decodes with one product by {@code 2^112·scale} as {@link #adam}: the caller's precondition is that both scales are
+     * {@link #fusable}, not checked.
+     */
+    public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
+                                       float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
+                                       float mom, float s, float t) {
+        var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
+        var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
+        var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+        float upV = Float8.UP * vScale, upB = Float8.UP * bScale, nt = -t;
+        IntVector mv0 = IntVector.zero(IS), mb0 = IntVector.zero(IS);
+        int n = len - len % LANES;
+        for (int i = 0; i < n; i += LANES) {
+            IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            IntVector cb = (IntVector) ByteVector.fromArray(BS, bCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
+            FloatVector gi = FloatVector.fromArray(FS, g, off + i);
+            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(decay);
+            vi = gi.mul(omd).fma(gi, vi);
+            vi.intoArray(v, vOff + i);
+            FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+            FloatVector u = gi.mul(s).div(d);
+            FloatVector bi = cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cb.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
+                    .reinterpretAsFloats().mul(upB).mul(mom).add(u);
+            bi.intoArray(b, bOff + i);
+            bi.lanewise(VectorOperators.FMA, nt, FloatVector.fromArray(FS, p, off + i)).intoArray(p, off + i);
+            mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);      // no call on the loop-carried maxima
+            mb0 = bi.reinterpretAsInts().and(0x7fffffff).max(mb0);
+        }
+        int mv = IntVector.fromArray(IS, ZEROS, 0).max(mv0).reduceLanes(VectorOperators.MAX);
+        int mb = IntVector.fromArray(IS, ZEROS, 0).max(mb0).reduceLanes(VectorOperators.MAX);
+        long tail = Float8.rmspropMomentum(p, g, off + n, vCodes, bCodes, codeOff + n, vScale, bScale, v, vOff + n, b, bOff + n, len - n,
+                decay, omd, epsIn, epsOut, mom, s, t);
+        return (long) Math.max(mv, (int) (tail >>> 32)) << 32 | Math.max(mb, (int) tail);
+    }
+
+    /** Whether a block with this scale may be decoded with one product ({@code 2^112·scale} finite), as {@link #adam} needs. */
+    public static boolean fusable(float scale) { return Float8.UP * scale < Float.POSITIVE_INFINITY && Float8.UP * scale > Float.NEGATIVE_INFINITY; }
+
     // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
     // declines to inline (its budget goes quickly on the Vector API's own methods) turns every vector into a heap
     // object, measured 20-50x slower.

@@ -18,7 +18,9 @@ import org.rmsprop4j.transform.Chain;
  *
  * <p>A step runs block by block: copy the block's parameters and gradients to a per-thread scratch,
  * dequantize every slot into the scratch, run the group's ordinary fused float32 {@link StepRule} on
- * it, copy the parameters back and requantize every slot with its new absolute maximum. Threads take
+ * it, copy the parameters back and requantize every slot with its new absolute maximum. On the float8 maps with the
+ * vector loops, plain RMSprop, RMSprop with momentum (lean form) and Adam/AdamW (not AMSGrad) do the decoding, the
+ * step and the maxima in one pass per block instead ({@link Float8Vector}), with the same bits. Threads take
  * whole blocks ({@link ChunkPool} over block indices), so every block is computed by the same code
  * whatever the thread count: results are bit-identical for 1, 2, 3… threads. The scratch is
  * allocated once per thread and optimizer group, on that thread's first step; steps after that
@@ -66,6 +68,17 @@ final class QuantizedState {
     /** Plain RMSprop on float8 maps: {@link StepRule#leanPlainF32()}, run fused with the decoding; else null. */
     private final float[] plainF32;
 
+    /**
+     * System property that turns the fused float8 Adam and RMSprop-momentum passes off ({@code -Drmsprop4j.float8.fusedAdam=false}:
+     * decode, step, code as separate loops); read when an optimizer is built. Both give the same bits.
+     */
+    static final String FUSED_ADAM_PROPERTY = "rmsprop4j.float8.fusedAdam";
+
+    /** Adam/AdamW without AMSGrad on float8 maps with the vector loops: one pass per block ({@link Float8Vector#adam}). */
+    private final boolean fusedAdam;
+    /** RMSprop with momentum, lean, on float8 maps with the vector loops: one pass per block ({@link Float8Vector#rmspropMomentum}). */
+    private final boolean fusedMomentum;
+
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
     private final int[][] packTabs;
@@ -74,6 +87,8 @@ final class QuantizedState {
         final float[] p, g;
         final float[][] s;
         final int[] idx;
+        /** The fused rule's float32 coefficients of the current step ({@link StepRule#adamF32}, {@link StepRule#leanMomentumF32}). */
+        final float[] adam = new float[10];
 
         /**
          * Floats past the block in every scratch array, so that two scratch blocks are not a multiple of 4 KiB apart for
@@ -141,6 +156,10 @@ final class QuantizedState {
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
         if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
+        this.fusedAdam = fp8 && vector && nSlots == 2 && maps[0].signed && !maps[1].signed
+                && rule.adamF32(0.0, 1, new float[10]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
+        this.fusedMomentum = fp8 && vector && nSlots == 2 && !maps[0].signed && maps[1].signed
+                && rule.leanMomentumF32(0.0, new float[7]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
     }
 
     /** Every slot back to its initial value: 0 is code {@code zero} with scale 0; {@code x ≠ 0} is the map's ±1 with scale |x|. */
@@ -180,6 +199,9 @@ final class QuantizedState {
         float[] prevV = null;           // float8 plain RMSprop, vector, nearest: the block whose codes are still to write
         int prevLen = 0, prevC = 0;
         float prevA = 0f;
+        float[] ad = sc.adam;
+        if (fusedAdam) rule.adamF32(lr, t, ad);
+        if (fusedMomentum) rule.leanMomentumF32(lr, ad);
         for (int k = k0, end = k0 + count; k < end; k++) {
             while (k - pBlock0[q] >= StateDict.Quantized.blocks(pLen[q], blockSize)) q++;
             int within = (k - pBlock0[q]) * blockSize;
@@ -216,6 +238,20 @@ final class QuantizedState {
                     prevC = c;
                 } else {
                     code(v, len, a, false, c, t, 0);
+                }
+                continue;
+            }
+            if ((fusedAdam || fusedMomentum) && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+                // Adam or RMSprop with momentum on float8, vector: decode both slots, step and both maxima in one pass
+                long mx = fusedAdam
+                        ? Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                                ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], ad[7], ad[8], ad[9])
+                        : Float8Vector.rmspropMomentum(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
+                                ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6]);
+                for (int s = 0; s < 2; s++) {          // then code both, as stepFloat8 does
+                    float a = Float.intBitsToFloat(s == 0 ? (int) (mx >>> 32) : (int) mx);
+                    absmax[s][k] = a;
+                    code(ss[s], len, a, maps[s].signed, c, t, s);
                 }
                 continue;
             }

@@ -45,6 +45,22 @@ abstract class StepRule {
      */
     float[] leanPlainF32() { return null; }
 
+    /**
+     * For Adam and AdamW without AMSGrad in float32: writes the float32 coefficients of step {@code t} at learning rate
+     * {@code lr}, as {@link #apply} hands them to {@code AdamKernelsF32.step}, into {@code out} ({@code keep, gs, l2, b1,
+     * omb1, b2, omb2, bc2sqrt, eps, stepSize}) and returns true, so the float8 state can run that arithmetic fused with
+     * its decoding ({@code QuantizedState}); else false, {@code out} untouched.
+     */
+    boolean adamF32(double lr, long t, float[] out) { return false; }
+
+    /**
+     * For RMSprop with momentum in float32 when its kernel runs the lean momentum loop (not centered, no bias correction,
+     * every extra coefficient neutral after narrowing, not Nesterov): writes {@code decay, 1 - decay, eps inside, eps
+     * outside, momentum, s, t} at learning rate {@code lr}, as {@link #apply} hands them to that loop, into {@code out}
+     * and returns true; else false, {@code out} untouched.
+     */
+    boolean leanMomentumF32(double lr, float[] out) { return false; }
+
     static StepRule of(OptimizerSpec spec) {
         if (spec instanceof RmsPropConfig c) return new Rms(c);
         if (spec instanceof SgdConfig c) return new Sgd(c);
@@ -94,6 +110,15 @@ abstract class StepRule {
         }
 
         @Override float[] leanPlainF32() { return leanPlainF ? new float[] {decayF, omdF, epsInF, epsOutF} : null; }
+
+        @Override boolean leanMomentumF32(double lr, float[] out) {     // the lean test of RmspropKernelsF32.step, as apply calls it
+            if (centered || !mom || biasCorrection || gsF != 1 || l2F != 0 || clipF != Float.POSITIVE_INFINITY || dwdF != 0 || nzF != 0) return false;
+            float lrF = (float) lr;
+            out[0] = decayF; out[1] = omdF; out[2] = epsInF; out[3] = epsOutF; out[4] = mF;
+            out[5] = lrInside ? lrF : 1f;
+            out[6] = !lrInside ? lrF : 1f;
+            return true;
+        }
 
         @Override String notQuantizable() {
             return centered ? "centered RMSprop (ν − μ² of two 8-bit values loses the variance; bitsandbytes refuses it too)" : null;
@@ -189,6 +214,22 @@ abstract class StepRule {
         private final AdamConfig c;
 
         Adam(AdamConfig c) { this.c = c; }
+
+        @Override boolean adamF32(double lr, long t, float[] out) {     // as apply(float[]...) below
+            if (c.amsgrad()) return false;
+            double bc1 = 1 - Math.pow(c.beta1(), t), bc2 = 1 - Math.pow(c.beta2(), t);
+            out[0] = c.decoupled() ? (float) (1 - lr * c.weightDecay()) : 1f;
+            out[1] = c.maximize() ? -1f : 1f;
+            out[2] = c.decoupled() ? 0f : (float) c.weightDecay();
+            out[3] = (float) c.beta1();
+            out[4] = (float) (1 - c.beta1());
+            out[5] = (float) c.beta2();
+            out[6] = (float) (1 - c.beta2());
+            out[7] = (float) Math.sqrt(bc2);
+            out[8] = (float) c.eps();
+            out[9] = (float) (lr / bc1);
+            return true;
+        }
 
         @Override void apply(float[] p, float[] g, float[][] s, int off, int len, double lr, long t) {
             float keep = c.decoupled() ? (float) (1 - lr * c.weightDecay()) : 1f;

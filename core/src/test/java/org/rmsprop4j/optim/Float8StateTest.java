@@ -439,8 +439,8 @@ class Float8StateTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         var counter = (com.sun.management.ThreadMXBean) mx;
         for (StateQuantization q : List.of(FP8_256, FP8_256.withUnbiasedRounding())) {
-          // Adam runs the decode-step-code path; plain RMSprop the fused pass and the pipelined coding
-          for (OptimizerSpec spec : List.of(AdamConfig.builder().build(), RmsPropPreset.PYTORCH.config())) {
+          // Adam and RMSprop with momentum run their fused passes; plain RMSprop the fused pass and the pipelined coding
+          for (OptimizerSpec spec : List.of(AdamConfig.builder().build(), RmsPropPreset.PYTORCH.config(), RmsPropConfig.builder().momentum(0.9).build())) {
             Optimizer o = Optimizer.builder(spec).layout(Blockwise8StateTest.layout()).stateQuantization(q).build();
             float[] p = new float[Blockwise8StateTest.layout().size()];
             float[] g = Blockwise8StateTest.randomGrads(new SplittableRandom(4), p.length);
