@@ -89,6 +89,9 @@ public class Float8AB {
     static final String RULE = System.getProperty("rule", "rmsprop");
 
     static Object config(ClassLoader cl, String rule) throws Exception {
+        if (!java.util.List.of("rmsprop", "rmsprop-momentum", "adam", "adamw").contains(rule)) {
+            throw new IllegalArgumentException("-Drule must be rmsprop, rmsprop-momentum, adam or adamw, got \"" + rule + "\"");
+        }
         boolean adam = rule.startsWith("adam");
         Class<?> cfgC = cl.loadClass(adam ? "org.rmsprop4j.optim.AdamConfig" : "org.rmsprop4j.optim.RmsPropConfig");
         Object cb = cfgC.getMethod(rule.equals("adamw") ? "adamW" : "builder").invoke(null);

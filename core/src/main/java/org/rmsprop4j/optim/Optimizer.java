@@ -656,6 +656,13 @@ public final class Optimizer {
         if (gl != layout.size()) throw Checks.invalid("grads.length", gl, "the layout size " + layout.size() + " (same as params)");
     }
 
+    /** The groups whose 8-bit state steps through a fused float8 Adam or RMSprop-momentum pass (for tests). */
+    int fusedFloat8Groups() {
+        int n = 0;
+        for (Group g : groups) if (g.q != null && g.q.fusedPass()) n++;
+        return n;
+    }
+
     /**
      * A deep snapshot of the state, keyed by group and by {@code transform/param/slot}, with each
      * group's step, base learning rate and schedule.

@@ -79,6 +79,9 @@ final class QuantizedState {
     /** RMSprop with momentum, lean, on float8 maps with the vector loops: one pass per block ({@link Float8Vector#rmspropMomentum}). */
     private final boolean fusedMomentum;
 
+    /** True when this group steps its float8 blocks through a fused Adam or RMSprop-momentum pass (for tests). */
+    boolean fusedPass() { return fusedAdam || fusedMomentum; }
+
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
     private final int[][] packTabs;

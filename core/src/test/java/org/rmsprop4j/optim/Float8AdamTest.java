@@ -49,7 +49,8 @@ class Float8AdamTest {
         return g;
     }
 
-    record Run(float[] p, StateDict state) {}
+    /** {@code fusedGroups}: the groups that stepped through a fused float8 pass. */
+    record Run(float[] p, StateDict state, int fusedGroups) {}
 
     static Run run(OptimizerSpec spec, StateQuantization q, int threads, boolean vector, boolean fused) {
         Map<String, String> props = Map.of(QuantizedState.VECTOR_PROPERTY, String.valueOf(vector), QuantizedState.FUSED_ADAM_PROPERTY, String.valueOf(fused));
@@ -67,7 +68,7 @@ class Float8AdamTest {
         for (int i = 0; i < n; i++) p[i] = i % 5 == 0 ? 0f : (float) (r.nextGaussian() * Math.exp(r.nextDouble(-10, 10)));
         assertThat(n).isEqualTo(N);
         for (int t = 0; t < 7; t++) o.step(p, grads(r, n, t));
-        return new Run(p, o.stateDict());
+        return new Run(p, o.stateDict(), o.fusedFloat8Groups());
     }
 
     static int[] bits(float[] x) {
@@ -113,7 +114,9 @@ class Float8AdamTest {
                 RmsPropConfig.builder().learningRate(0.01).momentum(0.9).build(),
                 RmsPropConfig.builder().learningRate(0.001).decay(0.9).eps(1e-10).epsPlacement(EpsPlacement.INSIDE).initialMeanSquare(1.0)
                         .momentum(0.5).momentumStyle(MomentumStyle.LR_INSIDE).build(),
-                RmsPropConfig.builder().momentum(0.9).nesterov(true).build());
+                RmsPropConfig.builder().momentum(0.9).nesterov(true).build(),
+                // controls that must not take the fused passes: AMSGrad (a third slot) and a scaled gradient (not the lean form)
+                AdamConfig.builder().amsgrad(true).build(), RmsPropConfig.builder().momentum(0.9).gradientScale(2).build());
     }
 
     @Test
@@ -126,6 +129,11 @@ class Float8AdamTest {
             for (StateQuantization q : qs) {
                 Run scalar = run(spec, q, 1, false, false);
                 Run unfused = run(spec, q, 1, true, false);
+                // the comparison below is only worth something if the fused pass ran (and the switch turned it off)
+                boolean fuses = spec instanceof AdamConfig a ? !a.amsgrad() : !((RmsPropConfig) spec).nesterov() && ((RmsPropConfig) spec).gradientScale() == 1;
+                assertThat(run(spec, q, 2, true, true).fusedGroups()).as("fused groups, " + spec + " " + q.label()).isEqualTo(fuses ? 1 : 0);
+                assertThat(unfused.fusedGroups()).as("fused groups with the switch off, " + spec).isZero();
+                assertThat(scalar.fusedGroups()).as("fused groups on the scalar loops, " + spec).isZero();
                 assertSameBits(unfused, scalar, "unfused vector against scalar, " + spec + " " + q.label());
                 for (int threads = 1; threads <= 3; threads++) {
                     assertSameBits(run(spec, q, threads, true, true), unfused, "fused on " + threads + " threads, " + spec + " " + q.label());
