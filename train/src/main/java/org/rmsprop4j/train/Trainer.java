@@ -140,7 +140,19 @@ public final class Trainer implements AutoCloseable {
     private int ownedParts = OWNED_REST_PARTS;
     private boolean fOwned;          // the region in progress is the owned-rest one
     private int[][] firstRanges, laterRanges; // per gradient part: the element ranges of the first layer / the later layers and biases
-    private final AtomicInteger ownedDone = new AtomicInteger();
+    private final AtomicInteger ownedDone = new AtomicInteger(), ownedJoined = new AtomicInteger(), lowSums = new AtomicInteger();
+    private AtomicIntegerArray chunkDone = new AtomicIntegerArray(0); // per chunk of the owned-rest region: 1 when its pass is done
+    /**
+     * With the owned rest, thread 0 sums its first-layer rows' gradient one chunk at a time as thread 1 finishes the chunks
+     * ({@link Model#firstLayerGradientChunk32}, running sums in the gradient array, the same bits), instead of waiting for
+     * every chunk; {@code -Drmsprop4j.train.ownedRestByChunk=false} waits (A/B runs). Only with the vector products.
+     */
+    static final boolean OWNED_BY_CHUNK = !"false".equals(System.getProperty("rmsprop4j.train.ownedRestByChunk"));
+    private boolean ownedByChunk = OWNED_BY_CHUNK;
+    private boolean fPipelined;      // the owned-rest region in progress sums thread 0's first-layer rows by chunks
+    /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes what is left, for A/B runs). */
+    static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
+    private boolean ownedNoSteal = OWNED_NO_STEAL;
     long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -315,39 +327,46 @@ public final class Trainer implements AutoCloseable {
      * Each thread takes its own items in order, then what is left from the last item down, in one loop per phase.
      */
     private void ownedPart(int w, RegionProfile pr, long t0) {
-        int rows = fTo - fFrom, b = fBlocks, cn = fChunks, base = COPY_PARTS, n1 = b + 2 * cn, parts = GRADIENT_PARTS;
-        int split = (int) ((long) model.inputs() * ownedParts / parts);
+        int rows = fTo - fFrom, b = fBlocks, cn = fChunks, base = COPY_PARTS, n1 = b + 2 * cn, parts = GRADIENT_PARTS, h = ownedParts;
+        int split = (int) ((long) model.inputs() * h / parts);
+        boolean pipe = fPipelined;
         AtomicIntegerArray t = taken;
+        if (w == 1) ownedJoined.set(1);
         int own1 = w == 0 ? b + cn : cn, lo1 = w == 0 ? 0 : b + cn;
         for (int j = 0, e = own1 + n1; j < e; j++) {
             int it = j < own1 ? lo1 + j : n1 - 1 - (j - own1);
+            // once thread 1 has joined, it takes every chunk left: thread 0 would have to fetch the later layers' weights (and, with
+            // the first layer's gradient by chunks, thread 0 takes the chunks it needs below, in order)
+            if (w == 0 && j >= own1 && it >= b + cn && (pipe || ownedNoSteal && ownedJoined.get() != 0)) continue;
+            if (w != 0 && pipe && it >= b && it < b + cn) continue; // thread 0 reads its lists right after its own loop, before any barrier
             if (!take(t, base + it)) continue;
             if (it < b) ownedStage(it, split, w);
-            else if (it < b + cn) model.listColumns32(fData, fPerm, fFrom, fTo, it - b, split, batch32, stageScratch[w]);
-            else {
-                int c = it - b - cn, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
-                for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) { // the chunk's rows, block by block after the first stage
-                    if (take(t, base + q)) ownedStage(q, split, w);
-                    else if (gang != null) gang.awaitFlag(stageDone, q);
-                    model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, Math.max(qa, q * STAGE_ROWS), Math.min(qb, (q + 1) * STAGE_ROWS),
-                            split, model.inputs(), batch32, stageScratch[w]);
-                }
-                chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c], split);
-                if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
+            else if (it < b + cn) {
+                model.listColumns32(fData, fPerm, fFrom, fTo, it - b, split, batch32, stageScratch[w]);
+                ownedDone.incrementAndGet();
+            } else ownedChunk(it - b - cn, split, w, pr);
+        }
+        if (w == 0 && pipe) { // the first layer's gradient below split, chunk by chunk as thread 1 finishes them
+            for (int c = 0; c < cn; c++) {
+                if (ownedJoined.get() == 0 && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
+                else if (gang != null) gang.awaitFlag(chunkDone, c);
+                model.firstLayerGradientChunk32(batch32, rows, c, 0, h, parts, g32);
             }
-            if (it >= b) ownedDone.incrementAndGet(); // (a block of the first stage counts itself: a chunk may run it)
+            lowSums.set(1);
         }
         if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
         await(ownedDone, n1);
         if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
         base += n1;
-        int n2 = 2 * parts, own2 = w == 0 ? ownedParts : n2 - ownedParts, lo2 = w == 0 ? 0 : ownedParts;
+        int n2 = 2 * parts, own2 = w == 0 ? h : n2 - h, lo2 = w == 0 ? 0 : h;
         for (int j = 0, e = own2 + n2; j < e; j++) {
             int it = j < own2 ? lo2 + j : n2 - 1 - (j - own2);
+            boolean first = it < parts, summed = pipe && it < h;
+            if (summed && w != 0 && lowSums.get() == 0) continue; // thread 0 is still summing these rows: it finishes them itself
             if (!take(t, base + it)) continue;
-            boolean first = it < parts;
             int p = first ? it : it - parts, layers = first ? Model.FIRST_LAYER : Model.LATER_LAYERS;
-            model.gradientPart32(batch32, rows, p, parts, rows, g32, layers);
+            if (summed) model.firstLayerGradientFinish32(batch32, rows, p, parts, rows, g32);
+            else model.gradientPart32(batch32, rows, p, parts, rows, g32, layers);
             long s0 = pr != null ? System.nanoTime() : 0;
             int[] r = (first ? firstRanges : laterRanges)[p];
             for (int k = 0; k < r.length; k += 2) optimizer.stepRange(r[k], r[k + 1]);
@@ -360,6 +379,22 @@ public final class Trainer implements AutoCloseable {
             }
         }
         if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
+    }
+
+    /** Chunk {@code c} of the owned-rest region (taken by this thread): the second stage of its rows, block by block after the first, then the rest of its pass. */
+    private void ownedChunk(int c, int split, int w, RegionProfile pr) {
+        AtomicIntegerArray t = taken;
+        int rows = fTo - fFrom, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
+        for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
+            if (take(t, COPY_PARTS + q)) ownedStage(q, split, w);
+            else if (gang != null) gang.awaitFlag(stageDone, q);
+            model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, Math.max(qa, q * STAGE_ROWS), Math.min(qb, (q + 1) * STAGE_ROWS),
+                    split, model.inputs(), batch32, stageScratch[w]);
+        }
+        chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c], split);
+        chunkDone.set(c, 1);
+        ownedDone.incrementAndGet();
+        if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
     }
 
     /** Block {@code q} of the owned-rest region's first stage: the first layer's terms of inputs {@code [0, split)} (taken by this thread). */
@@ -504,9 +539,15 @@ public final class Trainer implements AutoCloseable {
 
     /** Chooses the owned-rest region on 2 threads ({@link #OWNED_REST}) or the staged one, and thread 0's share of the first layer in sixteenths; for tests and A/B runs. */
     Trainer ownedRest(boolean on, int parts) {
+        return ownedRest(on, parts, OWNED_BY_CHUNK);
+    }
+
+    /** As {@link #ownedRest(boolean, int)}, choosing too whether thread 0 sums its first-layer rows by chunks ({@link #OWNED_BY_CHUNK}). */
+    Trainer ownedRest(boolean on, int parts, boolean byChunk) {
         if (parts < 1 || parts > GRADIENT_PARTS - 1) throw Checks.invalid("parts", parts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
         ownedRest = on;
         ownedParts = parts;
+        ownedByChunk = byChunk;
         return this;
     }
 
@@ -746,6 +787,7 @@ public final class Trainer implements AutoCloseable {
             if (stageScratch.length > 0 && model.hasOwnedRest32()) {
                 firstRanges = partRanges(model, Model.FIRST_LAYER);
                 laterRanges = partRanges(model, Model.LATER_LAYERS);
+                chunkDone = new AtomicIntegerArray(chunks);
                 if (laterRanges == null) firstRanges = null;
             }
         } else if (compute32) {
@@ -837,6 +879,10 @@ public final class Trainer implements AutoCloseable {
                 ownedRegions++;
                 for (int k = 0; k < fBlocks; k++) stageDone.set(k, 0);
                 ownedDone.set(0);
+                ownedJoined.set(0);
+                lowSums.set(0);
+                fPipelined = ownedByChunk && model.hasFirstLayerChunkGradient32();
+                for (int k = 0; k < chunks; k++) chunkDone.set(k, 0);
             }
             if (fStaged) {
                 stagedRegions++;

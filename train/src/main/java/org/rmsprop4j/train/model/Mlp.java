@@ -954,6 +954,42 @@ public final class Mlp implements Model {
         return k / 2;
     }
 
+    @Override public boolean hasFirstLayerChunkGradient32() { return Gemm32.vectorProducts; }
+
+    /**
+     * Chunk {@code chunk}'s terms of the first layer's weight-gradient rows of parts {@code [part0, part1)} of {@code parts},
+     * added to running sums in {@code grad}: for chunks 0, 1, … in order, then {@link #firstLayerGradientFinish32} of each part,
+     * the same bits as {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@link #FIRST_LAYER}.
+     */
+    @Override public void firstLayerGradientChunk32(Object batch, int batchRows, int chunk, int part0, int part1, int parts, float[] grad) {
+        Batch32 bt = checkFirstLayerChunks(batch, batchRows, part0, part1, parts, grad);
+        int cs = bt.chunkSize, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
+        if (chunk < 0 || chunk * cs >= batchRows) throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + batchRows + " rows");
+        for (int i = nIn * part0 / parts, end = nIn * part1 / parts; i < end; i++) {
+            boolean lo = i < loEnd;
+            Gemm32Vector.columnChunk(lo ? bt.loEntryVal : bt.entryVal, lo ? bt.loEntryRow : bt.entryRow, lo ? bt.loColStart : bt.colStart, i, chunk, cs,
+                    bt.delta[1], grad, wOff[1] + i * nOut, nOut);
+        }
+    }
+
+    /** The end of part {@code part}'s first-layer rows after {@link #firstLayerGradientChunk32} of every chunk: the division by {@code divisor}. */
+    @Override public void firstLayerGradientFinish32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        Batch32 bt = checkFirstLayerChunks(batch, batchRows, part, part + 1, parts, grad);
+        int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
+        for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
+            Gemm32Vector.columnFinish(i < loEnd ? bt.loColStart : bt.colStart, i, chunks, divisor, grad, wOff[1] + i * nOut, nOut);
+        }
+    }
+
+    private Batch32 checkFirstLayerChunks(Object batch, int batchRows, int part0, int part1, int parts, float[] grad) {
+        Batch32 bt = batch32(batch);
+        if (!Gemm32.vectorProducts) throw new UnsupportedOperationException(spec + ": the first layer's gradient by chunks needs the vector products");
+        if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
+        if (parts < 1 || part0 < 0 || part0 > part1 || part1 > parts) throw Checks.invalid("parts", "[" + part0 + ", " + part1 + ") of " + parts, "0 <= part0 <= part1 <= parts");
+        if (grad == null || grad.length != layout.size()) throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
+        return bt;
+    }
+
     private static void checkLayers(int layers) {
         if (layers != ALL_LAYERS && layers != FIRST_LAYER && layers != LATER_LAYERS) {
             throw Checks.invalid("layers", layers, "ALL_LAYERS (0), FIRST_LAYER (1) or LATER_LAYERS (2)");

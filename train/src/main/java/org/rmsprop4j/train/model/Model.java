@@ -202,6 +202,19 @@ public interface Model {
         throw new UnsupportedOperationException(spec() + " has no owned-rest form");
     }
 
+    /** Whether the first layer's weight gradient can also be summed one chunk at a time ({@link #firstLayerGradientChunk32}). {@code false} by default. */
+    default boolean hasFirstLayerChunkGradient32() { return false; }
+
+    /** Chunk {@code chunk}'s terms of the first layer's rows of parts {@code [part0, part1)}, added to running sums in {@code grad} (chunks in order). */
+    default void firstLayerGradientChunk32(Object batch, int batchRows, int chunk, int part0, int part1, int parts, float[] grad) {
+        throw new UnsupportedOperationException(spec() + " has no first-layer gradient by chunks");
+    }
+
+    /** After {@link #firstLayerGradientChunk32} of every chunk: part {@code part}'s first-layer rows as {@link #gradientPart32(Object, int, int, int, float, float[], int)} gives them. */
+    default void firstLayerGradientFinish32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        throw new UnsupportedOperationException(spec() + " has no first-layer gradient by chunks");
+    }
+
     /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
