@@ -130,13 +130,14 @@ public final class Trainer implements AutoCloseable {
      * layers' weights, their transposes, their optimizer state and the chunks' activations never leave thread 1's core, and
      * the column lists never leave their thread's; what still moves is the first layer's partial sums (thread 0 to 1) and its
      * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
-     * more than half, since thread 1 has the rest. Every sum gets the same terms in the same order, and any thread takes
+     * more than half, since thread 1 has the rest (default 12, chosen by MlpAB on MNIST-10k 784-128-64-10, 2026-11-28: 10, 11,
+     * 12, 13 and 14 measured). Every sum gets the same terms in the same order, and any thread takes
      * any item that is left over, so the bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
      * staged region of every thread count back (A/B runs); 1 and 3 or more threads always use that one.
      */
     static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
     private boolean ownedRest = OWNED_REST;
-    static final int OWNED_REST_PARTS = Integer.getInteger("rmsprop4j.train.ownedRestParts", 9);
+    static final int OWNED_REST_PARTS = Integer.getInteger("rmsprop4j.train.ownedRestParts", 12);
     private int ownedParts = OWNED_REST_PARTS;
     private boolean fOwned;          // the region in progress is the owned-rest one
     private int[][] firstRanges, laterRanges; // per gradient part: the element ranges of the first layer / the later layers and biases
