@@ -178,10 +178,23 @@ class TrainerTest {
     void theOwnedRestRegionGivesTheBitsOfOneThread() throws IOException {
         // thread 1 owning everything after the first layer, against one thread and the staged region of every thread: dense and
         // sparse rows (listed, and through each row's pixels), one and two hidden layers, chunks aligned with the blocks of 8 rows
-        // and not (5), a short last chunk and batch (1437 rows in batches of 50), thread 0's share at both ends and between
+        // and not (5), a short last chunk and batch (batches of 50), thread 0's share at both ends and between, with the vector
+        // products (thread 0's first-layer sums by chunks) and with the scalar loops (whose part buffers the two threads share)
         float[] x = digits.train().x().clone();
         for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
         Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
+        boolean saved = org.rmsprop4j.train.model.VectorProductsSwitch.set(true);
+        try {
+            for (boolean vec : new boolean[] {true, false}) {
+                org.rmsprop4j.train.model.VectorProductsSwitch.set(vec);
+                ownedRestRuns(sparse, vec);
+            }
+        } finally {
+            org.rmsprop4j.train.model.VectorProductsSwitch.set(saved);
+        }
+    }
+
+    private void ownedRestRuns(Dataset sparse, boolean vec) throws IOException {
         for (Dataset data : new Dataset[] {sparse, digits.train()}) {
             for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh"}) {
                 for (int cs : new int[] {8, 5}) {
@@ -198,7 +211,8 @@ class TrainerTest {
                                     try {
                                         assertSameBits(t.parameters(), one);
                                     } catch (AssertionError e) {
-                                        throw new AssertionError(data.name() + ", " + model + ", chunks of " + cs + ", " + threads + " threads, parts " + parts + ": " + e.getMessage(), e);
+                                        throw new AssertionError(data.name() + ", " + model + ", chunks of " + cs + ", " + threads + " threads, parts " + parts
+                                                + (vec ? ", vector" : ", scalar") + " products: " + e.getMessage(), e);
                                     }
                                 }
                             }

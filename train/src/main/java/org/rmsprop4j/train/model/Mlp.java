@@ -417,7 +417,8 @@ public final class Mlp implements Model {
         int[][] loEntryRow;
         float[][] loEntryVal;
         int loEnd;
-        final float[][] tmp, acc, col;  // per gradient part
+        final int parts;                // as newBatch32 was given
+        final float[][] tmp, acc, col;  // per gradient part (twice: see the constructor)
         final float[] zero;             // zeros (read only) to start a sum from
         final int[][] idx;
         /**
@@ -461,11 +462,13 @@ public final class Mlp implements Model {
             loNext = new int[chunks][d];
             loEntryRow = new int[chunks][start];
             loEntryVal = new float[chunks][start];
-            tmp = new float[parts][most];
-            acc = new float[parts][most];
+            this.parts = parts;
+            // twice the parts: a first-layer part and the later-layer part of the same index may run at once (LATER_LAYERS uses the second half)
+            tmp = new float[2 * parts][most];
+            acc = new float[2 * parts][most];
             zero = new float[most];
-            col = new float[parts][capacity];
-            idx = new int[parts][capacity];
+            col = new float[2 * parts][capacity];
+            idx = new int[2 * parts][capacity];
         }
 
         void listInputs(float[] x, int d) {
@@ -861,15 +864,16 @@ public final class Mlp implements Model {
         checkLayers(layers);
         Batch32 bt = batch32(batch);
         if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
-        if (parts < 1 || parts > bt.tmp.length || part < 0 || part >= parts) {
-            throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts <= " + bt.tmp.length + " (as newBatch32 was given)");
+        if (parts < 1 || parts > bt.parts || part < 0 || part >= parts) {
+            throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts <= " + bt.parts + " (as newBatch32 was given)");
         }
         if (grad == null || grad.length != layout.size()) {
             throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
         }
         int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs;
-        float[] tmp = bt.tmp[part], acc = bt.acc[part], col = bt.col[part];
-        int[] idx = bt.idx[part];
+        int sx = layers == LATER_LAYERS ? part + bt.parts : part; // its own buffers (a first-layer part of this index may run at once)
+        float[] tmp = bt.tmp[sx], acc = bt.acc[sx], col = bt.col[sx];
+        int[] idx = bt.idx[sx];
         int loEnd = bt.loEnd;
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
