@@ -117,7 +117,44 @@ public final class Trainer implements AutoCloseable {
     private AtomicIntegerArray stageDone = new AtomicIntegerArray(0); // per (stage, block): 1 when done
     private final AtomicInteger stagesDone = new AtomicInteger();
     private Object[] stageScratch = new Object[0]; // per thread
-    long stagedRegions;              // regions run with the staged first layer (for tests)
+    long stagedRegions;              // regions run with the staged first layer, owned rest or not (for tests)
+    /**
+     * On 2 threads, with the staged first layer, thread 1 owns everything after the first layer, so that fewer cache lines pass
+     * between the two cores per batch (each costs a round trip between them, about 60 ns when the host places the two vCPUs
+     * near each other and about 330 ns when it places them far apart). Thread 0 computes the first layer's terms of inputs
+     * {@code [0, s)} block by block, then lists its chunks' inputs below {@code s} by column ({@link Model#listColumns32}), then
+     * computes, steps and copies the first layer's weight rows below {@code s}. Thread 1 adds the terms of inputs
+     * {@code [s, d)} of each block as soon as thread 0 has written it, runs the rest of each chunk's pass right after
+     * ({@link Model#restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)}: the sums stay in its cache), then
+     * computes, steps and copies the first layer's rows from {@code s} on and every later layer and bias. So the later
+     * layers' weights, their transposes, their optimizer state and the chunks' activations never leave thread 1's core, and
+     * the column lists never leave their thread's; what still moves is the first layer's partial sums (thread 0 to 1) and its
+     * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
+     * more than half, since thread 1 has the rest (default 12, chosen by MlpAB on MNIST-10k 784-128-64-10, 2026-11-28: 10, 11,
+     * 12, 13 and 14 measured). Every sum gets the same terms in the same order, and any thread takes
+     * any item that is left over, so the bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
+     * staged region of every thread count back (A/B runs); 1 and 3 or more threads always use that one.
+     */
+    static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
+    private boolean ownedRest = OWNED_REST;
+    static final int OWNED_REST_PARTS = Integer.getInteger("rmsprop4j.train.ownedRestParts", 12);
+    private int ownedParts = OWNED_REST_PARTS;
+    private boolean fOwned;          // the region in progress is the owned-rest one
+    private int[][] firstRanges, laterRanges; // per gradient part: the element ranges of the first layer / the later layers and biases
+    private final AtomicInteger ownedDone = new AtomicInteger(), ownedJoined = new AtomicInteger(), lowSums = new AtomicInteger();
+    private AtomicIntegerArray chunkDone = new AtomicIntegerArray(0); // per chunk of the owned-rest region: 1 when its pass is done
+    /**
+     * With the owned rest, thread 0 sums its first-layer rows' gradient one chunk at a time as thread 1 finishes the chunks
+     * ({@link Model#firstLayerGradientChunk32}, running sums in the gradient array, the same bits), instead of waiting for
+     * every chunk; {@code -Drmsprop4j.train.ownedRestByChunk=false} waits (A/B runs). Only with the vector products.
+     */
+    static final boolean OWNED_BY_CHUNK = !"false".equals(System.getProperty("rmsprop4j.train.ownedRestByChunk"));
+    private boolean ownedByChunk = OWNED_BY_CHUNK;
+    private boolean fPipelined;      // the owned-rest region in progress sums thread 0's first-layer rows by chunks
+    /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes what is left, for A/B runs). */
+    static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
+    private boolean ownedNoSteal = OWNED_NO_STEAL;
+    long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
      * backward passes, then the gradient (the mean) by parts of the weight rows; a phase starts when the previous
@@ -236,6 +273,10 @@ public final class Trainer implements AutoCloseable {
             await(copyDone, COPY_PARTS);
             if (pr != null) t0 = pr.mark(w, RegionProfile.COPY_WAIT, t0);
         }
+        if (fOwned) {
+            ownedPart(w, pr, t0);
+            return;
+        }
         int rows = fTo - fFrom, base = COPY_PARTS;
         boolean st = fStaged;
         if (st) {
@@ -277,6 +318,92 @@ public final class Trainer implements AutoCloseable {
             }
         }
         if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
+    }
+
+    /**
+     * The owned-rest region ({@link #OWNED_REST}) after the copy phase. Items, after the copy parts: the {@code b} blocks of
+     * the first stage, the {@code C} chunks' low column lists, the {@code C} chunks' second stage and rest pass; then the 16
+     * first-layer parts and the 16 later-layer parts. Thread 0's own items: the first stage's blocks, the lists, the
+     * first-layer parts below {@code h}; thread 1's: the chunks, the first-layer parts from {@code h} on, the later parts.
+     * Each thread takes its own items in order, then what is left from the last item down, in one loop per phase.
+     */
+    private void ownedPart(int w, RegionProfile pr, long t0) {
+        int rows = fTo - fFrom, b = fBlocks, cn = fChunks, base = COPY_PARTS, n1 = b + 2 * cn, parts = GRADIENT_PARTS, h = ownedParts;
+        int split = (int) ((long) model.inputs() * h / parts);
+        boolean pipe = fPipelined;
+        AtomicIntegerArray t = taken;
+        if (w == 1) ownedJoined.set(1);
+        int own1 = w == 0 ? b + cn : cn, lo1 = w == 0 ? 0 : b + cn;
+        for (int j = 0, e = own1 + n1; j < e; j++) {
+            int it = j < own1 ? lo1 + j : n1 - 1 - (j - own1);
+            // once thread 1 has joined, it takes every chunk left: thread 0 would have to fetch the later layers' weights (and, with
+            // the first layer's gradient by chunks, thread 0 takes the chunks it needs below, in order)
+            if (w == 0 && j >= own1 && it >= b + cn && (pipe || ownedNoSteal && ownedJoined.get() != 0)) continue;
+            if (w != 0 && pipe && it >= b && it < b + cn) continue; // thread 0 reads its lists right after its own loop, before any barrier
+            if (!take(t, base + it)) continue;
+            if (it < b) ownedStage(it, split, w);
+            else if (it < b + cn) {
+                model.listColumns32(fData, fPerm, fFrom, fTo, it - b, split, batch32, stageScratch[w]);
+                ownedDone.incrementAndGet();
+            } else ownedChunk(it - b - cn, split, w, pr);
+        }
+        if (w == 0 && pipe) { // the first layer's gradient below split, chunk by chunk as thread 1 finishes them
+            for (int c = 0; c < cn; c++) {
+                if (ownedJoined.get() == 0 && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
+                else if (gang != null) gang.awaitFlag(chunkDone, c);
+                model.firstLayerGradientChunk32(batch32, rows, c, 0, h, parts, g32);
+            }
+            lowSums.set(1);
+        }
+        if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER, t0);
+        await(ownedDone, n1);
+        if (pr != null) t0 = pr.mark(w, RegionProfile.FIRST_LAYER_WAIT, t0);
+        base += n1;
+        int n2 = 2 * parts, own2 = w == 0 ? h : n2 - h, lo2 = w == 0 ? 0 : h;
+        for (int j = 0, e = own2 + n2; j < e; j++) {
+            int it = j < own2 ? lo2 + j : n2 - 1 - (j - own2);
+            boolean first = it < parts, summed = pipe && it < h;
+            if (summed && w != 0 && lowSums.get() == 0) continue; // thread 0 is still summing these rows: it finishes them itself
+            if (!take(t, base + it)) continue;
+            int p = first ? it : it - parts, layers = first ? Model.FIRST_LAYER : Model.LATER_LAYERS;
+            if (summed) model.firstLayerGradientFinish32(batch32, rows, p, parts, rows, g32);
+            else model.gradientPart32(batch32, rows, p, parts, rows, g32, layers);
+            long s0 = pr != null ? System.nanoTime() : 0;
+            int[] r = (first ? firstRanges : laterRanges)[p];
+            for (int k = 0; k < r.length; k += 2) optimizer.stepRange(r[k], r[k + 1]);
+            long s1 = pr != null ? System.nanoTime() : 0;
+            model.prepare32Part(p32, prepared32, p, parts, layers);
+            if (pr != null) {
+                long s2 = System.nanoTime();
+                pr.acc[w][RegionProfile.PART_STEP] += s1 - s0;
+                pr.acc[w][RegionProfile.PART_COPY] += s2 - s1;
+            }
+        }
+        if (pr != null) pr.mark(w, RegionProfile.GRADIENT, t0);
+    }
+
+    /** Chunk {@code c} of the owned-rest region (taken by this thread): the second stage of its rows, block by block after the first, then the rest of its pass. */
+    private void ownedChunk(int c, int split, int w, RegionProfile pr) {
+        AtomicIntegerArray t = taken;
+        int rows = fTo - fFrom, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
+        for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
+            if (take(t, COPY_PARTS + q)) ownedStage(q, split, w);
+            else if (gang != null) gang.awaitFlag(stageDone, q);
+            model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, Math.max(qa, q * STAGE_ROWS), Math.min(qb, (q + 1) * STAGE_ROWS),
+                    split, model.inputs(), batch32, stageScratch[w]);
+        }
+        chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c], split);
+        chunkDone.set(c, 1);
+        ownedDone.incrementAndGet();
+        if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
+    }
+
+    /** Block {@code q} of the owned-rest region's first stage: the first layer's terms of inputs {@code [0, split)} (taken by this thread). */
+    private void ownedStage(int q, int split, int w) {
+        int qa = q * STAGE_ROWS, qb = Math.min(fTo - fFrom, qa + STAGE_ROWS);
+        model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, qa, qb, 0, split, batch32, stageScratch[w]);
+        stageDone.set(q, 1);
+        ownedDone.incrementAndGet();
     }
 
     /** {@code -Drmsprop4j.train.profile=true}: per-thread time in each phase of the fused region, printed by {@link #close()}. */
@@ -354,6 +481,9 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = Checks.notNull("optimizer", optimizer);
         this.config = Checks.notNull("config", config);
         profile = Boolean.getBoolean("rmsprop4j.train.profile") ? new RegionProfile(config.threads()) : null;
+        if (ownedParts < 1 || ownedParts > GRADIENT_PARTS - 1) {
+            throw Checks.invalid("-Drmsprop4j.train.ownedRestParts", ownedParts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
+        }
         if (!optimizer.layout().equals(model.layout())) {
             throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
         }
@@ -405,6 +535,20 @@ public final class Trainer implements AutoCloseable {
     /** Chooses the staged first layer inside the fused region (when the step is split too) or not; for tests and A/B runs. */
     Trainer stagedFirstLayer(boolean on) {
         staged = on;
+        return this;
+    }
+
+    /** Chooses the owned-rest region on 2 threads ({@link #OWNED_REST}) or the staged one, and thread 0's share of the first layer in sixteenths; for tests and A/B runs. */
+    Trainer ownedRest(boolean on, int parts) {
+        return ownedRest(on, parts, OWNED_BY_CHUNK);
+    }
+
+    /** As {@link #ownedRest(boolean, int)}, choosing too whether thread 0 sums its first-layer rows by chunks ({@link #OWNED_BY_CHUNK}). */
+    Trainer ownedRest(boolean on, int parts, boolean byChunk) {
+        if (parts < 1 || parts > GRADIENT_PARTS - 1) throw Checks.invalid("parts", parts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
+        ownedRest = on;
+        ownedParts = parts;
+        ownedByChunk = byChunk;
         return this;
     }
 
@@ -612,11 +756,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Each gradient part's element ranges (see {@link Model#gradientPartRanges}), or null when the model does not name them. */
-    private static int[][] partRanges(Model model) {
+    private static int[][] partRanges(Model model) { return partRanges(model, Model.ALL_LAYERS); }
+
+    /** As {@link #partRanges(Model)} for the parts of {@code layers} ({@link Model#gradientPartRanges(int, int, int, int[])}). */
+    private static int[][] partRanges(Model model, int layers) {
         int[][] r = new int[GRADIENT_PARTS][];
         int[] out = new int[2 * model.layout().params().size()];
         for (int p = 0; p < GRADIENT_PARTS; p++) {
-            int n = model.gradientPartRanges(p, GRADIENT_PARTS, out);
+            int n = model.gradientPartRanges(p, GRADIENT_PARTS, layers, out);
             if (n < 0) return null;
             r[p] = Arrays.copyOf(out, 2 * n);
         }
@@ -637,7 +784,13 @@ public final class Trainer implements AutoCloseable {
                 for (int w = 0; w < stageScratch.length; w++) stageScratch[w] = model.newScratch32();
                 stageDone = new AtomicIntegerArray(config.threads() * blocks);
             }
-            taken = new AtomicIntegerArray(COPY_PARTS + (stageScratch.length > 0 ? config.threads() * blocks : 0) + chunks + GRADIENT_PARTS);
+            taken = new AtomicIntegerArray(COPY_PARTS + (stageScratch.length > 0 ? config.threads() * blocks : 0) + 2 * chunks + 2 * GRADIENT_PARTS);
+            if (stageScratch.length > 0 && model.hasOwnedRest32()) {
+                firstRanges = partRanges(model, Model.FIRST_LAYER);
+                laterRanges = partRanges(model, Model.LATER_LAYERS);
+                chunkDone = new AtomicIntegerArray(chunks);
+                if (laterRanges == null) firstRanges = null;
+            }
         } else if (compute32) {
             chunkGrad32 = new float[chunks][n];
         } else {
@@ -720,13 +873,27 @@ public final class Trainer implements AutoCloseable {
             fCopy = !fSplit || preparedAt != steps;
             fStaged = fSplit && staged && stageScratch.length > 0;
             fBlocks = (rows + STAGE_ROWS - 1) / STAGE_ROWS;
+            fOwned = fStaged && ownedRest && config.threads() == 2 && firstRanges != null;
+            if (fOwned) {
+                fStaged = false;
+                stagedRegions++; // the owned-rest region stages the first layer too
+                ownedRegions++;
+                for (int k = 0; k < fBlocks; k++) stageDone.set(k, 0);
+                ownedDone.set(0);
+                ownedJoined.set(0);
+                lowSums.set(0);
+                fPipelined = ownedByChunk && model.hasFirstLayerChunkGradient32();
+                for (int k = 0; k < chunks; k++) chunkDone.set(k, 0);
+            }
             if (fStaged) {
                 stagedRegions++;
                 for (int k = 0, n = config.threads() * fBlocks; k < n; k++) stageDone.set(k, 0);
                 stagesDone.set(0);
             }
             AtomicIntegerArray t = taken;
-            for (int k = 0, n = COPY_PARTS + (fStaged ? config.threads() * fBlocks : 0) + chunks + GRADIENT_PARTS; k < n; k++) t.set(k, 0);
+            int items = fOwned ? COPY_PARTS + fBlocks + 2 * chunks + 2 * GRADIENT_PARTS
+                    : COPY_PARTS + (fStaged ? config.threads() * fBlocks : 0) + chunks + GRADIENT_PARTS;
+            for (int k = 0; k < items; k++) t.set(k, 0);
             copyDone.set(0);
             chunksDone.set(0);
             RegionProfile pr = profile;

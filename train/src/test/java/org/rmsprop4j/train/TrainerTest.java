@@ -175,6 +175,63 @@ class TrainerTest {
 
     @Test
     @org.junit.jupiter.api.Timeout(120)
+    void theOwnedRestRegionGivesTheBitsOfOneThread() throws IOException {
+        // thread 1 owning everything after the first layer, against one thread and the staged region of every thread: dense and
+        // sparse rows (listed, and through each row's pixels), one and two hidden layers, chunks aligned with the blocks of 8 rows
+        // and not (5), a short last chunk and batch (batches of 50), thread 0's share at both ends and between, with the vector
+        // products (thread 0's first-layer sums by chunks) and with the scalar loops (whose part buffers the two threads share)
+        float[] x = digits.train().x().clone();
+        for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
+        Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
+        boolean saved = org.rmsprop4j.train.model.VectorProductsSwitch.set(true);
+        try {
+            for (boolean vec : new boolean[] {true, false}) {
+                org.rmsprop4j.train.model.VectorProductsSwitch.set(vec);
+                ownedRestRuns(sparse, vec);
+            }
+        } finally {
+            org.rmsprop4j.train.model.VectorProductsSwitch.set(saved);
+        }
+    }
+
+    private void ownedRestRuns(Dataset sparse, boolean vec) throws IOException {
+        for (Dataset data : new Dataset[] {sparse, digits.train()}) {
+            for (String model : new String[] {"mlp:24,16:relu", "mlp:12:tanh"}) {
+                for (int cs : new int[] {8, 5}) {
+                    double[] one = null;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        // 0: the staged region; negative: thread 0 sums its first-layer rows only after every chunk
+                        for (int parts : threads == 2 ? new int[] {0, 1, 9, 15, -9} : new int[] {0}) {
+                            try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(cs)
+                                    .threads(threads).seed(7).build()).ownedRest(parts != 0, Math.max(1, Math.abs(parts)), parts > 0)) {
+                                t.fit(data, null, null, null);
+                                assertThat(t.ownedRegions > 0).as("owned rest used, %d threads, %d parts", threads, parts).isEqualTo(parts != 0);
+                                if (one == null) one = t.parameters();
+                                else {
+                                    try {
+                                        assertSameBits(t.parameters(), one);
+                                    } catch (AssertionError e) {
+                                        throw new AssertionError(data.name() + ", " + model + ", chunks of " + cs + ", " + threads + " threads, parts " + parts
+                                                + (vec ? ", vector" : ", scalar") + " products: " + e.getMessage(), e);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadOwnedRestShareIsRefusedNamingIt() {
+        try (Trainer t = trainer("mlp:12:tanh", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).threads(2).build())) {
+            assertThatThrownBy(() -> t.ownedRest(true, 16)).hasMessageContaining("parts").hasMessageContaining("16").hasMessageContaining("1 to 15");
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
     void theStableBranchLoopsTakeEveryItemAndGiveTheBitsOfOneThread() throws IOException {
         // the claim and stage loops of STABLE_BRANCHES against the earlier ones: uneven items (batch 50, chunks of 8: 7 chunks,
         // 7 blocks of 8 rows; 16 gradient parts on 3 threads), staged and not, on 1-3 threads (3 on this 2-core machine: late

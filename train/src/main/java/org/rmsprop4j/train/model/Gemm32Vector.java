@@ -128,6 +128,42 @@ final class Gemm32Vector {
     }
 
     /**
+     * Chunk {@code c}'s terms of {@link #columnGradient}'s column {@code i}, added to the running sum in {@code grad[o..o+n)}
+     * (which the first chunk with terms in the column starts): calling this for chunks 0, 1, … in order and then
+     * {@link #columnFinish} gives exactly {@link #columnGradient}'s result, one chunk at a time.
+     */
+    static void columnChunk(float[][] val, int[][] row, int[][] colStart, int i, int c, int cs, float[][] rows, float[] grad, int o, int n) {
+        int s0 = colStart[c][i], s1 = colStart[c][i + 1];
+        if (s0 == s1) return;
+        boolean first = true;
+        for (int k = 0; k < c && first; k++) first = colStart[k][i] == colStart[k][i + 1];
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) chunk8(val[c], row[c], c * cs, s0, s1, rows, j, grad, o + j, first);
+        float[] v = val[c];
+        int[] rw = row[c];
+        for (; j < n; j++) {
+            float p = 0f;
+            for (int t = s0; t < s1; t++) p = p + v[t] * rows[c * cs + rw[t]][j];
+            grad[o + j] = first ? p : grad[o + j] + p;
+        }
+    }
+
+    /** The end of {@link #columnGradient} after {@link #columnChunk} of every chunk: the division, or the zero column's {@code 0 / divisor}. */
+    static void columnFinish(int[][] colStart, int i, int chunks, float divisor, float[] grad, int o, int n) {
+        boolean any = false;
+        for (int c = 0; c < chunks && !any; c++) any = colStart[c][i] < colStart[c][i + 1];
+        if (!any) {
+            java.util.Arrays.fill(grad, o, o + n, 0f / divisor);
+            return;
+        }
+        if (divisor == 1f) return;
+        int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
+        boolean byReciprocal = (bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff;
+        float r = 1f / divisor;
+        for (int j = 0; j < n; j++) grad[o + j] = byReciprocal ? grad[o + j] * r : grad[o + j] / divisor;
+    }
+
+    /**
      * {@code g[go + k] = p[k]} ({@code first}) or {@code g[go + k] + p[k]}, {@code k < 8L}, with {@code p = ((+0 + t₀) + t₁) + …} over the terms
      * {@code v[t]·rows[base + rw[t]][j + k]} held in registers. (Both branches store: C2 on JDK 17 keeps vectors that merge after a branch on the heap.)
      */

@@ -259,7 +259,11 @@ public final class Mlp implements Model {
     }
 
     /** Rows {@code i} with {@code i·parts/inputs = part} of every layer's weights (and those columns of the transposes). */
-    @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) {
+    @Override public void prepare32Part(float[] p, Object prepared, int part, int parts) { prepare32Part(p, prepared, part, parts, ALL_LAYERS); }
+
+    /** {@link #prepare32Part(float[], Object, int, int)} of the weights that {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@code layers} writes. */
+    @Override public void prepare32Part(float[] p, Object prepared, int part, int parts, int layers) {
+        checkLayers(layers);
         if (p == null || p.length != layout.size()) {
             throw Checks.invalid("params.length", p == null ? null : p.length, "the layout size " + layout.size() + " of " + spec);
         }
@@ -267,12 +271,15 @@ public final class Mlp implements Model {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
         if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
-        copyRows(p, s, part, parts);
+        copyRows(p, s, part, parts, layers);
     }
 
-    private void copyRows(float[] p, Prepared32 s, int part, int parts) {
+    private void copyRows(float[] p, Prepared32 s, int part, int parts) { copyRows(p, s, part, parts, ALL_LAYERS); }
+
+    private void copyRows(float[] p, Prepared32 s, int part, int parts, int layers) {
         s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
+            if (layers != ALL_LAYERS && (layers == FIRST_LAYER) != (l == 1)) continue;
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] w = s.w[l];
             int i0 = (int) ((long) nIn * part / parts), i1 = (int) ((long) nIn * (part + 1) / parts);
@@ -401,7 +408,17 @@ public final class Mlp implements Model {
         final int[][] colStart;         // per chunk: column i's entries are colStart[i] .. colStart[i+1] of entryRow/entryVal
         final int[][] entryRow, next;
         final float[][] entryVal;
-        final float[][] tmp, acc, col;  // per gradient part
+        /**
+         * The low columns' lists of the owned-rest region ({@link #listColumns32}): per chunk, columns {@code i < loEnd} listed by
+         * the thread that owns those inputs, apart from the lists above (which then hold the columns from {@code loEnd} on), so
+         * that each thread writes and reads the lists of its own inputs only. {@code loEnd} is 0 when every column is above.
+         */
+        final int[][] loColStart, loNext;
+        int[][] loEntryRow;
+        float[][] loEntryVal;
+        int loEnd;
+        final int parts;                // as newBatch32 was given
+        final float[][] tmp, acc, col;  // per gradient part (twice: see the constructor)
         final float[] zero;             // zeros (read only) to start a sum from
         final int[][] idx;
         /**
@@ -441,11 +458,17 @@ public final class Mlp implements Model {
             next = new int[chunks][d];
             int start = (int) Math.min((long) chunkSize * d, Math.max(64, (long) chunkSize * d / 4));
             for (int c = 0; c < chunks; c++) grow(c, start);
-            tmp = new float[parts][most];
-            acc = new float[parts][most];
+            loColStart = new int[chunks][d + 1];
+            loNext = new int[chunks][d];
+            loEntryRow = new int[chunks][start];
+            loEntryVal = new float[chunks][start];
+            this.parts = parts;
+            // twice the parts: a first-layer part and the later-layer part of the same index may run at once (LATER_LAYERS uses the second half)
+            tmp = new float[2 * parts][most];
+            acc = new float[2 * parts][most];
             zero = new float[most];
-            col = new float[parts][capacity];
-            idx = new int[parts][capacity];
+            col = new float[2 * parts][capacity];
+            idx = new int[2 * parts][capacity];
         }
 
         void listInputs(float[] x, int d) {
@@ -473,6 +496,13 @@ public final class Mlp implements Model {
             listStart = start;
             listed = all;
             listedVal = val;
+        }
+
+        void growLo(int c, int size) {
+            if (loEntryRow[c].length >= size) return;
+            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size, 2L * loEntryRow[c].length));
+            loEntryRow[c] = new int[n];
+            loEntryVal[c] = new float[n];
         }
 
         void grow(int c, int size) {
@@ -509,11 +539,17 @@ public final class Mlp implements Model {
      * {@link #gradientPart32}.
      */
     @Override public double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
-        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, false);
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, false, 0);
     }
 
     @Override public double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch) {
-        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, true);
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, true, 0);
+    }
+
+    @Override public double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch,
+            int listFrom) {
+        if (listFrom < 0 || listFrom > sizes[0]) throw Checks.invalid("listFrom", listFrom, "0 to " + sizes[0] + " (the inputs)");
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, LISTED_COLUMNS, true, listFrom);
     }
 
     /**
@@ -522,6 +558,12 @@ public final class Mlp implements Model {
      */
     double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch, boolean listedColumns,
             boolean firstLayerDone) {
+        return chunkPass32(prepared, data, rows, from, to, chunk, batch, scratch, listedColumns, firstLayerDone, 0);
+    }
+
+    /** As above; the chunk's inputs are listed by column from column {@code listFrom} on ({@link #listColumns32} lists the others). */
+    private double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch,
+            boolean listedColumns, boolean firstLayerDone, int listFrom) {
         if (!(prepared instanceof Prepared32 w) || w.owner != this) {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
@@ -606,20 +648,22 @@ public final class Mlp implements Model {
         }
         // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
         bt.nnz[chunk] = nnz;
+        if (listFrom == 0) bt.loEnd = 0; // every column in the lists below
         if (listStart != null && listedColumns) {
-            sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal);
+            sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal, listFrom);
             return loss;
         }
         int[] start = bt.colStart[chunk], nx = bt.next[chunk], cc = bt.cooCol[chunk], cr = bt.cooRow[chunk];
         int[] er = bt.entryRow[chunk];
         float[] cv = bt.cooVal[chunk], ev = bt.entryVal[chunk];
         Arrays.fill(start, 0);
-        for (int t = 0; t < nnz; t++) start[cc[t] + 1]++;
+        for (int t = 0; t < nnz; t++) if (cc[t] >= listFrom) start[cc[t] + 1]++;
         for (int i = 0; i < d; i++) {
             start[i + 1] += start[i];
             nx[i] = start[i];
         }
         for (int t = 0; t < nnz; t++) {
+            if (cc[t] < listFrom) continue;
             int at = nx[cc[t]]++;
             er[at] = cr[t];
             ev[at] = cv[t];
@@ -647,8 +691,29 @@ public final class Mlp implements Model {
         if (to - from < 1 || to - from > bt.capacity) throw Checks.invalid("to - from", to - from, "1 to " + bt.capacity + " rows (the batch's capacity)");
         if (qa < 0 || qb > to - from || qa >= qb) throw Checks.invalid("positions", "[" + qa + ", " + qb + ")", "a non-empty range within 0 to " + (to - from));
         if (stages < 1 || stage < 0 || stage >= stages) throw Checks.invalid("stage", stage + " of " + stages, "0 <= stage < stages");
-        Scratch32 s = (Scratch32) scratch;
-        int d = sizes[0], n1 = sizes[1], i0 = (int) ((long) d * stage / stages), i1 = (int) ((long) d * (stage + 1) / stages);
+        int d = sizes[0];
+        firstLayerInputs(w, data, rows, from, qa, qb, (int) ((long) d * stage / stages), (int) ((long) d * (stage + 1) / stages), bt, (Scratch32) scratch);
+    }
+
+    /**
+     * The first layer's terms of the inputs {@code [i0, i1)} for positions {@code [qa, qb)}, added in input order to the sums
+     * that the inputs below {@code i0} left ({@code i0 = 0} starts from the bias): {@link #firstLayerStage32} with any split.
+     */
+    @Override public void firstLayerInputs32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int i0, int i1,
+            Object batch, Object scratch) {
+        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
+            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
+        }
+        Batch32 bt = batch32(batch);
+        checkData(data);
+        if (to - from < 1 || to - from > bt.capacity) throw Checks.invalid("to - from", to - from, "1 to " + bt.capacity + " rows (the batch's capacity)");
+        if (qa < 0 || qb > to - from || qa >= qb) throw Checks.invalid("positions", "[" + qa + ", " + qb + ")", "a non-empty range within 0 to " + (to - from));
+        if (i0 < 0 || i1 > sizes[0] || i0 > i1) throw Checks.invalid("inputs", "[" + i0 + ", " + i1 + ")", "a range within 0 to " + sizes[0]);
+        firstLayerInputs(w, data, rows, from, qa, qb, i0, i1, bt, (Scratch32) scratch);
+    }
+
+    private void firstLayerInputs(Prepared32 w, Dataset data, int[] rows, int from, int qa, int qb, int i0, int i1, Batch32 bt, Scratch32 s) {
+        int d = sizes[0], n1 = sizes[1];
         float[] x = data.x(), p = w.flat;
         int[] listStart, listed;
         float[] listedVal;
@@ -662,7 +727,7 @@ public final class Mlp implements Model {
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q];
             float[] z = bt.act[1][q];
-            if (stage == 0) System.arraycopy(p, bOff[1], z, 0, n1);
+            if (i0 == 0) System.arraycopy(p, bOff[1], z, 0, n1);
             if (listStart != null) {
                 int a = firstAtLeast(listed, listStart[row], listStart[row + 1], i0), b = firstAtLeast(listed, a, listStart[row + 1], i1);
                 if (a < b) Gemm32.addSparseRow(listedVal, listed, 0, a, b, w1, z, n1);
@@ -672,6 +737,72 @@ public final class Mlp implements Model {
                 Gemm32.addRows(xr, 0, w1, s.idx, 0, Gemm32.nonZeros(xr, i0, i1, s.idx), z, n1);
             }
         }
+    }
+
+    /**
+     * Lists chunk {@code chunk}'s inputs of the columns below {@code inputs} by column, apart from the lists of the other columns
+     * (which {@link #restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)} with {@code listFrom = inputs} writes):
+     * the same entries in the same order as {@link #chunkPass32} lists them, so {@link #gradientPart32} gives the same bits.
+     * Every chunk of a batch must be listed with the same {@code inputs}.
+     */
+    @Override public void listColumns32(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch) {
+        Batch32 bt = batch32(batch);
+        checkData(data);
+        int d = sizes[0], cs = bt.chunkSize, qa = chunk * cs, qb = Math.min(to - from, qa + cs);
+        if (chunk < 0 || qa >= to - from || to - from > bt.capacity) {
+            throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + (to - from) + " rows (capacity " + bt.capacity + ")");
+        }
+        if (inputs < 0 || inputs > d) throw Checks.invalid("inputs", inputs, "0 to " + d + " (the model's inputs)");
+        float[] x = data.x();
+        int[] listStart, listed;
+        float[] listedVal;
+        synchronized (bt) { // as in chunkPass32
+            if (bt.listedX != x) bt.listInputs(x, d);
+            listStart = bt.listStart;
+            listed = bt.listed;
+            listedVal = bt.listedVal;
+        }
+        int[] start = bt.loColStart[chunk], nx = bt.loNext[chunk], idx = ((Scratch32) scratch).idx;
+        Arrays.fill(start, 0, inputs + 1, 0);
+        int n = 0;
+        for (int q = qa; q < qb; q++) { // count per column
+            int row = rows[from + q];
+            if (listStart != null) {
+                int a = listStart[row], b = firstAtLeast(listed, a, listStart[row + 1], inputs);
+                for (int t = a; t < b; t++) start[listed[t] + 1]++;
+                n += b - a;
+            } else {
+                int c = Gemm32.nonZeros(x, row * d, row * d + inputs, idx);
+                for (int t = 0; t < c; t++) start[idx[t] - row * d + 1]++;
+                n += c;
+            }
+        }
+        bt.growLo(chunk, n);
+        int[] er = bt.loEntryRow[chunk];
+        float[] ev = bt.loEntryVal[chunk];
+        for (int i = 0; i < inputs; i++) {
+            start[i + 1] += start[i];
+            nx[i] = start[i];
+        }
+        for (int q = qa; q < qb; q++) { // then place, rows in batch order: each column's entries stay in row order
+            int row = rows[from + q];
+            if (listStart != null) {
+                int a = listStart[row], b = firstAtLeast(listed, a, listStart[row + 1], inputs);
+                for (int t = a; t < b; t++) {
+                    int at = nx[listed[t]]++;
+                    er[at] = q - qa;
+                    ev[at] = listedVal[t];
+                }
+            } else {
+                int c = Gemm32.nonZeros(x, row * d, row * d + inputs, idx);
+                for (int t = 0; t < c; t++) {
+                    int at = nx[idx[t] - row * d]++;
+                    er[at] = q - qa;
+                    ev[at] = x[idx[t]];
+                }
+            }
+        }
+        bt.loEnd = inputs;
     }
 
     /** The first {@code t} in {@code [a, b)} with {@code v[t] >= key} ({@code v} increasing there), else {@code b}. */
@@ -693,22 +824,23 @@ public final class Mlp implements Model {
     static final boolean LISTED_COLUMNS = !"false".equals(System.getProperty("rmsprop4j.train.listedColumns"));
 
     /** The entries of rows {@code rows[a..b)} (listed data) by column into chunk {@code chunk}'s {@code colStart}, {@code entryRow} and {@code entryVal}. */
-    private void sortListed(Batch32 bt, int chunk, int nnz, int[] rows, int a, int b, int[] listStart, int[] listed, float[] listedVal) {
+    private void sortListed(Batch32 bt, int chunk, int nnz, int[] rows, int a, int b, int[] listStart, int[] listed, float[] listedVal, int i0) {
         int d = sizes[0];
         bt.grow(chunk, nnz);
         int[] start = bt.colStart[chunk], nx = bt.next[chunk], er = bt.entryRow[chunk];
         float[] ev = bt.entryVal[chunk];
         Arrays.fill(start, 0);
         for (int r = a; r < b; r++) {
-            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) start[listed[t] + 1]++;
+            int e = listStart[rows[r] + 1];
+            for (int t = i0 == 0 ? listStart[rows[r]] : firstAtLeast(listed, listStart[rows[r]], e, i0); t < e; t++) start[listed[t] + 1]++;
         }
         for (int i = 0; i < d; i++) {
             start[i + 1] += start[i];
             nx[i] = start[i];
         }
         for (int r = a; r < b; r++) {
-            int q = r - a;
-            for (int t = listStart[rows[r]], e = listStart[rows[r] + 1]; t < e; t++) {
+            int q = r - a, e = listStart[rows[r] + 1];
+            for (int t = i0 == 0 ? listStart[rows[r]] : firstAtLeast(listed, listStart[rows[r]], e, i0); t < e; t++) {
                 int at = nx[listed[t]]++;
                 er[at] = q;
                 ev[at] = listedVal[t];
@@ -724,33 +856,45 @@ public final class Mlp implements Model {
      * it is skipped.
      */
     @Override public void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        gradientPart32(batch, batchRows, part, parts, divisor, grad, ALL_LAYERS);
+    }
+
+    /** {@link #gradientPart32} of the first layer's weights only ({@link #FIRST_LAYER}), or of the later layers' and, in the last part, every bias ({@link #LATER_LAYERS}). */
+    @Override public void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad, int layers) {
+        checkLayers(layers);
         Batch32 bt = batch32(batch);
         if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
-        if (parts < 1 || parts > bt.tmp.length || part < 0 || part >= parts) {
-            throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts <= " + bt.tmp.length + " (as newBatch32 was given)");
+        if (parts < 1 || parts > bt.parts || part < 0 || part >= parts) {
+            throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts <= " + bt.parts + " (as newBatch32 was given)");
         }
         if (grad == null || grad.length != layout.size()) {
             throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
         }
         int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs;
-        float[] tmp = bt.tmp[part], acc = bt.acc[part], col = bt.col[part];
-        int[] idx = bt.idx[part];
+        int sx = layers == LATER_LAYERS ? part + bt.parts : part; // its own buffers (a first-layer part of this index may run at once)
+        float[] tmp = bt.tmp[sx], acc = bt.acc[sx], col = bt.col[sx];
+        int[] idx = bt.idx[sx];
+        int loEnd = bt.loEnd;
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
-            for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
+            boolean weights = layers == ALL_LAYERS || (layers == FIRST_LAYER) == (l == 1);
+            for (int i = weights ? nIn * part / parts : 0, end = weights ? nIn * (part + 1) / parts : 0; i < end; i++) {
                 int o = wOff[l] + i * nOut;
+                boolean lo = i < loEnd; // this column's lists are the low ones (listColumns32)
+                int[][] colStart = lo ? bt.loColStart : bt.colStart, entryRow = lo ? bt.loEntryRow : bt.entryRow;
+                float[][] entryVal = lo ? bt.loEntryVal : bt.entryVal;
                 if (l == 1 && Gemm32.vectorProducts) { // the same sums, each chunk's in registers (Gemm32Vector)
-                    Gemm32Vector.columnGradient(bt.entryVal, bt.entryRow, bt.colStart, i, chunks, cs, dl, divisor, grad, o, nOut);
+                    Gemm32Vector.columnGradient(entryVal, entryRow, colStart, i, chunks, cs, dl, divisor, grad, o, nOut);
                     continue;
                 }
                 boolean any = false;
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;
                     if (l == 1) {
-                        int s0 = bt.colStart[c][i], s1 = bt.colStart[c][i + 1];
+                        int s0 = colStart[c][i], s1 = colStart[c][i + 1];
                         if (s0 == s1) continue;
-                        Gemm32.addColumn(bt.entryVal[c], bt.entryRow[c], qa, s0, s1, dl, bt.zero, tmp, acc, nOut, !any);
+                        Gemm32.addColumn(entryVal[c], entryRow[c], qa, s0, s1, dl, bt.zero, tmp, acc, nOut, !any);
                     } else {
                         int qb = Math.min(batchRows, qa + cs), cnt = 0;
                         float[] ai = at[i];
@@ -772,7 +916,7 @@ public final class Mlp implements Model {
                     Arrays.fill(grad, o, o + nOut, 0f / divisor); // +0, or NaN for a zero or NaN divisor, as dividing the zero sum gives
                 }
             }
-            if (part == parts - 1) {
+            if (part == parts - 1 && layers != FIRST_LAYER) {
                 int o = bOff[l];
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs, qb = Math.min(batchRows, qa + cs);
@@ -791,22 +935,72 @@ public final class Mlp implements Model {
     }
 
     /** Per layer, the weight rows {@code i} with {@code i·parts/inputs = part} (as {@link #gradientPart32} and {@link #copyRows}); the last part adds the biases. */
-    @Override public int gradientPartRanges(int part, int parts, int[] out) {
+    @Override public int gradientPartRanges(int part, int parts, int[] out) { return gradientPartRanges(part, parts, ALL_LAYERS, out); }
+
+    /** As {@link #gradientPartRanges(int, int, int[])} for {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@code layers}. */
+    @Override public int gradientPartRanges(int part, int parts, int layers, int[] out) {
+        checkLayers(layers);
         if (parts < 1 || part < 0 || part >= parts) throw Checks.invalid("part", part + " of " + parts, "0 <= part < parts");
         int L = sizes.length, need = 2 * (L - 1) * (part == parts - 1 ? 2 : 1);
         if (out == null || out.length < need) throw Checks.invalid("out.length", out == null ? null : out.length, "at least " + need);
         int k = 0;
         for (int l = 1; l < L; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l], i0 = nIn * part / parts, i1 = nIn * (part + 1) / parts;
-            out[k++] = wOff[l] + i0 * nOut;
-            out[k++] = (i1 - i0) * nOut;
-            if (part == parts - 1) {
+            if (layers == ALL_LAYERS || (layers == FIRST_LAYER) == (l == 1)) {
+                out[k++] = wOff[l] + i0 * nOut;
+                out[k++] = (i1 - i0) * nOut;
+            }
+            if (part == parts - 1 && layers != FIRST_LAYER) {
                 out[k++] = bOff[l];
                 out[k++] = nOut;
             }
         }
         return k / 2;
     }
+
+    @Override public boolean hasFirstLayerChunkGradient32() { return Gemm32.vectorProducts; }
+
+    /**
+     * Chunk {@code chunk}'s terms of the first layer's weight-gradient rows of parts {@code [part0, part1)} of {@code parts},
+     * added to running sums in {@code grad}: for chunks 0, 1, … in order, then {@link #firstLayerGradientFinish32} of each part,
+     * the same bits as {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@link #FIRST_LAYER}.
+     */
+    @Override public void firstLayerGradientChunk32(Object batch, int batchRows, int chunk, int part0, int part1, int parts, float[] grad) {
+        Batch32 bt = checkFirstLayerChunks(batch, batchRows, part0, part1, parts, grad);
+        int cs = bt.chunkSize, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
+        if (chunk < 0 || chunk * cs >= batchRows) throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + batchRows + " rows");
+        for (int i = nIn * part0 / parts, end = nIn * part1 / parts; i < end; i++) {
+            boolean lo = i < loEnd;
+            Gemm32Vector.columnChunk(lo ? bt.loEntryVal : bt.entryVal, lo ? bt.loEntryRow : bt.entryRow, lo ? bt.loColStart : bt.colStart, i, chunk, cs,
+                    bt.delta[1], grad, wOff[1] + i * nOut, nOut);
+        }
+    }
+
+    /** The end of part {@code part}'s first-layer rows after {@link #firstLayerGradientChunk32} of every chunk: the division by {@code divisor}. */
+    @Override public void firstLayerGradientFinish32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        Batch32 bt = checkFirstLayerChunks(batch, batchRows, part, part + 1, parts, grad);
+        int cs = bt.chunkSize, chunks = (batchRows + cs - 1) / cs, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
+        for (int i = nIn * part / parts, end = nIn * (part + 1) / parts; i < end; i++) {
+            Gemm32Vector.columnFinish(i < loEnd ? bt.loColStart : bt.colStart, i, chunks, divisor, grad, wOff[1] + i * nOut, nOut);
+        }
+    }
+
+    private Batch32 checkFirstLayerChunks(Object batch, int batchRows, int part0, int part1, int parts, float[] grad) {
+        Batch32 bt = batch32(batch);
+        if (!Gemm32.vectorProducts) throw new UnsupportedOperationException(spec + ": the first layer's gradient by chunks needs the vector products");
+        if (batchRows < 1 || batchRows > bt.capacity) throw Checks.invalid("batchRows", batchRows, "1 to " + bt.capacity);
+        if (parts < 1 || part0 < 0 || part0 > part1 || part1 > parts) throw Checks.invalid("parts", "[" + part0 + ", " + part1 + ") of " + parts, "0 <= part0 <= part1 <= parts");
+        if (grad == null || grad.length != layout.size()) throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
+        return bt;
+    }
+
+    private static void checkLayers(int layers) {
+        if (layers != ALL_LAYERS && layers != FIRST_LAYER && layers != LATER_LAYERS) {
+            throw Checks.invalid("layers", layers, "ALL_LAYERS (0), FIRST_LAYER (1) or LATER_LAYERS (2)");
+        }
+    }
+
+    @Override public boolean hasOwnedRest32() { return true; }
 
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {
         checkParams(p);

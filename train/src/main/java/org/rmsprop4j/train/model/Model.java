@@ -163,6 +163,58 @@ public interface Model {
         throw new UnsupportedOperationException(spec() + " has no staged first layer");
     }
 
+    /** {@code layers} of the per-layer forms below: every layer (as the forms without it), the first layer's weights only, or the later layers' weights and every bias. */
+    int ALL_LAYERS = 0, FIRST_LAYER = 1, LATER_LAYERS = 2;
+
+    /**
+     * Whether the fused batch can also be split so that one thread owns everything after the first layer: the first layer's sums
+     * by any input split ({@link #firstLayerInputs32}), the low columns' lists apart ({@link #listColumns32}, with
+     * {@link #restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)} listing the others), and the gradient, its
+     * element ranges and the weight copy by layer group ({@code layers}), all with the same bits. {@code false} by default.
+     */
+    default boolean hasOwnedRest32() { return false; }
+
+    /** The first layer's terms of inputs {@code [i0, i1)} for positions {@code [qa, qb)}, after those of the inputs below {@code i0} ({@code i0 = 0}: from the bias). */
+    default void firstLayerInputs32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int i0, int i1, Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no owned-rest form");
+    }
+
+    /** {@link #restPass32} listing the chunk's inputs by column from column {@code listFrom} on only ({@link #listColumns32} lists the ones below). */
+    default double restPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch, int listFrom) {
+        throw new UnsupportedOperationException(spec() + " has no owned-rest form");
+    }
+
+    /** Lists chunk {@code chunk}'s inputs of the columns below {@code inputs} by column, for {@link #gradientPart32} (every chunk with the same {@code inputs}). */
+    default void listColumns32(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " has no owned-rest form");
+    }
+
+    /** {@link #gradientPart32} of {@code layers} only ({@link #ALL_LAYERS}, {@link #FIRST_LAYER} or {@link #LATER_LAYERS}, which has the biases). */
+    default void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad, int layers) {
+        throw new UnsupportedOperationException(spec() + " has no owned-rest form");
+    }
+
+    /** {@link #gradientPartRanges} of {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@code layers}. */
+    default int gradientPartRanges(int part, int parts, int layers, int[] out) { return layers == ALL_LAYERS ? gradientPartRanges(part, parts, out) : -1; }
+
+    /** {@link #prepare32Part} of the weights that {@link #gradientPart32(Object, int, int, int, float, float[], int)} with {@code layers} writes. */
+    default void prepare32Part(float[] params, Object prepared, int part, int parts, int layers) {
+        throw new UnsupportedOperationException(spec() + " has no owned-rest form");
+    }
+
+    /** Whether the first layer's weight gradient can also be summed one chunk at a time ({@link #firstLayerGradientChunk32}). {@code false} by default. */
+    default boolean hasFirstLayerChunkGradient32() { return false; }
+
+    /** Chunk {@code chunk}'s terms of the first layer's rows of parts {@code [part0, part1)}, added to running sums in {@code grad} (chunks in order). */
+    default void firstLayerGradientChunk32(Object batch, int batchRows, int chunk, int part0, int part1, int parts, float[] grad) {
+        throw new UnsupportedOperationException(spec() + " has no first-layer gradient by chunks");
+    }
+
+    /** After {@link #firstLayerGradientChunk32} of every chunk: part {@code part}'s first-layer rows as {@link #gradientPart32(Object, int, int, int, float, float[], int)} gives them. */
+    default void firstLayerGradientFinish32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad) {
+        throw new UnsupportedOperationException(spec() + " has no first-layer gradient by chunks");
+    }
+
     /**
      * Summed loss and number of correct predictions (arg-max) over {@code rows[from..to)}, without a gradient.
      *
