@@ -19,26 +19,30 @@ step probe-b $PROBE 1e7 3
 step mlp java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpab1vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.vectorProducts=false $J
 step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.vectorProducts=false $J
+step mlpab2owned java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J $J,rmsprop4j.train.ownedRestParts=13
+step probe-b2 $PROBE 1e7 3
+step mlpab2owned-b java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J
+# the 2-thread epoch against the sgemm limit, the staged region (seventh pass) and the owned rest, each after a probe
+step probe-m1 $PROBE 1e7 3
+step mlp2-staged java --add-modules jdk.incubator.vector -Drmsprop4j.train.ownedRest=false -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --no-dl4j --threads 2 --python ${PY:-/tmp/torch2/bin/python}
+step probe-m2 $PROBE 1e7 3
+step mlp2-owned java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --no-dl4j --threads 2 --python ${PY:-/tmp/torch2/bin/python}
+step probe-m3 $PROBE 1e7 3
 step mlpab2stable java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stableBranches=false $J
-step mlpab2old java --add-modules jdk.incubator.vector -Dwarmup=fixed tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stableBranches=false $J
 step mlpab2staged java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
 step mlpi python3 bench/python/mlp_interleaved.py --java-opts="--add-modules=jdk.incubator.vector" --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java --add-modules jdk.incubator.vector -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
 step probe-c $PROBE 1e7 3
 # the 8-bit step at 1e8 at the default vector width (512 here), three JVMs per thread count, and one at 256 bits
 for t in 1 1 1 2 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,fp8-2048,fp8-256-unbiased,8bit-256 --json; done
-for t in 1 2; do step state256-1e8-$t env RMSPROP4J_JAVA_OPTS='-Xmx6g -Drmsprop4j.vector.bits=256' ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,8bit-256 --json; done
 step probe-d $PROBE 1e7 3
+# float8 Adam and RMSprop momentum (one fused pass per block) against float32 Adam / momentum in the same JVM
+step f8adam env BENCH_LOCK=/tmp/issue15-window.lock tools/bench/float8-adam.sh $J 1e8 "1 2" "adam rmsprop-momentum" 1
 step f8break1 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e5 7 200 256
 step f8break8 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e8 5 300 256
 step prof4 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused plain pytorch,keras,tf1,optax,keras_3_xla,keras_3_graph,pytorch_2_13,timm_tf
 step prof6 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e6 fp32 1 7 fused momentum pytorch,keras,optax,keras_3_xla,pytorch_2_13,timm_tf
-step prof9 java -Xmx10g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileAB 1e7 fp64 1 3 fused plain pytorch,tribuo,pytorch_2_13,timm_tf
-step prof10 java -Xmx8g --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rmsprop4j.bench.ProfileMixedAB
-step place1 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 1 6 1500
-step place2 java -cp $J org.rmsprop4j.cli.PlacementAB 1e8 2 4 1000
-step c1e8 bash -c "for o in '' '--align 2097152 --stagger 16' '--align 4194304 --stagger 16'; do $CBIN --elements 100000000 --min-time-ms 1500 \$o; done"
-for i in 1 2 3 4 5 6; do step t1e8-$i ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
+for i in 1 2 3 4; do step t1e8-$i ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
 for i in 1 2; do step t1e8-4k-$i env RMSPROP4J_THP=0 ./rmsprop4j bench --sizes 1e8 --threads 1 --no-torch; done
 step t178 ./rmsprop4j bench --sizes 1e6,1e7,1e8 --threads 1 --no-torch
 step t278 ./rmsprop4j bench --sizes 1e7,1e8 --threads 2 --no-torch
