@@ -126,9 +126,10 @@ public final class Trainer implements AutoCloseable {
      * computes, steps and copies the first layer's weight rows below {@code s}. Thread 1 adds the terms of inputs
      * {@code [s, d)} of each block as soon as thread 0 has written it, runs the rest of each chunk's pass right after
      * ({@link Model#restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)}: the sums stay in its cache), then
-     * computes, steps and copies the first layer's rows from {@code s} on and every later layer and bias. So the later
-     * layers' weights, their transposes, their optimizer state and the chunks' activations never leave thread 1's core, and
-     * the column lists never leave their thread's; what still moves is the first layer's partial sums (thread 0 to 1) and its
+     * computes, steps and copies the first layer's rows from {@code s} on and every later layer and bias. So in a quiet batch the
+     * later layers' weights, their transposes, their optimizer state and the chunks' activations stay in thread 1's core, and
+     * the column lists in their thread's (a thread that runs out of its own items takes what is left, from the last item
+     * down, which can be a later layer's part: thread 1 does its first-layer rows before the later layers); what still moves is the first layer's partial sums (thread 0 to 1) and its
      * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
      * more than half, since thread 1 has the rest (default 12, chosen by MlpAB on MNIST-10k 784-128-64-10, 2026-11-28: 10, 11,
      * 12, 13 and 14 measured). Every sum gets the same terms in the same order, and any thread takes
@@ -137,8 +138,24 @@ public final class Trainer implements AutoCloseable {
      */
     static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
     private boolean ownedRest = OWNED_REST;
-    static final int OWNED_REST_PARTS = Integer.getInteger("rmsprop4j.train.ownedRestParts", 12);
-    private int ownedParts = OWNED_REST_PARTS;
+    static final String OWNED_REST_PARTS_PROPERTY = "rmsprop4j.train.ownedRestParts";
+    private int ownedParts = ownedRestParts(System.getProperty(OWNED_REST_PARTS_PROPERTY));
+
+    /** The value of {@code -Drmsprop4j.train.ownedRestParts} (12 when not set); refuses anything but a whole number from 1 to 15. */
+    static int ownedRestParts(String raw) {
+        if (raw == null) return 12;
+        int h;
+        try {
+            h = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            h = -1;
+        }
+        if (h < 1 || h > GRADIENT_PARTS - 1) {
+            throw Checks.invalid("-D" + OWNED_REST_PARTS_PROPERTY, "\"" + raw + "\"", "a whole number from 1 to " + (GRADIENT_PARTS - 1)
+                    + " (sixteenths of the first layer's inputs for thread 0)");
+        }
+        return h;
+    }
     private boolean fOwned;          // the region in progress is the owned-rest one
     private int[][] firstRanges, laterRanges; // per gradient part: the element ranges of the first layer / the later layers and biases
     private final AtomicInteger ownedDone = new AtomicInteger(), ownedJoined = new AtomicInteger(), lowSums = new AtomicInteger();
@@ -151,7 +168,7 @@ public final class Trainer implements AutoCloseable {
     static final boolean OWNED_BY_CHUNK = !"false".equals(System.getProperty("rmsprop4j.train.ownedRestByChunk"));
     private boolean ownedByChunk = OWNED_BY_CHUNK;
     private boolean fPipelined;      // the owned-rest region in progress sums thread 0's first-layer rows by chunks
-    /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes what is left, for A/B runs). */
+    /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes any chunk not yet taken, for A/B runs). */
     static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
     private boolean ownedNoSteal = OWNED_NO_STEAL;
     long ownedRegions;               // regions run with the owned rest (for tests)
@@ -349,7 +366,7 @@ public final class Trainer implements AutoCloseable {
         }
         if (w == 0 && pipe) { // the first layer's gradient below split, chunk by chunk as thread 1 finishes them
             for (int c = 0; c < cn; c++) {
-                if (ownedJoined.get() == 0 && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
+                if ((ownedJoined.get() == 0 || !ownedNoSteal) && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
                 else if (gang != null) gang.awaitFlag(chunkDone, c);
                 model.firstLayerGradientChunk32(batch32, rows, c, 0, h, parts, g32);
             }
@@ -481,9 +498,6 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = Checks.notNull("optimizer", optimizer);
         this.config = Checks.notNull("config", config);
         profile = Boolean.getBoolean("rmsprop4j.train.profile") ? new RegionProfile(config.threads()) : null;
-        if (ownedParts < 1 || ownedParts > GRADIENT_PARTS - 1) {
-            throw Checks.invalid("-Drmsprop4j.train.ownedRestParts", ownedParts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
-        }
         if (!optimizer.layout().equals(model.layout())) {
             throw Checks.invalid("optimizer layout", optimizer.layout(), "the model's layout " + model.layout());
         }

@@ -228,6 +228,13 @@ class TrainerTest {
         try (Trainer t = trainer("mlp:12:tanh", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).threads(2).build())) {
             assertThatThrownBy(() -> t.ownedRest(true, 16)).hasMessageContaining("parts").hasMessageContaining("16").hasMessageContaining("1 to 15");
         }
+        // the property: a number out of range, or not a number at all, is refused naming the property and the value
+        for (String bad : new String[] {"0", "16", "abc", "", "12.5"}) {
+            assertThatThrownBy(() -> Trainer.ownedRestParts(bad)).as(bad).hasMessageContaining("-Drmsprop4j.train.ownedRestParts")
+                    .hasMessageContaining("\"" + bad + "\"").hasMessageContaining("1 to 15");
+        }
+        assertThat(Trainer.ownedRestParts(null)).isEqualTo(12);
+        assertThat(Trainer.ownedRestParts("13")).isEqualTo(13);
     }
 
     @Test

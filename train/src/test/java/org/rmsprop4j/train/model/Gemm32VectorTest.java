@@ -105,6 +105,56 @@ class Gemm32VectorTest {
         assertThat(Math.min(perCall[5], Math.min(perCall[6], perCall[7]))).as("bytes per call, by round: " + Arrays.toString(perCall)).isLessThan(16);
     }
 
+    /**
+     * {@link Gemm32Vector#columnChunk} for chunks 0, 1, … and then {@link Gemm32Vector#columnFinish} against
+     * {@link Gemm32Vector#columnGradient}, bit for bit, at widths that take the 8-vector path at 512 and 256 bits (128, the
+     * MNIST MLP's first layer; 259, 131 and 67 with a tail) and one that does not (7), with chunks that have no entry in the column (first, middle, last, all),
+     * specials among the terms (NaNs compared as Java's canonical NaN), and divisors 1, 64 (a power of two), 37, 0 and NaN.
+     */
+    @Test
+    void theColumnSummedChunkByChunkHasTheBitsOfTheWholeColumn() {
+        assumeTrue(Gemm32.vectorAvailable(), "jdk.incubator.vector at a usable width");
+        Rng r = new Rng(17);
+        int cs = 5, chunks = 5;
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL, 1e30f, -1e30f, Float.NaN, Float.POSITIVE_INFINITY};
+        for (int n : new int[] {128, 259, 131, 67, 7}) { // 8 vectors of 16 or 8 lanes, with and without a tail
+            for (int empty = 0; empty <= chunks + 1; empty++) { // the chunk without entries: 0 .. chunks-1, none (chunks), all (chunks + 1)
+                for (boolean specials : new boolean[] {false, true}) {
+                    float[][] d = new float[chunks * cs][n];
+                    for (float[] x : d) for (int j = 0; j < n; j++) x[j] = pick(r, special, specials);
+                    float[][] ev = new float[chunks][];
+                    int[][] er = new int[chunks][], start = new int[chunks][];
+                    for (int c = 0; c < chunks; c++) {
+                        int cnt = empty == c || empty == chunks + 1 ? 0 : 1 + r.nextInt(9);
+                        ev[c] = new float[cnt];
+                        er[c] = new int[cnt];
+                        start[c] = new int[] {0, cnt}; // column 0's entries are all of them
+                        for (int t = 0; t < cnt; t++) {
+                            ev[c][t] = pick(r, special, specials);
+                            er[c][t] = r.nextInt(cs);
+                        }
+                    }
+                    for (float divisor : new float[] {1f, 64f, 37f, 0f, Float.NaN}) {
+                        float[] whole = new float[n + 3], byChunk = new float[n + 3];
+                        Arrays.fill(byChunk, 12345f); // stale values: the first chunk with entries must start the sum
+                        Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, divisor, whole, 3, n);
+                        for (int c = 0; c < chunks; c++) Gemm32Vector.columnChunk(ev, er, start, 0, c, cs, d, byChunk, 3, n);
+                        Gemm32Vector.columnFinish(start, 0, chunks, divisor, byChunk, 3, n);
+                        String what = "width " + n + ", empty chunk " + empty + ", specials " + specials + ", divisor " + divisor;
+                        assertThat(bits(Arrays.copyOfRange(byChunk, 3, n + 3))).as(what).containsExactly(bits(Arrays.copyOfRange(whole, 3, n + 3)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The bits, every NaN as Java's canonical one: a NaN's sign and payload depend on the operand order C2 picks for a commutative add. */
+    private static int[] bits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) b[i] = Float.floatToIntBits(x[i]);
+        return b;
+    }
+
     private static float pick(Rng r, float[] special, boolean withSpecials) {
         if (withSpecials && r.nextDouble() < 0.2) return special[r.nextInt(special.length)];
         return (float) ((2 * r.nextDouble() - 1) * Math.pow(10, r.nextInt(7) - 3));
