@@ -1,5 +1,5 @@
 #!/bin/bash
-# The measurements behind README "Speed" → "Issue 15, measured in one window", one after the other.
+# The measurements behind README "Speed" → "Issue 15, measured in one window" (earlier windows: docs/speed-history.md), one after the other.
 cd "$(dirname "$0")/../.."
 # Needs: mvn -B -ntp -DskipTests package (cli jar), mvn -B -ntp -Pbench -DskipTests package (bench jar),
 # the PyTorch 2.13 venv (PY, see README "Speed"), optionally -Pdl4j bench-dl4j. Outputs in OUT.
@@ -9,7 +9,7 @@ J=cli/target/rmsprop4j.jar
 L=${OUT:-/tmp/rmsprop4j-quiet}; mkdir -p "$L"
 step() { local name=$1; shift; echo "== $name $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; "$@" > $L/$name.out 2> $L/$name.err; echo "   rc=$? end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $L/log; }
 # bench rows run through the launcher, as the README's commands do: huge pages for the JVM and the C loop alike
-# where the host has put the two vCPUs right now (a round trip above 300 ns: far apart; README "Speed", seventh pass)
+# where the host has put the two vCPUs right now (a round trip above 300 ns: far apart; docs/speed-history.md, seventh pass)
 step probe-a $PROBE 1e7 3
 step full ./rmsprop4j bench --json --python ${PY:-/tmp/torch2/bin/python}
 for i in 1 2 3 4 5; do step t2-$i ./rmsprop4j bench --sizes 1e7 --threads 2 --no-torch; done

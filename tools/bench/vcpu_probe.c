@@ -5,7 +5,7 @@
  * (20 bytes per value) and a loop that moves the float8 step's bytes (p read and written, g read, one code byte read
  * and written: 14 bytes per value, a multiply-add and an increment, no divider) at N values, on CPU 0 alone and on
  * both CPUs (halves, pinned). Arrays: 2 MiB aligned, madvise(MADV_HUGEPAGE), each 64 MiB + 4 KiB apart beyond its size
- * so that at the default N no two streams are a multiple of 128 MiB apart (README "Speed", placement; the 2 MiB
+ * so that at the default N no two streams are a multiple of 128 MiB apart (docs/speed-history.md, the 1e8 placement sections; the 2 MiB
  * rounding can undo the 4 KiB at other N).
  *
  * Build: gcc -O3 -march=native -fno-math-errno -pthread -o /tmp/vcpu_probe tools/bench/vcpu_probe.c -lm

@@ -99,7 +99,7 @@ final class QuantizedState {
          * loads another at the same index, and at blocks of 2,048 (8 KiB and a header apart) the strip alone ran at 1e8 on
          * one thread at 1.10 ns per value back to back against 0.79 with 2 KiB between them
          * ({@code tools/bench/Float8Breakdown.java}); with this gap of 1 KiB the fp8-2048 step ran 1.08–1.09× faster
-         * ({@code Float8AB}, README "Speed", seventh pass). Same bits: no loop reads past the block.
+         * ({@code Float8AB}, docs/speed-history.md, seventh-pass window). Same bits: no loop reads past the block.
          */
         static final int GAP = 256;
 
