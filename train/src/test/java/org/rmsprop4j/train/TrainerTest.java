@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -268,22 +269,27 @@ class TrainerTest {
         try (Trainer t = trainer("mlp:24,16:relu", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(4).batchSize(16).chunkSize(4)
                 .threads(2).seed(7).build())) {
             long[] ids = new long[2];
-            long[] at = new long[2];
+            long[] at = new long[6]; // epochs 3 and 4, batches 10, 35 and 60
             t.fit(digits.train(), null, null, new TrainingListener() {
                 @Override public void batchDone(int epoch, int batch, int batches, double loss) {
-                    if (epoch != 4 || (batch != 10 && batch != 60)) return;
+                    if (epoch < 3 || (batch != 10 && batch != 35 && batch != 60)) return;
                     if (ids[0] == 0) {
                         ids[0] = Thread.currentThread().getId();
                         for (Thread th : Thread.getAllStackTraces().keySet()) if (th.getName().equals("rmsprop4j-trainer")) ids[1] = th.getId();
                     }
                     long sum = 0;
                     for (long id : ids) sum += tm.getThreadAllocatedBytes(id);
-                    at[batch == 10 ? 0 : 1] = sum;
+                    at[(epoch - 3) * 3 + (batch - 10) / 25] = sum;
                 }
             });
             assertThat(ids[1]).as("the trainer's worker thread").isNotZero();
-            // 50 batches; each measurement itself may allocate a little, a per-batch object would be 50 × 16 bytes or more
-            assertThat(at[1] - at[0]).as("bytes allocated by the caller and the worker over 50 batches").isLessThan(400);
+            // four windows of 25 batches; each measurement itself may allocate a little, a per-batch object would be 25 × 16
+            // bytes or more in every window. The least of the four, so that a one-off (a method deoptimised and run
+            // interpreted for a few calls on a loaded machine; 4,872 bytes once in a run beside a Maven build, cause not
+            // proven) does not fail it
+            long[] windows = {at[1] - at[0], at[2] - at[1], at[4] - at[3], at[5] - at[4]};
+            assertThat(Arrays.stream(windows).min().getAsLong()).as("bytes allocated by the caller and the worker per 25 batches, least of "
+                    + Arrays.toString(windows)).isLessThan(200);
         }
     }
 

@@ -350,9 +350,7 @@ public final class Mlp implements Model {
      * {@link Gemm32}; the gradient is added to {@code grad} (float32), the summed loss returned in float64.
      */
     @Override public double accumulate32(Object prepared, Dataset data, int[] rows, int from, int to, float[] grad, Object scratch) {
-        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
-            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
-        }
+        Prepared32 w = prepared32(prepared);
         if (grad == null || grad.length != layout.size()) {
             throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
         }
@@ -564,9 +562,7 @@ public final class Mlp implements Model {
     /** As above; the chunk's inputs are listed by column from column {@code listFrom} on ({@link #listColumns32} lists the others). */
     private double chunkPass32(Object prepared, Dataset data, int[] rows, int from, int to, int chunk, Object batch, Object scratch,
             boolean listedColumns, boolean firstLayerDone, int listFrom) {
-        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
-            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
-        }
+        Prepared32 w = prepared32(prepared);
         Batch32 bt = batch32(batch);
         checkData(data);
         int cs = bt.chunkSize, qa = chunk * cs, qb = Math.min(to - from, qa + cs);
@@ -683,13 +679,10 @@ public final class Mlp implements Model {
      */
     @Override public void firstLayerStage32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int stage, int stages,
             Object batch, Object scratch) {
-        if (!(prepared instanceof Prepared32 w) || w.owner != this) {
-            throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
-        }
+        Prepared32 w = prepared32(prepared);
         Batch32 bt = batch32(batch);
         checkData(data);
-        if (to - from < 1 || to - from > bt.capacity) throw Checks.invalid("to - from", to - from, "1 to " + bt.capacity + " rows (the batch's capacity)");
-        if (qa < 0 || qb > to - from || qa >= qb) throw Checks.invalid("positions", "[" + qa + ", " + qb + ")", "a non-empty range within 0 to " + (to - from));
+        checkPositions(bt, from, to, qa, qb);
         if (stages < 1 || stage < 0 || stage >= stages) throw Checks.invalid("stage", stage + " of " + stages, "0 <= stage < stages");
         int d = sizes[0];
         firstLayerInputs(w, data, rows, from, qa, qb, (int) ((long) d * stage / stages), (int) ((long) d * (stage + 1) / stages), bt, (Scratch32) scratch);
@@ -701,15 +694,26 @@ public final class Mlp implements Model {
      */
     @Override public void firstLayerInputs32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int i0, int i1,
             Object batch, Object scratch) {
+        Prepared32 w = prepared32(prepared);
+        Batch32 bt = batch32(batch);
+        checkData(data);
+        checkPositions(bt, from, to, qa, qb);
+        if (i0 < 0 || i1 > sizes[0] || i0 > i1) throw Checks.invalid("inputs", "[" + i0 + ", " + i1 + ")", "a range within 0 to " + sizes[0]);
+        firstLayerInputs(w, data, rows, from, qa, qb, i0, i1, bt, (Scratch32) scratch);
+    }
+
+    /** {@code prepared} as this model's {@link Prepared32}, else the error that names it. */
+    private Prepared32 prepared32(Object prepared) {
         if (!(prepared instanceof Prepared32 w) || w.owner != this) {
             throw Checks.invalid("prepared", prepared == null ? null : prepared.getClass().getSimpleName(), "the result of this model's prepare32");
         }
-        Batch32 bt = batch32(batch);
-        checkData(data);
+        return w;
+    }
+
+    /** Refuses a batch of rows {@code [from, to)} the working memory cannot hold, or positions {@code [qa, qb)} outside it. */
+    private static void checkPositions(Batch32 bt, int from, int to, int qa, int qb) {
         if (to - from < 1 || to - from > bt.capacity) throw Checks.invalid("to - from", to - from, "1 to " + bt.capacity + " rows (the batch's capacity)");
         if (qa < 0 || qb > to - from || qa >= qb) throw Checks.invalid("positions", "[" + qa + ", " + qb + ")", "a non-empty range within 0 to " + (to - from));
-        if (i0 < 0 || i1 > sizes[0] || i0 > i1) throw Checks.invalid("inputs", "[" + i0 + ", " + i1 + ")", "a range within 0 to " + sizes[0]);
-        firstLayerInputs(w, data, rows, from, qa, qb, i0, i1, bt, (Scratch32) scratch);
     }
 
     private void firstLayerInputs(Prepared32 w, Dataset data, int[] rows, int from, int qa, int qb, int i0, int i1, Batch32 bt, Scratch32 s) {
