@@ -80,14 +80,57 @@ final class Gemm32Vector {
      */
     static void columnGradient(float[][] val, int[][] row, int[][] colStart, int i, int chunks, int cs, float[][] rows, float divisor, float[] grad,
             int o, int n) {
-        for (int c = 0; c < chunks; c++) columnChunk(val, row, colStart, i, c, cs, rows, grad, o, n);
-        columnFinish(colStart, i, chunks, divisor, grad, o, n);
+        boolean any = false;
+        for (int c = 0; c < chunks && !any; c++) any = colStart[c][i] < colStart[c][i + 1];
+        if (!any) {
+            java.util.Arrays.fill(grad, o, o + n, 0f / divisor);
+            return;
+        }
+        int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
+        boolean byReciprocal = (bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff, divide = divisor != 1f;
+        float r = 1f / divisor;
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) column8(val, row, colStart, i, chunks, cs, rows, divide, byReciprocal, r, divisor, grad, o, j);
+        for (; j < n; j++) {
+            float acc = 0f;
+            boolean first = true;
+            for (int c = 0; c < chunks; c++) {
+                int s0 = colStart[c][i], s1 = colStart[c][i + 1];
+                if (s0 == s1) continue;
+                float p = 0f;
+                float[] v = val[c];
+                int[] rw = row[c];
+                for (int t = s0; t < s1; t++) p = p + v[t] * rows[c * cs + rw[t]][j];
+                acc = first ? p : acc + p;
+                first = false;
+            }
+            if (divide) acc = byReciprocal ? acc * r : acc / divisor;
+            grad[o + j] = acc;
+        }
+    }
+
+    private static void column8(float[][] val, int[][] row, int[][] colStart, int i, int chunks, int cs, float[][] rows, boolean divide, boolean byReciprocal,
+            float r, float divisor, float[] grad, int o, int j) {
+        boolean first = true;
+        for (int c = 0; c < chunks; c++) {
+            int s0 = colStart[c][i], s1 = colStart[c][i + 1];
+            if (s0 == s1) continue;
+            chunk8(val[c], row[c], c * cs, s0, s1, rows, j, grad, o + j, first);
+            first = false;
+        }
+        if (divide) {
+            for (int k = 0; k < 8; k++) {
+                FloatVector a = FloatVector.fromArray(S, grad, o + j + k * L);
+                if (byReciprocal) a.mul(r).intoArray(grad, o + j + k * L);
+                else a.div(divisor).intoArray(grad, o + j + k * L);
+            }
+        }
     }
 
     /**
      * Chunk {@code c}'s terms of {@link #columnGradient}'s column {@code i}, added to the running sum in {@code grad[o..o+n)}
-     * (which the first chunk with terms in the column starts). {@link #columnGradient} is this for chunks 0, 1, … in order, then
-     * {@link #columnFinish}; the owned-rest region calls them one chunk at a time, as the chunks are done.
+     * (which the first chunk with terms in the column starts): calling this for chunks 0, 1, … in order and then
+     * {@link #columnFinish} gives exactly {@link #columnGradient}'s result, one chunk at a time.
      */
     static void columnChunk(float[][] val, int[][] row, int[][] colStart, int i, int c, int cs, float[][] rows, float[] grad, int o, int n) {
         int s0 = colStart[c][i], s1 = colStart[c][i + 1];
@@ -117,13 +160,7 @@ final class Gemm32Vector {
         int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
         boolean byReciprocal = (bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff;
         float r = 1f / divisor;
-        int j = 0;
-        for (; j + L <= n; j += L) { // one store per branch: C2 on JDK 17 keeps a vector chosen by a condition on the heap
-            FloatVector a = FloatVector.fromArray(S, grad, o + j);
-            if (byReciprocal) a.mul(r).intoArray(grad, o + j);
-            else a.div(divisor).intoArray(grad, o + j);
-        }
-        for (; j < n; j++) grad[o + j] = byReciprocal ? grad[o + j] * r : grad[o + j] / divisor;
+        for (int j = 0; j < n; j++) grad[o + j] = byReciprocal ? grad[o + j] * r : grad[o + j] / divisor;
     }
 
     /**

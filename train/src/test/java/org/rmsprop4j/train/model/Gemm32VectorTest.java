@@ -106,8 +106,8 @@ class Gemm32VectorTest {
     }
 
     /**
-     * {@link Gemm32Vector#columnChunk} for chunks 0, 1, … and then {@link Gemm32Vector#columnFinish} (which is what
-     * {@link Gemm32Vector#columnGradient} does) against the documented sums written out in scalar code, bit for bit, at widths that take the 8-vector path at 512 and 256 bits (128, the
+     * {@link Gemm32Vector#columnChunk} for chunks 0, 1, … and then {@link Gemm32Vector#columnFinish}, and
+     * {@link Gemm32Vector#columnGradient}, against the documented sums written out in scalar code, bit for bit, at widths that take the 8-vector path at 512 and 256 bits (128, the
      * MNIST MLP's first layer; 259, 131 and 67 with a tail) and one that does not (7), with chunks that have no entry in the column (first, middle, last, all),
      * specials among the terms (NaNs compared as Java's canonical NaN), and divisors 1, 64 (a power of two), 37, 0 and NaN.
      */
