@@ -93,4 +93,16 @@ public final class Blockwise8 {
         c += x > thr[c] ? 1 : 0;
         return (byte) c;
     }
+
+    /**
+     * Where the codes {@code v[i]} and {@code w[i]} both hold their map's zero ({@code vZero}, {@code wZero}), sets
+     * {@code m[i]} to {@code mZero}, for {@code i} in {@code [off, off + len)}: Adam's first moment is stored as 0 wherever
+     * its second moment (and AMSGrad's maximum; pass {@code v} twice without one) is stored as 0 ({@code QuantizedState}
+     * says why). m: Modified; v, w: Not modified.
+     */
+    public static void zeroWhereBothZero(byte[] m, byte mZero, byte[] v, byte vZero, byte[] w, byte wZero, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (v[i] == vZero && w[i] == wZero) m[i] = mZero;
+        }
+    }
 }

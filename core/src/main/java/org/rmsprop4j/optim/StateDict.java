@@ -233,7 +233,7 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
      * every buffer of {@code like} that is 8-bit is coded from this state's float buffer of the same key,
      * with {@code like}'s map and block size, exactly as the 8-bit optimizer stores a block after a step
      * (scale = the block's largest magnitude, each value coded to the nearest map entry; the optimizer's
-     * scalar loops). So an 8-bit optimizer that loads the result holds what it would have stored for this
+     * scalar loops; Adam's first moment stored as 0 where its second moment is, see {@code QuantizedState.ADAM_GUARD_PROPERTY}). So an 8-bit optimizer that loads the result holds what it would have stored for this
      * float state. Take {@code like} from the optimizer that will load the result:
      * <pre>{@code
      * Optimizer opt8 = Optimizer.builder(spec).layout(layout).stateQuantization(StateQuantization.blockwise8(256)).build();
@@ -287,7 +287,28 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
             if (b.length != shape.length()) throw Checks.invalid("length of state buffer '" + k + "'", b.length, String.valueOf(shape.length()));
             q.put(k, code(k, b, QuantMap.named(shape.map()), shape.blockSize()));
         }
+        guardAdam(q);
         return new StateDict(FORMAT_VERSION, kind, dtype, groups, paramLengths, floats, q);
+    }
+
+    /**
+     * Adam's first-moment guard, as {@link QuantizedState} applies it after a step ({@code QuantizedState.ADAM_GUARD_PROPERTY}):
+     * each freshly coded {@code exp_avg} is stored as 0 wherever its {@code exp_avg_sq} (and {@code max_exp_avg_sq}, if any)
+     * is. q's codes: Modified.
+     */
+    private static void guardAdam(Map<String, Quantized> q) {
+        if ("false".equals(System.getProperty(QuantizedState.ADAM_GUARD_PROPERTY))) return;
+        String first = AdamConfig.EXP_AVG;
+        for (Map.Entry<String, Quantized> e : q.entrySet()) {
+            String k = e.getKey();
+            if (!k.equals(first) && !k.endsWith("/" + first)) continue;
+            String base = k.substring(0, k.length() - first.length());
+            Quantized m = e.getValue(), v = q.get(base + AdamConfig.EXP_AVG_SQ);
+            if (v == null) continue;
+            Quantized w = q.getOrDefault(base + AdamConfig.MAX_EXP_AVG_SQ, v);
+            org.rmsprop4j.kernel.Blockwise8.zeroWhereBothZero(m.codesView(), (byte) QuantMap.named(m.map()).zero, v.codesView(),
+                    (byte) QuantMap.named(v.map()).zero, w.codesView(), (byte) QuantMap.named(w.map()).zero, 0, m.length());
+        }
     }
 
     /** One buffer coded block by block as {@link QuantizedState} stores it after a step. */

@@ -96,7 +96,10 @@ class StateConversionTest {
         assertThat(rescaled).as("signed blocks led by a negative value").isPositive();
     }
 
-    /** An independent oracle: scale = largest magnitude (plain loop), code = the binary search over midpoints. */
+    /**
+     * An independent oracle: scale = largest magnitude (plain loop), code = the binary search over midpoints, and Adam's
+     * first moment coded as 0 where its second moment's code is 0 (the guard, {@code QuantizedState.ADAM_GUARD_PROPERTY}).
+     */
     @Test
     void codingFollowsTheMapsReferenceSearch() {
         Optimizer f = build(AdamConfig.builder().build(), StateQuantization.none());
@@ -106,25 +109,41 @@ class StateConversionTest {
         float[] p = Blockwise8StateTest.randomGrads(r, n);
         for (int i = 0; i < 2; i++) f.step(p, Blockwise8StateTest.randomGrads(r, n));
         StateDict fs = f.stateDict(), qs = fs.quantize(q.stateDict());
-        int checked = 0;
+        Map<String, int[]> wanted = new java.util.HashMap<>();
         for (Map.Entry<String, StateDict.Quantized> e : qs.quantized().entrySet()) {
             double[] v = fs.buffer(e.getKey());
             StateDict.Quantized b = e.getValue();
             QuantMap map = QuantMap.named(b.map());
             assertThat(map).isSameAs(e.getKey().endsWith("exp_avg") ? QuantMap.SIGNED : QuantMap.UNSIGNED);
-            byte[] codes = b.codes();
             float[] absmax = b.absmax();
+            int[] want = new int[v.length];
             for (int k = 0; k < absmax.length; k++) {
                 float a = 0f;
                 for (int i = k * 64; i < Math.min(v.length, (k + 1) * 64); i++) a = Math.max(a, Math.abs((float) v[i]));
                 assertThat(absmax[k]).isEqualTo(a);
-                for (int i = k * 64; i < Math.min(v.length, (k + 1) * 64); i++) {
-                    int want = a == 0f ? map.zero : map.codeBySearch((float) v[i] * (1f / a));
-                    if ((codes[i] & 0xff) != want) assertThat(codes[i] & 0xff).as(e.getKey() + "[" + i + "]").isEqualTo(want);
-                    checked++;
+                for (int i = k * 64; i < Math.min(v.length, (k + 1) * 64); i++) want[i] = a == 0f ? map.zero : map.codeBySearch((float) v[i] * (1f / a));
+            }
+            wanted.put(e.getKey(), want);
+        }
+        int checked = 0, guarded = 0;
+        for (Map.Entry<String, StateDict.Quantized> e : qs.quantized().entrySet()) {
+            int[] want = wanted.get(e.getKey());
+            if (e.getKey().endsWith("/exp_avg")) {
+                int[] second = wanted.get(e.getKey() + "_sq");
+                for (int i = 0; i < want.length; i++) {
+                    if (second[i] == QuantMap.UNSIGNED.zero && want[i] != QuantMap.SIGNED.zero) {
+                        want[i] = QuantMap.SIGNED.zero;
+                        guarded++;
+                    }
                 }
             }
+            byte[] codes = e.getValue().codes();
+            for (int i = 0; i < want.length; i++) {
+                if ((codes[i] & 0xff) != want[i]) assertThat(codes[i] & 0xff).as(e.getKey() + "[" + i + "]").isEqualTo(want[i]);
+                checked++;
+            }
         }
+        assertThat(guarded).as("first moments the guard stores as 0").isPositive();
         assertThat(checked).isGreaterThan(2 * n - 1);
     }
 

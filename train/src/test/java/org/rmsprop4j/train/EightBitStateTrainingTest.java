@@ -6,7 +6,9 @@ import java.io.IOException;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.rmsprop4j.optim.AdamConfig;
 import org.rmsprop4j.optim.Optimizer;
+import org.rmsprop4j.optim.OptimizerSpec;
 import org.rmsprop4j.optim.RmsPropPreset;
 import org.rmsprop4j.optim.StateQuantization;
 import org.rmsprop4j.train.data.Dataset;
@@ -19,9 +21,13 @@ class EightBitStateTrainingTest {
 
     static Trainer.Result fit(Dataset.Split sp, String model, StateQuantization q, int epochs, int batch, long seed, int threads)
             throws IOException {
+        return fit(sp, model, RmsPropPreset.PYTORCH.config().withLearningRate(0.001), q, epochs, batch, seed, threads);
+    }
+
+    static Trainer.Result fit(Dataset.Split sp, String model, OptimizerSpec spec, StateQuantization q, int epochs, int batch, long seed,
+                              int threads) throws IOException {
         Model m = Models.parse(model, sp.train().features(), sp.train().classes(), 0);
-        Optimizer opt = Optimizer.builder(RmsPropPreset.PYTORCH.config().withLearningRate(0.001)).layout(m.layout())
-                .stateQuantization(q).build();
+        Optimizer opt = Optimizer.builder(spec).layout(m.layout()).stateQuantization(q).build();
         try (Trainer t = new Trainer(m, opt, TrainConfig.builder().epochs(epochs).batchSize(batch).seed(seed).threads(threads).build())) {
             return t.fit(sp.train(), null, sp.test(), null);
         }
@@ -37,6 +43,34 @@ class EightBitStateTrainingTest {
             double q = fit(sp, "mlp:64,32:relu", sq, 6, 32, 1, 1).test().accuracy();
             System.out.printf("digits mlp:64,32, 6 epochs: test accuracy %.4f (fp32 state) vs %.4f (%s)%n", f, q, sq.label());
             assertThat(q).as(sq.label()).isGreaterThan(0.9).isCloseTo(f, org.assertj.core.data.Offset.offset(0.015));
+        }
+    }
+
+    /**
+     * Adam on 8-bit state, MNIST-10k MLP (784-128-64-10, lr 1e-3, eps 1e-8, batch 64, one epoch, 2 threads): on both maps it
+     * learns as float32 state does. With the first-moment guard off ({@code -Drmsprop4j.blockwise8.adamGuard=false}) the
+     * float8 map's run diverges (a pixel that is 0 in a whole batch gives its weights a zero gradient; where their second
+     * moment was stored as 0 and their first moment was not, they step by {@code lr·m̂/eps}): the guard is what makes it train.
+     */
+    @Test
+    void mnist10kAdamOn8BitStateTrains() throws IOException {
+        Dataset.Split sp = Datasets.mnist10k().scaled(1.0 / 255);
+        OptimizerSpec adam = AdamConfig.builder().learningRate(0.001).build();
+        double f = fit(sp, "mlp:128,64:relu", adam, StateQuantization.none(), 1, 64, 1, 2).test().accuracy();
+        assertThat(f).isGreaterThan(0.85);
+        for (StateQuantization sq : java.util.List.of(StateQuantization.blockwise8(2048), StateQuantization.blockwise8(2048).withFloat8Map())) {
+            Trainer.Result r = fit(sp, "mlp:128,64:relu", adam, sq, 1, 64, 1, 2);
+            System.out.printf("MNIST-10k Adam, 1 epoch: test accuracy %.4f (fp32 state) vs %.4f (%s)%n", f, r.test().accuracy(), sq.label());
+            assertThat(r.test().loss()).as(sq.label()).isFinite();
+            assertThat(r.test().accuracy()).as(sq.label()).isCloseTo(f, org.assertj.core.data.Offset.offset(0.02));
+        }
+        String was = System.setProperty("rmsprop4j.blockwise8.adamGuard", "false");
+        try {
+            Trainer.Result r = fit(sp, "mlp:128,64:relu", adam, StateQuantization.blockwise8(2048).withFloat8Map(), 1, 64, 1, 2);
+            assertThat(r.test().loss()).as("fp8 map without the guard: the failure it prevents").isNaN();
+        } finally {
+            if (was == null) System.clearProperty("rmsprop4j.blockwise8.adamGuard");
+            else System.setProperty("rmsprop4j.blockwise8.adamGuard", was);
         }
     }
 
