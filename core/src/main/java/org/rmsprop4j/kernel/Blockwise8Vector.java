@@ -122,15 +122,4 @@ public final class Blockwise8Vector {
         int low = (bits & 0xffff) ^ ((bits >> 31) & 0xffff);
         return (byte) ((e >>> 16) + (low > (e & 0xffff) ? 1 : 0));
     }
-
-    /** As {@link Blockwise8#zeroWhereBothZero}, 64 (512-bit) or 32 codes at a time. m: Modified; v, w: Not modified. */
-    public static void zeroWhereBothZero(byte[] m, byte mZero, byte[] v, byte vZero, byte[] w, byte wZero, int off, int len) {
-        var bs = VectorWidth.BITS == 512 ? ByteVector.SPECIES_512 : ByteVector.SPECIES_256;
-        int step = bs.length(), n = len - len % step;
-        for (int i = off, end = off + n; i < end; i += step) {
-            var zero = ByteVector.fromArray(bs, v, i).eq(vZero).and(ByteVector.fromArray(bs, w, i).eq(wZero));
-            ByteVector.fromArray(bs, m, i).blend(mZero, zero).intoArray(m, i);
-        }
-        Blockwise8.zeroWhereBothZero(m, mZero, v, vZero, w, wZero, off + n, len - n);
-    }
 }

@@ -804,6 +804,7 @@ public final class Optimizer {
                     }
                 }
             }
+            if (g.q != null) g.q.guardLoaded();     // Adam's first-moment guard, for state saved without it
         }
         steps = maxStep;
     }

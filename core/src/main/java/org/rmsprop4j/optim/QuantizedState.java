@@ -93,7 +93,8 @@ final class QuantizedState {
      * normal step at eps 1e-8: measured, a step of 4.2 (dynamic map) or 4.7 (float8) against float32 state's 0.00067 after one gradient of
      * 1e-4 of the block's largest ({@code AdamGuardTest}), and NaN in the first epoch of the MNIST MLP on the float8 map. Stored as 0, the first moment restarts from the next gradient, so the step is
      * at most {@code lr·(1-β1)/sqrt(1-β2)·}(bias corrections), as in float32 Adam's first steps. The step itself is unchanged: it
-     * still runs on the decoded state, and the guard only changes what is stored after it.
+     * still runs on the decoded state, and the guard only changes what is stored after it. Loading state applies it too
+     * ({@link #guardLoaded}), so a file saved without it steps as one saved with it.
      */
     static final String ADAM_GUARD_PROPERTY = "rmsprop4j.blockwise8.adamGuard";
 
@@ -177,10 +178,10 @@ final class QuantizedState {
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
         if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
-        int m = slotIndex(slots, AdamConfig.EXP_AVG), v = slotIndex(slots, AdamConfig.EXP_AVG_SQ), w = slotIndex(slots, AdamConfig.MAX_EXP_AVG_SQ);
-        this.guardM = m >= 0 && v >= 0 && !"false".equals(System.getProperty(ADAM_GUARD_PROPERTY)) ? m : -1;
-        this.guardV = v;
-        this.guardW = w >= 0 ? w : v;
+        int[] adam = "false".equals(System.getProperty(ADAM_GUARD_PROPERTY)) ? null : adamSlots(slots);
+        this.guardM = adam == null ? -1 : adam[0];
+        this.guardV = adam == null ? -1 : adam[1];
+        this.guardW = adam == null ? -1 : adam[2];
         this.fusedAdam = fp8 && vector && nSlots == 2 && maps[0].signed && !maps[1].signed
                 && rule.adamF32(0.0, 1, new float[10]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
         this.fusedMomentum = fp8 && vector && nSlots == 2 && !maps[0].signed && maps[1].signed
@@ -337,25 +338,32 @@ final class QuantizedState {
         guard(c, len);
     }
 
-    /** The index of the one slot named {@code name} (a chain qualifies it: {@code adam/exp_avg}), or -1. */
-    private static int slotIndex(List<String> slots, String name) {
-        int found = -1;
+    /**
+     * Adam's slots for the guard: {@code {m, v, w}}, the indexes of a slot {@code P + "exp_avg"} and of {@code P + "exp_avg_sq"}
+     * and {@code P + "max_exp_avg_sq"} with the same prefix {@code P} (a chain qualifies slots by member: {@code adam/exp_avg}),
+     * {@code w = v} without AMSGrad; null when the group has no such pair. A fused group has one Adam at most; with several,
+     * the first pair is guarded.
+     */
+    private static int[] adamSlots(List<String> slots) {
+        String first = AdamConfig.EXP_AVG;
         for (int i = 0; i < slots.size(); i++) {
             String s = slots.get(i);
-            if (s.equals(name) || s.endsWith("/" + name)) {
-                if (found >= 0) return -1;
-                found = i;
-            }
+            if (!s.equals(first) && !s.endsWith("/" + first)) continue;
+            String prefix = s.substring(0, s.length() - first.length());
+            int v = slots.indexOf(prefix + AdamConfig.EXP_AVG_SQ), w = slots.indexOf(prefix + AdamConfig.MAX_EXP_AVG_SQ);
+            if (v >= 0) return new int[] {i, v, w >= 0 ? w : v};
         }
-        return found;
+        return null;
     }
+
+    /** The guard on every value, after state is loaded: state saved without it (older files, or the property off) is guarded too. */
+    void guardLoaded() { guard(0, elements); }
 
     /** Adam's first-moment guard ({@link #ADAM_GUARD_PROPERTY}) on the {@code len} codes at {@code c}, after every slot is coded. */
     private void guard(int c, int len) {
         if (guardM < 0) return;
         byte mz = (byte) maps[guardM].zero, vz = (byte) maps[guardV].zero, wz = (byte) maps[guardW].zero;
-        if (vector) Blockwise8Vector.zeroWhereBothZero(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
-        else Blockwise8.zeroWhereBothZero(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
+        Blockwise8.zeroWhereBothZero(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
     }
 
     /** Codes {@code src[0..len)} of slot {@code s} with scale {@code a} into its codes at {@code c} (float8 maps). */

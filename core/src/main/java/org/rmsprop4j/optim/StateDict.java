@@ -233,7 +233,9 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
      * every buffer of {@code like} that is 8-bit is coded from this state's float buffer of the same key,
      * with {@code like}'s map and block size, exactly as the 8-bit optimizer stores a block after a step
      * (scale = the block's largest magnitude, each value coded to the nearest map entry; the optimizer's
-     * scalar loops; Adam's first moment stored as 0 where its second moment is, see {@code QuantizedState.ADAM_GUARD_PROPERTY}). So an 8-bit optimizer that loads the result holds what it would have stored for this
+     * scalar loops; Adam's first moment stored as 0 where its second moment is, see {@code QuantizedState.ADAM_GUARD_PROPERTY},
+     * as the property reads when this is called; a block's scale stays its largest value before that, so such a block's
+     * scale can lie above every value it stores). So an 8-bit optimizer that loads the result holds what it would have stored for this
      * float state. Take {@code like} from the optimizer that will load the result:
      * <pre>{@code
      * Optimizer opt8 = Optimizer.builder(spec).layout(layout).stateQuantization(StateQuantization.blockwise8(256)).build();

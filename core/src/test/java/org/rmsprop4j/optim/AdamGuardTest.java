@@ -25,14 +25,7 @@ class AdamGuardTest {
     record Run(float[] afterFirst, float[] afterSecond, StateDict state) {}
 
     static Run run(OptimizerSpec spec, StateQuantization q, Map<String, String> props) {
-        Map<String, String> old = new HashMap<>();
-        props.forEach((k, v) -> old.put(k, System.setProperty(k, v)));
-        Optimizer o;
-        try {
-            o = Optimizer.builder(spec).size(N).stateQuantization(q).build();
-        } finally {
-            old.forEach((k, v) -> { if (v == null) System.clearProperty(k); else System.setProperty(k, v); });
-        }
+        Optimizer o = build(spec, q, props);
         float[] p = new float[N], g = new float[N];
         int bs = q.quantized() ? q.blockSize() : 2048;
         for (int i = 0; i < N; i++) g[i] = i % bs == 0 ? 1f : 1e-4f;
@@ -151,5 +144,72 @@ class AdamGuardTest {
         assertThat(checked).as("first-moment values checked, " + what).isPositive();
         if (guarded) assertThat(unguarded).as("first moments kept without a second moment, " + what).isZero();
         else assertThat(unguarded).as("first moments kept without a second moment, " + what).isPositive();
+    }
+
+    /**
+     * The guard's byte loop (eight codes per {@code long}) equals the plain per-byte rule on every zero code a map has
+     * (0, 127) and some it has not (0x80, 0xff: a byte's sign bit; 1), at offsets and lengths around the eight-byte steps,
+     * on codes that are often zero and often one off.
+     */
+    @Test
+    void theGuardLoopEqualsThePlainRule() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        int[] zeros = {0, 127, 0x80, 0xff, 1};
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + r.nextInt(300), off = r.nextInt(70), len = r.nextInt(n + 1);
+            if (off + len > n + 70) len = n + 70 - off;
+            byte mz = (byte) zeros[r.nextInt(zeros.length)], vz = (byte) zeros[r.nextInt(zeros.length)], wz = (byte) zeros[r.nextInt(zeros.length)];
+            byte[] m = new byte[n + 70], v = new byte[n + 70], w = new byte[n + 70];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (byte) r.nextInt(256);
+                v[i] = r.nextInt(3) == 0 ? vz : (byte) (vz + r.nextInt(-2, 3));
+                w[i] = r.nextInt(3) == 0 ? wz : (byte) (wz + r.nextInt(-2, 3));
+            }
+            byte[] got = m.clone(), want = m.clone();
+            for (int i = off; i < off + len; i++) if (v[i] == vz && w[i] == wz) want[i] = mz;
+            org.rmsprop4j.kernel.Blockwise8.zeroWhereBothZero(got, mz, v, vz, w, wz, off, len);
+            assertThat(got).as("trial " + trial + ", off " + off + ", len " + len).containsExactly(want);
+        }
+    }
+
+    /**
+     * State saved without the guard (an older file, or the property off) is guarded when it is loaded: the first step after
+     * the load does not move the weights with the tiny gradient, and the loaded state keeps no first moment without a second.
+     * An optimizer built with the guard off loads it as it is.
+     */
+    @Test
+    void stateSavedWithoutTheGuardIsGuardedWhenLoaded() {
+        for (StateQuantization q : List.of(StateQuantization.blockwise8(256), StateQuantization.blockwise8(256).withFloat8Map())) {
+            OptimizerSpec spec = AdamConfig.builder().learningRate(LR).build();
+            Map<String, String> off = Map.of(QuantizedState.ADAM_GUARD_PROPERTY, "false");
+            Optimizer unguarded = build(spec, q, off);
+            float[] p = new float[N], g = new float[N];
+            for (int i = 0; i < N; i++) g[i] = i % 256 == 0 ? 1f : 1e-4f;
+            unguarded.step(p, g);
+            StateDict saved = unguarded.stateDict();
+            assertGuarded(saved, false, "saved without the guard, " + q.label());
+            Optimizer guarded = build(spec, q, Map.of());
+            guarded.loadStateDict(saved);
+            assertGuarded(guarded.stateDict(), true, "loaded with the guard, " + q.label());
+            Optimizer stillOff = build(spec, q, off);
+            stillOff.loadStateDict(saved);
+            assertThat(stillOff.stateDict()).as("loaded with the guard off").isEqualTo(saved);
+            for (int i = 0; i < N; i++) g[i] = i % 256 == 0 ? 1f : 0f;
+            float[] before = p.clone();
+            guarded.step(p, g);
+            for (int i = 1; i < N; i++) {
+                if (i % 256 != 0) assertThat((double) Math.abs(p[i] - before[i])).as("first step after the load, value %d, %s", i, q.label()).isLessThanOrEqualTo(LR);
+            }
+        }
+    }
+
+    static Optimizer build(OptimizerSpec spec, StateQuantization q, Map<String, String> props) {
+        Map<String, String> old = new HashMap<>();
+        props.forEach((k, v) -> old.put(k, System.setProperty(k, v)));
+        try {
+            return Optimizer.builder(spec).size(N).stateQuantization(q).build();
+        } finally {
+            old.forEach((k, v) -> { if (v == null) System.clearProperty(k); else System.setProperty(k, v); });
+        }
     }
 }
