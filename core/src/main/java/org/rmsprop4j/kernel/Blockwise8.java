@@ -106,9 +106,9 @@ public final class Blockwise8 {
      * its second moment (and AMSGrad's maximum; pass {@code v} twice without one) is stored as 0 ({@code QuantizedState}
      * says why). m: Modified; v, w: Not modified.
      *
-     * <p>Eight codes at a time in a {@code long} (no Vector API: with byte masks and blends, and with int lanes, C2 kept
-     * the vectors of this loop as heap objects in the optimizer's block loop, 60 KB per Adam step, at one width or the
-     * other). {@code t = (v ^ vz) | (w ^ wz)} is 0 in a byte exactly where both codes are their map's zero; then
+     * <p>The scalar loop, and the one at 256 bits ({@link Blockwise8Vector#zeroWhereBothZero512} says why): eight codes at a
+     * time in a {@code long} (a Vector API version with int lanes kept its vectors as heap objects even at 512 bits).
+     * {@code t = (v ^ vz) | (w ^ wz)} is 0 in a byte exactly where both codes are their map's zero; then
      * {@code y = ~(((t & 0x7f..) + 0x7f..) | t | 0x7f..)} has 0x80 in those bytes and 0 elsewhere (each byte's sum is at
      * most 0xfe, so no carry crosses a byte), {@code sel = y | (y - (y >>> 7))} is 0xff there, and
      * {@code m ^ ((m ^ mz) & sel)} puts {@code mZero} in exactly those bytes. Eight codes none of which is guarded (the
