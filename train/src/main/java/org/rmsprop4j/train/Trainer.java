@@ -171,6 +171,23 @@ public final class Trainer implements AutoCloseable {
     /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes any chunk not yet taken, for A/B runs). */
     static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
     private boolean ownedNoSteal = OWNED_NO_STEAL;
+    static final String OWNED_KEEP_LATER_PROPERTY = "rmsprop4j.train.ownedRestKeepLater";
+    /**
+     * Whether thread 0 leaves the later layers' gradient parts to thread 1 once it has joined (the default, {@code
+     * -Drmsprop4j.train.ownedRestKeepLater=true}): without it thread 0, which finishes its first-layer parts first (it summed
+     * them chunk by chunk), took 3–4 of the 16 later parts per batch (measured, MlpFar, 2026-11-28), so it read thread 1's
+     * later-layer deltas and activations and wrote W2, W2ᵀ, W3 and their optimizer state, which thread 1's next rest passes
+     * read back from the other core. {@code false} lets it take them (A/B runs). A thread 1 that has not joined leaves them
+     * all to thread 0, as before. Same items, same sums: same bits.
+     */
+    private boolean ownedKeepLater = ownedRestKeepLater(System.getProperty(OWNED_KEEP_LATER_PROPERTY));
+
+    /** The value of {@code -Drmsprop4j.train.ownedRestKeepLater} (true when not set); refuses anything but {@code true} or {@code false}. */
+    static boolean ownedRestKeepLater(String raw) {
+        if (raw == null || raw.trim().equals("true")) return true;
+        if (raw.trim().equals("false")) return false;
+        throw Checks.invalid("-D" + OWNED_KEEP_LATER_PROPERTY, "\"" + raw + "\"", "true or false (whether thread 1 keeps the later layers' gradient parts)");
+    }
     long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -367,8 +384,14 @@ public final class Trainer implements AutoCloseable {
         if (w == 0 && pipe) { // the first layer's gradient below split, chunk by chunk as thread 1 finishes them
             for (int c = 0; c < cn; c++) {
                 if ((ownedJoined.get() == 0 || !ownedNoSteal) && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
-                else if (gang != null) gang.awaitFlag(chunkDone, c);
+                else if (gang != null) {
+                    long a0 = pr != null ? System.nanoTime() : 0;
+                    gang.awaitFlag(chunkDone, c);
+                    if (pr != null) pr.acc[w][RegionProfile.CHUNK_WAIT] += System.nanoTime() - a0;
+                }
+                long g0 = pr != null ? System.nanoTime() : 0;
                 model.firstLayerGradientChunk32(batch32, rows, c, 0, h, parts, g32);
+                if (pr != null) pr.acc[w][RegionProfile.LOW_GRADIENT] += System.nanoTime() - g0;
             }
             lowSums.set(1);
         }
@@ -381,8 +404,10 @@ public final class Trainer implements AutoCloseable {
             int it = j < own2 ? lo2 + j : n2 - 1 - (j - own2);
             boolean first = it < parts, summed = pipe && it < h;
             if (summed && w != 0 && lowSums.get() == 0) continue; // thread 0 is still summing these rows: it finishes them itself
+            if (w == 0 && !first && ownedKeepLater && ownedJoined.get() != 0) continue; // thread 1 keeps the later layers (ownedKeepLater)
             if (!take(t, base + it)) continue;
             int p = first ? it : it - parts, layers = first ? Model.FIRST_LAYER : Model.LATER_LAYERS;
+            if (pr != null) pr.count(w, first ? RegionProfile.N_FIRST_PARTS : RegionProfile.N_LATER_PARTS);
             if (summed) model.firstLayerGradientFinish32(batch32, rows, p, parts, rows, g32);
             else model.gradientPart32(batch32, rows, p, parts, rows, g32, layers);
             long s0 = pr != null ? System.nanoTime() : 0;
@@ -405,11 +430,17 @@ public final class Trainer implements AutoCloseable {
         int rows = fTo - fFrom, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
         for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
             if (take(t, COPY_PARTS + q)) ownedStage(q, split, w);
-            else if (gang != null) gang.awaitFlag(stageDone, q);
+            else if (gang != null) {
+                long a0 = pr != null ? System.nanoTime() : 0;
+                gang.awaitFlag(stageDone, q);
+                if (pr != null) pr.acc[w][RegionProfile.BLOCK_WAIT] += System.nanoTime() - a0;
+            }
             model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, Math.max(qa, q * STAGE_ROWS), Math.min(qb, (q + 1) * STAGE_ROWS),
                     split, model.inputs(), batch32, stageScratch[w]);
         }
+        long r0 = pr != null ? System.nanoTime() : 0;
         chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c], split);
+        if (pr != null) pr.acc[w][RegionProfile.REST_PASS] += System.nanoTime() - r0;
         chunkDone.set(c, 1);
         ownedDone.incrementAndGet();
         if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
@@ -429,9 +460,14 @@ public final class Trainer implements AutoCloseable {
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
-                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14, N = 15;
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14,
+                BLOCK_WAIT = 15, CHUNK_WAIT = 16, LOW_GRADIENT = 17, REST_PASS = 18, N_FIRST_PARTS = 19, N_LATER_PARTS = 20, N = 21;
+        // the last four: parts of the owned-rest region's first-layer phase (thread 1 waiting for thread 0's blocks, thread 0
+        // waiting for thread 1's chunks, thread 0's first-layer gradient by chunks, the chunks' rest passes)
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
-                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait"};
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait",
+                "of-which-block-wait", "of-which-chunk-wait", "of-which-low-gradient", "of-which-rest-pass", "first-parts-taken",
+                "later-parts-taken"};
         final long[][] acc;
         volatile long regionStart;
         long lastInside;
@@ -461,7 +497,7 @@ public final class Trainer implements AutoCloseable {
                 b.append("  thread ").append(w).append(':');
                 for (int k = 0; k < N; k++) {
                     if (k == REGIONS) continue;
-                    boolean count = k == JOINED || k == N_CHUNKS;
+                    boolean count = k == JOINED || k == N_CHUNKS || k == N_FIRST_PARTS || k == N_LATER_PARTS;
                     b.append(String.format(java.util.Locale.ROOT, " %s %.2f", NAMES[k], count ? (double) acc[w][k] / regions : acc[w][k] / 1e3 / regions));
                 }
                 b.append('\n');
@@ -563,6 +599,12 @@ public final class Trainer implements AutoCloseable {
         ownedRest = on;
         ownedParts = parts;
         ownedByChunk = byChunk;
+        return this;
+    }
+
+    /** Chooses whether thread 0 leaves the later layers' gradient parts to a thread 1 that has joined ({@link #ownedKeepLater}); for tests and A/B runs. */
+    Trainer ownedRestKeepLater(boolean on) {
+        ownedKeepLater = on;
         return this;
     }
 

@@ -205,11 +205,65 @@ public final class Mlp implements Model {
      * deltas of a block, and each call's copy of the weights (and of their transposes, for the
      * backward pass) taken from the flat parameter array.
      */
+    /** The name of the switch of {@link #PULL}. */
+    static final String PULL_PROPERTY = "rmsprop4j.train.pull";
+    /**
+     * Whether the passes that start on rows another thread of a fused region may have just written (the first layer's sums of a
+     * block, a chunk's first-layer deltas) first touch one element of each 64-byte line of those rows, with no dependence between
+     * the touches, so that the lines' misses overlap instead of coming one strip at a time inside the products (issue 15, ninth
+     * pass; {@code -Drmsprop4j.train.pull=false} turns it off, for A/B runs). Only reads, or writes that the pass then overwrites,
+     * so the bits do not change.
+     */
+    static final boolean PULL = pullSwitch(System.getProperty(PULL_PROPERTY));
+    /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
+    private static final int PULL_NEVER = 0x6a09e667;
+
+    /** The value of {@code -Drmsprop4j.train.pull}: true when not set; refuses anything but {@code true} or {@code false}. */
+    static boolean pullSwitch(String raw) {
+        if (raw == null || raw.trim().equals("true")) return true;
+        if (raw.trim().equals("false")) return false;
+        throw Checks.invalid("-D" + PULL_PROPERTY, "\"" + raw + "\"", "true or false (whether the fused passes touch their rows' lines first)");
+    }
+
+    /** A sum of the bits of one element per 16 (64 bytes of floats) of {@code rows[q][0..n)}, {@code q} in {@code [a, b)}, and of each row's last. */
+    static int pullLines(float[][] rows, int a, int b, int n) {
+        int acc = 0;
+        for (int q = a; q < b; q++) {
+            float[] r = rows[q];
+            for (int k = 0; k < n; k += 16) acc += Float.floatToRawIntBits(r[k]);
+            acc += Float.floatToRawIntBits(r[n - 1]);
+        }
+        return acc;
+    }
+
+    /** Writes 0 to one element per 16 of {@code rows[q][0..n)}, {@code q} in {@code [a, b)}, and to each row's last: only for rows the caller then overwrites. */
+    static void claimLines(float[][] rows, int a, int b, int n) {
+        for (int q = a; q < b; q++) {
+            float[] r = rows[q];
+            for (int k = 0; k < n; k += 16) r[k] = 0f;
+            r[n - 1] = 0f;
+        }
+    }
+
+    /** One data array's listed non-zero inputs ({@link Batch32#listStart} and the rest), immutable once published. */
+    private static final class Listing {
+        final float[] x, val;
+        final int[] start, listed;
+
+        Listing(float[] x, int[] start, int[] listed, float[] val) {
+            this.x = x;
+            this.start = start;
+            this.listed = listed;
+            this.val = val;
+        }
+    }
+
     private static final class Scratch32 {
         final float[][][] act, delta;
         final float[] acc, col = new float[BLOCK];
         final int[] idx;
         final double[] loss = new double[BLOCK];
+        int pulled; // keeps PULL's touches live (this scratch belongs to one thread at a time)
 
         Scratch32(int[] sizes) {
             int L = sizes.length;
@@ -277,7 +331,9 @@ public final class Mlp implements Model {
     private void copyRows(float[] p, Prepared32 s, int part, int parts) { copyRows(p, s, part, parts, ALL_LAYERS); }
 
     private void copyRows(float[] p, Prepared32 s, int part, int parts, int layers) {
-        s.flat = p;
+        // written only when it changes: both threads of a fused region copy parts, and a write would pass the line that holds
+        // the prepared weights' references between their cores at every part (a read keeps it shared)
+        if (s.flat != p) s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
             if (layers != ALL_LAYERS && (layers == FIRST_LAYER) != (l == 1)) continue;
             int nIn = sizes[l - 1], nOut = sizes[l];
@@ -429,6 +485,25 @@ public final class Mlp implements Model {
          */
         float[] listedX, listedVal;
         int[] listStart, listed;
+        /**
+         * The same listing, published whole once made ({@link #listing}): the passes read it without taking this object's lock,
+         * because a lock writes this object's header line, which both threads of a fused region then pass back and forth
+         * (three passes per block or chunk, tens of times per batch; issue 15, ninth pass).
+         */
+        private volatile Listing listing;
+        int pullNever; // see PULL_NEVER
+
+        /** The listing of {@code x} ({@link #listInputs} under the lock if it is not the current one). */
+        Listing listing(float[] x, int d) {
+            Listing li = listing;
+            if (li != null && li.x == x) return li;
+            synchronized (this) {
+                if (listedX != x) listInputs(x, d);
+                li = new Listing(x, listStart, listed, listedVal);
+                listing = li;
+                return li;
+            }
+        }
 
         Batch32(Mlp owner, int rows, int chunkSize, int parts) {
             this.owner = owner;
@@ -576,12 +651,10 @@ public final class Mlp implements Model {
         double loss = 0;
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // the data's non-zero inputs, listed once (by the first chunk that sees this data)
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q], xo = row * d, cnt, s0;
             int[] li;
@@ -718,15 +791,17 @@ public final class Mlp implements Model {
 
     private void firstLayerInputs(Prepared32 w, Dataset data, int[] rows, int from, int qa, int qb, int i0, int i1, Batch32 bt, Scratch32 s) {
         int d = sizes[0], n1 = sizes[1];
+        if (PULL) { // the rows' lines, all at once, before the loop below reads or writes them one strip at a time (PULL)
+            if (i0 == 0) claimLines(bt.act[1], qa, qb, n1);
+            else s.pulled ^= pullLines(bt.act[1], qa, qb, n1);
+        }
         float[] x = data.x(), p = w.flat;
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // as in chunkPass32
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
         float[][] w1 = w.w[1];
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q];
@@ -760,12 +835,10 @@ public final class Mlp implements Model {
         float[] x = data.x();
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // as in chunkPass32
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
         int[] start = bt.loColStart[chunk], nx = bt.loNext[chunk], idx = ((Scratch32) scratch).idx;
         Arrays.fill(start, 0, inputs + 1, 0);
         int n = 0;
@@ -973,6 +1046,9 @@ public final class Mlp implements Model {
         Batch32 bt = checkFirstLayerChunks(batch, batchRows, part0, part1, parts, grad);
         int cs = bt.chunkSize, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
         if (chunk < 0 || chunk * cs >= batchRows) throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + batchRows + " rows");
+        // the chunk's first-layer deltas, all at once (PULL); the result is kept by a branch that a sum of loaded bits never takes
+        // in practice (and that, if it ever did, only counts)
+        if (PULL && pullLines(bt.delta[1], chunk * cs, Math.min(batchRows, (chunk + 1) * cs), nOut) == PULL_NEVER) bt.pullNever++;
         for (int i = nIn * part0 / parts, end = nIn * part1 / parts; i < end; i++) {
             boolean lo = i < loEnd;
             Gemm32Vector.columnChunk(lo ? bt.loEntryVal : bt.entryVal, lo ? bt.loEntryRow : bt.entryRow, lo ? bt.loColStart : bt.colStart, i, chunk, cs,
