@@ -10,13 +10,14 @@ import java.util.List;
 
 /**
  * Where does the 2-thread MLP epoch lose its time when the two vCPUs are "far" apart (issue 15, ninth pass)? One JVM, one
- * jar; each round: the cache-line round trip (as MlpAB), a run on each thread count of the list (order alternating
- * round by round), the round trip again. Each run has one untimed epoch and EPOCHS timed ones; with
+ * class loader per jar spec (as MlpAB); each round: the cache-line round trip (as MlpAB), a run of each spec on each thread
+ * count of the list (order reversed every other round), the round trip again. Each run has one untimed epoch and EPOCHS timed ones; with
  * -Drmsprop4j.train.profile=true (set by this tool) the trainer prints its per-thread phase times when closed, and they are
  * printed under the round, so a far round's phases can be set beside a near round's.
  *
- *   java --add-modules jdk.incubator.vector tools/bench/MlpFar.java THREADS_LIST ROUNDS EPOCHS A.jar[,prop=value...]
- *   e.g. ... MlpFar.java 2,1 12 2 cli/target/rmsprop4j.jar
+ *   java --add-modules jdk.incubator.vector tools/bench/MlpFar.java THREADS_LIST ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,...] ...]
+ *   e.g. ... MlpFar.java 2,1 12 2 cli/target/rmsprop4j.jar     or  ... MlpFar.java 2 40 2 J,rmsprop4j.train.pull=false J
+ * Summary of far and near rounds (medians per spec, thread and phase): tools/bench/mlp_far_summary.py LOG
  *
  * Warm-up: 6 rounds of runs (each thread count), as MlpAB's fixed rule. The MLP and its data are MlpAB's (its Runner is
  * copied below).
@@ -24,38 +25,43 @@ import java.util.List;
 public class MlpFar {
     public static void main(String[] a) throws Exception {
         int[] threads = Arrays.stream(a[0].split(",")).mapToInt(Integer::parseInt).toArray();
-        int rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]);
-        String[] jp = a[3].split(",");
-        ClassLoader cl = new URLClassLoader(new URL[] {new File(jp[0]).toURI().toURL()}, ClassLoader.getPlatformClassLoader());
-        for (int k = 1; k < jp.length; k++) System.setProperty(jp[k].substring(0, jp[k].indexOf('=')), jp[k].substring(jp[k].indexOf('=') + 1));
+        int rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]), nj = a.length - 3;
         System.setProperty("rmsprop4j.train.profile", "true");
         PrintStream err = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream()));
-        for (int w = 0; w < 6; w++) for (int t : threads) Runner.run(cl, t, 1 + epochs);
+        for (int j = 0; j < nj; j++) { // each spec's properties are set while its classes initialise (its first run), as MlpAB does
+            String[] jp = a[3 + j].split(",");
+            loaders.add(new URLClassLoader(new URL[] {new File(jp[0]).toURI().toURL()}, ClassLoader.getPlatformClassLoader()));
+            for (int k = 1; k < jp.length; k++) System.setProperty(jp[k].substring(0, jp[k].indexOf('=')), jp[k].substring(jp[k].indexOf('=') + 1));
+            Runner.run(loaders.get(j), threads[0], 1);
+            for (int k = 1; k < jp.length; k++) System.clearProperty(jp[k].substring(0, jp[k].indexOf('=')));
+        }
+        for (int w = 0; w < 6; w++) for (ClassLoader cl : loaders) for (int t : threads) Runner.run(cl, t, 1 + epochs);
         System.setErr(err);
         System.out.printf("threads %s, %d rounds x %d epochs, load at start %s%n", a[0], rounds, epochs, load());
         for (int r = 0; r < rounds; r++) {
             long steal0 = stealTicks();
             double before = pingPongNs();
             StringBuilder line = new StringBuilder(), prof = new StringBuilder();
-            for (int i = 0; i < threads.length; i++) {
-                int t = threads[r % 2 == 0 ? i : threads.length - 1 - i];
+            for (int i = 0; i < threads.length * nj; i++) {
+                int ii = r % 2 == 0 ? i : threads.length * nj - 1 - i, j = ii / threads.length, t = threads[ii % threads.length];
                 ByteArrayOutputStream buf = new ByteArrayOutputStream();
                 System.setErr(new PrintStream(buf));
                 List<double[]> res;
                 try {
-                    res = Runner.run(cl, t, 1 + epochs).subList(1, 1 + epochs);
+                    res = Runner.run(loaders.get(j), t, 1 + epochs).subList(1, 1 + epochs);
                 } finally {
                     System.setErr(err);
                 }
                 double[] wall = res.stream().mapToDouble(x -> x[0]).toArray();
-                line.append(String.format("  %d thr %.4f", t, med(wall)));
-                prof.append(buf);
+                line.append(String.format("  [%d] %d thr %.4f", j, t, med(wall)));
+                prof.append("[").append(j).append("] ").append(buf);
             }
             double after = pingPongNs();
             System.out.printf("round %d: round trip %.0f -> %.0f ns%s  steal %d ticks  load %s%n", r, before, after, line, stealTicks() - steal0, load());
             System.out.print(prof);
         }
+        for (int j = 0; j < nj; j++) System.out.printf("[%d] = %s%n", j, a[3 + j]);
     }
 
     static final List<ClassLoader> loaders = new ArrayList<>();

@@ -171,23 +171,6 @@ public final class Trainer implements AutoCloseable {
     /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes any chunk not yet taken, for A/B runs). */
     static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
     private boolean ownedNoSteal = OWNED_NO_STEAL;
-    static final String OWNED_KEEP_LATER_PROPERTY = "rmsprop4j.train.ownedRestKeepLater";
-    /**
-     * Whether thread 0 leaves the later layers' gradient parts to thread 1 once it has joined (the default, {@code
-     * -Drmsprop4j.train.ownedRestKeepLater=true}): without it thread 0, which finishes its first-layer parts first (it summed
-     * them chunk by chunk), took 3–4 of the 16 later parts per batch (measured, MlpFar, 2026-11-28), so it read thread 1's
-     * later-layer deltas and activations and wrote W2, W2ᵀ, W3 and their optimizer state, which thread 1's next rest passes
-     * read back from the other core. {@code false} lets it take them (A/B runs). A thread 1 that has not joined leaves them
-     * all to thread 0, as before. Same items, same sums: same bits.
-     */
-    private boolean ownedKeepLater = ownedRestKeepLater(System.getProperty(OWNED_KEEP_LATER_PROPERTY));
-
-    /** The value of {@code -Drmsprop4j.train.ownedRestKeepLater} (true when not set); refuses anything but {@code true} or {@code false}. */
-    static boolean ownedRestKeepLater(String raw) {
-        if (raw == null || raw.trim().equals("true")) return true;
-        if (raw.trim().equals("false")) return false;
-        throw Checks.invalid("-D" + OWNED_KEEP_LATER_PROPERTY, "\"" + raw + "\"", "true or false (whether thread 1 keeps the later layers' gradient parts)");
-    }
     long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -404,7 +387,6 @@ public final class Trainer implements AutoCloseable {
             int it = j < own2 ? lo2 + j : n2 - 1 - (j - own2);
             boolean first = it < parts, summed = pipe && it < h;
             if (summed && w != 0 && lowSums.get() == 0) continue; // thread 0 is still summing these rows: it finishes them itself
-            if (w == 0 && !first && ownedKeepLater && ownedJoined.get() != 0) continue; // thread 1 keeps the later layers (ownedKeepLater)
             if (!take(t, base + it)) continue;
             int p = first ? it : it - parts, layers = first ? Model.FIRST_LAYER : Model.LATER_LAYERS;
             if (pr != null) pr.count(w, first ? RegionProfile.N_FIRST_PARTS : RegionProfile.N_LATER_PARTS);
@@ -599,12 +581,6 @@ public final class Trainer implements AutoCloseable {
         ownedRest = on;
         ownedParts = parts;
         ownedByChunk = byChunk;
-        return this;
-    }
-
-    /** Chooses whether thread 0 leaves the later layers' gradient parts to a thread 1 that has joined ({@link #ownedKeepLater}); for tests and A/B runs. */
-    Trainer ownedRestKeepLater(boolean on) {
-        ownedKeepLater = on;
         return this;
     }
 

@@ -38,6 +38,7 @@ public final class Mlp implements Model {
      * @param l2         λ of the penalty {@code λ/2·Σw²} on weights, finite and {@code >= 0}
      */
     public Mlp(int inputs, int[] hidden, int classes, Activation activation, double l2) {
+        pullSwitch(PULL_RAW); // a bad -Drmsprop4j.train.pull is refused here, naming it
         Checks.atLeast("inputs", inputs, 1);
         Checks.notNull("hidden", hidden);
         for (int h : hidden) if (h < 1) throw Checks.invalid("hidden layer width", h, ">= 1");
@@ -200,12 +201,7 @@ public final class Mlp implements Model {
         return loss;
     }
 
-    /**
-     * Working memory of the float32 path, as arrays of rows (see {@link Gemm32}): activations and
-     * deltas of a block, and each call's copy of the weights (and of their transposes, for the
-     * backward pass) taken from the flat parameter array.
-     */
-    /** The name of the switch of {@link #PULL}. */
+    /** The name of the switch of {@link #pull}. */
     static final String PULL_PROPERTY = "rmsprop4j.train.pull";
     /**
      * Whether the passes that start on rows another thread of a fused region may have just written (the first layer's sums of a
@@ -214,7 +210,14 @@ public final class Mlp implements Model {
      * pass; {@code -Drmsprop4j.train.pull=false} turns it off, for A/B runs). Only reads, or writes that the pass then overwrites,
      * so the bits do not change.
      */
-    static final boolean PULL = pullSwitch(System.getProperty(PULL_PROPERTY));
+    static boolean pull = !"false".equals(pullRaw()); // not final: tests switch it (PullSwitch)
+    /** The property's value when this class initialised; the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
+    private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
+
+    private static String pullRaw() {
+        String raw = System.getProperty(PULL_PROPERTY);
+        return raw == null ? null : raw.trim();
+    }
     /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
     private static final int PULL_NEVER = 0x6a09e667;
 
@@ -258,12 +261,17 @@ public final class Mlp implements Model {
         }
     }
 
+    /**
+     * Working memory of the float32 path, as arrays of rows (see {@link Gemm32}): activations and
+     * deltas of a block, and each call's copy of the weights (and of their transposes, for the
+     * backward pass) taken from the flat parameter array.
+     */
     private static final class Scratch32 {
         final float[][][] act, delta;
         final float[] acc, col = new float[BLOCK];
         final int[] idx;
         final double[] loss = new double[BLOCK];
-        int pulled; // keeps PULL's touches live (this scratch belongs to one thread at a time)
+        int pulled; // keeps the pull passes' touches live (this scratch belongs to one thread at a time)
 
         Scratch32(int[] sizes) {
             int L = sizes.length;
@@ -655,6 +663,9 @@ public final class Mlp implements Model {
         listStart = lst.start;
         listed = lst.listed;
         listedVal = lst.val;
+        // the chunk's first-layer delta rows, which the backward pass below overwrites whole (a fill, or the copy when there is no
+        // hidden layer) and which the other thread of an owned-rest region read last: their lines claimed at once (see pull)
+        if (pull) claimLines(bt.delta[1], qa, qb, sizes[1]);
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q], xo = row * d, cnt, s0;
             int[] li;
@@ -717,7 +728,7 @@ public final class Mlp implements Model {
         }
         // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
         bt.nnz[chunk] = nnz;
-        if (listFrom == 0) bt.loEnd = 0; // every column in the lists below
+        if (listFrom == 0 && bt.loEnd != 0) bt.loEnd = 0; // every column in the lists below (written only when it changes, as in listColumns32)
         if (listStart != null && listedColumns) {
             sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal, listFrom);
             return loss;
@@ -791,7 +802,7 @@ public final class Mlp implements Model {
 
     private void firstLayerInputs(Prepared32 w, Dataset data, int[] rows, int from, int qa, int qb, int i0, int i1, Batch32 bt, Scratch32 s) {
         int d = sizes[0], n1 = sizes[1];
-        if (PULL) { // the rows' lines, all at once, before the loop below reads or writes them one strip at a time (PULL)
+        if (pull) { // the rows' lines, all at once, before the loop below reads or writes them one strip at a time (see pull)
             if (i0 == 0) claimLines(bt.act[1], qa, qb, n1);
             else s.pulled ^= pullLines(bt.act[1], qa, qb, n1);
         }
@@ -879,7 +890,7 @@ public final class Mlp implements Model {
                 }
             }
         }
-        bt.loEnd = inputs;
+        if (bt.loEnd != inputs) bt.loEnd = inputs; // written only when it changes: a write passes the line of the fields every pass reads
     }
 
     /** The first {@code t} in {@code [a, b)} with {@code v[t] >= key} ({@code v} increasing there), else {@code b}. */
@@ -1046,9 +1057,9 @@ public final class Mlp implements Model {
         Batch32 bt = checkFirstLayerChunks(batch, batchRows, part0, part1, parts, grad);
         int cs = bt.chunkSize, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
         if (chunk < 0 || chunk * cs >= batchRows) throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + batchRows + " rows");
-        // the chunk's first-layer deltas, all at once (PULL); the result is kept by a branch that a sum of loaded bits never takes
+        // the chunk's first-layer deltas, all at once (see pull); the result is kept by a branch that a sum of loaded bits never takes
         // in practice (and that, if it ever did, only counts)
-        if (PULL && pullLines(bt.delta[1], chunk * cs, Math.min(batchRows, (chunk + 1) * cs), nOut) == PULL_NEVER) bt.pullNever++;
+        if (pull && pullLines(bt.delta[1], chunk * cs, Math.min(batchRows, (chunk + 1) * cs), nOut) == PULL_NEVER) bt.pullNever++;
         for (int i = nIn * part0 / parts, end = nIn * part1 / parts; i < end; i++) {
             boolean lo = i < loEnd;
             Gemm32Vector.columnChunk(lo ? bt.loEntryVal : bt.entryVal, lo ? bt.loEntryRow : bt.entryRow, lo ? bt.loColStart : bt.colStart, i, chunk, cs,
