@@ -666,6 +666,13 @@ public final class Mlp implements Model {
         // the chunk's first-layer delta rows, which the backward pass below overwrites whole (a fill, or the copy when there is no
         // hidden layer) and which the other thread of an owned-rest region read last: their lines claimed at once (see pull)
         if (pull) claimLines(bt.delta[1], qa, qb, sizes[1]);
+        // a batch's first rest pass reads the later layers' weights and transposes, whose parts another thread may have stepped
+        // and copied (in the owned-rest region thread 0 takes the last parts when it runs out of its own): all their lines at once
+        if (pull && firstLayerDone && chunk == 0) {
+            int acc = 0;
+            for (int l = 2; l <= last; l++) acc += pullLines(w.w[l], 0, sizes[l - 1], sizes[l]) + pullLines(w.wt[l], 0, sizes[l], sizes[l - 1]);
+            s.pulled ^= acc;
+        }
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q], xo = row * d, cnt, s0;
             int[] li;
