@@ -139,7 +139,13 @@ public final class Trainer implements AutoCloseable {
     static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
     private boolean ownedRest = OWNED_REST;
     static final String OWNED_REST_PARTS_PROPERTY = "rmsprop4j.train.ownedRestParts";
-    private int ownedParts = ownedRestParts(System.getProperty(OWNED_REST_PARTS_PROPERTY));
+    /**
+     * The property's value when this class initialised, parsed (and refused, naming it) by each trainer: tools/bench/MlpAB.java
+     * and MlpFar.java set a jar's properties only while its classes initialise, so a value read at construction was seen by
+     * the first run alone (found 2026-11-28, ninth pass).
+     */
+    static final String OWNED_REST_PARTS_RAW = System.getProperty(OWNED_REST_PARTS_PROPERTY);
+    private int ownedParts = ownedRestParts(OWNED_REST_PARTS_RAW);
 
     /** The value of {@code -Drmsprop4j.train.ownedRestParts} (12 when not set); refuses anything but a whole number from 1 to 15. */
     static int ownedRestParts(String raw) {
