@@ -40,7 +40,7 @@ public class MlpFar {
         System.setErr(err);
         System.out.printf("threads %s, %d rounds x %d epochs, load at start %s%n", a[0], rounds, epochs, load());
         for (int r = 0; r < rounds; r++) {
-            long steal0 = stealTicks();
+            long steal0 = stealTicks(), start = System.nanoTime();
             double before = pingPongNs();
             StringBuilder line = new StringBuilder(), prof = new StringBuilder();
             for (int i = 0; i < threads.length * nj; i++) {
@@ -58,7 +58,8 @@ public class MlpFar {
                 prof.append("[").append(j).append("] ").append(buf);
             }
             double after = pingPongNs();
-            System.out.printf("round %d: round trip %.0f -> %.0f ns%s  steal %d ticks  load %s%n", r, before, after, line, stealTicks() - steal0, load());
+            System.out.printf("round %d: round trip %.0f -> %.0f ns%s  steal %d ticks  load %s  monotonic %.3f-%.3f s%n", r, before, after, line,
+                    stealTicks() - steal0, load(), start / 1e9, System.nanoTime() / 1e9);
             System.out.print(prof);
         }
         for (int j = 0; j < nj; j++) System.out.printf("[%d] = %s%n", j, a[3 + j]);
