@@ -14,7 +14,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   echo "$(date -u +%T) probe ${rt:-?} ns load $(cut -d' ' -f1 /proc/loadavg)"
   if [ "${NEAR:-0}" = 1 ]; then want="$rt < 100"; else want="$rt > 250"; fi
   if [ -n "$rt" ] && awk "BEGIN{exit !($want)}"; then
-    flock /work/bench.lock sh -c 'echo -19 > /proc/self/autogroup 2>/dev/null; exec "$@"' sh \
+    flock /work/bench.lock setsid -w sh -c 'echo -19 > /proc/self/autogroup 2>/dev/null; exec "$@"' sh \
       java --add-modules jdk.incubator.vector tools/bench/MlpAB.java "$threads" "$rounds" 3 "$@" 2>/dev/null \
       | grep -E 'bounced|wall|per round \(median|threads [0-9]'
   else
