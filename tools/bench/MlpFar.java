@@ -16,7 +16,7 @@ import java.util.List;
  * printed under the round, so a far round's phases can be set beside a near round's.
  *
  *   java --add-modules jdk.incubator.vector tools/bench/MlpFar.java THREADS_LIST ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,...] ...]
- *   e.g. ... MlpFar.java 2,1 12 2 cli/target/rmsprop4j.jar     or  ... MlpFar.java 2 40 2 J,rmsprop4j.train.pull=false J
+ *   e.g. ... MlpFar.java 2,1 12 2 cli/target/rmsprop4j.jar     or  ... MlpFar.java 2 40 2 J J,rmsprop4j.train.pull=true
  * Summary of far and near rounds (medians per spec, thread and phase): tools/bench/mlp_far_summary.py LOG
  *
  * Warm-up: 6 rounds of runs (each thread count), as MlpAB's fixed rule. The MLP and its data are MlpAB's (its Runner is

@@ -4,7 +4,7 @@
 # the given jar specs (JAR[,prop=value...], as MlpAB takes them), under the lock. MlpAB prints each round's round trip, so far
 # rounds can be told from near ones afterwards (tools/bench/far_ab_summary.py). With NEAR=1 it runs on near probes instead.
 # Usage: tools/bench/far_ab.sh SECONDS THREADS ROUNDS SPEC... > log
-#   e.g. tools/bench/far_ab.sh 900 2 10 /tmp/a.jar,rmsprop4j.train.pull=false /tmp/a.jar
+#   e.g. tools/bench/far_ab.sh 900 2 10 /tmp/a.jar /tmp/a.jar,rmsprop4j.train.pull=true
 cd "$(dirname "$0")/../.." || exit 1
 PROBE=${PROBE:-/tmp/vcpu_probe}
 [ -x "$PROBE" ] || gcc -O3 -march=native -fno-math-errno -pthread -o "$PROBE" tools/bench/vcpu_probe.c -lm || exit 1

@@ -245,8 +245,9 @@ class TrainerTest {
             assertThatThrownBy(() -> org.rmsprop4j.train.model.PullSwitch.parse(bad)).as(bad).hasMessageContaining("-Drmsprop4j.train.pull")
                     .hasMessageContaining("\"" + bad + "\"").hasMessageContaining("true or false");
         }
-        assertThat(org.rmsprop4j.train.model.PullSwitch.parse(null)).isTrue();
+        assertThat(org.rmsprop4j.train.model.PullSwitch.parse(null)).isFalse();
         assertThat(org.rmsprop4j.train.model.PullSwitch.parse("false")).isFalse();
+        assertThat(org.rmsprop4j.train.model.PullSwitch.parse("true")).isTrue();
     }
 
     @Test

@@ -207,10 +207,11 @@ public final class Mlp implements Model {
      * Whether the passes that start on rows another thread of a fused region may have just written (the first layer's sums of a
      * block, a chunk's first-layer deltas) first touch one element of each 64-byte line of those rows, with no dependence between
      * the touches, so that the lines' misses overlap instead of coming one strip at a time inside the products (issue 15, ninth
-     * pass; {@code -Drmsprop4j.train.pull=false} turns it off, for A/B runs). Only reads, or writes that the pass then overwrites,
-     * so the bits do not change.
+     * pass). Off unless {@code -Drmsprop4j.train.pull=true}: against the same build without it the 2-thread MNIST epoch measured
+     * 0.95–0.99× in the "far" vCPU state and 0.94–1.15× near, under load, i.e. not shown to help (README, "Issue 15, ninth
+     * pass"). Only reads, or writes that the pass then overwrites, so the bits do not change either way.
      */
-    static boolean pull = !"false".equals(pullRaw()); // not final: tests switch it (PullSwitch)
+    static boolean pull = "true".equals(pullRaw()); // not final: tests switch it (PullSwitch)
     /** The property's value when this class initialised; the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
     private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
 
@@ -221,10 +222,10 @@ public final class Mlp implements Model {
     /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
     private static final int PULL_NEVER = 0x6a09e667;
 
-    /** The value of {@code -Drmsprop4j.train.pull}: true when not set; refuses anything but {@code true} or {@code false}. */
+    /** The value of {@code -Drmsprop4j.train.pull}: false when not set; refuses anything but {@code true} or {@code false}. */
     static boolean pullSwitch(String raw) {
-        if (raw == null || raw.trim().equals("true")) return true;
-        if (raw.trim().equals("false")) return false;
+        if (raw == null || raw.trim().equals("false")) return false;
+        if (raw.trim().equals("true")) return true;
         throw Checks.invalid("-D" + PULL_PROPERTY, "\"" + raw + "\"", "true or false (whether the fused passes touch their rows' lines first)");
     }
 
