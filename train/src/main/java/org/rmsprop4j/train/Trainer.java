@@ -139,7 +139,13 @@ public final class Trainer implements AutoCloseable {
     static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
     private boolean ownedRest = OWNED_REST;
     static final String OWNED_REST_PARTS_PROPERTY = "rmsprop4j.train.ownedRestParts";
-    private int ownedParts = ownedRestParts(System.getProperty(OWNED_REST_PARTS_PROPERTY));
+    /**
+     * The property's value when this class initialised, parsed (and refused, naming it) by each trainer: tools/bench/MlpAB.java
+     * and MlpFar.java set a jar's properties only while its classes initialise, so a value read at construction was seen by
+     * the first run alone (found 2026-11-28, ninth pass).
+     */
+    static final String OWNED_REST_PARTS_RAW = System.getProperty(OWNED_REST_PARTS_PROPERTY);
+    private int ownedParts = ownedRestParts(OWNED_REST_PARTS_RAW);
 
     /** The value of {@code -Drmsprop4j.train.ownedRestParts} (12 when not set); refuses anything but a whole number from 1 to 15. */
     static int ownedRestParts(String raw) {
@@ -367,8 +373,14 @@ public final class Trainer implements AutoCloseable {
         if (w == 0 && pipe) { // the first layer's gradient below split, chunk by chunk as thread 1 finishes them
             for (int c = 0; c < cn; c++) {
                 if ((ownedJoined.get() == 0 || !ownedNoSteal) && take(t, base + b + cn + c)) ownedChunk(c, split, w, pr);
-                else if (gang != null) gang.awaitFlag(chunkDone, c);
+                else if (gang != null) {
+                    long a0 = pr != null ? System.nanoTime() : 0;
+                    gang.awaitFlag(chunkDone, c);
+                    if (pr != null) pr.acc[w][RegionProfile.CHUNK_WAIT] += System.nanoTime() - a0;
+                }
+                long g0 = pr != null ? System.nanoTime() : 0;
                 model.firstLayerGradientChunk32(batch32, rows, c, 0, h, parts, g32);
+                if (pr != null) pr.acc[w][RegionProfile.LOW_GRADIENT] += System.nanoTime() - g0;
             }
             lowSums.set(1);
         }
@@ -383,6 +395,7 @@ public final class Trainer implements AutoCloseable {
             if (summed && w != 0 && lowSums.get() == 0) continue; // thread 0 is still summing these rows: it finishes them itself
             if (!take(t, base + it)) continue;
             int p = first ? it : it - parts, layers = first ? Model.FIRST_LAYER : Model.LATER_LAYERS;
+            if (pr != null) pr.count(w, first ? RegionProfile.N_FIRST_PARTS : RegionProfile.N_LATER_PARTS);
             if (summed) model.firstLayerGradientFinish32(batch32, rows, p, parts, rows, g32);
             else model.gradientPart32(batch32, rows, p, parts, rows, g32, layers);
             long s0 = pr != null ? System.nanoTime() : 0;
@@ -405,11 +418,17 @@ public final class Trainer implements AutoCloseable {
         int rows = fTo - fFrom, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
         for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
             if (take(t, COPY_PARTS + q)) ownedStage(q, split, w);
-            else if (gang != null) gang.awaitFlag(stageDone, q);
+            else if (gang != null) {
+                long a0 = pr != null ? System.nanoTime() : 0;
+                gang.awaitFlag(stageDone, q);
+                if (pr != null) pr.acc[w][RegionProfile.BLOCK_WAIT] += System.nanoTime() - a0;
+            }
             model.firstLayerInputs32(prepared32, fData, fPerm, fFrom, fTo, Math.max(qa, q * STAGE_ROWS), Math.min(qb, (q + 1) * STAGE_ROWS),
                     split, model.inputs(), batch32, stageScratch[w]);
         }
+        long r0 = pr != null ? System.nanoTime() : 0;
         chunkLoss[c] = model.restPass32(prepared32, fData, fPerm, fFrom, fTo, c, batch32, scratch[c], split);
+        if (pr != null) pr.acc[w][RegionProfile.REST_PASS] += System.nanoTime() - r0;
         chunkDone.set(c, 1);
         ownedDone.incrementAndGet();
         if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
@@ -429,9 +448,14 @@ public final class Trainer implements AutoCloseable {
     /** Accumulated nanoseconds per thread and phase of the fused region (a measuring aid; off by default). */
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
-                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14, N = 15;
+                END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14,
+                BLOCK_WAIT = 15, CHUNK_WAIT = 16, LOW_GRADIENT = 17, REST_PASS = 18, N_FIRST_PARTS = 19, N_LATER_PARTS = 20, N = 21;
+        // the last four: parts of the owned-rest region's first-layer phase (thread 1 waiting for thread 0's blocks, thread 0
+        // waiting for thread 1's chunks, thread 0's first-layer gradient by chunks, the chunks' rest passes)
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
-                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait"};
+                "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait",
+                "of-which-block-wait", "of-which-chunk-wait", "of-which-low-gradient", "of-which-rest-pass", "first-parts-taken",
+                "later-parts-taken"};
         final long[][] acc;
         volatile long regionStart;
         long lastInside;
@@ -461,7 +485,7 @@ public final class Trainer implements AutoCloseable {
                 b.append("  thread ").append(w).append(':');
                 for (int k = 0; k < N; k++) {
                     if (k == REGIONS) continue;
-                    boolean count = k == JOINED || k == N_CHUNKS;
+                    boolean count = k == JOINED || k == N_CHUNKS || k == N_FIRST_PARTS || k == N_LATER_PARTS;
                     b.append(String.format(java.util.Locale.ROOT, " %s %.2f", NAMES[k], count ? (double) acc[w][k] / regions : acc[w][k] / 1e3 / regions));
                 }
                 b.append('\n');

@@ -184,14 +184,19 @@ class TrainerTest {
         float[] x = digits.train().x().clone();
         for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
         Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
-        boolean saved = org.rmsprop4j.train.model.VectorProductsSwitch.set(true);
+        // and with the pull passes (Mlp.pull) on and off
+        boolean saved = org.rmsprop4j.train.model.VectorProductsSwitch.set(true), savedPull = org.rmsprop4j.train.model.PullSwitch.set(true);
         try {
             for (boolean vec : new boolean[] {true, false}) {
                 org.rmsprop4j.train.model.VectorProductsSwitch.set(vec);
-                ownedRestRuns(sparse, vec);
+                for (boolean pull : new boolean[] {true, false}) {
+                    org.rmsprop4j.train.model.PullSwitch.set(pull);
+                    ownedRestRuns(sparse, vec);
+                }
             }
         } finally {
             org.rmsprop4j.train.model.VectorProductsSwitch.set(saved);
+            org.rmsprop4j.train.model.PullSwitch.set(savedPull);
         }
     }
 
@@ -236,6 +241,13 @@ class TrainerTest {
         }
         assertThat(Trainer.ownedRestParts(null)).isEqualTo(12);
         assertThat(Trainer.ownedRestParts("13")).isEqualTo(13);
+        for (String bad : new String[] {"yes", "", "1", "TRUE!"}) {
+            assertThatThrownBy(() -> org.rmsprop4j.train.model.PullSwitch.parse(bad)).as(bad).hasMessageContaining("-Drmsprop4j.train.pull")
+                    .hasMessageContaining("\"" + bad + "\"").hasMessageContaining("true or false");
+        }
+        assertThat(org.rmsprop4j.train.model.PullSwitch.parse(null)).isFalse();
+        assertThat(org.rmsprop4j.train.model.PullSwitch.parse("false")).isFalse();
+        assertThat(org.rmsprop4j.train.model.PullSwitch.parse("true")).isTrue();
     }
 
     @Test

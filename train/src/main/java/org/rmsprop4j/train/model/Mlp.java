@@ -38,6 +38,7 @@ public final class Mlp implements Model {
      * @param l2         λ of the penalty {@code λ/2·Σw²} on weights, finite and {@code >= 0}
      */
     public Mlp(int inputs, int[] hidden, int classes, Activation activation, double l2) {
+        pullSwitch(PULL_RAW); // a bad -Drmsprop4j.train.pull is refused here, naming it
         Checks.atLeast("inputs", inputs, 1);
         Checks.notNull("hidden", hidden);
         for (int h : hidden) if (h < 1) throw Checks.invalid("hidden layer width", h, ">= 1");
@@ -200,6 +201,67 @@ public final class Mlp implements Model {
         return loss;
     }
 
+    /** The name of the switch of {@link #pull}. */
+    static final String PULL_PROPERTY = "rmsprop4j.train.pull";
+    /**
+     * Whether the passes that start on rows another thread of a fused region may have just written (the first layer's sums of a
+     * block, a chunk's first-layer deltas) first touch one element of each 64-byte line of those rows, with no dependence between
+     * the touches, so that the lines' misses overlap instead of coming one strip at a time inside the products (issue 15, ninth
+     * pass). Off unless {@code -Drmsprop4j.train.pull=true}: against the same build without it the 2-thread MNIST epoch measured
+     * 0.95–0.99× in the "far" vCPU state and 0.94–1.15× near, under load, i.e. not shown to help (README, "Issue 15, ninth
+     * pass"). Only reads, or writes that the pass then overwrites, so the bits do not change either way.
+     */
+    static boolean pull = "true".equals(pullRaw()); // not final: tests switch it (PullSwitch)
+    /** The property's value when this class initialised; the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
+    private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
+
+    private static String pullRaw() {
+        String raw = System.getProperty(PULL_PROPERTY);
+        return raw == null ? null : raw.trim();
+    }
+    /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
+    private static final int PULL_NEVER = 0x6a09e667;
+
+    /** The value of {@code -Drmsprop4j.train.pull}: false when not set; refuses anything but {@code true} or {@code false}. */
+    static boolean pullSwitch(String raw) {
+        if (raw == null || raw.trim().equals("false")) return false;
+        if (raw.trim().equals("true")) return true;
+        throw Checks.invalid("-D" + PULL_PROPERTY, "\"" + raw + "\"", "true or false (whether the fused passes touch their rows' lines first)");
+    }
+
+    /** A sum of the bits of one element per 16 (64 bytes of floats) of {@code rows[q][0..n)}, {@code q} in {@code [a, b)}, and of each row's last. */
+    static int pullLines(float[][] rows, int a, int b, int n) {
+        int acc = 0;
+        for (int q = a; q < b; q++) {
+            float[] r = rows[q];
+            for (int k = 0; k < n; k += 16) acc += Float.floatToRawIntBits(r[k]);
+            acc += Float.floatToRawIntBits(r[n - 1]);
+        }
+        return acc;
+    }
+
+    /** Writes 0 to one element per 16 of {@code rows[q][0..n)}, {@code q} in {@code [a, b)}, and to each row's last: only for rows the caller then overwrites. */
+    static void claimLines(float[][] rows, int a, int b, int n) {
+        for (int q = a; q < b; q++) {
+            float[] r = rows[q];
+            for (int k = 0; k < n; k += 16) r[k] = 0f;
+            r[n - 1] = 0f;
+        }
+    }
+
+    /** One data array's listed non-zero inputs ({@link Batch32#listStart} and the rest), immutable once published. */
+    private static final class Listing {
+        final float[] x, val;
+        final int[] start, listed;
+
+        Listing(float[] x, int[] start, int[] listed, float[] val) {
+            this.x = x;
+            this.start = start;
+            this.listed = listed;
+            this.val = val;
+        }
+    }
+
     /**
      * Working memory of the float32 path, as arrays of rows (see {@link Gemm32}): activations and
      * deltas of a block, and each call's copy of the weights (and of their transposes, for the
@@ -210,6 +272,7 @@ public final class Mlp implements Model {
         final float[] acc, col = new float[BLOCK];
         final int[] idx;
         final double[] loss = new double[BLOCK];
+        int pulled; // keeps the pull passes' touches live (this scratch belongs to one thread at a time)
 
         Scratch32(int[] sizes) {
             int L = sizes.length;
@@ -277,7 +340,9 @@ public final class Mlp implements Model {
     private void copyRows(float[] p, Prepared32 s, int part, int parts) { copyRows(p, s, part, parts, ALL_LAYERS); }
 
     private void copyRows(float[] p, Prepared32 s, int part, int parts, int layers) {
-        s.flat = p;
+        // written only when it changes: both threads of a fused region copy parts, and a write would pass the line that holds
+        // the prepared weights' references between their cores at every part (a read keeps it shared)
+        if (s.flat != p) s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
             if (layers != ALL_LAYERS && (layers == FIRST_LAYER) != (l == 1)) continue;
             int nIn = sizes[l - 1], nOut = sizes[l];
@@ -429,6 +494,25 @@ public final class Mlp implements Model {
          */
         float[] listedX, listedVal;
         int[] listStart, listed;
+        /**
+         * The same listing, published whole once made ({@link #listing}): the passes read it without taking this object's lock,
+         * because a lock writes this object's header line, which both threads of a fused region then pass back and forth
+         * (three passes per block or chunk, tens of times per batch; issue 15, ninth pass).
+         */
+        private volatile Listing listing;
+        int pullNever; // see PULL_NEVER
+
+        /** The listing of {@code x} ({@link #listInputs} under the lock if it is not the current one). */
+        Listing listing(float[] x, int d) {
+            Listing li = listing;
+            if (li != null && li.x == x) return li;
+            synchronized (this) {
+                if (listedX != x) listInputs(x, d);
+                li = new Listing(x, listStart, listed, listedVal);
+                listing = li;
+                return li;
+            }
+        }
 
         Batch32(Mlp owner, int rows, int chunkSize, int parts) {
             this.owner = owner;
@@ -576,11 +660,19 @@ public final class Mlp implements Model {
         double loss = 0;
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // the data's non-zero inputs, listed once (by the first chunk that sees this data)
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
+        // the chunk's first-layer delta rows, which the backward pass below overwrites whole (a fill, or the copy when there is no
+        // hidden layer) and which the other thread of an owned-rest region read last: their lines claimed at once (see pull)
+        if (pull) claimLines(bt.delta[1], qa, qb, sizes[1]);
+        // a batch's first rest pass reads the later layers' weights and transposes, whose parts another thread may have stepped
+        // and copied (in the owned-rest region thread 0 takes the last parts when it runs out of its own): all their lines at once
+        if (pull && firstLayerDone && chunk == 0) {
+            int acc = 0;
+            for (int l = 2; l <= last; l++) acc += pullLines(w.w[l], 0, sizes[l - 1], sizes[l]) + pullLines(w.wt[l], 0, sizes[l], sizes[l - 1]);
+            s.pulled ^= acc;
         }
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q], xo = row * d, cnt, s0;
@@ -644,7 +736,7 @@ public final class Mlp implements Model {
         }
         // the chunk's inputs by column (a counting sort, stable: each column's entries stay in row order)
         bt.nnz[chunk] = nnz;
-        if (listFrom == 0) bt.loEnd = 0; // every column in the lists below
+        if (listFrom == 0 && bt.loEnd != 0) bt.loEnd = 0; // every column in the lists below (written only when it changes, as in listColumns32)
         if (listStart != null && listedColumns) {
             sortListed(bt, chunk, nnz, rows, from + qa, from + qb, listStart, listed, listedVal, listFrom);
             return loss;
@@ -718,15 +810,17 @@ public final class Mlp implements Model {
 
     private void firstLayerInputs(Prepared32 w, Dataset data, int[] rows, int from, int qa, int qb, int i0, int i1, Batch32 bt, Scratch32 s) {
         int d = sizes[0], n1 = sizes[1];
+        if (pull) { // the rows' lines, all at once, before the loop below reads or writes them one strip at a time (see pull)
+            if (i0 == 0) claimLines(bt.act[1], qa, qb, n1);
+            else s.pulled ^= pullLines(bt.act[1], qa, qb, n1);
+        }
         float[] x = data.x(), p = w.flat;
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // as in chunkPass32
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
         float[][] w1 = w.w[1];
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q];
@@ -760,12 +854,10 @@ public final class Mlp implements Model {
         float[] x = data.x();
         int[] listStart, listed;
         float[] listedVal;
-        synchronized (bt) { // as in chunkPass32
-            if (bt.listedX != x) bt.listInputs(x, d);
-            listStart = bt.listStart;
-            listed = bt.listed;
-            listedVal = bt.listedVal;
-        }
+        Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
+        listStart = lst.start;
+        listed = lst.listed;
+        listedVal = lst.val;
         int[] start = bt.loColStart[chunk], nx = bt.loNext[chunk], idx = ((Scratch32) scratch).idx;
         Arrays.fill(start, 0, inputs + 1, 0);
         int n = 0;
@@ -806,7 +898,7 @@ public final class Mlp implements Model {
                 }
             }
         }
-        bt.loEnd = inputs;
+        if (bt.loEnd != inputs) bt.loEnd = inputs; // written only when it changes: a write passes the line of the fields every pass reads
     }
 
     /** The first {@code t} in {@code [a, b)} with {@code v[t] >= key} ({@code v} increasing there), else {@code b}. */
@@ -973,6 +1065,9 @@ public final class Mlp implements Model {
         Batch32 bt = checkFirstLayerChunks(batch, batchRows, part0, part1, parts, grad);
         int cs = bt.chunkSize, nIn = sizes[0], nOut = sizes[1], loEnd = bt.loEnd;
         if (chunk < 0 || chunk * cs >= batchRows) throw Checks.invalid("chunk", chunk, "a chunk of the batch of " + batchRows + " rows");
+        // the chunk's first-layer deltas, all at once (see pull); the result is kept by a branch that a sum of loaded bits never takes
+        // in practice (and that, if it ever did, only counts)
+        if (pull && pullLines(bt.delta[1], chunk * cs, Math.min(batchRows, (chunk + 1) * cs), nOut) == PULL_NEVER) bt.pullNever++;
         for (int i = nIn * part0 / parts, end = nIn * part1 / parts; i < end; i++) {
             boolean lo = i < loEnd;
             Gemm32Vector.columnChunk(lo ? bt.loEntryVal : bt.entryVal, lo ? bt.loEntryRow : bt.entryRow, lo ? bt.loColStart : bt.colStart, i, chunk, cs,
