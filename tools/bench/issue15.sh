@@ -22,6 +22,9 @@ step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 
 step mlpab2owned java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J $J,rmsprop4j.train.ownedRestParts=13
 step probe-b2 $PROBE 1e7 3
 step mlpab2owned-b java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J
+# the ninth pass's pull passes (off by default) on and off, 2 threads, and 1 thread
+step mlpab2pull java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J $J,rmsprop4j.train.pull=true
+step mlpab1pull java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J $J,rmsprop4j.train.pull=true
 # the 2-thread epoch against the sgemm limit, the staged region (seventh pass) and the owned rest, each after a probe
 step probe-m1 $PROBE 1e7 3
 step mlp2-staged java --add-modules jdk.incubator.vector -Drmsprop4j.train.ownedRest=false -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --no-dl4j --threads 2 --python ${PY:-/tmp/torch2/bin/python}
@@ -37,6 +40,7 @@ step probe-c $PROBE 1e7 3
 for t in 1 1 1 2 2 2; do step state-1e8-$t-$RANDOM env RMSPROP4J_JAVA_OPTS=-Xmx6g ./rmsprop4j bench --sizes 1e8 --threads $t --no-torch --state fp8-256,fp8-2048,fp8-256-unbiased,8bit-256 --json; done
 step probe-d $PROBE 1e7 3
 # float8 Adam and RMSprop momentum (one fused pass per block) against float32 Adam / momentum in the same JVM
+# (with the ninth pass's first-moment guard in every 8-bit Adam step)
 step f8adam env BENCH_LOCK=/tmp/issue15-window.lock tools/bench/float8-adam.sh $J 1e8 "1 2" "adam rmsprop-momentum" 1
 step f8break1 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e5 7 200 256
 step f8break8 java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp $J tools/bench/Float8Breakdown.java 1e8 5 300 256
