@@ -66,7 +66,6 @@ public class MlpFar {
     }
 
     static final List<ClassLoader> loaders = new ArrayList<>();
-    static final List<java.util.Properties> jarProps = new ArrayList<>();
 
     static String load() {
         try { return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim(); } catch (Exception e) { return "?"; }

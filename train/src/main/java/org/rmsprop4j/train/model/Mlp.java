@@ -208,17 +208,12 @@ public final class Mlp implements Model {
      * block, a chunk's first-layer deltas) first touch one element of each 64-byte line of those rows, with no dependence between
      * the touches, so that the lines' misses overlap instead of coming one strip at a time inside the products (issue 15, ninth
      * pass). Off unless {@code -Drmsprop4j.train.pull=true}: against the same build without it the 2-thread MNIST epoch measured
-     * 0.95–0.99× in the "far" vCPU state and 0.94–1.15× near, under load, i.e. not shown to help (README, "Issue 15, ninth
-     * pass"). Only reads, or writes that the pass then overwrites, so the bits do not change either way.
+     * 0.95–0.99× in the "far" vCPU state and 0.94–1.15× near, under load, i.e. not shown to help (docs/speed-history.md, "Issue
+     * 15, ninth pass"; in the ninth-pass window, near, 0.99× on 2 threads and 1.01× on 1). Only reads, or writes that the pass then overwrites, so the bits do not change either way.
      */
-    static boolean pull = "true".equals(pullRaw()); // not final: tests switch it (PullSwitch)
-    /** The property's value when this class initialised; the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
+    /** The property's value when this class initialised (read once); the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
     private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
-
-    private static String pullRaw() {
-        String raw = System.getProperty(PULL_PROPERTY);
-        return raw == null ? null : raw.trim();
-    }
+    static boolean pull = PULL_RAW != null && "true".equals(PULL_RAW.trim()); // not final: tests switch it (PullSwitch)
     /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
     private static final int PULL_NEVER = 0x6a09e667;
 
