@@ -1,4 +1,6 @@
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -27,9 +29,24 @@ import java.util.List;
  * Warm-up: rounds of one run per jar, at least 6 and by default until a round compiles under 5 ms per jar (at most 15;
  * bench --mlp's rule, MlpEpochTimer), each run as long as a timed one (1 + EPOCHS epochs); -Dwarmup=fixed runs exactly 6
  * rounds of one-epoch runs (this tool's only rule before 2026-11-28, 04:00 UTC).
+ *
+ * <p>{@code far} mode (issue 15, ninth pass; was tools/bench/MlpFar.java): where does the 2-thread MLP epoch lose its time when
+ * the two vCPUs are "far" apart? Each round: the cache-line round trip, a run of each spec on each thread count of the list
+ * (order reversed every other round), the round trip again. Each run has one untimed epoch and EPOCHS timed ones; with
+ * -Drmsprop4j.train.profile=true (set by this mode) the trainer prints its per-thread phase times when closed, and they are
+ * printed under the round, so a far round's phases can be set beside a near round's. Warm-up: 6 rounds of runs (each thread
+ * count), the fixed rule.
+ *
+ *   java --add-modules jdk.incubator.vector tools/bench/MlpAB.java far THREADS_LIST ROUNDS EPOCHS A.jar[,prop=value...] [B.jar[,...] ...]
+ *   e.g. ... MlpAB.java far 2,1 12 2 cli/target/rmsprop4j.jar     or  ... MlpAB.java far 2 40 2 J J,rmsprop4j.train.pull=true
+ * Summary of far and near rounds (medians per spec, thread and phase): tools/bench/mlp_far_summary.py LOG
  */
 public class MlpAB {
     public static void main(String[] a) throws Exception {
+        if (a.length > 0 && a[0].equals("far")) {
+            far(Arrays.copyOfRange(a, 1, a.length));
+            return;
+        }
         int threads = Integer.parseInt(a[0]), rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]);
         int nj = a.length - 3;
         for (int j = 0; j < nj; j++) {
@@ -110,6 +127,50 @@ public class MlpAB {
             }
             System.out.println(pj);
         }
+    }
+
+    /** The far mode (see the class comment): a = THREADS_LIST ROUNDS EPOCHS specs... */
+    static void far(String[] a) throws Exception {
+        int[] threads = Arrays.stream(a[0].split(",")).mapToInt(Integer::parseInt).toArray();
+        int rounds = Integer.parseInt(a[1]), epochs = Integer.parseInt(a[2]), nj = a.length - 3;
+        System.setProperty("rmsprop4j.train.profile", "true");
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream()));
+        for (int j = 0; j < nj; j++) { // each spec's properties are set while its classes initialise (its first run), as MlpAB does
+            String[] jp = a[3 + j].split(",");
+            loaders.add(new URLClassLoader(new URL[] {new File(jp[0]).toURI().toURL()}, ClassLoader.getPlatformClassLoader()));
+            for (int k = 1; k < jp.length; k++) System.setProperty(jp[k].substring(0, jp[k].indexOf('=')), jp[k].substring(jp[k].indexOf('=') + 1));
+            Runner.run(loaders.get(j), threads[0], 1);
+            for (int k = 1; k < jp.length; k++) System.clearProperty(jp[k].substring(0, jp[k].indexOf('=')));
+        }
+        for (int w = 0; w < 6; w++) for (ClassLoader cl : loaders) for (int t : threads) Runner.run(cl, t, 1 + epochs);
+        System.setErr(err);
+        System.out.printf("threads %s, %d rounds x %d epochs, load at start %s%n", a[0], rounds, epochs, load());
+        for (int r = 0; r < rounds; r++) {
+            long steal0 = stealTicks(), start = System.nanoTime();
+            double before = pingPongNs();
+            StringBuilder line = new StringBuilder(), prof = new StringBuilder();
+            for (int i = 0; i < threads.length * nj; i++) {
+                int ii = r % 2 == 0 ? i : threads.length * nj - 1 - i, j = ii / threads.length, t = threads[ii % threads.length];
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                System.setErr(new PrintStream(buf));
+                List<double[]> res;
+                try {
+                    res = Runner.run(loaders.get(j), t, 1 + epochs).subList(1, 1 + epochs);
+                } finally {
+                    System.setErr(err);
+                }
+                double[] wall = res.stream().mapToDouble(x -> x[0]).toArray();
+                line.append(String.format("  [%d] %d thr %.4f", j, t, med(wall)));
+                prof.append("[").append(j).append("] ").append(buf);
+            }
+            double after = pingPongNs();
+            System.out.printf("round %d: round trip %.0f -> %.0f ns%s  steal %d ticks  load %s  monotonic %.3f-%.3f s%n", r, before, after, line,
+                    stealTicks() - steal0, load(), start / 1e9, System.nanoTime() / 1e9);
+            System.out.print(prof);
+        }
+        for (int j = 0; j < nj; j++) System.out.printf("[%d] = %s%n", j, a[3 + j]);
+    
     }
 
     static final List<ClassLoader> loaders = new ArrayList<>();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Samples, every 10 ms, how often the scheduler has moved each thread of a JVM between CPUs (/proc/PID/task/TID/sched,
 se.nr_migrations) and on which CPU it last ran, for the caller (the "java" thread that is not the launcher's) and the trainer's workers (rmsprop4j-tr*);
-prints per MlpFar round (matched by CLOCK_MONOTONIC times in MlpFar's round lines) the migrations of those threads and
+prints per `MlpAB.java far` round (matched by CLOCK_MONOTONIC times in its round lines) the migrations of those threads and
 the share of samples in which the caller and a worker sat on the same CPU. (issue 15, ninth pass: is the far state's cost
 threads moving between the two vCPUs, and their caches with them?)
 Usage: tools/bench/migrations.py PID OUT.tsv   (until the JVM exits), then tools/bench/migrations.py --rounds OUT.tsv MLPFAR_LOG"""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Medians of tools/bench/MlpFar.java's rounds, far (both round trips above 250 ns) and near (both below 100 ns) apart: per spec
+"""Medians of the rounds of tools/bench/MlpAB.java far, far (both round trips above 250 ns) and near (both below 100 ns) apart: per spec
 [j] and thread count, the wall seconds per epoch and, for 2-thread runs, each thread's microseconds per batch in the owned-rest
 region's phases (Trainer's -Drmsprop4j.train.profile; they include the untimed first epoch of each run).
 Usage: tools/bench/mlp_far_summary.py LOG..."""

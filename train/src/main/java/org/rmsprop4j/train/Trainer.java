@@ -141,7 +141,7 @@ public final class Trainer implements AutoCloseable {
     static final String OWNED_REST_PARTS_PROPERTY = "rmsprop4j.train.ownedRestParts";
     /**
      * The property's value when this class initialised, parsed (and refused, naming it) by each trainer: tools/bench/MlpAB.java
-     * and MlpFar.java set a jar's properties only while its classes initialise, so a value read at construction was seen by
+     * and MlpAB.java's far mode set a jar's properties only while its classes initialise, so a value read at construction was seen by
      * the first run alone (found 2026-11-28, ninth pass).
      */
     static final String OWNED_REST_PARTS_RAW = System.getProperty(OWNED_REST_PARTS_PROPERTY);
