@@ -18,21 +18,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e9 + t.tv_nsec;
-}
+#define PROBE_C2C
+#include "probe_common.h"
 
-static void pin(int cpu) {
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu, &s);
-    pthread_setaffinity_np(pthread_self(), sizeof s, &s);
-}
-
-static _Alignas(64) atomic_int ping;
-static _Alignas(64) atomic_int cmd; /* 1: ping-pong, 2: run the copy test on CPU 1, -1: stop */
+/* cmd (probe_common.h): 1: ping-pong, 2: run the copy test on CPU 1, -1: stop */
 static _Alignas(64) atomic_int done;
 static float *src, *dst;
 static long cur;
@@ -99,22 +88,6 @@ static void *other(void *arg) {
             atomic_fetch_add(&done, 1);
         }
     }
-}
-
-static double c2c(void) {
-    atomic_store(&ping, 0);
-    atomic_store_explicit(&cmd, 1, memory_order_release);
-    double t0 = now();
-    int k;
-    for (k = 0; k < 20000; k++) {
-        int x = 2 * k;
-        atomic_store_explicit(&ping, x + 1, memory_order_release);
-        while (atomic_load_explicit(&ping, memory_order_acquire) != x + 2) {
-        }
-    }
-    double t = now() - t0;
-    atomic_store_explicit(&cmd, 0, memory_order_release);
-    return t / k;
 }
 
 int main(int argc, char **argv) {

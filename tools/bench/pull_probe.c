@@ -31,29 +31,18 @@
 #include <string.h>
 #include <time.h>
 
+#define PROBE_C2C
+#include "probe_common.h"
+
 #define MODES 13
 static const char *NAMES[MODES] = {"gemm", "pull+gemm", "local", "pull", "sum", "rmw", "pull+rmw", "pullw+rmw", "pfw+rmw", "localrmw",
                                    "gather", "pull+gath", "localgath"};
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static void pin(int cpu) {
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    CPU_SET(cpu, &s);
-    pthread_setaffinity_np(pthread_self(), sizeof s, &s);
-}
 
 static float *buf, *own;
 static long n;                        /* floats in the block */
 static _Alignas(64) atomic_int seq;   /* writer -> reader: block number ready */
 static _Alignas(64) atomic_int ack;   /* reader -> writer: block number consumed */
-static _Alignas(64) atomic_int ping;
-static _Alignas(64) atomic_int cmd;   /* 0 handoffs, 1 ping-pong, -1 stop, set by the reader */
+/* cmd (probe_common.h): 0 handoffs, 1 ping-pong, -1 stop, set by the reader */
 static float w[64] __attribute__((aligned(64)));
 static volatile float sink;
 static volatile int isink;
@@ -167,22 +156,6 @@ static void *writer(void *arg) {
             }
         }
     }
-}
-
-static double c2c(void) {
-    atomic_store(&ping, 0);
-    atomic_store_explicit(&cmd, 1, memory_order_release);
-    double t0 = now();
-    int k;
-    for (k = 0; k < 20000; k++) {
-        int x = 2 * k;
-        atomic_store_explicit(&ping, x + 1, memory_order_release);
-        while (atomic_load_explicit(&ping, memory_order_acquire) != x + 2) {
-        }
-    }
-    double t = now() - t0;
-    atomic_store_explicit(&cmd, 0, memory_order_release);
-    return t / k;
 }
 
 static int cmpd(const void *a, const void *b) {
