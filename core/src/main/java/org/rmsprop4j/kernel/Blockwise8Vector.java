@@ -122,20 +122,4 @@ public final class Blockwise8Vector {
         int low = (bits & 0xffff) ^ ((bits >> 31) & 0xffff);
         return (byte) ((e >>> 16) + (low > (e & 0xffff) ? 1 : 0));
     }
-
-    /**
-     * As {@link Blockwise8#zeroWhereBothZero}, 64 codes per 512-bit vector; callers use it only when {@link VectorWidth#BITS}
-     * is 512. At 256 bits (forced on an AVX-512 machine) C2 kept this loop's vectors as heap objects in the full core test
-     * run (61,840 bytes per Adam step), so 256 bits take the eight-codes-per-{@code long} loop. 0.03 ns per value against
-     * 0.17–0.32 for that loop (2^20 codes, blocks of 256, none or 30% guarded). m: Modified; v, w: Not modified.
-     */
-    public static void zeroWhereBothZero512(byte[] m, byte mZero, byte[] v, byte vZero, byte[] w, byte wZero, int off, int len) {
-        var bs = ByteVector.SPECIES_512;
-        int step = bs.length(), n = len - len % step;
-        for (int i = off, end = off + n; i < end; i += step) {
-            var zero = ByteVector.fromArray(bs, v, i).eq(vZero).and(ByteVector.fromArray(bs, w, i).eq(wZero));
-            ByteVector.fromArray(bs, m, i).blend(mZero, zero).intoArray(m, i);
-        }
-        Blockwise8.zeroWhereBothZero(m, mZero, v, vZero, w, wZero, off + n, len - n);
-    }
 }

@@ -100,8 +100,6 @@ final class QuantizedState {
 
     /** Adam's first-moment slot when the guard is on, else -1; its second-moment slot and AMSGrad's maximum (or the second moment again). */
     private final int guardM, guardV, guardW;
-    /** The guard's loop: {@link Blockwise8Vector#zeroWhereBothZero512} with the vector loops at 512 bits, else the scalar one. */
-    private final boolean guard512;
 
     /** This group runs {@link Blockwise8Vector} (else the scalar {@link Blockwise8} loops). */
     final boolean vector;
@@ -184,7 +182,6 @@ final class QuantizedState {
         this.guardM = adam == null ? -1 : adam[0];
         this.guardV = adam == null ? -1 : adam[1];
         this.guardW = adam == null ? -1 : adam[2];
-        this.guard512 = vector && Blockwise8.vectorBits() == 512;
         this.fusedAdam = fp8 && vector && nSlots == 2 && maps[0].signed && !maps[1].signed
                 && rule.adamF32(0.0, 1, new float[10]) && !"false".equals(System.getProperty(FUSED_ADAM_PROPERTY));
         this.fusedMomentum = fp8 && vector && nSlots == 2 && !maps[0].signed && maps[1].signed
@@ -366,8 +363,7 @@ final class QuantizedState {
     private void guard(int c, int len) {
         if (guardM < 0) return;
         byte mz = (byte) maps[guardM].zero, vz = (byte) maps[guardV].zero, wz = (byte) maps[guardW].zero;
-        if (guard512) Blockwise8Vector.zeroWhereBothZero512(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
-        else Blockwise8.zeroWhereBothZero(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
+        Blockwise8.zeroWhereBothZero(codes[guardM], mz, codes[guardV], vz, codes[guardW], wz, c, len);
     }
 
     /** Codes {@code src[0..len)} of slot {@code s} with scale {@code a} into its codes at {@code c} (float8 maps). */
