@@ -107,10 +107,10 @@ public final class Blockwise8 {
      * says why). m: Modified; v, w: Not modified.
      *
      * <p>Eight codes at a time in a {@code long}, with no Vector API: a {@code ByteVector} loop (byte masks and a blend) boxed
-     * at 256 bits, and at 512 bits made the allocation checks of other 8-bit and float32 loops fail in 4 of 8 full core test
-     * runs (0 of 4 without it): a new vector species in the JVM changes how C2 compiles the JDK's shared vector methods. An
-     * int-lane version boxed at 512 bits too. Cost, 2^20 codes in blocks of 256: 0.15–0.3 ns per value, against 0.03 for the
-     * vector loop.
+     * at 256 bits, and with it at 512 bits the allocation checks of 8-bit loops failed in 3 of 5 fresh-clone core test runs
+     * (0 of 4 without it; likely because a new vector species changes how C2 compiles the JDK's shared vector methods, not
+     * proven). An int-lane version boxed at 512 bits too. Cost, 2^20 codes in blocks of 256: 0.15 ns per value with no
+     * code guarded, 0.36 with 30% guarded at random, against 0.03 for the vector loop.
      * {@code t = (v ^ vz) | (w ^ wz)} is 0 in a byte exactly where both codes are their map's zero; then
      * {@code y = ~(((t & 0x7f..) + 0x7f..) | t | 0x7f..)} has 0x80 in those bytes and 0 elsewhere (each byte's sum is at
      * most 0xfe, so no carry crosses a byte), {@code sel = y | (y - (y >>> 7))} is 0xff there, and
