@@ -19,6 +19,7 @@
 #include <time.h>
 
 #define PROBE_C2C
+#define PROBE_RMW
 #include "probe_common.h"
 
 /* cmd (probe_common.h): 1: ping-pong, 2: run the copy test on CPU 1, -1: stop */
@@ -49,8 +50,6 @@ static double copytest(long bytes) {
     return t[reps / 2];
 }
 
-#define TERMS 24
-static float wt[TERMS][64] __attribute__((aligned(64)));
 
 static double rmwtest(void) {
     long n = 4096; /* 16 KiB */
@@ -58,15 +57,7 @@ static double rmwtest(void) {
     double t[201];
     for (int r = 0; r < 201; r++) {
         double t0 = now();
-        for (long j = 0; j < n; j += 64) {
-            __m256 z[8];
-            for (int k = 0; k < 8; k++) z[k] = _mm256_load_ps(a + j + 8 * k);
-            for (int u = 0; u < TERMS; u++) {
-                __m256 v = _mm256_set1_ps(0.5f + u * 0.01f);
-                for (int k = 0; k < 8; k++) z[k] = _mm256_add_ps(z[k], _mm256_mul_ps(v, _mm256_load_ps(wt[u] + 8 * k)));
-            }
-            for (int k = 0; k < 8; k++) _mm256_store_ps(a + j + 8 * k, z[k]);
-        }
+        rmw_lines(a, n);
         t[r] = (now() - t0) / (n / 16.0);
     }
     qsort(t, 201, sizeof t[0], cmpd);
@@ -80,8 +71,7 @@ static void *other(void *arg) {
         int c = atomic_load_explicit(&cmd, memory_order_acquire);
         if (c < 0) return NULL;
         if (c == 1) {
-            int x = atomic_load_explicit(&ping, memory_order_acquire);
-            if (x & 1) atomic_store_explicit(&ping, x + 1, memory_order_release);
+            c2c_answer();
         } else if (c == 2) {
             result = cur ? copytest(cur) : rmwtest();
             atomic_store_explicit(&cmd, 0, memory_order_release);

@@ -111,7 +111,8 @@ public final class Blockwise8 {
      * (0 of 4 without it; likely because a new vector species changes how C2 compiles the JDK's shared vector methods, not
      * proven). An int-lane version boxed at 512 bits too. Cost, 2^20 codes in blocks of 256: 0.15 ns per value with no
      * code guarded, 0.36 with 30% guarded at random, against 0.03 for the vector loop.
-     * {@code t = (v ^ vz) | (w ^ wz)} is 0 in a byte exactly where both codes are their map's zero; then
+     *
+     * <p>{@code t = (v ^ vz) | (w ^ wz)} is 0 in a byte exactly where both codes are their map's zero; then
      * {@code y = ~(((t & 0x7f..) + 0x7f..) | t | 0x7f..)} has 0x80 in those bytes and 0 elsewhere (each byte's sum is at
      * most 0xfe, so no carry crosses a byte), {@code sel = y | (y - (y >>> 7))} is 0xff there, and
      * {@code m ^ ((m ^ mz) & sel)} puts {@code mZero} in exactly those bytes. Eight codes none of which is guarded (the

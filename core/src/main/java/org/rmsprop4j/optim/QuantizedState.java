@@ -178,7 +178,7 @@ final class QuantizedState {
         this.vector = vectorDefault();
         this.packTabs = new int[nSlots][];
         if (vector && !fp8) for (int s = 0; s < nSlots; s++) packTabs[s] = maps[s].packTab();
-        int[] adam = "false".equals(System.getProperty(ADAM_GUARD_PROPERTY)) ? null : adamSlots(slots);
+        int[] adam = adamGuardOn() ? adamSlots(slots) : null;
         this.guardM = adam == null ? -1 : adam[0];
         this.guardV = adam == null ? -1 : adam[1];
         this.guardW = adam == null ? -1 : adam[2];
@@ -345,16 +345,27 @@ final class QuantizedState {
      * the first pair is guarded.
      */
     private static int[] adamSlots(List<String> slots) {
-        String first = AdamConfig.EXP_AVG;
         for (int i = 0; i < slots.size(); i++) {
-            String s = slots.get(i);
-            if (!s.equals(first) && !s.endsWith("/" + first)) continue;
-            String prefix = s.substring(0, s.length() - first.length());
+            String prefix = adamPrefix(slots.get(i));
+            if (prefix == null) continue;
             int v = slots.indexOf(prefix + AdamConfig.EXP_AVG_SQ), w = slots.indexOf(prefix + AdamConfig.MAX_EXP_AVG_SQ);
             if (v >= 0) return new int[] {i, v, w >= 0 ? w : v};
         }
         return null;
     }
+
+    /**
+     * For a slot name or state key of Adam's first moment ({@code exp_avg}, or {@code P/exp_avg} qualified by member or
+     * parameter), the prefix its second moment's name shares ({@code ""} or {@code "P/"}); else null.
+     */
+    static String adamPrefix(String name) {
+        String first = AdamConfig.EXP_AVG;
+        if (!name.equals(first) && !name.endsWith("/" + first)) return null;
+        return name.substring(0, name.length() - first.length());
+    }
+
+    /** Whether the guard is on ({@link #ADAM_GUARD_PROPERTY} not {@code false}), read now. */
+    static boolean adamGuardOn() { return !"false".equals(System.getProperty(ADAM_GUARD_PROPERTY)); }
 
     /** The guard on every value, after state is loaded: state saved without it (older files, or the property off) is guarded too. */
     void guardLoaded() { guard(0, elements); }

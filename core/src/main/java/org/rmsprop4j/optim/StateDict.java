@@ -299,12 +299,10 @@ public record StateDict(int formatVersion, String kind, Dtype dtype, List<GroupS
      * is. q's codes: Modified.
      */
     private static void guardAdam(Map<String, Quantized> q) {
-        if ("false".equals(System.getProperty(QuantizedState.ADAM_GUARD_PROPERTY))) return;
-        String first = AdamConfig.EXP_AVG;
+        if (!QuantizedState.adamGuardOn()) return;
         for (Map.Entry<String, Quantized> e : q.entrySet()) {
-            String k = e.getKey();
-            if (!k.equals(first) && !k.endsWith("/" + first)) continue;
-            String base = k.substring(0, k.length() - first.length());
+            String base = QuantizedState.adamPrefix(e.getKey());
+            if (base == null) continue;
             Quantized m = e.getValue(), v = q.get(base + AdamConfig.EXP_AVG_SQ);
             if (v == null) continue;
             Quantized w = q.getOrDefault(base + AdamConfig.MAX_EXP_AVG_SQ, v);

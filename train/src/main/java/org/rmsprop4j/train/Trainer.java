@@ -131,8 +131,8 @@ public final class Trainer implements AutoCloseable {
      * the column lists in their thread's (a thread that runs out of its own items takes what is left, from the last item
      * down, which can be a later layer's part: thread 1 does its first-layer rows before the later layers); what still moves is the first layer's partial sums (thread 0 to 1) and its
      * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
-     * more than half, since thread 1 has the rest (default 12, chosen by MlpAB on MNIST-10k 784-128-64-10, 2026-11-28: 10, 11,
-     * 12, 13 and 14 measured). Every sum gets the same terms in the same order, and any thread takes
+     * more than half, since thread 1 has the rest (default 12; the eighth pass's MlpAB sweep of 10–14 set h through jar specs,
+     * which then reached only the first, untimed run, so the choice of 12 is not measured: docs/speed-history.md). Every sum gets the same terms in the same order, and any thread takes
      * any item that is left over, so the bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
      * staged region of every thread count back (A/B runs); 1 and 3 or more threads always use that one.
      */

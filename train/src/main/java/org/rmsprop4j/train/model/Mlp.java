@@ -244,7 +244,13 @@ public final class Mlp implements Model {
         }
     }
 
-    /** One data array's listed non-zero inputs ({@link Batch32#listStart} and the rest), immutable once published. */
+    /**
+     * The non-zero inputs of every row of the data array {@code x} (as {@link Gemm32#nonZeros} lists them): row r's are
+     * {@code listed[start[r] .. start[r+1])}, their values {@code val} in the same order, so that a row's inputs are read from
+     * two contiguous runs instead of gathered from its 784 pixels. Made once per data array ({@link Batch32#listing}), because
+     * the rows do not change between epochs; {@code start}, {@code listed} and {@code val} are null when more than half of the
+     * inputs are non-zero (then each row is listed as it comes). Costs 8 bytes per non-zero input and 4 per row. Immutable.
+     */
     private static final class Listing {
         final float[] x, val;
         final int[] start, listed;
@@ -339,7 +345,7 @@ public final class Mlp implements Model {
         // the prepared weights' references between their cores at every part (a read keeps it shared)
         if (s.flat != p) s.flat = p;
         for (int l = 1; l < sizes.length; l++) {
-            if (layers != ALL_LAYERS && (layers == FIRST_LAYER) != (l == 1)) continue;
+            if (!hasWeights(layers, l)) continue;
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] w = s.w[l];
             int i0 = (int) ((long) nIn * part / parts), i1 = (int) ((long) nIn * (part + 1) / parts);
@@ -480,31 +486,20 @@ public final class Mlp implements Model {
         final float[] zero;             // zeros (read only) to start a sum from
         final int[][] idx;
         /**
-         * The non-zero inputs of every row of the data array {@code listedX} (as {@link Gemm32#nonZeros} lists them): row
-         * r's are {@code listed[listStart[r] .. listStart[r+1])}. Listed once per data array, because the rows do not change
-         * between epochs; {@code listStart} is null when more than half of the inputs are non-zero (then each row is listed
-         * as it comes). {@code listedVal} holds their values in the same order, so that a row's inputs are read from two
-         * contiguous runs instead of gathered from its 784 pixels. Costs 8 bytes per non-zero input and 4 per row. Guarded
-         * by this object's lock.
-         */
-        float[] listedX, listedVal;
-        int[] listStart, listed;
-        /**
-         * The same listing, published whole once made ({@link #listing}): the passes read it without taking this object's lock,
-         * because a lock writes this object's header line, which both threads of a fused region then pass back and forth
-         * (three passes per block or chunk, tens of times per batch; issue 15, ninth pass).
+         * The listing of the last data array seen, published whole once made ({@link #listing}): the passes read it without
+         * taking this object's lock, because a lock writes this object's header line, which both threads of a fused region then
+         * pass back and forth (three passes per block or chunk, tens of times per batch; issue 15, ninth pass).
          */
         private volatile Listing listing;
         int pullNever; // see PULL_NEVER
 
-        /** The listing of {@code x} ({@link #listInputs} under the lock if it is not the current one). */
+        /** The listing of {@code x} (made by {@link #listInputs} under the lock if it is not the current one). */
         Listing listing(float[] x, int d) {
             Listing li = listing;
             if (li != null && li.x == x) return li;
             synchronized (this) {
-                if (listedX != x) listInputs(x, d);
-                li = new Listing(x, listStart, listed, listedVal);
-                listing = li;
+                li = listing;
+                if (li == null || li.x != x) listing = li = listInputs(x, d);
                 return li;
             }
         }
@@ -548,18 +543,12 @@ public final class Mlp implements Model {
             idx = new int[2 * parts][capacity];
         }
 
-        void listInputs(float[] x, int d) {
+        static Listing listInputs(float[] x, int d) {
             int n = x.length / d;
             long total = 0;
             int[] tmp = new int[d];
             for (int r = 0; r < n; r++) total += Gemm32.nonZeros(x, r * d, (r + 1) * d, tmp);
-            listedX = x;
-            if (2 * total > x.length) {
-                listStart = null;
-                listed = null;
-                listedVal = null;
-                return;
-            }
+            if (2 * total > x.length) return new Listing(x, null, null, null);
             int[] start = new int[n + 1], all = new int[(int) total];
             float[] val = new float[(int) total];
             for (int r = 0; r < n; r++) {
@@ -570,9 +559,7 @@ public final class Mlp implements Model {
                 }
                 start[r + 1] = start[r] + c;
             }
-            listStart = start;
-            listed = all;
-            listedVal = val;
+            return new Listing(x, start, all, val);
         }
 
         void growLo(int c, int size) {
@@ -653,12 +640,9 @@ public final class Mlp implements Model {
         int[] y = data.y(), idx = s.idx;
         int d = sizes[0], last = sizes.length - 1, nnz = 0;
         double loss = 0;
-        int[] listStart, listed;
-        float[] listedVal;
         Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
-        listStart = lst.start;
-        listed = lst.listed;
-        listedVal = lst.val;
+        int[] listStart = lst.start, listed = lst.listed;
+        float[] listedVal = lst.val;
         // the chunk's first-layer delta rows, which the backward pass below overwrites whole (a fill, or the copy when there is no
         // hidden layer) and which the other thread of an owned-rest region read last: their lines claimed at once (see pull)
         if (pull) claimLines(bt.delta[1], qa, qb, sizes[1]);
@@ -766,13 +750,9 @@ public final class Mlp implements Model {
      */
     @Override public void firstLayerStage32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int stage, int stages,
             Object batch, Object scratch) {
-        Prepared32 w = prepared32(prepared);
-        Batch32 bt = batch32(batch);
-        checkData(data);
-        checkPositions(bt, from, to, qa, qb);
         if (stages < 1 || stage < 0 || stage >= stages) throw Checks.invalid("stage", stage + " of " + stages, "0 <= stage < stages");
         int d = sizes[0];
-        firstLayerInputs(w, data, rows, from, qa, qb, (int) ((long) d * stage / stages), (int) ((long) d * (stage + 1) / stages), bt, (Scratch32) scratch);
+        firstLayerInputs32(prepared, data, rows, from, to, qa, qb, (int) ((long) d * stage / stages), (int) ((long) d * (stage + 1) / stages), batch, scratch);
     }
 
     /**
@@ -810,12 +790,9 @@ public final class Mlp implements Model {
             else s.pulled ^= pullLines(bt.act[1], qa, qb, n1);
         }
         float[] x = data.x(), p = w.flat;
-        int[] listStart, listed;
-        float[] listedVal;
         Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
-        listStart = lst.start;
-        listed = lst.listed;
-        listedVal = lst.val;
+        int[] listStart = lst.start, listed = lst.listed;
+        float[] listedVal = lst.val;
         float[][] w1 = w.w[1];
         for (int q = qa; q < qb; q++) {
             int row = rows[from + q];
@@ -847,12 +824,9 @@ public final class Mlp implements Model {
         }
         if (inputs < 0 || inputs > d) throw Checks.invalid("inputs", inputs, "0 to " + d + " (the model's inputs)");
         float[] x = data.x();
-        int[] listStart, listed;
-        float[] listedVal;
         Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
-        listStart = lst.start;
-        listed = lst.listed;
-        listedVal = lst.val;
+        int[] listStart = lst.start, listed = lst.listed;
+        float[] listedVal = lst.val;
         int[] start = bt.loColStart[chunk], nx = bt.loNext[chunk], idx = ((Scratch32) scratch).idx;
         Arrays.fill(start, 0, inputs + 1, 0);
         int n = 0;
@@ -907,7 +881,7 @@ public final class Mlp implements Model {
     }
 
     /**
-     * Listed data ({@link Batch32#listStart}): the counting sort of {@link #chunkPass32} read straight from the rows' lists
+     * Listed data ({@link Listing}): the counting sort of {@link #chunkPass32} read straight from the rows' lists
      * instead of from a copy of them in row order, which gives the same entries in the same order (rows in batch order,
      * each row's inputs in column order), without writing and reading that copy. {@code
      * -Drmsprop4j.train.listedColumns=false} sorts the copy (for A/B runs).
@@ -969,7 +943,7 @@ public final class Mlp implements Model {
         for (int l = 1; l < sizes.length; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l];
             float[][] dl = bt.delta[l], at = bt.actT[l - 1];
-            boolean weights = layers == ALL_LAYERS || (layers == FIRST_LAYER) == (l == 1);
+            boolean weights = hasWeights(layers, l);
             for (int i = weights ? nIn * part / parts : 0, end = weights ? nIn * (part + 1) / parts : 0; i < end; i++) {
                 int o = wOff[l] + i * nOut;
                 boolean lo = i < loEnd; // this column's lists are the low ones (listColumns32)
@@ -1037,7 +1011,7 @@ public final class Mlp implements Model {
         int k = 0;
         for (int l = 1; l < L; l++) {
             int nIn = sizes[l - 1], nOut = sizes[l], i0 = nIn * part / parts, i1 = nIn * (part + 1) / parts;
-            if (layers == ALL_LAYERS || (layers == FIRST_LAYER) == (l == 1)) {
+            if (hasWeights(layers, l)) {
                 out[k++] = wOff[l] + i0 * nOut;
                 out[k++] = (i1 - i0) * nOut;
             }
@@ -1087,6 +1061,9 @@ public final class Mlp implements Model {
         if (grad == null || grad.length != layout.size()) throw Checks.invalid("grad.length", grad == null ? null : grad.length, "the layout size " + layout.size() + " of " + spec);
         return bt;
     }
+
+    /** Whether the parts of {@code layers} cover layer {@code l}'s weights (every layer, the first only, or the later ones). */
+    private static boolean hasWeights(int layers, int l) { return layers == ALL_LAYERS || (layers == FIRST_LAYER) == (l == 1); }
 
     private static void checkLayers(int layers) {
         if (layers != ALL_LAYERS && layers != FIRST_LAYER && layers != LATER_LAYERS) {
