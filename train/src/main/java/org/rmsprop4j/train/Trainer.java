@@ -131,8 +131,9 @@ public final class Trainer implements AutoCloseable {
      * the column lists in their thread's (a thread that runs out of its own items takes what is left, from the last item
      * down, which can be a later layer's part: thread 1 does its first-layer rows before the later layers); what still moves is the first layer's partial sums (thread 0 to 1) and its
      * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
-     * more than half, since thread 1 has the rest (default 12; the eighth pass's MlpAB sweep of 10–14 set h through jar specs,
-     * which then reached only the first, untimed run, so the choice of 12 is not measured: docs/speed-history.md). Every sum gets the same terms in the same order, and any thread takes
+     * chosen from the training data when the property is not set ({@link #autoOwnedParts}: 15 for MNIST's digits, 11 for
+     * dense inputs, the best of the shares measured for each in the tenth pass; the fixed 12 before that was never measured:
+     * docs/speed-history.md). The share does not change the bits. Every sum gets the same terms in the same order, and any thread takes
      * any item that is left over, so the bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
      * staged region of every thread count back (A/B runs); 1 and 3 or more threads always use that one.
      */
@@ -145,9 +146,43 @@ public final class Trainer implements AutoCloseable {
      * the first run alone (found 2026-11-28, ninth pass).
      */
     static final String OWNED_REST_PARTS_RAW = System.getProperty(OWNED_REST_PARTS_PROPERTY);
-    private int ownedParts = ownedRestParts(OWNED_REST_PARTS_RAW);
+    private int ownedParts = OWNED_REST_PARTS_RAW == null ? 12 : ownedRestParts(OWNED_REST_PARTS_RAW);
+    /** Whether {@link #ownedParts} is chosen from the training data ({@link #autoOwnedParts}); false once set by the property or a test. */
+    private boolean ownedPartsAuto = OWNED_REST_PARTS_RAW == null;
 
-    /** The value of {@code -Drmsprop4j.train.ownedRestParts} (12 when not set); refuses anything but a whole number from 1 to 15. */
+    /**
+     * Thread 0's share of the first layer's inputs, in sixteenths, for training data {@code x} (rows of {@code d} inputs) and a
+     * model whose later layers take {@code laterWork} ({@link Model#laterLayersWork32}) per row. Thread 0 takes the inputs
+     * {@code [0, s)}, thread 1 the rest and the later layers, so with {@code m0} of a row's {@code M} non-zero inputs below
+     * {@code s} (the listed first layer skips the zeros) the two are even when {@code m0 = M − m0 + laterWork}: the
+     * share whose {@code m0} is nearest {@code min(M, (M + laterWork) / 2)}, from 1 to 15. MNIST's digits (150 of 784
+     * inputs non-zero, none in the last rows of pixels) give 15; dense inputs 11 (measured best: 15 and 10–11).
+     */
+    static int autoOwnedParts(float[] x, int d, double laterWork) {
+        long[] count = new long[d];
+        int rows = x.length / d;
+        for (int r = 0, o = 0; r < rows; r++) for (int j = 0; j < d; j++, o++) count[j] += x[o] != 0f ? 1 : 0;
+        long total = 0;
+        for (long c : count) total += c;
+        if (rows == 0 || total == 0) return 12;
+        double m = (double) total / rows, target = Math.min(m, (m + laterWork) / 2);
+        int best = 1;
+        double bestGap = Double.POSITIVE_INFINITY, below = 0;
+        for (int h = 1, j = 0; h < GRADIENT_PARTS; h++) {
+            for (int s = (int) ((long) d * h / GRADIENT_PARTS); j < s; j++) below += count[j];
+            double gap = Math.abs(below / rows - target);
+            if (gap < bestGap) {
+                bestGap = gap;
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    /** Thread 0's share of the first layer's inputs in sixteenths, as the last fit chose it or as set (for tests). */
+    int ownedParts() { return ownedParts; }
+
+    /** The value of {@code -Drmsprop4j.train.ownedRestParts} (12 when not set; a trainer then chooses it from the data); refuses anything but a whole number from 1 to 15. */
     static int ownedRestParts(String raw) {
         if (raw == null) return 12;
         int h;
@@ -586,6 +621,7 @@ public final class Trainer implements AutoCloseable {
         if (parts < 1 || parts > GRADIENT_PARTS - 1) throw Checks.invalid("parts", parts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
         ownedRest = on;
         ownedParts = parts;
+        ownedPartsAuto = false;
         ownedByChunk = byChunk;
         return this;
     }
@@ -646,6 +682,7 @@ public final class Trainer implements AutoCloseable {
         checkData(train);
         checkTrainingData(train);
         allocateChunks(Math.min(config.batchSize(), train.size())); // by the rows a batch can hold, not by the configured size
+        if (ownedPartsAuto && config.threads() == 2 && model.hasOwnedRest32()) ownedParts = autoOwnedParts(train.x(), model.inputs(), model.laterLayersWork32());
         // the trainer's own threads; step() passes this trainer's p64 and g64, which gradientSum uses directly
         local = train;
         try {

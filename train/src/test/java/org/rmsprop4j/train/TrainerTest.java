@@ -230,6 +230,34 @@ class TrainerTest {
     }
 
     @Test
+    void theOwnedRestShareFollowsTheInputs() throws IOException {
+        // thread 0 takes the first layer's inputs up to the share whose non-zero inputs balance thread 1's later layers:
+        // MNIST's digits (150 of 784 non-zero, the last rows of pixels empty) all of them but the last sixteenth; dense inputs
+        // 11 sixteenths; with no later layers to balance, half; no non-zero input at all, the fixed 12
+        Model net = org.rmsprop4j.train.model.Models.parse("mlp:128,64:relu", 784, 10, 0);
+        Dataset.Split split = org.rmsprop4j.train.data.Datasets.mnist10k();
+        Dataset mnist = split.train();
+        float[] dense = mnist.x().clone();
+        for (int i = 0; i < dense.length; i++) dense[i] = 0.05f + 0.9f * dense[i];
+        assertThat(Trainer.autoOwnedParts(mnist.x(), 784, net.laterLayersWork32())).isEqualTo(15);
+        assertThat(Trainer.autoOwnedParts(dense, 784, net.laterLayersWork32())).isEqualTo(11);
+        assertThat(Trainer.autoOwnedParts(dense, 784, 0)).isEqualTo(8);
+        assertThat(Trainer.autoOwnedParts(new float[784 * 3], 784, 100)).isEqualTo(12);
+        // a fit on 2 threads chooses it from its data; a share set for the trainer is kept
+        Dataset small = new Dataset("dense digits", 784, mnist.classNames(), java.util.Arrays.copyOf(dense, 784 * 200),
+                java.util.Arrays.copyOf(mnist.y(), 200));
+        try (Trainer t = trainer("mlp:128,64:relu", split, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).batchSize(64).threads(2).build())) {
+            t.fit(small, null, null, null);
+            assertThat(t.ownedParts()).isEqualTo(11);
+        }
+        try (Trainer t = trainer("mlp:128,64:relu", split, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).batchSize(64).threads(2).build())
+                .ownedRest(true, 9)) {
+            t.fit(small, null, null, null);
+            assertThat(t.ownedParts()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void aBadOwnedRestShareIsRefusedNamingIt() {
         try (Trainer t = trainer("mlp:12:tanh", digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(1).threads(2).build())) {
             assertThatThrownBy(() -> t.ownedRest(true, 16)).hasMessageContaining("parts").hasMessageContaining("16").hasMessageContaining("1 to 15");

@@ -1073,6 +1073,24 @@ public final class Mlp implements Model {
 
     @Override public boolean hasOwnedRest32() { return true; }
 
+    /**
+     * The later layers' multiply-adds per row (forward, deltas and weight gradient: 3 per weight) over a first-layer input's
+     * (forward and gradient: 2 per unit of the first hidden layer), times {@link #LATER_WORK_SCALE}.
+     */
+    @Override public double laterLayersWork32() {
+        double later = 0;
+        for (int l = 2; l < sizes.length; l++) later += 3.0 * sizes[l - 1] * sizes[l];
+        return LATER_WORK_SCALE * later / (2.0 * sizes[1]);
+    }
+
+    /**
+     * How much slower per multiply-add the later layers ran than the first on this machine (the first layer's products are
+     * vector loops over listed inputs; the later layers' are shorter and also pay for the hand-offs): fitted to the best
+     * owned-rest shares measured for MNIST-10k's 784-128-64-10 network with its own sparse inputs and with dense ones
+     * (issue 15, tenth pass; docs/speed-history.md).
+     */
+    static final double LATER_WORK_SCALE = 2.6;
+
     @Override public double[] evaluate(double[] p, Dataset data, int[] rows, int from, int to, Object scratch) {
         checkParams(p);
         checkData(data);

@@ -174,6 +174,13 @@ public interface Model {
      */
     default boolean hasOwnedRest32() { return false; }
 
+    /**
+     * With the owned rest: the time one row's pass through the layers after the first takes, in units of the time one
+     * non-zero input of that row takes in the first layer (its forward terms and its gradient terms), so that the trainer can
+     * give thread 0 the share of the first layer that balances thread 1's rest passes. 0 by default.
+     */
+    default double laterLayersWork32() { return 0; }
+
     /** The first layer's terms of inputs {@code [i0, i1)} for positions {@code [qa, qb)}, after those of the inputs below {@code i0} ({@code i0 = 0}: from the bias). */
     default void firstLayerInputs32(Object prepared, Dataset data, int[] rows, int from, int to, int qa, int qb, int i0, int i1, Object batch, Object scratch) {
         throw new UnsupportedOperationException(spec() + " has no owned-rest form");
