@@ -212,6 +212,14 @@ public final class Trainer implements AutoCloseable {
     /** Whether thread 0 leaves the chunks to thread 1 once it has joined ({@code -Drmsprop4j.train.ownedRestSteal=true}: it takes any chunk not yet taken, for A/B runs). */
     static final boolean OWNED_NO_STEAL = !"true".equals(System.getProperty("rmsprop4j.train.ownedRestSteal"));
     private boolean ownedNoSteal = OWNED_NO_STEAL;
+    /**
+     * Whether thread 1 leaves every block of the first stage to thread 0 (which, as the caller, is always in the region and
+     * takes them in order without waiting), waiting for a block instead of computing it when it gets there first
+     * ({@code -Drmsprop4j.train.ownedRestStagesTo0=false}: it takes it, for A/B runs). A block thread 1 computes reads thread
+     * 0's first-layer weight rows, which thread 0 then steps: each such line passes between the cores twice.
+     */
+    static final boolean OWNED_STAGES_TO_0 = !"false".equals(System.getProperty("rmsprop4j.train.ownedRestStagesTo0"));
+    private boolean ownedStagesTo0 = OWNED_STAGES_TO_0;
     long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -452,7 +460,7 @@ public final class Trainer implements AutoCloseable {
         AtomicIntegerArray t = taken;
         int rows = fTo - fFrom, cs = config.chunkSize(), qa = c * cs, qb = Math.min(rows, qa + cs);
         for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
-            if (take(t, COPY_PARTS + q)) ownedStage(q, split, w);
+            if ((w == 0 || !ownedStagesTo0) && take(t, COPY_PARTS + q)) ownedStage(q, split, w);
             else if (gang != null) {
                 long a0 = pr != null ? System.nanoTime() : 0;
                 gang.awaitFlag(stageDone, q);

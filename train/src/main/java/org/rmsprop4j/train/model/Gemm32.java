@@ -63,9 +63,9 @@ final class Gemm32 {
     }
 
     /** {@link #addSparse}, on {@link Gemm32Vector} when {@link #vectorProducts}: the same bits. */
-    static void addSparseRow(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
-        if (vectorProducts) Gemm32Vector.addSparse(val, row, base, s, e, rows, out, n);
-        else addSparse(val, row, base, s, e, rows, out, n);
+    static void addSparseRow(float[] val, int[] row, int s, int e, float[] w, int off, float[] out, int n) {
+        if (vectorProducts) Gemm32Vector.addSparse(val, row, s, e, w, off, out, n);
+        else addSparse(val, row, s, e, w, off, out, n);
     }
 
     /** Lists into {@code idx} the indices {@code i < k} with {@code v[i] != 0} (all of them when not skipping zeros); returns how many. */
@@ -102,6 +102,14 @@ final class Gemm32 {
         }
     }
 
+    /** As {@link #nn} with {@code b} flat: row i at {@code b[off + i·n ..]}. */
+    static void nnFlat(int m, int n, int k, float[][] a, float[] b, int off, float[][] c, int[] idx) {
+        for (int r = 0; r < m; r++) {
+            float[] ar = a[r];
+            addRowsFlat(ar, 0, b, off, idx, 0, nonZeros(ar, k, idx), c[r], n);
+        }
+    }
+
     /** {@code out[r] = d[r] · bt} for {@code d[m][n]}, {@code bt[n][k]} (a transposed weight matrix); {@code idx} holds at least n. */
     static void nt(int m, int n, int k, float[][] d, float[][] bt, float[][] out, int[] idx) {
         for (int r = 0; r < m; r++) {
@@ -124,67 +132,89 @@ final class Gemm32 {
 
     /** {@link #addRows(float[], float[][], int[], int, float[], int)} with the indices {@code idx[from ..]} and the coefficient of index i at {@code coef[coefOff + i]}. */
     static void addRows(float[] coef, int coefOff, float[][] rows, int[] idx, int from, int cnt, float[] out, int n) {
+        addRows(coef, coefOff, rows, null, 0, idx, from, cnt, out, n);
+    }
+
+    /**
+     * As {@link #addRows(float[], int, float[][], int[], int, int, float[], int)} with row i of the weights at {@code flat[off + i·n ..]}
+     * (the first layer read straight from the flat parameters, not from a copy).
+     */
+    static void addRowsFlat(float[] coef, int coefOff, float[] flat, int off, int[] idx, int from, int cnt, float[] out, int n) {
+        addRows(coef, coefOff, null, flat, off, idx, from, cnt, out, n);
+    }
+
+    /** The loop of both: row i is {@code rows[i]} from 0 when {@code rows} is given, else {@code flat} from {@code off + i·n}. */
+    private static void addRows(float[] coef, int coefOff, float[][] rows, float[] flat, int off, int[] idx, int from, int cnt, float[] out, int n) {
         int t = from, end = from + cnt;
+        boolean byRow = rows != null;
         for (; t + 5 <= end; t += 5) {
             int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3], i4 = idx[t + 4];
             float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2], a3 = coef[coefOff + i3], a4 = coef[coefOff + i4];
-            float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3], b4 = rows[i4];
-            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j] + a4 * b4[j];
+            float[] b0 = byRow ? rows[i0] : flat, b1 = byRow ? rows[i1] : flat, b2 = byRow ? rows[i2] : flat, b3 = byRow ? rows[i3] : flat,
+                    b4 = byRow ? rows[i4] : flat;
+            int o0 = byRow ? 0 : off + i0 * n, o1 = byRow ? 0 : off + i1 * n, o2 = byRow ? 0 : off + i2 * n, o3 = byRow ? 0 : off + i3 * n,
+                    o4 = byRow ? 0 : off + i4 * n;
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[o0 + j] + a1 * b1[o1 + j] + a2 * b2[o2 + j] + a3 * b3[o3 + j] + a4 * b4[o4 + j];
         }
         switch (end - t) {
             case 4 -> {
                 int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2], i3 = idx[t + 3];
                 float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2], a3 = coef[coefOff + i3];
-                float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2], b3 = rows[i3];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                float[] b0 = byRow ? rows[i0] : flat, b1 = byRow ? rows[i1] : flat, b2 = byRow ? rows[i2] : flat, b3 = byRow ? rows[i3] : flat;
+                int o0 = byRow ? 0 : off + i0 * n, o1 = byRow ? 0 : off + i1 * n, o2 = byRow ? 0 : off + i2 * n, o3 = byRow ? 0 : off + i3 * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[o0 + j] + a1 * b1[o1 + j] + a2 * b2[o2 + j] + a3 * b3[o3 + j];
             }
             case 3 -> {
                 int i0 = idx[t], i1 = idx[t + 1], i2 = idx[t + 2];
                 float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1], a2 = coef[coefOff + i2];
-                float[] b0 = rows[i0], b1 = rows[i1], b2 = rows[i2];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+                float[] b0 = byRow ? rows[i0] : flat, b1 = byRow ? rows[i1] : flat, b2 = byRow ? rows[i2] : flat;
+                int o0 = byRow ? 0 : off + i0 * n, o1 = byRow ? 0 : off + i1 * n, o2 = byRow ? 0 : off + i2 * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[o0 + j] + a1 * b1[o1 + j] + a2 * b2[o2 + j];
             }
             case 2 -> {
                 int i0 = idx[t], i1 = idx[t + 1];
                 float a0 = coef[coefOff + i0], a1 = coef[coefOff + i1];
-                float[] b0 = rows[i0], b1 = rows[i1];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+                float[] b0 = byRow ? rows[i0] : flat, b1 = byRow ? rows[i1] : flat;
+                int o0 = byRow ? 0 : off + i0 * n, o1 = byRow ? 0 : off + i1 * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[o0 + j] + a1 * b1[o1 + j];
             }
             case 1 -> {
-                float a0 = coef[coefOff + idx[t]];
-                float[] b0 = rows[idx[t]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+                int i0 = idx[t];
+                float a0 = coef[coefOff + i0];
+                float[] b0 = byRow ? rows[i0] : flat;
+                int o0 = byRow ? 0 : off + i0 * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[o0 + j];
             }
             default -> { }
         }
     }
 
     /**
-     * {@code out[j] += Σ_t val[t] · rows[base + row[t]][j]} for {@code s <= t < e} and {@code j < n}, terms
-     * in order of t (a column of a sparse matrix times rows), grouped in passes as {@link #addRows}.
+     * {@code out[j] += Σ_t val[t] · w[off + row[t]·n + j]} for {@code s <= t < e} and {@code j < n}, terms
+     * in order of t (a column of a sparse matrix times the rows of a flat weight matrix), grouped in passes as {@link #addRows}.
      */
-    static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
+    static void addSparse(float[] val, int[] row, int s, int e, float[] w, int off, float[] out, int n) {
         int t = s;
         for (; t + 4 <= e; t += 4) {
             float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2], a3 = val[t + 3];
-            float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]], b3 = rows[base + row[t + 3]];
-            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+            int o0 = off + row[t] * n, o1 = off + row[t + 1] * n, o2 = off + row[t + 2] * n, o3 = off + row[t + 3] * n;
+            for (int j = 0; j < n; j++) out[j] = out[j] + a0 * w[o0 + j] + a1 * w[o1 + j] + a2 * w[o2 + j] + a3 * w[o3 + j];
         }
         switch (e - t) {
             case 3 -> {
                 float a0 = val[t], a1 = val[t + 1], a2 = val[t + 2];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]], b2 = rows[base + row[t + 2]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j];
+                int o0 = off + row[t] * n, o1 = off + row[t + 1] * n, o2 = off + row[t + 2] * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * w[o0 + j] + a1 * w[o1 + j] + a2 * w[o2 + j];
             }
             case 2 -> {
                 float a0 = val[t], a1 = val[t + 1];
-                float[] b0 = rows[base + row[t]], b1 = rows[base + row[t + 1]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j] + a1 * b1[j];
+                int o0 = off + row[t] * n, o1 = off + row[t + 1] * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * w[o0 + j] + a1 * w[o1 + j];
             }
             case 1 -> {
                 float a0 = val[t];
-                float[] b0 = rows[base + row[t]];
-                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * b0[j];
+                int o0 = off + row[t] * n;
+                for (int j = 0; j < n; j++) out[j] = out[j] + a0 * w[o0 + j];
             }
             default -> { }
         }

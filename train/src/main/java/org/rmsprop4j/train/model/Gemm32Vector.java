@@ -30,35 +30,35 @@ final class Gemm32Vector {
     private static final VectorSpecies<Float> S = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = S.length();
 
-    /** As {@link Gemm32#addSparse}, same bits: {@code out[j] = ((out[j] + val[s]·rows[base + row[s]][j]) + …)} for {@code j < n}. */
-    static void addSparse(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int n) {
+    /** As {@link Gemm32#addSparse}, same bits: {@code out[j] = ((out[j] + val[s]·w[off + row[s]·n + j]) + …)} for {@code j < n}. */
+    static void addSparse(float[] val, int[] row, int s, int e, float[] w, int off, float[] out, int n) {
         if (e <= s) return;
         int j = 0;
-        for (; j + 8 * L <= n; j += 8 * L) strip8(val, row, base, s, e, rows, out, j);
-        for (; j + L <= n; j += L) strip1(val, row, base, s, e, rows, out, j);
+        for (; j + 8 * L <= n; j += 8 * L) strip8(val, row, s, e, w, off, n, out, j);
+        for (; j + L <= n; j += L) strip1(val, row, s, e, w, off, n, out, j);
         for (; j < n; j++) {
             float z = out[j];
-            for (int t = s; t < e; t++) z = z + val[t] * rows[base + row[t]][j];
+            for (int t = s; t < e; t++) z = z + val[t] * w[off + row[t] * n + j];
             out[j] = z;
         }
     }
 
-    private static void strip8(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int j) {
+    private static void strip8(float[] val, int[] row, int s, int e, float[] w, int off, int n, float[] out, int j) {
         FloatVector z0 = FloatVector.fromArray(S, out, j), z1 = FloatVector.fromArray(S, out, j + L);
         FloatVector z2 = FloatVector.fromArray(S, out, j + 2 * L), z3 = FloatVector.fromArray(S, out, j + 3 * L);
         FloatVector z4 = FloatVector.fromArray(S, out, j + 4 * L), z5 = FloatVector.fromArray(S, out, j + 5 * L);
         FloatVector z6 = FloatVector.fromArray(S, out, j + 6 * L), z7 = FloatVector.fromArray(S, out, j + 7 * L);
         for (int t = s; t < e; t++) {
             FloatVector a = FloatVector.broadcast(S, val[t]);
-            float[] b = rows[base + row[t]];
-            z0 = z0.add(FloatVector.fromArray(S, b, j).mul(a));
-            z1 = z1.add(FloatVector.fromArray(S, b, j + L).mul(a));
-            z2 = z2.add(FloatVector.fromArray(S, b, j + 2 * L).mul(a));
-            z3 = z3.add(FloatVector.fromArray(S, b, j + 3 * L).mul(a));
-            z4 = z4.add(FloatVector.fromArray(S, b, j + 4 * L).mul(a));
-            z5 = z5.add(FloatVector.fromArray(S, b, j + 5 * L).mul(a));
-            z6 = z6.add(FloatVector.fromArray(S, b, j + 6 * L).mul(a));
-            z7 = z7.add(FloatVector.fromArray(S, b, j + 7 * L).mul(a));
+            int b = off + row[t] * n + j;
+            z0 = z0.add(FloatVector.fromArray(S, w, b).mul(a));
+            z1 = z1.add(FloatVector.fromArray(S, w, b + L).mul(a));
+            z2 = z2.add(FloatVector.fromArray(S, w, b + 2 * L).mul(a));
+            z3 = z3.add(FloatVector.fromArray(S, w, b + 3 * L).mul(a));
+            z4 = z4.add(FloatVector.fromArray(S, w, b + 4 * L).mul(a));
+            z5 = z5.add(FloatVector.fromArray(S, w, b + 5 * L).mul(a));
+            z6 = z6.add(FloatVector.fromArray(S, w, b + 6 * L).mul(a));
+            z7 = z7.add(FloatVector.fromArray(S, w, b + 7 * L).mul(a));
         }
         z0.intoArray(out, j);
         z1.intoArray(out, j + L);
@@ -203,9 +203,9 @@ final class Gemm32Vector {
         }
     }
 
-    private static void strip1(float[] val, int[] row, int base, int s, int e, float[][] rows, float[] out, int j) {
+    private static void strip1(float[] val, int[] row, int s, int e, float[] w, int off, int n, float[] out, int j) {
         FloatVector z = FloatVector.fromArray(S, out, j);
-        for (int t = s; t < e; t++) z = z.add(FloatVector.fromArray(S, rows[base + row[t]], j).mul(FloatVector.broadcast(S, val[t])));
+        for (int t = s; t < e; t++) z = z.add(FloatVector.fromArray(S, w, off + row[t] * n + j).mul(FloatVector.broadcast(S, val[t])));
         z.intoArray(out, j);
     }
 }

@@ -65,7 +65,9 @@ public interface Model {
 
     /**
      * The parameters in the form {@link #accumulate32} reads, made once per step and then shared,
-     * read-only, by every chunk and thread of that step. Only when {@link #hasFloat32Path()}.
+     * read-only, by every chunk and thread of that step. Only when {@link #hasFloat32Path()}. The form may read
+     * {@code params} itself (the MLP reads its first layer from it, not from a copy), so {@code params} must not change
+     * while passes that use the form run.
      *
      * @param params   parameters (length {@code layout().size()}), Not modified
      * @param previous what the previous call returned, to be refilled, or {@code null}

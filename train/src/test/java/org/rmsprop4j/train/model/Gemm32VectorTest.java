@@ -38,6 +38,10 @@ class Gemm32VectorTest {
                 for (boolean withSpecials : new boolean[] {false, true}) {
                     float[][] w = new float[rowsN][n];
                     for (float[] wr : w) for (int j = 0; j < n; j++) wr[j] = pick(r, special, withSpecials);
+                    // the same rows flat, as the first layer's weights sit in the parameters: from an offset, row after row
+                    int off = 3;
+                    float[] flat = new float[off + rowsN * n + 5];
+                    for (int i = 0; i < rowsN; i++) System.arraycopy(w[i], 0, flat, off + i * n, n);
                     float[] val = new float[terms + 3];
                     int[] row = new int[terms + 3];
                     for (int t = 0; t < val.length; t++) {
@@ -46,9 +50,19 @@ class Gemm32VectorTest {
                     }
                     float[] out0 = new float[n];
                     for (int j = 0; j < n; j++) out0[j] = pick(r, special, withSpecials);
-                    float[] want = out0.clone(), got = out0.clone();
-                    Gemm32.addSparse(val, row, 2, 3, 3 + terms, w, want, n);
-                    Gemm32Vector.addSparse(val, row, 2, 3, 3 + terms, w, got, n);
+                    float[] want = out0.clone(), got = out0.clone(), byRows = out0.clone(), byFlat = out0.clone();
+                    Gemm32.addSparse(val, row, 3, 3 + terms, flat, off + 2 * n, want, n);
+                    Gemm32Vector.addSparse(val, row, 3, 3 + terms, flat, off + 2 * n, got, n);
+                    // addRows reading the flat rows against the same rows as arrays: the same bits (row[t] as the index list)
+                    float[] coef = new float[rowsN];
+                    for (int i = 0; i < rowsN; i++) coef[i] = pick(r, special, withSpecials);
+                    Gemm32.addRows(coef, 0, w, row, 3, terms, byRows, n);
+                    Gemm32.addRowsFlat(coef, 0, flat, off, row, 3, terms, byFlat, n);
+                    for (int j = 0; j < n; j++) {
+                        if (Float.floatToIntBits(byRows[j]) != Float.floatToIntBits(byFlat[j])) {
+                            throw new AssertionError("addRowsFlat, width " + n + ", " + terms + " terms: element " + j + " is " + byFlat[j] + ", by rows " + byRows[j]);
+                        }
+                    }
                     for (int j = 0; j < n; j++) { // every bit, but any NaN equals any NaN: Java leaves a NaN's payload and sign open, C2 too
                         if (Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j])) {
                             throw new AssertionError("width " + n + ", " + terms + " terms, specials " + withSpecials + ": element " + j + " is " + got[j]
@@ -73,8 +87,9 @@ class Gemm32VectorTest {
         assumeTrue(tm.isThreadAllocatedMemorySupported() && tm.isThreadAllocatedMemoryEnabled(), "per-thread allocation counts");
         Rng r = new Rng(3);
         int n = 128, rowsN = 300, terms = 150, chunks = 4, cs = 16;
-        float[][] w = new float[rowsN][n], d = new float[chunks * cs][n];
-        for (float[] x : w) for (int j = 0; j < n; j++) x[j] = (float) r.nextDouble();
+        float[] w = new float[rowsN * n];
+        float[][] d = new float[chunks * cs][n];
+        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble();
         for (float[] x : d) for (int j = 0; j < n; j++) x[j] = (float) (r.nextDouble() - 0.5);
         float[] val = new float[terms], out = new float[n], grad = new float[3 * n];
         int[] row = new int[terms];
@@ -95,7 +110,7 @@ class Gemm32VectorTest {
         for (int round = 0; round < perCall.length; round++) {
             long b0 = tm.getCurrentThreadAllocatedBytes();
             for (int k = 0; k < 10_000; k++) {
-                Gemm32Vector.addSparse(val, row, 0, 0, terms, w, out, n);
+                Gemm32Vector.addSparse(val, row, 0, terms, w, 0, out, n);
                 Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 64f, grad, n, n);
                 Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 37f, grad, 2 * n, n);
             }
