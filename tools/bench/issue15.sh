@@ -19,12 +19,15 @@ step probe-b $PROBE 1e7 3
 step mlp java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpab1vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.vectorProducts=false $J
 step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.vectorProducts=false $J
-step mlpab2owned java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J $J,rmsprop4j.train.ownedRestParts=13
+# the owned rest with the share chosen from the data (tenth pass: 15 for MNIST) against the fixed 12 before it
+step mlpab2owned java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J $J,rmsprop4j.train.ownedRestParts=12
 step probe-b2 $PROBE 1e7 3
 step mlpab2owned-b java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J
-# the ninth pass's pull passes (off by default) on and off, 2 threads, and 1 thread
-step mlpab2pull java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J $J,rmsprop4j.train.pull=true
-step mlpab1pull java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J $J,rmsprop4j.train.pull=true
+# tenth pass: far and near rounds (a round trip per round) of this build against BASE (a jar built before the pass, if
+# given), the fixed share 12, and thread 1 taking first-stage blocks again; then dense inputs (every pixel non-zero),
+# where the share chosen is 11, against 12 and 15
+step mlpabfar java --add-modules jdk.incubator.vector tools/bench/MlpAB.java far 2,1 40 2 $J ${BASE:+$BASE} $J,rmsprop4j.train.ownedRestParts=12 $J,rmsprop4j.train.ownedRestStagesTo0=false
+step mlpabdense java -Ddense=true --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 2 $J $J,rmsprop4j.train.ownedRestParts=12 $J,rmsprop4j.train.ownedRestParts=15
 # the 2-thread epoch against the sgemm limit, the staged region (seventh pass) and the owned rest, each after a probe
 step probe-m1 $PROBE 1e7 3
 step mlp2-staged java --add-modules jdk.incubator.vector -Drmsprop4j.train.ownedRest=false -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --no-dl4j --threads 2 --python ${PY:-/tmp/torch2/bin/python}

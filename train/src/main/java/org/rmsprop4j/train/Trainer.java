@@ -104,8 +104,9 @@ public final class Trainer implements AutoCloseable {
      * ({@link Model#firstLayerStage32}), as a pipeline over blocks of {@link #STAGE_ROWS} batch positions: thread {@code w}
      * runs stage {@code w} of every block (after stage {@code w − 1} of that block), then the rest of the chunks' passes
      * ({@link Model#restPass32}), then first the gradient parts whose first-layer rows are its stage's inputs. So each
-     * thread reads, steps and copies the same first-layer weight rows (about 90% of the work) every batch, and they stay
-     * in its core's cache instead of moving to the other core for the next forward pass. Every sum gets the same terms in
+     * thread reads and steps the same first-layer weight rows (about 90% of the work) every batch, and they stay
+     * in its core's cache instead of moving to the other core for the next forward pass (the first layer's passes read its
+     * rows in the flat parameters; the later layers' are copied). Every sum gets the same terms in
      * the same order, so the bits do not change; {@code -Drmsprop4j.train.stagedFirstLayer=false} turns it off (A/B runs).
      */
     static final boolean STAGED = !"false".equals(System.getProperty("rmsprop4j.train.stagedFirstLayer"));
@@ -123,10 +124,10 @@ public final class Trainer implements AutoCloseable {
      * between the two cores per batch (each costs a round trip between them, about 60 ns when the host places the two vCPUs
      * near each other and about 330 ns when it places them far apart). Thread 0 computes the first layer's terms of inputs
      * {@code [0, s)} block by block, then lists its chunks' inputs below {@code s} by column ({@link Model#listColumns32}), then
-     * computes, steps and copies the first layer's weight rows below {@code s}. Thread 1 adds the terms of inputs
+     * computes and steps the first layer's weight rows below {@code s}. Thread 1 adds the terms of inputs
      * {@code [s, d)} of each block as soon as thread 0 has written it, runs the rest of each chunk's pass right after
      * ({@link Model#restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)}: the sums stay in its cache), then
-     * computes, steps and copies the first layer's rows from {@code s} on and every later layer and bias. So in a quiet batch the
+     * computes and steps the first layer's rows from {@code s} on, and computes, steps and copies every later layer and bias. So in a quiet batch the
      * later layers' weights, their transposes, their optimizer state and the chunks' activations stay in thread 1's core, and
      * the column lists in their thread's (a thread that runs out of its own items takes what is left, from the last item
      * down, which can be a later layer's part: thread 1 does its first-layer rows before the later layers); what still moves is the first layer's partial sums (thread 0 to 1) and its
@@ -134,7 +135,8 @@ public final class Trainer implements AutoCloseable {
      * chosen from the training data when the property is not set ({@link #autoOwnedParts}: 15 for MNIST's digits, 11 for
      * dense inputs, the best of the shares measured for each in the tenth pass; the fixed 12 before that was never measured:
      * docs/speed-history.md). The share does not change the bits. Every sum gets the same terms in the same order, and any thread takes
-     * any item that is left over, so the bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
+     * any item that is left over (but thread 1 leaves the first stage's blocks to thread 0: {@link #OWNED_STAGES_TO_0}), so the
+     * bits are those of one thread. {@code -Drmsprop4j.train.ownedRest=false} gives the
      * staged region of every thread count back (A/B runs); 1 and 3 or more threads always use that one.
      */
     static final boolean OWNED_REST = !"false".equals(System.getProperty("rmsprop4j.train.ownedRest"));
@@ -156,9 +158,13 @@ public final class Trainer implements AutoCloseable {
      * {@code [0, s)}, thread 1 the rest and the later layers, so with {@code m0} of a row's {@code M} non-zero inputs below
      * {@code s} (the listed first layer skips the zeros) the two are even when {@code m0 = M − m0 + laterWork}: the
      * share whose {@code m0} is nearest {@code min(M, (M + laterWork) / 2)}, from 1 to 15. MNIST's digits (150 of 784
-     * inputs non-zero, none in the last rows of pixels) give 15; dense inputs 11 (measured best: 15 and 10–11).
+     * inputs non-zero, none in the last rows of pixels) give 15; dense inputs 11 (measured best: 15 and 10–11). Fitted at
+     * batches of 64 and chunks of 16 rows (thread 0 also steps its rows, a cost per batch that this does not count), and
+     * counting non-zeros as the listed first layer does (with {@code -Drmsprop4j.train.skipZeros=false} every input counts,
+     * which this does not follow).
      */
     static int autoOwnedParts(float[] x, int d, double laterWork) {
+        if (!(laterWork >= 0) || laterWork == Double.POSITIVE_INFINITY) return 12; // a model's NaN, negative or infinite work
         long[] count = new long[d];
         int rows = x.length / d;
         for (int r = 0, o = 0; r < rows; r++) for (int j = 0; j < d; j++, o++) count[j] += x[o] != 0f ? 1 : 0;
@@ -624,6 +630,12 @@ public final class Trainer implements AutoCloseable {
         return ownedRest(on, parts, OWNED_BY_CHUNK);
     }
 
+    /** Whether thread 1 leaves the first stage's blocks to thread 0 ({@link #OWNED_STAGES_TO_0}); for tests and A/B runs. */
+    Trainer ownedStagesTo0(boolean on) {
+        ownedStagesTo0 = on;
+        return this;
+    }
+
     /** As {@link #ownedRest(boolean, int)}, choosing too whether thread 0 sums its first-layer rows by chunks ({@link #OWNED_BY_CHUNK}). */
     Trainer ownedRest(boolean on, int parts, boolean byChunk) {
         if (parts < 1 || parts > GRADIENT_PARTS - 1) throw Checks.invalid("parts", parts, "1 to " + (GRADIENT_PARTS - 1) + " (sixteenths of the first layer's inputs for thread 0)");
@@ -690,7 +702,10 @@ public final class Trainer implements AutoCloseable {
         checkData(train);
         checkTrainingData(train);
         allocateChunks(Math.min(config.batchSize(), train.size())); // by the rows a batch can hold, not by the configured size
-        if (ownedPartsAuto && config.threads() == 2 && model.hasOwnedRest32()) ownedParts = autoOwnedParts(train.x(), model.inputs(), model.laterLayersWork32());
+        // only when the owned-rest region can run (it scans every input once)
+        if (ownedPartsAuto && ownedRest && staged && firstRanges != null && config.threads() == 2) {
+            ownedParts = autoOwnedParts(train.x(), model.inputs(), model.laterLayersWork32());
+        }
         // the trainer's own threads; step() passes this trainer's p64 and g64, which gradientSum uses directly
         local = train;
         try {

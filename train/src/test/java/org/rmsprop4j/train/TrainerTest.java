@@ -206,10 +206,12 @@ class TrainerTest {
                 for (int cs : new int[] {8, 5}) {
                     double[] one = null;
                     for (int threads : new int[] {1, 2, 3}) {
-                        // 0: the staged region; negative: thread 0 sums its first-layer rows only after every chunk
-                        for (int parts : threads == 2 ? new int[] {0, 1, 9, 15, -9} : new int[] {0}) {
+                        // 0: the staged region; negative: thread 0 sums its first-layer rows only after every chunk; above 100: parts - 200
+                        // with thread 1 computing the first-stage blocks it reaches first (ownedStagesTo0 off)
+                        for (int parts : threads == 2 ? new int[] {0, 1, 9, 15, -9, 209} : new int[] {0}) {
+                            int h = parts > 100 ? parts - 200 : parts;
                             try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(cs)
-                                    .threads(threads).seed(7).build()).ownedRest(parts != 0, Math.max(1, Math.abs(parts)), parts > 0)) {
+                                    .threads(threads).seed(7).build()).ownedRest(h != 0, Math.max(1, Math.abs(h)), h > 0).ownedStagesTo0(parts < 100)) {
                                 t.fit(data, null, null, null);
                                 assertThat(t.ownedRegions > 0).as("owned rest used, %d threads, %d parts", threads, parts).isEqualTo(parts != 0);
                                 if (one == null) one = t.parameters();

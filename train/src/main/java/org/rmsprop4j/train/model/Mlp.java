@@ -290,7 +290,7 @@ public final class Mlp implements Model {
         }
     }
 
-    /** The parameters as {@link #accumulate32} reads them: weight rows, their transposes from layer 2 on, and the flat array (biases). */
+    /** The parameters as {@link #accumulate32} reads them: from layer 2 on weight rows and their transposes, and the flat array (the first layer's weights and the biases). */
     private static final class Prepared32 {
         final Mlp owner;
         final float[][][] w, wt;

@@ -53,6 +53,14 @@ class Gemm32VectorTest {
                     float[] want = out0.clone(), got = out0.clone(), byRows = out0.clone(), byFlat = out0.clone();
                     Gemm32.addSparse(val, row, 3, 3 + terms, flat, off + 2 * n, want, n);
                     Gemm32Vector.addSparse(val, row, 3, 3 + terms, flat, off + 2 * n, got, n);
+                    // and the scalar passes against the definition, term by term from the rows as arrays (row[t] + 2: the offset's 2 rows)
+                    float[] naive = out0.clone();
+                    for (int t = 3; t < 3 + terms; t++) for (int j = 0; j < n; j++) naive[j] = naive[j] + val[t] * w[row[t] + 2][j];
+                    for (int j = 0; j < n; j++) {
+                        if (Float.floatToIntBits(naive[j]) != Float.floatToIntBits(want[j])) {
+                            throw new AssertionError("Gemm32.addSparse, width " + n + ", " + terms + " terms: element " + j + " is " + want[j] + ", term by term " + naive[j]);
+                        }
+                    }
                     // addRows reading the flat rows against the same rows as arrays: the same bits (row[t] as the index list)
                     float[] coef = new float[rowsN];
                     for (int i = 0; i < rowsN; i++) coef[i] = pick(r, special, withSpecials);
