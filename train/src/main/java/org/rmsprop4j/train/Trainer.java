@@ -148,7 +148,7 @@ public final class Trainer implements AutoCloseable {
      * the first run alone (found 2026-11-28, ninth pass).
      */
     static final String OWNED_REST_PARTS_RAW = System.getProperty(OWNED_REST_PARTS_PROPERTY);
-    private int ownedParts = OWNED_REST_PARTS_RAW == null ? 12 : ownedRestParts(OWNED_REST_PARTS_RAW);
+    private int ownedParts = ownedRestParts(OWNED_REST_PARTS_RAW);
     /** Whether {@link #ownedParts} is chosen from the training data ({@link #autoOwnedParts}); false once set by the property or a test. */
     private boolean ownedPartsAuto = OWNED_REST_PARTS_RAW == null;
 

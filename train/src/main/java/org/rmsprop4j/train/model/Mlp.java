@@ -203,6 +203,8 @@ public final class Mlp implements Model {
 
     /** The name of the switch of {@link #pull}. */
     static final String PULL_PROPERTY = "rmsprop4j.train.pull";
+    /** The property's value when this class initialised (read once); the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
+    private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
     /**
      * Whether the passes that start on rows another thread of a fused region may have just written (the first layer's sums of a
      * block, a chunk's first-layer deltas) first touch one element of each 64-byte line of those rows, with no dependence between
@@ -211,8 +213,6 @@ public final class Mlp implements Model {
      * 0.95–0.99× in the "far" vCPU state and 0.94–1.15× near, under load, i.e. not shown to help (docs/speed-history.md, "Issue
      * 15, ninth pass"; in the ninth-pass window, near, 0.99× on 2 threads and 1.01× on 1). Only reads, or writes that the pass then overwrites, so the bits do not change either way.
      */
-    /** The property's value when this class initialised (read once); the constructor refuses a bad one, naming it ({@link #pullSwitch}). */
-    private static final String PULL_RAW = System.getProperty(PULL_PROPERTY);
     static boolean pull = PULL_RAW != null && "true".equals(PULL_RAW.trim()); // not final: tests switch it (PullSwitch)
     /** A value the sum of {@link #pullLines} is compared with, to keep it live (see {@link #firstLayerGradientChunk32}). */
     private static final int PULL_NEVER = 0x6a09e667;
