@@ -62,6 +62,23 @@ final class Gemm32 {
         }
     }
 
+    /**
+     * Whether the later layers' products (after the first layer: the forward sums, the deltas and the weight gradient) run
+     * {@link Gemm32Vector} too, with {@link #vectorProducts}; {@code -Drmsprop4j.train.laterVectorProducts=false} keeps
+     * them scalar (for A/B runs). Same bits either way. Not final: tests run both.
+     */
+    static boolean laterVectorProducts = !"false".equals(System.getProperty("rmsprop4j.train.laterVectorProducts"));
+
+    /**
+     * {@link #addRows(float[], float[][], int[], int, float[], int)} of a later layer: on {@link Gemm32Vector} when both switches
+     * are on and the output is at least a vector wide (the vector loop's leftover columns sum one term after another, and
+     * for MNIST's 10 classes that chain ran slower than these passes), the same bits.
+     */
+    static void addRowsLater(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
+        if (vectorProducts && laterVectorProducts && n >= Gemm32Vector.lanes()) Gemm32Vector.addRows(coef, rows, idx, cnt, out, n);
+        else addRows(coef, rows, idx, cnt, out, n);
+    }
+
     /** {@link #addSparse}, on {@link Gemm32Vector} when {@link #vectorProducts}: the same bits. */
     static void addSparseRow(float[] val, int[] row, int s, int e, float[] w, int off, float[] out, int n) {
         if (vectorProducts) Gemm32Vector.addSparse(val, row, s, e, w, off, out, n);
@@ -243,12 +260,17 @@ final class Gemm32 {
      * times cheaper than a division, gives the quotient's bits.
      */
     static void divide(float[] v, int n, float divisor) {
+        divide(v, 0, n, divisor);
+    }
+
+    /** {@link #divide(float[], int, float)} of {@code v[off .. off + n)}. */
+    static void divide(float[] v, int off, int n, float divisor) {
         int bits = Float.floatToRawIntBits(divisor), exp = (bits >>> 23) & 0xff;
         if ((bits & 0x007fffff) == 0 && exp != 0 && exp != 0xff) {
             float r = 1f / divisor; // exact: 2^-k with k in [-127, 127] is a float
-            for (int j = 0; j < n; j++) v[j] = v[j] * r;
+            for (int j = off, e = off + n; j < e; j++) v[j] = v[j] * r;
         } else {
-            for (int j = 0; j < n; j++) v[j] = v[j] / divisor;
+            for (int j = off, e = off + n; j < e; j++) v[j] = v[j] / divisor;
         }
     }
 

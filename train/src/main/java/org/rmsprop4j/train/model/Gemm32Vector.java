@@ -30,6 +30,9 @@ final class Gemm32Vector {
     private static final VectorSpecies<Float> S = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = S.length();
 
+    /** Floats per vector: narrower outputs stay on the scalar passes, whose loops over the columns keep every column's sum going at once. */
+    static int lanes() { return L; }
+
     /** As {@link Gemm32#addSparse}, same bits: {@code out[j] = ((out[j] + val[s]·w[off + row[s]·n + j]) + …)} for {@code j < n}. */
     static void addSparse(float[] val, int[] row, int s, int e, float[] w, int off, float[] out, int n) {
         if (e <= s) return;
@@ -201,6 +204,132 @@ final class Gemm32Vector {
             FloatVector.fromArray(S, g, go + 6 * L).add(p6).intoArray(g, go + 6 * L);
             FloatVector.fromArray(S, g, go + 7 * L).add(p7).intoArray(g, go + 7 * L);
         }
+    }
+
+    /**
+     * As {@link Gemm32#addRows(float[], float[][], int[], int, float[], int)}, same bits: {@code out[j] = ((out[j] +
+     * coef[i₀]·rows[i₀][j]) + coef[i₁]·rows[i₁][j]) + …} over {@code i_t = idx[t]}, {@code t < cnt}, for {@code j < n}; the
+     * later layers' products (64 and 10 columns on MNIST's network, and the deltas' 128), with the output strip in registers.
+     */
+    static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
+        if (cnt <= 0) return;
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) rows8(coef, rows, idx, cnt, out, j);
+        for (; j + 4 * L <= n; j += 4 * L) rows4(coef, rows, idx, cnt, out, j);
+        for (; j + L <= n; j += L) rows1(coef, rows, idx, cnt, out, j);
+        for (; j < n; j++) {
+            float z = out[j];
+            for (int t = 0; t < cnt; t++) {
+                int i = idx[t];
+                z = z + coef[i] * rows[i][j];
+            }
+            out[j] = z;
+        }
+    }
+
+    private static void rows8(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int j) {
+        FloatVector z0 = FloatVector.fromArray(S, out, j), z1 = FloatVector.fromArray(S, out, j + L);
+        FloatVector z2 = FloatVector.fromArray(S, out, j + 2 * L), z3 = FloatVector.fromArray(S, out, j + 3 * L);
+        FloatVector z4 = FloatVector.fromArray(S, out, j + 4 * L), z5 = FloatVector.fromArray(S, out, j + 5 * L);
+        FloatVector z6 = FloatVector.fromArray(S, out, j + 6 * L), z7 = FloatVector.fromArray(S, out, j + 7 * L);
+        for (int t = 0; t < cnt; t++) {
+            int i = idx[t];
+            FloatVector a = FloatVector.broadcast(S, coef[i]);
+            float[] b = rows[i];
+            z0 = z0.add(FloatVector.fromArray(S, b, j).mul(a));
+            z1 = z1.add(FloatVector.fromArray(S, b, j + L).mul(a));
+            z2 = z2.add(FloatVector.fromArray(S, b, j + 2 * L).mul(a));
+            z3 = z3.add(FloatVector.fromArray(S, b, j + 3 * L).mul(a));
+            z4 = z4.add(FloatVector.fromArray(S, b, j + 4 * L).mul(a));
+            z5 = z5.add(FloatVector.fromArray(S, b, j + 5 * L).mul(a));
+            z6 = z6.add(FloatVector.fromArray(S, b, j + 6 * L).mul(a));
+            z7 = z7.add(FloatVector.fromArray(S, b, j + 7 * L).mul(a));
+        }
+        z0.intoArray(out, j);
+        z1.intoArray(out, j + L);
+        z2.intoArray(out, j + 2 * L);
+        z3.intoArray(out, j + 3 * L);
+        z4.intoArray(out, j + 4 * L);
+        z5.intoArray(out, j + 5 * L);
+        z6.intoArray(out, j + 6 * L);
+        z7.intoArray(out, j + 7 * L);
+    }
+
+    private static void rows4(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int j) {
+        FloatVector z0 = FloatVector.fromArray(S, out, j), z1 = FloatVector.fromArray(S, out, j + L);
+        FloatVector z2 = FloatVector.fromArray(S, out, j + 2 * L), z3 = FloatVector.fromArray(S, out, j + 3 * L);
+        for (int t = 0; t < cnt; t++) {
+            int i = idx[t];
+            FloatVector a = FloatVector.broadcast(S, coef[i]);
+            float[] b = rows[i];
+            z0 = z0.add(FloatVector.fromArray(S, b, j).mul(a));
+            z1 = z1.add(FloatVector.fromArray(S, b, j + L).mul(a));
+            z2 = z2.add(FloatVector.fromArray(S, b, j + 2 * L).mul(a));
+            z3 = z3.add(FloatVector.fromArray(S, b, j + 3 * L).mul(a));
+        }
+        z0.intoArray(out, j);
+        z1.intoArray(out, j + L);
+        z2.intoArray(out, j + 2 * L);
+        z3.intoArray(out, j + 3 * L);
+    }
+
+    private static void rows1(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int j) {
+        FloatVector z = FloatVector.fromArray(S, out, j);
+        for (int t = 0; t < cnt; t++) {
+            int i = idx[t];
+            z = z.add(FloatVector.fromArray(S, rows[i], j).mul(FloatVector.broadcast(S, coef[i])));
+        }
+        z.intoArray(out, j);
+    }
+
+    /**
+     * Chunk terms of a later layer's weight-gradient row, as {@link Gemm32#addColumn} with {@code base = 0} and the result
+     * written to {@code g[go ..]} instead of {@code acc}, same bits: {@code p = ((+0 + t₀) + t₁) + …} over
+     * {@code tₜ = v[t]·rows[rw[t]][j]}, {@code t < cnt}; {@code g[go + j] = p} ({@code first}) or {@code g[go + j] + p}.
+     */
+    static void addColumn(float[] v, int[] rw, int cnt, float[][] rows, float[] g, int go, int n, boolean first) {
+        int j = 0;
+        for (; j + 8 * L <= n; j += 8 * L) chunk8(v, rw, 0, 0, cnt, rows, j, g, go + j, first);
+        for (; j + 4 * L <= n; j += 4 * L) chunk4(v, rw, cnt, rows, j, g, go + j, first);
+        for (; j + L <= n; j += L) chunk1(v, rw, cnt, rows, j, g, go + j, first);
+        for (; j < n; j++) {
+            float p = 0f;
+            for (int t = 0; t < cnt; t++) p = p + v[t] * rows[rw[t]][j];
+            g[go + j] = first ? p : g[go + j] + p;
+        }
+    }
+
+    /** {@link #chunk8} with four vectors. */
+    private static void chunk4(float[] v, int[] rw, int cnt, float[][] rows, int j, float[] g, int go, boolean first) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector p0 = zero, p1 = zero, p2 = zero, p3 = zero;
+        for (int t = 0; t < cnt; t++) {
+            FloatVector a = FloatVector.broadcast(S, v[t]);
+            float[] b = rows[rw[t]];
+            p0 = p0.add(FloatVector.fromArray(S, b, j).mul(a));
+            p1 = p1.add(FloatVector.fromArray(S, b, j + L).mul(a));
+            p2 = p2.add(FloatVector.fromArray(S, b, j + 2 * L).mul(a));
+            p3 = p3.add(FloatVector.fromArray(S, b, j + 3 * L).mul(a));
+        }
+        if (first) {
+            p0.intoArray(g, go);
+            p1.intoArray(g, go + L);
+            p2.intoArray(g, go + 2 * L);
+            p3.intoArray(g, go + 3 * L);
+        } else {
+            FloatVector.fromArray(S, g, go).add(p0).intoArray(g, go);
+            FloatVector.fromArray(S, g, go + L).add(p1).intoArray(g, go + L);
+            FloatVector.fromArray(S, g, go + 2 * L).add(p2).intoArray(g, go + 2 * L);
+            FloatVector.fromArray(S, g, go + 3 * L).add(p3).intoArray(g, go + 3 * L);
+        }
+    }
+
+    /** {@link #chunk8} with one vector. */
+    private static void chunk1(float[] v, int[] rw, int cnt, float[][] rows, int j, float[] g, int go, boolean first) {
+        FloatVector p = FloatVector.zero(S);
+        for (int t = 0; t < cnt; t++) p = p.add(FloatVector.fromArray(S, rows[rw[t]], j).mul(FloatVector.broadcast(S, v[t])));
+        if (first) p.intoArray(g, go);
+        else FloatVector.fromArray(S, g, go).add(p).intoArray(g, go);
     }
 
     private static void strip1(float[] val, int[] row, int s, int e, float[] w, int off, int n, float[] out, int j) {

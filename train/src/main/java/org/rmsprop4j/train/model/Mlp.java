@@ -714,7 +714,7 @@ public final class Mlp implements Model {
                 float[] in = z;
                 z = bt.act[l][q];
                 System.arraycopy(p, bOff[l], z, 0, sizes[l]);
-                Gemm32.addRows(in, w.w[l], idx, Gemm32.nonZeros(in, 0, sizes[l - 1], idx), z, sizes[l]);
+                Gemm32.addRowsLater(in, w.w[l], idx, Gemm32.nonZeros(in, 0, sizes[l - 1], idx), z, sizes[l]);
             }
             int label = y[row];
             loss += softmax32(bt.act[last][q], label);
@@ -724,7 +724,7 @@ public final class Mlp implements Model {
             for (int l = last; l > 1; l--) {
                 float[] dr = bt.delta[l][q], dp = bt.delta[l - 1][q];
                 Arrays.fill(dp, 0, sizes[l - 1], 0f);
-                Gemm32.addRows(dr, w.wt[l], idx, Gemm32.nonZeros(dr, 0, sizes[l], idx), dp, sizes[l - 1]);
+                Gemm32.addRowsLater(dr, w.wt[l], idx, Gemm32.nonZeros(dr, 0, sizes[l], idx), dp, sizes[l - 1]);
                 derive32(dp, bt.act[l - 1][q], sizes[l - 1]);
             }
         }
@@ -968,6 +968,8 @@ public final class Mlp implements Model {
                     continue;
                 }
                 boolean any = false;
+                // each chunk's sum in registers, into grad (outputs narrower than a vector: the scalar passes, as Gemm32.addRowsLater)
+                boolean laterVector = l > 1 && Gemm32.vectorProducts && Gemm32.laterVectorProducts && nOut >= Gemm32Vector.lanes();
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;
                     if (l == 1) {
@@ -984,11 +986,14 @@ public final class Mlp implements Model {
                             cnt += Gemm32.SKIP_ZEROS ? ((Float.floatToRawIntBits(v) & 0x7fffffff) + 0x7fffffff) >>> 31 : 1; // v != ±0, as Gemm32.nonZeros
                         }
                         if (cnt == 0) continue;
-                        Gemm32.addColumn(col, idx, 0, 0, cnt, dl, bt.zero, tmp, acc, nOut, !any);
+                        if (laterVector) Gemm32Vector.addColumn(col, idx, cnt, dl, grad, o, nOut, !any);
+                        else Gemm32.addColumn(col, idx, 0, 0, cnt, dl, bt.zero, tmp, acc, nOut, !any);
                     }
                     any = true;
                 }
-                if (any) {
+                if (laterVector && any) {
+                    if (divisor != 1f) Gemm32.divide(grad, o, nOut, divisor);
+                } else if (any) {
                     if (divisor != 1f) Gemm32.divide(acc, nOut, divisor);
                     System.arraycopy(acc, 0, grad, o, nOut);
                 } else {

@@ -71,6 +71,22 @@ class Gemm32VectorTest {
                             throw new AssertionError("addRowsFlat, width " + n + ", " + terms + " terms: element " + j + " is " + byFlat[j] + ", by rows " + byRows[j]);
                         }
                     }
+                    // the later layers' kernels against the scalar passes: addRows (index list from 0) and a gradient row's chunk
+                    int[] idx0 = Arrays.copyOfRange(row, 3, 3 + terms);
+                    float[] laterWant = out0.clone(), laterGot = out0.clone();
+                    Gemm32.addRows(coef, w, idx0, terms, laterWant, n);
+                    Gemm32Vector.addRows(coef, w, idx0, terms, laterGot, n);
+                    sameBits(laterWant, 0, laterGot, 0, n, "Gemm32Vector.addRows, width " + n + ", " + terms + " terms, specials " + withSpecials);
+                    if (terms > 0) {
+                        for (boolean first : new boolean[] {true, false}) {
+                            float[] acc = out0.clone(), tmp = new float[n], zero = new float[n];
+                            float[] g = new float[n + 4];
+                            System.arraycopy(out0, 0, g, 2, n);
+                            Gemm32.addColumn(val, idx0, 0, 0, terms, w, zero, tmp, acc, n, first);
+                            Gemm32Vector.addColumn(val, idx0, terms, w, g, 2, n, first);
+                            sameBits(acc, 0, g, 2, n, "Gemm32Vector.addColumn, width " + n + ", " + terms + " terms, first " + first + ", specials " + withSpecials);
+                        }
+                    }
                     for (int j = 0; j < n; j++) { // every bit, but any NaN equals any NaN: Java leaves a NaN's payload and sign open, C2 too
                         if (Float.floatToIntBits(want[j]) != Float.floatToIntBits(got[j])) {
                             throw new AssertionError("width " + n + ", " + terms + " terms, specials " + withSpecials + ": element " + j + " is " + got[j]
@@ -79,6 +95,15 @@ class Gemm32VectorTest {
                     }
                     if (terms > 0 && !withSpecials) assertThat(got).as("the terms were added").isNotEqualTo(out0);
                 }
+            }
+        }
+    }
+
+    /** {@code want[wo ..]} and {@code got[go ..]} have the same bits over n elements (any NaN equals any NaN). */
+    private static void sameBits(float[] want, int wo, float[] got, int go, int n, String what) {
+        for (int j = 0; j < n; j++) {
+            if (Float.floatToIntBits(want[wo + j]) != Float.floatToIntBits(got[go + j])) {
+                throw new AssertionError(what + ": element " + j + " is " + got[go + j] + ", the scalar pass gives " + want[wo + j]);
             }
         }
     }
@@ -121,6 +146,12 @@ class Gemm32VectorTest {
                 Gemm32Vector.addSparse(val, row, 0, terms, w, 0, out, n);
                 Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 64f, grad, n, n);
                 Gemm32Vector.columnGradient(ev, er, start, 0, chunks, cs, d, 37f, grad, 2 * n, n);
+                // the later layers' kernels at MNIST's widths: 64 columns (four vectors at 512 bits), 128 and 10
+                Gemm32Vector.addRows(val, d, er[0], 8, out, 64);
+                Gemm32Vector.addRows(val, d, er[1], 8, out, n);
+                Gemm32Vector.addRows(val, d, er[2], 8, out, 10);
+                Gemm32Vector.addColumn(val, er[3], 8, d, grad, 0, 64, (k & 1) == 0);
+                Gemm32Vector.addColumn(val, er[3], 8, d, grad, 0, 10, false);
             }
             perCall[round] = (tm.getCurrentThreadAllocatedBytes() - b0) / 10_000;
         }
