@@ -70,12 +70,20 @@ final class Gemm32 {
     static boolean laterVectorProducts = !"false".equals(System.getProperty("rmsprop4j.train.laterVectorProducts"));
 
     /**
+     * The narrowest later layer, in vectors, whose products run {@link Gemm32Vector}: 4 (64 floats at 512 bits). Narrower
+     * outputs stay on the scalar passes: the vector loop's leftover columns sum one term after another (for MNIST's 10
+     * classes that chain ran slower than these passes), and a small network's loops are not called often enough for C2 to
+     * compile them soon, while C1's code keeps every vector on the heap (`train digits -m mlp:24,16 --epochs 4`: 0.5–0.6 s
+     * against 0.4 s, and the trainer's allocation test failed).
+     */
+    static final int LATER_VECTOR_LANES = 4;
+
+    /**
      * {@link #addRows(float[], float[][], int[], int, float[], int)} of a later layer: on {@link Gemm32Vector} when both switches
-     * are on and the output is at least a vector wide (the vector loop's leftover columns sum one term after another, and
-     * for MNIST's 10 classes that chain ran slower than these passes), the same bits.
+     * are on and the output is at least {@link #LATER_VECTOR_LANES} vectors wide, the same bits.
      */
     static void addRowsLater(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
-        if (vectorProducts && laterVectorProducts && n >= Gemm32Vector.lanes()) Gemm32Vector.addRows(coef, rows, idx, cnt, out, n);
+        if (vectorProducts && laterVectorProducts && n >= LATER_VECTOR_LANES * Gemm32Vector.lanes()) Gemm32Vector.addRows(coef, rows, idx, cnt, out, n);
         else addRows(coef, rows, idx, cnt, out, n);
     }
 
