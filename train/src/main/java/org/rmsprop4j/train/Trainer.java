@@ -226,6 +226,22 @@ public final class Trainer implements AutoCloseable {
      */
     static final boolean OWNED_STAGES_TO_0 = !"false".equals(System.getProperty("rmsprop4j.train.ownedRestStagesTo0"));
     private boolean ownedStagesTo0 = OWNED_STAGES_TO_0;
+    /**
+     * Whether, in the owned-rest region, thread 1 lists the next batch's low columns ({@link Model#listColumnsAhead32}) while it
+     * waits for thread 0's first blocks, one chunk at a time until the block is there, so that thread 0 (whose work is the
+     * batch's critical path) has fewer lists to make in the next batch ({@code -Drmsprop4j.train.listsAhead=false}: thread 0
+     * lists every chunk, for A/B runs). Only for the next batch of the same epoch; the lists are the same whoever makes them,
+     * so the bits do not change.
+     */
+    static final boolean LISTS_AHEAD = !"false".equals(System.getProperty("rmsprop4j.train.listsAhead"));
+    private boolean listsAhead = LISTS_AHEAD;
+    private int nextFrom = -1, nextTo = -1; // the batch after the one stepping now, in the same epoch (set by fit), or -1
+    // the batch whose lists the region in progress makes ahead (aFrom < 0: none), and how far it got
+    private Dataset aData;
+    private int[] aPerm;
+    private int aFrom = -1, aTo, aSplit, aChunks, aheadNext;
+    private AtomicIntegerArray aheadDone = new AtomicIntegerArray(0); // per chunk of the batch in aFrom..aTo: 1 when listed ahead
+    long listsUsedAhead;             // chunks whose lists were made ahead and used (for tests)
     long ownedRegions;               // regions run with the owned rest (for tests)
     /**
      * One batch of the fused path, on every thread at once: the weight copy by parts, the chunks' forward and
@@ -468,6 +484,7 @@ public final class Trainer implements AutoCloseable {
         for (int q = qa / STAGE_ROWS; q * STAGE_ROWS < qb; q++) {
             if ((w == 0 || !ownedStagesTo0) && take(t, COPY_PARTS + q)) ownedStage(q, split, w);
             else if (gang != null) {
+                if (w != 0 && aheadNext < aChunks) listAhead(q, w, pr);
                 long a0 = pr != null ? System.nanoTime() : 0;
                 gang.awaitFlag(stageDone, q);
                 if (pr != null) pr.acc[w][RegionProfile.BLOCK_WAIT] += System.nanoTime() - a0;
@@ -481,6 +498,45 @@ public final class Trainer implements AutoCloseable {
         chunkDone.set(c, 1);
         ownedDone.incrementAndGet();
         if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
+    }
+
+    /**
+     * Before an owned-rest region: the chunks whose lists the last region made ahead for this very batch (same data, order,
+     * rows and split) become its lists, and their list items count as done; then the region is set to list the next batch
+     * ahead ({@link #LISTS_AHEAD}).
+     */
+    private void startListsAhead(Dataset data, int[] perm, int from, int to, int chunks, int cs) {
+        int split = (int) ((long) model.inputs() * ownedParts / GRADIENT_PARTS), pre = 0;
+        if (aFrom >= 0 && aData == data && aPerm == perm && aFrom == from && aTo == to && aSplit == split) {
+            for (int c = 0; c < chunks; c++) {
+                if (aheadDone.get(c) == 0) continue;
+                model.useListsAhead32(batch32, c, split);
+                taken.set(COPY_PARTS + fBlocks + c, 1);
+                pre++;
+            }
+        }
+        ownedDone.set(pre);
+        listsUsedAhead += pre;
+        boolean ahead = listsAhead && nextFrom >= 0 && nextTo > nextFrom && gang != null && model.hasListsAhead32();
+        aData = data;
+        aPerm = perm;
+        aFrom = ahead ? nextFrom : -1;
+        aTo = nextTo;
+        aSplit = split;
+        aChunks = ahead ? (nextTo - nextFrom + cs - 1) / cs : 0;
+        for (int c = 0; c < aChunks; c++) aheadDone.set(c, 0);
+        aheadNext = 0;
+    }
+
+    /** Thread {@code w} (not 0) lists the next batch's chunks ahead, one at a time, until block {@code q} is there. */
+    private void listAhead(int q, int w, RegionProfile pr) {
+        long a0 = pr != null ? System.nanoTime() : 0;
+        while (aheadNext < aChunks && (listsAheadAll || stageDone.get(q) == 0)) {
+            int c = aheadNext++;
+            model.listColumnsAhead32(aData, aPerm, aFrom, aTo, c, aSplit, batch32, stageScratch[w]);
+            aheadDone.set(c, 1);
+        }
+        if (pr != null) pr.acc[w][RegionProfile.LISTS_AHEAD] += System.nanoTime() - a0;
     }
 
     /** Block {@code q} of the owned-rest region's first stage: the first layer's terms of inputs {@code [0, split)} (taken by this thread). */
@@ -498,13 +554,13 @@ public final class Trainer implements AutoCloseable {
     static final class RegionProfile {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
                 END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14,
-                BLOCK_WAIT = 15, CHUNK_WAIT = 16, LOW_GRADIENT = 17, REST_PASS = 18, N_FIRST_PARTS = 19, N_LATER_PARTS = 20, N = 21;
+                BLOCK_WAIT = 15, CHUNK_WAIT = 16, LOW_GRADIENT = 17, REST_PASS = 18, N_FIRST_PARTS = 19, N_LATER_PARTS = 20, LISTS_AHEAD = 21, N = 22;
         // the last four: parts of the owned-rest region's first-layer phase (thread 1 waiting for thread 0's blocks, thread 0
         // waiting for thread 1's chunks, thread 0's first-layer gradient by chunks, the chunks' rest passes)
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
                 "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait",
                 "of-which-block-wait", "of-which-chunk-wait", "of-which-low-gradient", "of-which-rest-pass", "first-parts-taken",
-                "later-parts-taken"};
+                "later-parts-taken", "of-which-lists-ahead"};
         final long[][] acc;
         volatile long regionStart;
         long lastInside;
@@ -635,6 +691,19 @@ public final class Trainer implements AutoCloseable {
         ownedStagesTo0 = on;
         return this;
     }
+
+    /**
+     * Whether thread 1 lists the next batch's chunks ahead ({@link #LISTS_AHEAD}), and with {@code all} every one of them before
+     * it waits for its first block, whether or not the block is there (so that a test sees lists made ahead whatever the
+     * timing); for tests and A/B runs.
+     */
+    Trainer listsAhead(boolean on, boolean all) {
+        listsAhead = on;
+        listsAheadAll = all;
+        return this;
+    }
+
+    private boolean listsAheadAll;
 
     /** As {@link #ownedRest(boolean, int)}, choosing too whether thread 0 sums its first-layer rows by chunks ({@link #OWNED_BY_CHUNK}). */
     Trainer ownedRest(boolean on, int parts, boolean byChunk) {
@@ -777,7 +846,14 @@ public final class Trainer implements AutoCloseable {
             l.epochStarted(epoch + 1, batches, batch);
             for (; batch < batches; ) {
                 int from = batch * bs, to = Math.min(n, from + bs);
-                double loss = step(gradients, perm, from, to);
+                nextFrom = batch + 1 < batches ? to : -1;
+                nextTo = Math.min(n, to + bs);
+                double loss;
+                try {
+                    loss = step(gradients, perm, from, to);
+                } finally {
+                    nextFrom = -1;
+                }
                 epochLossSum += loss;
                 epochRows += to - from;
                 batch++;
@@ -887,6 +963,8 @@ public final class Trainer implements AutoCloseable {
                 firstRanges = partRanges(model, Model.FIRST_LAYER);
                 laterRanges = partRanges(model, Model.LATER_LAYERS);
                 chunkDone = new AtomicIntegerArray(chunks);
+                aheadDone = new AtomicIntegerArray(chunks);
+                aFrom = -1;
                 if (laterRanges == null) firstRanges = null;
             }
         } else if (compute32) {
@@ -992,6 +1070,7 @@ public final class Trainer implements AutoCloseable {
             int items = fOwned ? COPY_PARTS + fBlocks + 2 * chunks + 2 * GRADIENT_PARTS
                     : COPY_PARTS + (fStaged ? config.threads() * fBlocks : 0) + chunks + GRADIENT_PARTS;
             for (int k = 0; k < items; k++) t.set(k, 0);
+            if (fOwned) startListsAhead(data, perm, from, to, chunks, cs);
             copyDone.set(0);
             chunksDone.set(0);
             RegionProfile pr = profile;

@@ -194,11 +194,14 @@ class TrainerTest {
                     ownedRestRuns(sparse, vec);
                 }
             }
+            assertThat(listedAheadForced).as("chunks listed ahead and used over the runs that force it").isGreaterThan(0);
         } finally {
             org.rmsprop4j.train.model.VectorProductsSwitch.set(saved);
             org.rmsprop4j.train.model.PullSwitch.set(savedPull);
         }
     }
+
+    private long listedAheadForced; // chunks whose lists thread 1 made ahead and the next batch used, in the runs that force it
 
     private void ownedRestRuns(Dataset sparse, boolean vec) throws IOException {
         for (Dataset data : new Dataset[] {sparse, digits.train()}) {
@@ -206,14 +209,20 @@ class TrainerTest {
                 for (int cs : new int[] {8, 5}) {
                     double[] one = null;
                     for (int threads : new int[] {1, 2, 3}) {
-                        // 0: the staged region; negative: thread 0 sums its first-layer rows only after every chunk; above 100: parts - 200
-                        // with thread 1 computing the first-stage blocks it reaches first (ownedStagesTo0 off)
-                        for (int parts : threads == 2 ? new int[] {0, 1, 9, 15, -9, 209} : new int[] {0}) {
-                            int h = parts > 100 ? parts - 200 : parts;
+                        // 0: the staged region; negative: thread 0 sums its first-layer rows only after every chunk; above 100: h = parts % 100,
+                        // with 2xx thread 1 computing the first-stage blocks it reaches first (ownedStagesTo0 off), 3xx thread 1 listing every
+                        // chunk of the next batch ahead before it waits, 4xx no lists ahead
+                        for (int parts : threads == 2 ? new int[] {0, 1, 9, 15, -9, 209, 309, 315, 409} : new int[] {0}) {
+                            int h = parts > 100 ? parts % 100 : parts, kind = parts / 100;
                             try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(cs)
-                                    .threads(threads).seed(7).build()).ownedRest(h != 0, Math.max(1, Math.abs(h)), h > 0).ownedStagesTo0(parts < 100)) {
+                                    .threads(threads).seed(7).build()).ownedRest(h != 0, Math.max(1, Math.abs(h)), h > 0).ownedStagesTo0(kind != 2)
+                                    .listsAhead(kind != 4, kind == 3)) {
                                 t.fit(data, null, null, null);
                                 assertThat(t.ownedRegions > 0).as("owned rest used, %d threads, %d parts", threads, parts).isEqualTo(parts != 0);
+                                // forced: thread 1 lists the next batch ahead whenever it passes a block's wait (in a batch where it joins
+                                // late, thread 0 takes every chunk and it passes none), so counted over every such run
+                                if (kind == 3) listedAheadForced += t.listsUsedAhead;
+                                if (kind == 4 || threads != 2 || h == 0) assertThat(t.listsUsedAhead).as("no lists ahead, %d threads, %d parts", threads, parts).isZero();
                                 if (one == null) one = t.parameters();
                                 else {
                                     try {

@@ -496,6 +496,13 @@ public final class Mlp implements Model {
         int[][] loEntryRow;
         float[][] loEntryVal;
         int loEnd;
+        /**
+         * A second set of the low columns' lists, per chunk: the next batch's, listed ahead ({@link #listColumnsAhead32}) and
+         * swapped in for the chunk's own when that batch comes ({@link #useListsAhead32}).
+         */
+        final int[][] aheadColStart, aheadNext;
+        int[][] aheadEntryRow;
+        float[][] aheadEntryVal;
         final int parts;                // as newBatch32 was given
         final float[][] tmp, acc, col;  // per gradient part (twice: see the constructor)
         final float[] zero;             // zeros (read only) to start a sum from
@@ -549,6 +556,10 @@ public final class Mlp implements Model {
             loNext = new int[chunks][d];
             loEntryRow = new int[chunks][start];
             loEntryVal = new float[chunks][start];
+            aheadColStart = new int[chunks][d + 1];
+            aheadNext = new int[chunks][d];
+            aheadEntryRow = new int[chunks][start];
+            aheadEntryVal = new float[chunks][start];
             this.parts = parts;
             // twice the parts: a first-layer part and the later-layer part of the same index may run at once (LATER_LAYERS uses the second half)
             tmp = new float[2 * parts][most];
@@ -577,11 +588,28 @@ public final class Mlp implements Model {
             return new Listing(x, start, all, val);
         }
 
-        void growLo(int c, int size) {
-            if (loEntryRow[c].length >= size) return;
-            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size, 2L * loEntryRow[c].length));
-            loEntryRow[c] = new int[n];
-            loEntryVal[c] = new float[n];
+        void growLo(int c, int size, boolean ahead) {
+            int[][] er = ahead ? aheadEntryRow : loEntryRow;
+            if (er[c].length >= size) return;
+            int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(size, 2L * er[c].length));
+            er[c] = new int[n];
+            (ahead ? aheadEntryVal : loEntryVal)[c] = new float[n];
+        }
+
+        /** Chunk {@code c}'s lists listed ahead become its low columns' lists (and its old ones the spare set). */
+        void swapAhead(int c) {
+            int[] a = loColStart[c];
+            loColStart[c] = aheadColStart[c];
+            aheadColStart[c] = a;
+            a = loNext[c];
+            loNext[c] = aheadNext[c];
+            aheadNext[c] = a;
+            a = loEntryRow[c];
+            loEntryRow[c] = aheadEntryRow[c];
+            aheadEntryRow[c] = a;
+            float[] v = loEntryVal[c];
+            loEntryVal[c] = aheadEntryVal[c];
+            aheadEntryVal[c] = v;
         }
 
         void grow(int c, int size) {
@@ -830,6 +858,30 @@ public final class Mlp implements Model {
      * Every chunk of a batch must be listed with the same {@code inputs}.
      */
     @Override public void listColumns32(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch) {
+        listLow(data, rows, from, to, chunk, inputs, batch, scratch, false);
+    }
+
+    /**
+     * {@link #listColumns32} into the batch's spare lists, for a batch still to come (rows {@code rows[from..to)}), while the
+     * batch memory serves another: nothing the current batch reads changes. {@link #useListsAhead32} then makes them chunk
+     * {@code chunk}'s lists, as {@link #listColumns32} with the same arguments would have made them.
+     */
+    @Override public void listColumnsAhead32(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch) {
+        listLow(data, rows, from, to, chunk, inputs, batch, scratch, true);
+    }
+
+    /** Chunk {@code chunk}'s lists made by {@link #listColumnsAhead32} (with this {@code inputs}) become its low columns' lists. */
+    @Override public void useListsAhead32(Object batch, int chunk, int inputs) {
+        Batch32 bt = batch32(batch);
+        if (chunk < 0 || chunk >= bt.loColStart.length) throw Checks.invalid("chunk", chunk, "0 to " + (bt.loColStart.length - 1) + " (the batch's chunks)");
+        if (inputs < 0 || inputs > sizes[0]) throw Checks.invalid("inputs", inputs, "0 to " + sizes[0] + " (the model's inputs)");
+        bt.swapAhead(chunk);
+        if (bt.loEnd != inputs) bt.loEnd = inputs;
+    }
+
+    @Override public boolean hasListsAhead32() { return true; }
+
+    private void listLow(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch, boolean ahead) {
         Batch32 bt = batch32(batch);
         checkData(data);
         int d = sizes[0], cs = bt.chunkSize, qa = chunk * cs, qb = Math.min(to - from, qa + cs);
@@ -841,7 +893,7 @@ public final class Mlp implements Model {
         Listing lst = bt.listing(x, d); // the data's non-zero inputs, listed once (by the first pass that sees this data)
         int[] listStart = lst.start, listed = lst.listed;
         float[] listedVal = lst.val;
-        int[] start = bt.loColStart[chunk], nx = bt.loNext[chunk], idx = ((Scratch32) scratch).idx;
+        int[] start = (ahead ? bt.aheadColStart : bt.loColStart)[chunk], nx = (ahead ? bt.aheadNext : bt.loNext)[chunk], idx = ((Scratch32) scratch).idx;
         Arrays.fill(start, 0, inputs + 1, 0);
         int n = 0;
         for (int q = qa; q < qb; q++) { // count per column
@@ -856,9 +908,9 @@ public final class Mlp implements Model {
                 n += c;
             }
         }
-        bt.growLo(chunk, n);
-        int[] er = bt.loEntryRow[chunk];
-        float[] ev = bt.loEntryVal[chunk];
+        bt.growLo(chunk, n, ahead);
+        int[] er = (ahead ? bt.aheadEntryRow : bt.loEntryRow)[chunk];
+        float[] ev = (ahead ? bt.aheadEntryVal : bt.loEntryVal)[chunk];
         for (int i = 0; i < inputs; i++) {
             start[i + 1] += start[i];
             nx[i] = start[i];
@@ -881,7 +933,7 @@ public final class Mlp implements Model {
                 }
             }
         }
-        if (bt.loEnd != inputs) bt.loEnd = inputs; // written only when it changes: a write passes the line of the fields every pass reads
+        if (!ahead && bt.loEnd != inputs) bt.loEnd = inputs; // written only when it changes: a write passes the line of the fields every pass reads
     }
 
     /** The first {@code t} in {@code [a, b)} with {@code v[t] >= key} ({@code v} increasing there), else {@code b}. */
@@ -968,8 +1020,8 @@ public final class Mlp implements Model {
                     continue;
                 }
                 boolean any = false;
-                // each chunk's sum in registers, into grad (outputs narrower than a vector: the scalar passes, as Gemm32.addRowsLater)
-                boolean laterVector = l > 1 && Gemm32.vectorProducts && Gemm32.laterVectorProducts && nOut >= Gemm32Vector.lanes();
+                // each chunk's sum in registers, into grad (narrow outputs: the scalar passes, as Gemm32.addRowsLater)
+                boolean laterVector = l > 1 && Gemm32.vectorProducts && Gemm32.laterVectorProducts && nOut >= Gemm32.LATER_VECTOR_LANES * Gemm32Vector.lanes();
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;
                     if (l == 1) {

@@ -198,6 +198,19 @@ public interface Model {
         throw new UnsupportedOperationException(spec() + " has no owned-rest form");
     }
 
+    /** Whether the low columns' lists of a batch to come can be made ahead ({@link #listColumnsAhead32}). {@code false} by default. */
+    default boolean hasListsAhead32() { return false; }
+
+    /** {@link #listColumns32} of a batch still to come, into the batch memory's spare lists (nothing the current batch reads changes). */
+    default void listColumnsAhead32(Dataset data, int[] rows, int from, int to, int chunk, int inputs, Object batch, Object scratch) {
+        throw new UnsupportedOperationException(spec() + " cannot list ahead");
+    }
+
+    /** Chunk {@code chunk}'s lists made ahead (with these {@code inputs}) become its low columns' lists, as {@link #listColumns32} would have made them. */
+    default void useListsAhead32(Object batch, int chunk, int inputs) {
+        throw new UnsupportedOperationException(spec() + " cannot list ahead");
+    }
+
     /** {@link #gradientPart32} of {@code layers} only ({@link #ALL_LAYERS}, {@link #FIRST_LAYER} or {@link #LATER_LAYERS}, which has the biases). */
     default void gradientPart32(Object batch, int batchRows, int part, int parts, float divisor, float[] grad, int layers) {
         throw new UnsupportedOperationException(spec() + " has no owned-rest form");
