@@ -19,14 +19,17 @@ step probe-b $PROBE 1e7 3
 step mlp java --add-modules jdk.incubator.vector -jar $J bench --mlp --json --sizes 1e6 --min-time-ms 200 --no-c --python ${PY:-/tmp/torch2/bin/python}
 step mlpab1vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.vectorProducts=false $J
 step mlpab2vec java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.vectorProducts=false $J
+# eleventh pass: the later layers' products on the Vector API, against the scalar passes for them (1 and 2 threads)
+step mlpab1later java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 1 10 3 $J,rmsprop4j.train.laterVectorProducts=false $J
+step mlpab2later java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.laterVectorProducts=false $J
 # the owned rest with the share chosen from the data (tenth pass: 15 for MNIST) against the fixed 12 before it
 step mlpab2owned java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J $J,rmsprop4j.train.ownedRestParts=12
 step probe-b2 $PROBE 1e7 3
 step mlpab2owned-b java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.ownedRest=false $J
-# tenth pass: far and near rounds (a round trip per round) of this build against BASE (a jar built before the pass, if
-# given), the fixed share 12, and thread 1 taking first-stage blocks again; then dense inputs (every pixel non-zero),
-# where the share chosen is 11, against 12 and 15
-step mlpabfar java --add-modules jdk.incubator.vector tools/bench/MlpAB.java far 2,1 40 2 $J ${BASE:+$BASE} $J,rmsprop4j.train.ownedRestParts=12 $J,rmsprop4j.train.ownedRestStagesTo0=false
+# far and near rounds (a round trip per round) of this build against BASE (a jar built before the pass, if given), and
+# (eleventh pass) without the next batch's lists made ahead by thread 1 and without the later layers' vector products;
+# then dense inputs (every pixel non-zero), where the share chosen is 11, against 12 and 15
+step mlpabfar java --add-modules jdk.incubator.vector tools/bench/MlpAB.java far 2,1 40 2 $J ${BASE:+$BASE} $J,rmsprop4j.train.listsAhead=false $J,rmsprop4j.train.laterVectorProducts=false
 step mlpabdense java -Ddense=true --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 2 $J $J,rmsprop4j.train.ownedRestParts=12 $J,rmsprop4j.train.ownedRestParts=15
 # the 2-thread epoch against the sgemm limit, the staged region (seventh pass) and the owned rest, each after a probe
 step probe-m1 $PROBE 1e7 3
@@ -36,6 +39,8 @@ step mlp2-owned java --add-modules jdk.incubator.vector -jar $J bench --mlp --js
 step probe-m3 $PROBE 1e7 3
 step mlpab2stable java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stableBranches=false $J
 step mlpab2staged java --add-modules jdk.incubator.vector tools/bench/MlpAB.java 2 10 3 $J,rmsprop4j.train.stagedFirstLayer=false $J
+# a user's run with a test evaluation after every epoch (eleventh pass: it leaves out zero inputs), this build and BASE
+for j in $J ${BASE:+$BASE}; do for t in 1 2; do step train-$t-$(basename $j .jar) java --add-modules jdk.incubator.vector -jar $j train mnist10k -m mlp:128,64 --epochs 10 --threads $t --no-progress; done; done
 step mlpi python3 bench/python/mlp_interleaved.py --java-opts="--add-modules=jdk.incubator.vector" --python ${PY:-/tmp/torch2/bin/python} --rounds 3 --threads 1,2
 step shared java --add-modules jdk.incubator.vector -jar $J bench --shared --json --sizes 1e6 --threads 1,2 --no-c --no-torch --min-time-ms 100 --shared-rounds 5
 step probe-c $PROBE 1e7 3

@@ -29,7 +29,8 @@ final class Gemm32 {
     static final boolean SKIP_ZEROS = !"false".equals(System.getProperty("rmsprop4j.train.skipZeros"));
 
     /**
-     * Whether {@link #addSparseRow} and the first layer's weight gradient run {@link Gemm32Vector}: the JVM has {@code jdk.incubator.vector} ({@code
+     * Whether {@link #addSparseRow} and the first layer's weight gradient (and, with {@link #laterVectorProducts}, the later layers'
+     * products) run {@link Gemm32Vector}: the JVM has {@code jdk.incubator.vector} ({@code
      * --add-modules jdk.incubator.vector}) at a usable width, and {@code -Drmsprop4j.train.vectorProducts=false} does not
      * turn it off (for A/B runs). Same bits either way. Not final: tests run both.
      */
@@ -73,7 +74,7 @@ final class Gemm32 {
      * The narrowest later layer, in vectors, whose products run {@link Gemm32Vector}: 4 (64 floats at 512 bits). Narrower
      * outputs stay on the scalar passes: the vector loop's leftover columns sum one term after another (for MNIST's 10
      * classes that chain ran slower than these passes), and a small network's loops are not called often enough for C2 to
-     * compile them soon, while C1's code keeps every vector on the heap (`train digits -m mlp:24,16 --epochs 4`: 0.5–0.6 s
+     * compile them soon, while C1's code keeps every vector on the heap ({@code train digits -m mlp:24,16 --epochs 4}: 0.5–0.6 s
      * against 0.4 s, and the trainer's allocation test failed).
      */
     static final int LATER_VECTOR_LANES = 4;

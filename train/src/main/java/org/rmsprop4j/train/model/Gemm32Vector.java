@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 import org.rmsprop4j.kernel.VectorWidth;
 
 /**
- * The first layer's two products on the incubating Vector API: its forward sums ({@link #addSparse}, as {@link
- * Gemm32#addSparse}) and its weight gradient ({@link #columnGradient}, as {@link Mlp#gradientPart32} with {@link
- * Gemm32#addColumn}). A strip of eight vectors of the output row is held in registers across all the terms:
+ * The MLP's products on the incubating Vector API: the first layer's forward sums ({@link #addSparse}, as {@link
+ * Gemm32#addSparse}) and weight gradient ({@link #columnGradient}, as {@link Mlp#gradientPart32} with {@link
+ * Gemm32#addColumn}), and the later layers' forward sums and deltas ({@link #addRows}) and weight gradient
+ * ({@link #addColumn}). A strip of eight (or four, or one) vectors of the output row is held in registers across all the terms:
  * {@code z = out[strip]}, then {@code z = z + a_t·b_t[strip]} for every term t in order, then one store. Every element
  * gets exactly the same roundings in the same order as the scalar loops (a float product, then a float sum, never
  * fused), so the bits are the same. What goes is the load and store of the output row every four terms, and C2's
@@ -18,7 +19,9 @@ import org.rmsprop4j.kernel.VectorWidth;
  * thread CPU time): the forward sums at 16.7 GMAC/s against 12.1 for the scalar passes. The column-major order over a
  * block of rows (one pass per term, each weight row read from L2 once per block) ran at 4–6 GMAC/s, and tiles of
  * 32–96 inputs per block at 10–12: the scalar pass is bound by its own loop overhead, not by reading weight rows
- * from L2. The other layers' products (64 and 10 columns) gained nothing measurable on the Vector API and stay scalar.
+ * from L2. The later layers' products (64 and 128 columns on MNIST's network) were first measured to gain nothing under a load
+ * of 9–10 (sixth pass); in a quiet A/B (issue 15, eleventh pass) they made the 1-thread epoch 0.91× as long. Layers narrower
+ * than {@link Gemm32#LATER_VECTOR_LANES} vectors stay on the scalar passes.
  *
  * <p>Uses {@link VectorWidth#BITS} (as every other Vector API loop of the library, so a JVM never mixes two shapes of
  * one element type). Links only with {@code --add-modules jdk.incubator.vector}; {@link Gemm32#vectorAvailable} probes
@@ -30,7 +33,7 @@ final class Gemm32Vector {
     private static final VectorSpecies<Float> S = VectorWidth.BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     private static final int L = S.length();
 
-    /** Floats per vector: narrower outputs stay on the scalar passes, whose loops over the columns keep every column's sum going at once. */
+    /** Floats per vector (16 at 512 bits), for {@link Gemm32#LATER_VECTOR_LANES}. */
     static int lanes() { return L; }
 
     /** As {@link Gemm32#addSparse}, same bits: {@code out[j] = ((out[j] + val[s]·w[off + row[s]·n + j]) + …)} for {@code j < n}. */
