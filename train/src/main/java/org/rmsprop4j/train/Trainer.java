@@ -123,13 +123,14 @@ public final class Trainer implements AutoCloseable {
      * On 2 threads, with the staged first layer, thread 1 owns everything after the first layer, so that fewer cache lines pass
      * between the two cores per batch (each costs a round trip between them, about 60 ns when the host places the two vCPUs
      * near each other and about 330 ns when it places them far apart). Thread 0 computes the first layer's terms of inputs
-     * {@code [0, s)} block by block, then lists its chunks' inputs below {@code s} by column ({@link Model#listColumns32}), then
+     * {@code [0, s)} block by block, then lists its chunks' inputs below {@code s} by column ({@link Model#listColumns32}; thread 1
+     * makes most of those lists a batch ahead while it waits for thread 0's first blocks: {@link #LISTS_AHEAD}), then
      * computes and steps the first layer's weight rows below {@code s}. Thread 1 adds the terms of inputs
      * {@code [s, d)} of each block as soon as thread 0 has written it, runs the rest of each chunk's pass right after
      * ({@link Model#restPass32(Object, Dataset, int[], int, int, int, Object, Object, int)}: the sums stay in its cache), then
      * computes and steps the first layer's rows from {@code s} on, and computes, steps and copies every later layer and bias. So in a quiet batch the
      * later layers' weights, their transposes, their optimizer state and the chunks' activations stay in thread 1's core, and
-     * the column lists in their thread's (a thread that runs out of its own items takes what is left, from the last item
+     * the column lists made in the batch in their thread's (a thread that runs out of its own items takes what is left, from the last item
      * down, which can be a later layer's part: thread 1 does its first-layer rows before the later layers); what still moves is the first layer's partial sums (thread 0 to 1) and its
      * deltas (1 to 0). {@code s = d·h/16} with {@code h = -Drmsprop4j.train.ownedRestParts} (of the 16 gradient parts):
      * chosen from the training data when the property is not set ({@link #autoOwnedParts}: 15 for MNIST's digits, 11 for
@@ -518,8 +519,8 @@ public final class Trainer implements AutoCloseable {
         ownedDone.set(pre);
         listsUsedAhead += pre;
         boolean ahead = listsAhead && nextFrom >= 0 && nextTo > nextFrom && gang != null && model.hasListsAhead32();
-        aData = data;
-        aPerm = perm;
+        aData = ahead ? data : null; // held only while lists are made ahead for it (fit drops them at its end)
+        aPerm = ahead ? perm : null;
         aFrom = ahead ? nextFrom : -1;
         aTo = nextTo;
         aSplit = split;
@@ -531,7 +532,8 @@ public final class Trainer implements AutoCloseable {
     /** Thread {@code w} (not 0) lists the next batch's chunks ahead, one at a time, until block {@code q} is there. */
     private void listAhead(int q, int w, RegionProfile pr) {
         long a0 = pr != null ? System.nanoTime() : 0;
-        while (aheadNext < aChunks && (listsAheadAll || stageDone.get(q) == 0)) {
+        int end = listsAheadForced > 0 ? Math.min(aChunks, listsAheadForced) : aChunks;
+        while (aheadNext < end && (listsAheadForced > 0 || stageDone.get(q) == 0)) {
             int c = aheadNext++;
             model.listColumnsAhead32(aData, aPerm, aFrom, aTo, c, aSplit, batch32, stageScratch[w]);
             aheadDone.set(c, 1);
@@ -555,8 +557,9 @@ public final class Trainer implements AutoCloseable {
         static final int COPY = 0, COPY_WAIT = 1, CHUNKS = 2, CHUNKS_WAIT = 3, GRADIENT = 4, LATE = 5, JOINED = 6, N_CHUNKS = 7,
                 END_WAIT = 8, STEP = 9, REGIONS = 10, PART_STEP = 11, PART_COPY = 12, FIRST_LAYER = 13, FIRST_LAYER_WAIT = 14,
                 BLOCK_WAIT = 15, CHUNK_WAIT = 16, LOW_GRADIENT = 17, REST_PASS = 18, N_FIRST_PARTS = 19, N_LATER_PARTS = 20, LISTS_AHEAD = 21, N = 22;
-        // the last four: parts of the owned-rest region's first-layer phase (thread 1 waiting for thread 0's blocks, thread 0
-        // waiting for thread 1's chunks, thread 0's first-layer gradient by chunks, the chunks' rest passes)
+        // BLOCK_WAIT to REST_PASS and LISTS_AHEAD: parts of the owned-rest region's first-layer phase (thread 1 waiting for thread 0's
+        // blocks, thread 0 waiting for thread 1's chunks, thread 0's first-layer gradient by chunks, the chunks' rest passes, thread 1
+        // listing the next batch ahead)
         static final String[] NAMES = {"copy", "copy-wait", "chunks", "chunks-wait", "gradient", "join-latency", "joined",
                 "chunks-taken", "end-wait", "step", "regions", "of-which-part-step", "of-which-part-copy", "first-layer", "first-layer-wait",
                 "of-which-block-wait", "of-which-chunk-wait", "of-which-low-gradient", "of-which-rest-pass", "first-parts-taken",
@@ -693,17 +696,17 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Whether thread 1 lists the next batch's chunks ahead ({@link #LISTS_AHEAD}), and with {@code all} every one of them before
-     * it waits for its first block, whether or not the block is there (so that a test sees lists made ahead whatever the
-     * timing); for tests and A/B runs.
+     * Whether thread 1 lists the next batch's chunks ahead ({@link #LISTS_AHEAD}), and with {@code forced > 0} exactly the first
+     * {@code forced} chunks (or all, if fewer) before it waits for its first block, whether or not the block is there, so that a
+     * test sees lists made ahead whatever the timing, some chunks listed ahead and others not included; for tests and A/B runs.
      */
-    Trainer listsAhead(boolean on, boolean all) {
+    Trainer listsAhead(boolean on, int forced) {
         listsAhead = on;
-        listsAheadAll = all;
+        listsAheadForced = forced;
         return this;
     }
 
-    private boolean listsAheadAll;
+    private int listsAheadForced;
 
     /** As {@link #ownedRest(boolean, int)}, choosing too whether thread 0 sums its first-layer rows by chunks ({@link #OWNED_BY_CHUNK}). */
     Trainer ownedRest(boolean on, int parts, boolean byChunk) {
@@ -781,6 +784,9 @@ public final class Trainer implements AutoCloseable {
             return fit(train.size(), (params, order, from, to, grad) -> gradientSum(train, order, from, to), validation, test, listener);
         } finally {
             local = null;
+            aData = null; // lists made ahead for a batch that will not come
+            aPerm = null;
+            aFrom = -1;
         }
     }
 

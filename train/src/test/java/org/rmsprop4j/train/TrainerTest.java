@@ -216,7 +216,7 @@ class TrainerTest {
                             int h = parts > 100 ? parts % 100 : parts, kind = parts / 100;
                             try (Trainer t = trainer(model, digits, RMS, Dtype.FLOAT32, TrainConfig.builder().epochs(2).batchSize(50).chunkSize(cs)
                                     .threads(threads).seed(7).build()).ownedRest(h != 0, Math.max(1, Math.abs(h)), h > 0).ownedStagesTo0(kind != 2)
-                                    .listsAhead(kind != 4, kind == 3)) {
+                                    .listsAhead(kind != 4, kind == 3 ? Integer.MAX_VALUE : 0)) {
                                 t.fit(data, null, null, null);
                                 assertThat(t.ownedRegions > 0).as("owned rest used, %d threads, %d parts", threads, parts).isEqualTo(parts != 0);
                                 // forced: thread 1 lists the next batch ahead whenever it passes a block's wait (in a batch where it joins
@@ -238,6 +238,44 @@ class TrainerTest {
                 }
             }
         }
+    }
+
+    /**
+     * Lists made a batch ahead by thread 1 (forced, so whatever the timing: every chunk, or only the first so that a batch has
+     * chunks listed ahead and chunks listed in it), with thread 0 summing its rows by chunks or after every chunk, thread 1
+     * taking first-stage blocks or not, and a second hidden layer wide enough (64) for the later layers' vector products: the
+     * bits of one thread.
+     */
+    @Test
+    void listsMadeAheadGiveTheBitsOfOneThread() throws IOException {
+        float[] x = digits.train().x().clone();
+        for (int i = 0; i < x.length; i++) if (i % 3 != 0) x[i] = 0f;
+        Dataset sparse = new Dataset("sparse digits", digits.train().features(), digits.train().classNames(), x, digits.train().y());
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(50).chunkSize(5).threads(1).seed(11).build();
+        double[] one;
+        try (Trainer t = trainer("mlp:64,64:relu", digits, RMS, Dtype.FLOAT32, cfg)) {
+            t.fit(sparse, null, null, null);
+            one = t.parameters();
+        }
+        long forcedUsed = 0;
+        for (int forced : new int[] {Integer.MAX_VALUE, 1, 0}) {
+            for (boolean byChunk : new boolean[] {true, false}) {
+                for (boolean stagesTo0 : new boolean[] {true, false}) {
+                    String what = "forced " + forced + ", by chunk " + byChunk + ", stages to 0 " + stagesTo0;
+                    try (Trainer t = trainer("mlp:64,64:relu", digits, RMS, Dtype.FLOAT32, cfg.toBuilder().threads(2).build())
+                            .ownedRest(true, 12, byChunk).ownedStagesTo0(stagesTo0).listsAhead(true, forced)) {
+                        t.fit(sparse, null, null, null);
+                        assertThat(t.ownedRegions).as(what).isPositive();
+                        assertSameBits(t.parameters(), one);
+                        if (forced == 1) assertThat(t.listsUsedAhead).as(what + ": at most one chunk per batch").isLessThanOrEqualTo(t.ownedRegions);
+                        if (forced > 0) forcedUsed += t.listsUsedAhead;
+                    } catch (AssertionError e) {
+                        throw new AssertionError(what + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        assertThat(forcedUsed).as("chunks listed ahead and used in the forced runs").isPositive();
     }
 
     @Test

@@ -212,7 +212,8 @@ final class Gemm32Vector {
     /**
      * As {@link Gemm32#addRows(float[], float[][], int[], int, float[], int)}, same bits: {@code out[j] = ((out[j] +
      * coef[i₀]·rows[i₀][j]) + coef[i₁]·rows[i₁][j]) + …} over {@code i_t = idx[t]}, {@code t < cnt}, for {@code j < n}; the
-     * later layers' products (64 and 10 columns on MNIST's network, and the deltas' 128), with the output strip in registers.
+     * later layers' products at least {@link Gemm32#LATER_VECTOR_LANES} vectors wide (on MNIST's network the second layer's 64
+     * columns and the first layer's deltas' 128; the 10 classes stay scalar), with the output strip in registers.
      */
     static void addRows(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
         if (cnt <= 0) return;

@@ -488,9 +488,10 @@ public final class Mlp implements Model {
         final int[][] entryRow, next;
         final float[][] entryVal;
         /**
-         * The low columns' lists of the owned-rest region ({@link #listColumns32}): per chunk, columns {@code i < loEnd} listed by
-         * the thread that owns those inputs, apart from the lists above (which then hold the columns from {@code loEnd} on), so
-         * that each thread writes and reads the lists of its own inputs only. {@code loEnd} is 0 when every column is above.
+         * The low columns' lists of the owned-rest region ({@link #listColumns32}): per chunk, columns {@code i < loEnd}, apart from
+         * the lists above (which then hold the columns from {@code loEnd} on), listed by the thread that owns those inputs in the
+         * batch, or by the other thread a batch ahead ({@link #listColumnsAhead32}, swapped in by {@link #useListsAhead32}).
+         * {@code loEnd} is 0 when every column is above.
          */
         final int[][] loColStart, loNext;
         int[][] loEntryRow;

@@ -273,7 +273,10 @@ class Gemm32VectorTest {
         compareOnOff(m, train, 37, 16); // ... and not (a division), with a part chunk
     }
 
-    /** Chunk passes, then the staged first layer on 1–3 stages, each with the vector products off and on: the same loss and gradient bits. */
+    /**
+     * Chunk passes, then the staged first layer on 1–3 stages, each with the vector products off, on, and on for the first layer
+     * only ({@link Gemm32#laterVectorProducts} off): the same loss and gradient bits.
+     */
     private static void compareOnOff(Model m, Dataset d, int rows, int cs) {
         float[] p32 = new float[m.layout().size()];
         Rng r = new Rng(5);
@@ -282,13 +285,15 @@ class Gemm32VectorTest {
         for (int i = 0; i < order.length; i++) order[i] = (i * 13 + 1) % rows;
         int from = 2, to = rows + 2, chunks = (to - from + cs - 1) / cs;
         Object prep = m.prepare32(p32, null);
-        boolean saved = Gemm32.vectorProducts;
+        boolean saved = Gemm32.vectorProducts, savedLater = Gemm32.laterVectorProducts;
         float[] ref = null;
         double refLoss = 0;
         try {
             for (int stages = 0; stages <= 3; stages++) {
-                for (boolean vec : new boolean[] {false, true}) {
+                for (int mode = 0; mode < 3; mode++) { // scalar; vector; vector for the first layer only
+                    boolean vec = mode > 0;
                     Gemm32.vectorProducts = vec;
+                    Gemm32.laterVectorProducts = mode == 1;
                     Object batch = m.newBatch32(to - from, cs, 2), scratch = m.newScratch32();
                     for (int qa = 0; stages > 0 && qa < to - from; qa += 8) {
                         for (int s = 0; s < stages; s++) m.firstLayerStage32(prep, d, order, from, to, qa, Math.min(to - from, qa + 8), s, stages, batch, scratch);
@@ -301,7 +306,7 @@ class Gemm32VectorTest {
                     Arrays.fill(g, Float.NaN);
                     m.gradientPart32(batch, to - from, 0, 2, to - from, g);
                     m.gradientPart32(batch, to - from, 1, 2, to - from, g);
-                    String what = (vec ? "vector" : "scalar") + ", " + stages + " stages";
+                    String what = (mode == 0 ? "scalar" : mode == 1 ? "vector" : "vector first layer only") + ", " + stages + " stages";
                     if (ref == null) {
                         ref = g;
                         refLoss = loss;
@@ -315,6 +320,7 @@ class Gemm32VectorTest {
             }
         } finally {
             Gemm32.vectorProducts = saved;
+            Gemm32.laterVectorProducts = savedLater;
         }
     }
 }
