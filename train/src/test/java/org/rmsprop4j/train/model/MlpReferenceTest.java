@@ -73,15 +73,8 @@ class MlpReferenceTest {
         for (int i = 0; i < p.length; i++) p[i] += 0.1 * (2 * r.nextDouble() - 1);
         int[] rows = new int[37];
         for (int i = 0; i < rows.length; i++) rows[i] = (i * 7) % 37; // a permutation, not the identity
-        int[] sizes = new int[m.hidden().length + 2];
-        sizes[0] = 11;
-        System.arraycopy(m.hidden(), 0, sizes, 1, m.hidden().length);
-        sizes[sizes.length - 1] = 4;
-        int[] wOff = new int[sizes.length], bOff = new int[sizes.length];
-        for (int l = 1; l < sizes.length; l++) {
-            wOff[l] = m.layout().param("w" + l).offset();
-            bOff[l] = m.layout().param("b" + l).offset();
-        }
+        int[][] shape = shape(m, 11, 4);
+        int[] sizes = shape[0], wOff = shape[1], bOff = shape[2];
         double[] gFast = new double[p.length], gRef = new double[p.length];
         double lFast = m.accumulate(p, d, rows, 0, rows.length, gFast, m.newScratch());
         double lRef = reference(sizes, m.activation(), p, d, rows, gRef, wOff, bOff);
@@ -119,15 +112,8 @@ class MlpReferenceTest {
         m.initialize(p, new Rng(3));
         int[] rows = new int[37];
         for (int i = 0; i < rows.length; i++) rows[i] = (i * 5) % 37;
-        int[] sizes = new int[m.hidden().length + 2];
-        sizes[0] = 11;
-        System.arraycopy(m.hidden(), 0, sizes, 1, m.hidden().length);
-        sizes[sizes.length - 1] = 4;
-        int[] wOff = new int[sizes.length], bOff = new int[sizes.length];
-        for (int l = 1; l < sizes.length; l++) {
-            wOff[l] = m.layout().param("w" + l).offset();
-            bOff[l] = m.layout().param("b" + l).offset();
-        }
+        int[][] shape = shape(m, 11, 4);
+        int[] sizes = shape[0], wOff = shape[1], bOff = shape[2];
         double lossRef = 0;
         int right = 0;
         for (int row : rows) { // the dense loop, one row at a time, with its predictions
@@ -138,6 +124,20 @@ class MlpReferenceTest {
         double[] ev = m.evaluate(p, d, rows, 0, rows.length, m.newScratch());
         assertThat(Double.doubleToRawLongBits(ev[0])).as("loss %s vs %s", ev[0], lossRef).isEqualTo(Double.doubleToRawLongBits(lossRef));
         assertThat(ev[1]).isEqualTo(right);
+    }
+
+    /** The layer sizes of {@code m} (inputs, hidden widths, classes) and each layer's weight and bias offsets in its layout. */
+    private static int[][] shape(Mlp m, int inputs, int classes) {
+        int[] sizes = new int[m.hidden().length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(m.hidden(), 0, sizes, 1, m.hidden().length);
+        sizes[sizes.length - 1] = classes;
+        int[] wOff = new int[sizes.length], bOff = new int[sizes.length];
+        for (int l = 1; l < sizes.length; l++) {
+            wOff[l] = m.layout().param("w" + l).offset();
+            bOff[l] = m.layout().param("b" + l).offset();
+        }
+        return new int[][] {sizes, wOff, bOff};
     }
 
     /** The dense loop's class for one row (the first of the largest outputs). */
