@@ -418,7 +418,7 @@ public final class Trainer implements AutoCloseable {
      */
     private void ownedPart(int w, RegionProfile pr, long t0) {
         int rows = fTo - fFrom, b = fBlocks, cn = fChunks, base = COPY_PARTS, n1 = b + 2 * cn, parts = GRADIENT_PARTS, h = ownedParts;
-        int split = (int) ((long) model.inputs() * h / parts);
+        int split = ownedSplit();
         boolean pipe = fPipelined;
         AtomicIntegerArray t = taken;
         if (w == 1) ownedJoined.set(1);
@@ -501,13 +501,16 @@ public final class Trainer implements AutoCloseable {
         if (pr != null) pr.count(w, RegionProfile.N_CHUNKS);
     }
 
+    /** The first input of thread 1's share of the first layer in the owned-rest region: {@code d·h/16}. */
+    private int ownedSplit() { return (int) ((long) model.inputs() * ownedParts / GRADIENT_PARTS); }
+
     /**
      * Before an owned-rest region: the chunks whose lists the last region made ahead for this very batch (same data, order,
-     * rows and split) become its lists, and their list items count as done; then the region is set to list the next batch
-     * ahead ({@link #LISTS_AHEAD}).
+     * rows and split) become its lists, and their list items count as done (this sets the region's {@code ownedDone}); then
+     * the region is set to list the next batch ahead ({@link #LISTS_AHEAD}).
      */
     private void startListsAhead(Dataset data, int[] perm, int from, int to, int chunks, int cs) {
-        int split = (int) ((long) model.inputs() * ownedParts / GRADIENT_PARTS), pre = 0;
+        int split = ownedSplit(), pre = 0;
         if (aFrom >= 0 && aData == data && aPerm == perm && aFrom == from && aTo == to && aSplit == split) {
             for (int c = 0; c < chunks; c++) {
                 if (aheadDone.get(c) == 0) continue;
@@ -1061,8 +1064,7 @@ public final class Trainer implements AutoCloseable {
                 stagedRegions++; // the owned-rest region stages the first layer too
                 ownedRegions++;
                 for (int k = 0; k < fBlocks; k++) stageDone.set(k, 0);
-                ownedDone.set(0);
-                ownedJoined.set(0);
+                ownedJoined.set(0); // ownedDone: startListsAhead below
                 lowSums.set(0);
                 fPipelined = ownedByChunk && model.hasFirstLayerChunkGradient32();
                 for (int k = 0; k < chunks; k++) chunkDone.set(k, 0);

@@ -84,8 +84,13 @@ final class Gemm32 {
      * are on and the output is at least {@link #LATER_VECTOR_LANES} vectors wide, the same bits.
      */
     static void addRowsLater(float[] coef, float[][] rows, int[] idx, int cnt, float[] out, int n) {
-        if (vectorProducts && laterVectorProducts && n >= LATER_VECTOR_LANES * Gemm32Vector.lanes()) Gemm32Vector.addRows(coef, rows, idx, cnt, out, n);
+        if (laterVector(n)) Gemm32Vector.addRows(coef, rows, idx, cnt, out, n);
         else addRows(coef, rows, idx, cnt, out, n);
+    }
+
+    /** Whether a later layer's products with {@code n} outputs run {@link Gemm32Vector} (both switches on, {@link #LATER_VECTOR_LANES} vectors wide). */
+    static boolean laterVector(int n) {
+        return vectorProducts && laterVectorProducts && n >= LATER_VECTOR_LANES * Gemm32Vector.lanes();
     }
 
     /** {@link #addSparse}, on {@link Gemm32Vector} when {@link #vectorProducts}: the same bits. */

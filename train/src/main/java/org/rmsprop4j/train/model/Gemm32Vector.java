@@ -20,7 +20,7 @@ import org.rmsprop4j.kernel.VectorWidth;
  * block of rows (one pass per term, each weight row read from L2 once per block) ran at 4–6 GMAC/s, and tiles of
  * 32–96 inputs per block at 10–12: the scalar pass is bound by its own loop overhead, not by reading weight rows
  * from L2. The later layers' products (64 and 128 columns on MNIST's network) were first measured to gain nothing under a load
- * of 9–10 (sixth pass); in a quiet A/B (issue 15, eleventh pass) they made the 1-thread epoch 0.91× as long. Layers narrower
+ * of 9–10 (sixth pass); in the eleventh pass's window (issue 15) the 1-thread epoch took 0.89× as long with them, per round. Layers narrower
  * than {@link Gemm32#LATER_VECTOR_LANES} vectors stay on the scalar passes.
  *
  * <p>Uses {@link VectorWidth#BITS} (as every other Vector API loop of the library, so a JVM never mixes two shapes of

@@ -1022,7 +1022,7 @@ public final class Mlp implements Model {
                 }
                 boolean any = false;
                 // each chunk's sum in registers, into grad (narrow outputs: the scalar passes, as Gemm32.addRowsLater)
-                boolean laterVector = l > 1 && Gemm32.vectorProducts && Gemm32.laterVectorProducts && nOut >= Gemm32.LATER_VECTOR_LANES * Gemm32Vector.lanes();
+                boolean laterVector = l > 1 && Gemm32.laterVector(nOut);
                 for (int c = 0; c < chunks; c++) {
                     int qa = c * cs;
                     if (l == 1) {
