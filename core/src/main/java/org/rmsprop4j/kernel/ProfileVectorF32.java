@@ -257,11 +257,12 @@ public final class ProfileVectorF32 {
     public static void timmTfMomentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                       int off, int len, float omr, float eps, float m, float lr) {
         int n = off + len - len % L;
-        FloatVector omrV = FloatVector.broadcast(FS, omr);
+        // scalar operands, no vector broadcast before the loop: in a call shorter than a vector C2 kept such a vector on
+        // the heap (NoAllocationTest, 96 B per step pair now and then, as ProfileVectorTribuo's once)
         for (int i = off; i < n; i += L) {
             FloatVector gi = FloatVector.fromArray(FS, g, i);
             FloatVector sq = FloatVector.fromArray(FS, v, i);
-            sq = gi.mul(gi).sub(sq).fma(omrV, sq);
+            sq = gi.mul(gi).sub(sq).lanewise(VectorOperators.FMA, omr, sq);
             sq.intoArray(v, i);
             FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
             FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.mul(lr).div(avg));
@@ -275,16 +276,15 @@ public final class ProfileVectorF32 {
     public static void timmTfMomentumLrOutside(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
                                                int off, int len, float omr, float eps, float m, float nlr) {
         int n = off + len - len % L;
-        FloatVector omrV = FloatVector.broadcast(FS, omr), nlrV = FloatVector.broadcast(FS, nlr);
-        for (int i = off; i < n; i += L) {
+        for (int i = off; i < n; i += L) {      // scalar operands, as timmTfMomentum
             FloatVector gi = FloatVector.fromArray(FS, g, i);
             FloatVector sq = FloatVector.fromArray(FS, v, i);
-            sq = gi.mul(gi).sub(sq).fma(omrV, sq);
+            sq = gi.mul(gi).sub(sq).lanewise(VectorOperators.FMA, omr, sq);
             sq.intoArray(v, i);
             FloatVector avg = mklSqrt(sq.add(eps), est, idx, tmp);
             FloatVector bi = FloatVector.fromArray(FS, b, i).mul(m).add(gi.div(avg));
             bi.intoArray(b, i);
-            bi.fma(nlrV, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
+            bi.lanewise(VectorOperators.FMA, nlr, FloatVector.fromArray(FS, p, i)).intoArray(out, i);
         }
         ProfileLoopsF32.timmTf(g, p, out, v, null, b, n, off + len - n, omr, eps, m, 0f, false, false, 1f, -nlr, nlr, false, false, true);
     }
