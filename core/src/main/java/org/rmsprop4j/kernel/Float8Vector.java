@@ -8,8 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link VectorWidth}): the same integer
  * arithmetic lane by lane (below {@code 2^-14}: the float add of {@code Float8.belowNormal} for the nearest coding, shifts by
- * a per-lane count for the unbiased one; a blend between the two parts), so they give exactly the scalar loops' bits, with
- * no table and no gather. Tails
+ * a per-lane count for the unbiased one), so they give exactly the scalar loops' bits, with
+ * no table and no gather. Every loop decodes with {@code Float8.U_EXP}/{@code S_EXP}, {@code min(F, 2F - 2^-14)}, then one
+ * product by the block's scale (the code's exact value times the scale, rounded once), so that no operand is a float32
+ * subnormal. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
  * check {@link Blockwise8#vectorAvailable()} first.
  */
@@ -47,10 +49,14 @@ public final class Float8Vector {
             IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
-            c0.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
-            c1.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
-            c2.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
-            c3.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+            FloatVector f0 = c0.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f0.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f0.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i);
+            FloatVector f1 = c1.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f1.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f1.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + LANES);
+            FloatVector f2 = c2.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f2.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f2.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            FloatVector f3 = c3.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f3.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f3.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
         }
         for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeUnsigned(codes[codeOff + i]) * scale;
     }
@@ -64,14 +70,18 @@ public final class Float8Vector {
             IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
-            c0.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c0.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
-            c1.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c1.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
-            c2.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c2.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
-            c3.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c3.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+            FloatVector f0 = c0.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f0.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f0.reinterpretAsInts()).or(c0.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i);
+            FloatVector f1 = c1.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f1.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f1.reinterpretAsInts()).or(c1.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + LANES);
+            FloatVector f2 = c2.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f2.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f2.reinterpretAsInts()).or(c2.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            FloatVector f3 = c3.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f3.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f3.reinterpretAsInts()).or(c3.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
         }
         for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeSigned(codes[codeOff + i]) * scale;
     }
@@ -86,7 +96,8 @@ public final class Float8Vector {
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
             IntVector c = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
-            FloatVector vi = c.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).mul(decay);
+            FloatVector f = c.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            FloatVector vi = f.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f.reinterpretAsInts()).reinterpretAsFloats().mul(scale).mul(decay);
             FloatVector gi = FloatVector.fromArray(FS, g, off + i);
             vi = gi.mul(omd).fma(gi, vi);
             vi.intoArray(v, vOff + i);
@@ -109,7 +120,8 @@ public final class Float8Vector {
      * the next block's loop. Block 0 codes {@code prev[0..bs)} (the mean squares of the block before the strip) with
      * scale {@code prevScale} into {@code codes[prevCodeOff ..]}; the last block's mean squares are left in
      * {@code v0} or {@code v1} for the caller to code. Every coding gives the bits of {@link #quantize}. Running
-     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors).
+     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors). With
+     * {@code epsIn} ±0 the loop leaves out {@code + epsIn}, the same bits ({@code ν ≥ +0} or NaN).
      * p, codes, scales, v0, v1: Modified; g, prev: Not modified; {@code prev} may be {@code v1}, not {@code v0}.
      */
     public static void rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
@@ -119,40 +131,30 @@ public final class Float8Vector {
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int k8 = Float8.U_SHIFT;
+        boolean inside = epsIn != 0f;
         for (int j = 0; j < count; j++) {
             float[] v = (j & 1) == 0 ? v0 : v1;
             int e = off + j * bs, c = codeOff + j * bs;
             float scale = scales[k + j];
-            float up = Float8.UP * scale;
-            if (!(up < Float.POSITIVE_INFINITY)) {   // scale >= 2^16 or NaN: decode with two products, code unfused
-                Float8Vector.quantize(prev, 0, bs, prevScale, false, codes, prevCodeOff);
-                float a = Float.intBitsToFloat(rmspropPlain(p, g, e, codes, c, scale, v, 0, bs, decay, omd, epsIn, epsOut, lr));
-                scales[k + j] = a;
-                prev = v;
-                prevScale = a;
-                prevCodeOff = c;
-                continue;
-            }
             float inv = Float8.inverse(prevScale);
             boolean divide = inv == Float.POSITIVE_INFINITY;   // subnormal scale: coded again below, dividing
             float mulInv = divide ? 0f : inv;
             IntVector m0 = IntVector.zero(IS);
             for (int i = 0; i < bs; i += LANES) {
-                // value(code)·scale in one product: intBitsToFloat(c << 19)·2^112 is exact, so times scale it is the same
-                // real number as intBitsToFloat(c << 19)·(2^112·scale), rounded once, whenever 2^112·scale is finite
                 IntVector cv = (IntVector) ByteVector.fromArray(BS, codes, c + i).convertShape(VectorOperators.B2I, IS, 0);
-                FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(up).mul(decay);
+                FloatVector f = cv.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+                FloatVector vi = f.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f.reinterpretAsInts()).reinterpretAsFloats().mul(scale).mul(decay);
                 FloatVector gi = FloatVector.fromArray(FS, g, e + i);
                 vi = gi.mul(omd).fma(gi, vi);
                 vi.intoArray(v, i);
-                FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
+                FloatVector d = (inside ? vi.add(epsIn) : vi).sqrt().add(epsOut);
                 FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
                 m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
                 IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);
                 FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
                 IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
                 IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
-                        .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                        .max(b);
                 ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k8 - 1)) - 1)).lanewise(VectorOperators.LSHR, k8).min(Float8.UNSIGNED_MAX)
                         .convertShape(VectorOperators.I2B, BS, 0))
                         .intoArray(codes, prevCodeOff + i);
@@ -169,9 +171,7 @@ public final class Float8Vector {
     /**
      * As {@link Float8#adam}, on one block: both moments decoded, Adam's update, both new moments stored and both maxima
      * kept in one pass (the caller codes the moments with {@link #quantize}, so the codes are those of the decode, step,
-     * code path). Decodes {@code value(code)·scale} as one product by {@code 2^112·scale}, the same real number rounded
-     * once ({@link #rmspropPlainStrip} says why): the caller's precondition is that {@code 2^112·mScale} and
-     * {@code 2^112·vScale} are finite ({@link #fusable}), not checked.
+     * code path).
      */
     public static long adam(float[] p, float[] g, int off, byte[] mCodes, byte[] vCodes, int codeOff, float mScale, float vScale,
                             float[] m, int mOff, float[] v, int vOff, int len, float keep, float gs, float l2, float b1, float omb1,
@@ -179,7 +179,6 @@ public final class Float8Vector {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float upM = Float8.UP * mScale, upV = Float8.UP * vScale;
         // FMA with scalar operands (lanewise), not vectors broadcast before the loop: a strip of blocks written with those
         // broadcasts kept its vectors on the heap in every JVM (92 KB per Adam step of 8,191 values)
         IntVector mm0 = IntVector.zero(IS), mv0 = IntVector.zero(IS);
@@ -189,11 +188,13 @@ public final class Float8Vector {
             IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             FloatVector pi = FloatVector.fromArray(FS, p, off + i).mul(keep);
             FloatVector gi = pi.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(FS, g, off + i).mul(gs));
-            FloatVector mi = cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cm.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(upM).mul(b1);
+            FloatVector fm = cm.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            FloatVector mi = fm.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fm.reinterpretAsInts())
+                    .or(cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000)).reinterpretAsFloats().mul(mScale).mul(b1);
             mi = gi.lanewise(VectorOperators.FMA, omb1, mi);
             mi.intoArray(m, mOff + i);
-            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(b2);
+            FloatVector fv = cv.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            FloatVector vi = fv.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fv.reinterpretAsInts()).reinterpretAsFloats().mul(vScale).mul(b2);
             vi = gi.mul(omb2).fma(gi, vi);
             vi.intoArray(v, vOff + i);
             FloatVector d = vi.sqrt().div(bc2sqrt).add(eps);
@@ -210,8 +211,6 @@ public final class Float8Vector {
 
     /**
      * As {@link Float8#rmspropMomentum}, on one block, in one pass (the caller codes both slots with {@link #quantize}).
-     * Decodes with one product by {@code 2^112·scale} as {@link #adam}: the caller's precondition is that both scales are
-     * {@link #fusable}, not checked.
      */
     public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
                                        float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
@@ -219,20 +218,22 @@ public final class Float8Vector {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float upV = Float8.UP * vScale, upB = Float8.UP * bScale, nt = -t;
+        float nt = -t;
         IntVector mv0 = IntVector.zero(IS), mb0 = IntVector.zero(IS);
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
             IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             IntVector cb = (IntVector) ByteVector.fromArray(BS, bCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             FloatVector gi = FloatVector.fromArray(FS, g, off + i);
-            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(decay);
+            FloatVector fv = cv.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            FloatVector vi = fv.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fv.reinterpretAsInts()).reinterpretAsFloats().mul(vScale).mul(decay);
             vi = gi.mul(omd).fma(gi, vi);
             vi.intoArray(v, vOff + i);
             FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
             FloatVector u = gi.mul(s).div(d);
-            FloatVector bi = cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cb.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(upB).mul(mom).add(u);
+            FloatVector fb = cb.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            FloatVector bi = fb.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fb.reinterpretAsInts())
+                    .or(cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000)).reinterpretAsFloats().mul(bScale).mul(mom).add(u);
             bi.intoArray(b, bOff + i);
             bi.lanewise(VectorOperators.FMA, nt, FloatVector.fromArray(FS, p, off + i)).intoArray(p, off + i);
             mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);      // no call on the loop-carried maxima
@@ -245,8 +246,6 @@ public final class Float8Vector {
         return (long) Math.max(mv, (int) (tail >>> 32)) << 32 | Math.max(mb, (int) tail);
     }
 
-    /** Whether a block with this scale may be decoded with one product ({@code 2^112·scale} finite), as {@link #adam} needs. */
-    public static boolean fusable(float scale) { return Float8.UP * scale < Float.POSITIVE_INFINITY && Float8.UP * scale > Float.NEGATIVE_INFINITY; }
 
     // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
     // declines to inline (its budget goes quickly on the Vector API's own methods) turns every vector into a heap
@@ -278,7 +277,7 @@ public final class Float8Vector {
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
-                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b);
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i);
@@ -287,7 +286,7 @@ public final class Float8Vector {
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
-                    .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b1);
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i + LANES);
@@ -298,7 +297,7 @@ public final class Float8Vector {
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
-                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b);
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.UNSIGNED_MAX)
                     .convertShape(VectorOperators.I2B, BS, 0))
                     .intoArray(codes, codeOff + i);
@@ -318,7 +317,7 @@ public final class Float8Vector {
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
-                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b);
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);
@@ -328,7 +327,7 @@ public final class Float8Vector {
             FloatVector s1 = b1.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t1 = s1.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb1 = s1.reinterpretAsInts().sub(1 << 23).add(1, b1.compare(VectorOperators.GT, t1))
-                    .blend(b1, b1.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b1);
             ((ByteVector) bb1.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits1.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i + LANES);
@@ -340,7 +339,7 @@ public final class Float8Vector {
             FloatVector s = b.reinterpretAsFloats().add(Float8.MIN8);                   // below 2^-14: Float8.belowNormal
             IntVector t = s.sub(Float8.MIN8).reinterpretAsInts();                      // compared as ints: both are >= +0
             IntVector bb = s.reinterpretAsInts().sub(1 << 23).add(1, b.compare(VectorOperators.GT, t))
-                    .blend(b, b.compare(VectorOperators.GE, Float8.NORMAL_MIN));
+                    .max(b);
             ((ByteVector) bb.sub(Float8.BIAS - ((1 << (k - 1)) - 1)).lanewise(VectorOperators.LSHR, k).min(Float8.SIGNED_MAX)
                     .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80))
                     .convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codeOff + i);

@@ -65,6 +65,14 @@ class Float8StateTest {
         assertThat(S[120]).isEqualTo(1f);
         for (int c = 0; c <= 120; c++) assertThat(Float8.decodeSigned(c | 0x80)).isEqualTo(-S[c]);
         assertThat(Float.floatToRawIntBits(Float8.decodeSigned(0x80))).isEqualTo(0x80000000);
+        for (int c = 0; c < 256; c++) {     // every code, the unused ones too, against the definition in doubles
+            int e = c >> 4, m = c & 15, es = c >> 3 & 15, ms = c & 7;
+            double u = e == 0 ? m * 0x1p-18 : Math.scalb(1 + m / 16.0, e - 15);
+            double sm = es == 0 ? ms * 0x1p-17 : Math.scalb(1 + ms / 8.0, es - 15);
+            assertThat(Float.floatToRawIntBits(Float8.decodeUnsigned(c))).as("unsigned code %d", c).isEqualTo(Float.floatToRawIntBits((float) u));
+            assertThat(Float.floatToRawIntBits(Float8.decodeSigned(c))).as("signed code %d", c)
+                    .isEqualTo(Float.floatToRawIntBits((float) ((c & 0x80) != 0 ? -sm : sm)));
+        }
         assertThat(QuantMap.FP8_UNSIGNED.values[240]).isEqualTo(1f);
         assertThat(QuantMap.FP8_UNSIGNED.values[241]).isNaN();
         assertThat(QuantMap.FP8_SIGNED.values[248]).isEqualTo(-1f);
@@ -175,10 +183,12 @@ class Float8StateTest {
                     Float8.quantize(src, 3, len, scale, signed, a, 2);
                     Float8Vector.quantize(src, 3, len, scale, signed, b, 2);
                     assertThat(b).as("nearest, signed %s, len %d, round %d", signed, len, round).containsExactly(a);
-                    float[] da = new float[len + 1], db = new float[len + 1];
-                    Float8.dequantize(a, 2, 0.75f, signed, da, 1, len);
-                    Float8Vector.dequantize(a, 2, 0.75f, signed, db, 1, len);
-                    assertThat(db).containsExactly(da);
+                    for (float ds : new float[] {0.75f, 1e-38f, Float.MIN_VALUE, 3e30f, Float.POSITIVE_INFINITY, Float.NaN}) {
+                        float[] da = new float[len + 1], db = new float[len + 1];
+                        Float8.dequantize(a, 2, ds, signed, da, 1, len);
+                        Float8Vector.dequantize(a, 2, ds, signed, db, 1, len);
+                        assertThat(Float8AdamTest.bits(db)).as("dequantize, scale %s", ds).containsExactly(Float8AdamTest.bits(da));
+                    }
                 }
                 byte[] a = new byte[len + 5], b = new byte[len + 5];
                 Float8.quantizeUnbiased(mag, 3, len, scale, 12345 + round, a, 2);
@@ -231,12 +241,14 @@ class Float8StateTest {
     }
 
     /**
-     * The fused strip against the step and the coding block by block ({@link Float8Vector#rmspropPlain}, then
-     * {@link Float8Vector#quantize}): old scales that are ordinary, at and above 2^16 (decoded with two products), NaN, 0
-     * and subnormal, and blocks whose new scale is subnormal (coded by division).
+     * The fused strip against the scalar step and the scalar coding block by block ({@link Float8#rmspropPlain}, then
+     * {@link Float8#quantize}): old scales that are ordinary, at and above 2^16, NaN, 0 and subnormal, codes of every
+     * kind (a third of them minifloat subnormals, which the loops decode without float32 subnormals), blocks whose new
+     * scale is subnormal (coded by division), and {@code epsIn} 0, -0 (left out of the loop) and not 0.
      */
-    @Test
-    void stripEqualsTheStepAndTheCodingBlockByBlock() {
+    @ParameterizedTest
+    @ValueSource(floats = {0f, -0f, 1e-6f})
+    void stripEqualsTheStepAndTheCodingBlockByBlock(float epsIn) {
         Blockwise8VectorTest.assumeVector();
         SplittableRandom r = new SplittableRandom(5);
         int bs = 64, nb = 12;
@@ -246,23 +258,23 @@ class Float8StateTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = (float) r.nextGaussian();
             g[i] = (float) (r.nextGaussian() * Math.exp(r.nextDouble(-8, 8)));
-            codes[i] = (byte) r.nextInt(0, Float8.UNSIGNED_MAX + 1);
+            codes[i] = (byte) (i % 3 == 0 ? r.nextInt(0, 16) : r.nextInt(0, Float8.UNSIGNED_MAX + 1));
         }
         for (int i = 6 * bs; i < 8 * bs; i++) g[i] = i % 3 == 0 ? 0f : Float.MIN_VALUE * (i % 5);   // new scales subnormal
         float[] p2 = p.clone(), s2 = scales.clone();
         byte[] c2 = codes.clone();
         float[] v = new float[bs];
         for (int j = 0; j < nb; j++) {
-            s2[j] = Float.intBitsToFloat(Float8Vector.rmspropPlain(p2, g, j * bs, c2, j * bs, s2[j], v, 0, bs, 0.99f, 0.01f, 0f, 1e-8f, 0.01f));
-            Float8Vector.quantize(v, 0, bs, s2[j], false, c2, j * bs);
+            s2[j] = Float.intBitsToFloat(Float8.rmspropPlain(p2, g, j * bs, c2, j * bs, s2[j], v, 0, bs, 0.99f, 0.01f, epsIn, 1e-8f, 0.01f));
+            Float8.quantize(v, 0, bs, s2[j], false, c2, j * bs);
         }
         float[] v0 = new float[bs], v1 = new float[bs], prev = new float[bs];
-        Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, scales, 0, 1, bs, v0, v1, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, prev, 1f, 0);
+        Float8Vector.rmspropPlainStrip(p, g, 0, codes, 0, scales, 0, 1, bs, v0, v1, 0.99f, 0.01f, epsIn, 1e-8f, 0.01f, prev, 1f, 0);
         byte[] first = codes.clone();
-        Float8Vector.quantize(prev, 0, bs, 1f, false, first, 0);
+        Float8.quantize(prev, 0, bs, 1f, false, first, 0);
         assertThat(codes).as("block 0 codes prev").containsExactly(first);
-        Float8Vector.rmspropPlainStrip(p, g, bs, codes, bs, scales, 1, nb - 1, bs, v1, v0, 0.99f, 0.01f, 0f, 1e-8f, 0.01f, v0, scales[0], 0);
-        Float8Vector.quantize((nb - 1) % 2 == 1 ? v1 : v0, 0, bs, scales[nb - 1], false, codes, (nb - 1) * bs);
+        Float8Vector.rmspropPlainStrip(p, g, bs, codes, bs, scales, 1, nb - 1, bs, v1, v0, 0.99f, 0.01f, epsIn, 1e-8f, 0.01f, v0, scales[0], 0);
+        Float8.quantize((nb - 1) % 2 == 1 ? v1 : v0, 0, bs, scales[nb - 1], false, codes, (nb - 1) * bs);
         assertThat(p).containsExactly(p2);
         assertThat(scales).containsExactly(s2);
         assertThat(codes).containsExactly(c2);
