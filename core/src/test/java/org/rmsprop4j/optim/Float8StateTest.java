@@ -161,6 +161,33 @@ class Float8StateTest {
         }
     }
 
+    /**
+     * The vector coding is the scalar coding for every one of the 2^32 floats, both maps, scale 1 (tag "slow": its
+     * selection between the subnormal and normal parts is a maximum of the two candidates, proved in the loop's comment).
+     */
+    @Test
+    @Tag("slow")
+    void vectorCodingEqualsTheScalarCodingForEveryFloat() {
+        Blockwise8VectorTest.assumeVector();
+        int chunk = 1 << 20;
+        float[] x = new float[chunk];
+        byte[] a = new byte[chunk], b = new byte[chunk];
+        long wrong = 0, firstWrong = -1;
+        for (long start = 0; start < 1L << 32; start += chunk) {
+            for (int i = 0; i < chunk; i++) x[i] = Float.intBitsToFloat((int) (start + i));
+            for (boolean signed : new boolean[] {false, true}) {
+                Float8.quantize(x, 0, chunk, 1f, signed, a, 0);
+                Float8Vector.quantize(x, 0, chunk, 1f, signed, b, 0);
+                if (!Arrays.equals(a, b)) {
+                    for (int i = 0; i < chunk; i++) {
+                        if (a[i] != b[i] && wrong++ == 0) firstWrong = start + i;
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("floats coded unlike the scalar coding (first at bits %x)", firstWrong).isZero();
+    }
+
     /** Values of every kind, as {@link Blockwise8VectorTest#awkward}, scaled into a block. */
     @Test
     void vectorLoopsGiveTheScalarBits() {
