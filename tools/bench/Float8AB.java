@@ -12,7 +12,10 @@ import java.util.Locale;
  * process and see the same load): the float32 step, then each listed 8-bit state of jar A and of jar B, interleaved in
  * rounds on the same parameters and gradients (PyTorch defaults, lr 0.01). Prints per state the median ns per value over
  * rounds, the best round, and the median of the per-round ratio against the float32 step and B against A.
- * {@code -Drule=adam} (or adamw, rmsprop-momentum) times that rule instead of plain RMSprop.
+ * {@code -Drule=adam} (or adamw, rmsprop-momentum) times that rule instead of plain RMSprop. {@code -Dgrad=} sets the
+ * gradients (the same every step): {@code normal} (default: N(0, 1)·1e-2), {@code uniform} (in [-1, 1), as {@code bench}'s
+ * rows), or {@code lognormal:S} (N(0, 1)·exp(S·N(0, 1))·1e-2: magnitudes spread over orders, so that many mean squares sit
+ * far below their block's maximum, in the float8 map's subnormal codes, as in a real network's layers).
  * Usage: java --add-modules jdk.incubator.vector -Xmx6g tools/bench/Float8AB.java A.jar B.jar SIZE THREADS ROUNDS MS_PER_RUN STATES...
  *   e.g. ... /tmp/base.jar cli/target/rmsprop4j.jar 1e6 1 9 300 fp8-256 fp8-2048
  * The same jar as A and B loads it once (rows A only): one build per JVM, against its own float32 row.
@@ -24,7 +27,15 @@ public class Float8AB {
         List<String> states = Arrays.asList(a).subList(6, a.length);
         float[] p = new float[n], g = new float[n];
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int i = 0; i < n; i++) { p[i] = (float) r.nextGaussian(); g[i] = (float) (r.nextGaussian() * 1e-2); }
+        String grad = System.getProperty("grad", "normal");
+        double spread = grad.startsWith("lognormal:") ? Double.parseDouble(grad.substring(10)) : 0;
+        if (!grad.equals("normal") && !grad.equals("uniform") && !grad.startsWith("lognormal:")) {
+            throw new IllegalArgumentException("-Dgrad must be normal, uniform or lognormal:S, got \"" + grad + "\"");
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) r.nextGaussian();
+            g[i] = grad.equals("uniform") ? (float) (r.nextDouble() * 2 - 1) : (float) (r.nextGaussian() * Math.exp(spread * r.nextGaussian()) * 1e-2);
+        }
         List<String> names = new ArrayList<>();
         List<Object> opts = new ArrayList<>();
         List<Method> steps = new ArrayList<>();
@@ -67,7 +78,7 @@ public class Float8AB {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "rule %s size %s threads %d rounds %d x %d ms; %s%n", RULE, a[2], threads, rounds, ms, Files_loadavg());
+        System.out.printf(Locale.ROOT, "rule %s grad %s size %s threads %d rounds %d x %d ms; %s%n", RULE, grad, a[2], threads, rounds, ms, Files_loadavg());
         for (int i = 0; i < k; i++) {
             double[] v = ns[i].clone(), vs32 = new double[rounds], vsA = new double[rounds];
             for (int q = 0; q < rounds; q++) vs32[q] = ns[0][q] / ns[i][q];
