@@ -34,7 +34,9 @@ public class Float8AB {
         }
         for (int i = 0; i < n; i++) {
             p[i] = (float) r.nextGaussian();
-            g[i] = grad.equals("uniform") ? (float) (r.nextDouble() * 2 - 1) : (float) (r.nextGaussian() * Math.exp(spread * r.nextGaussian()) * 1e-2);
+            // normal: the draws of earlier passes' runs (no third draw per element)
+            g[i] = grad.equals("uniform") ? (float) (r.nextDouble() * 2 - 1)
+                    : spread == 0 ? (float) (r.nextGaussian() * 1e-2) : (float) (r.nextGaussian() * Math.exp(spread * r.nextGaussian()) * 1e-2);
         }
         List<String> names = new ArrayList<>();
         List<Object> opts = new ArrayList<>();
