@@ -22,6 +22,9 @@ import org.rmsprop4j.optim.StateQuantization;
  * one multiply ("no divider"), without the coding of the block before ("no coding"), and with both; the coding alone
  * ({@link Float8Vector#quantize} block by block); and a float32 step written like the strip (load v instead of
  * decoding codes), to compare loop shapes. The variants' bits differ from the library's, on purpose: they only time.
+ * The copies keep the library's loop as it was before the twelfth pass (the decode {@code bits(c << 19)·2^112}, a float32
+ * subnormal for codes 1..15, the coding's blend, the fallback at scales from 2^16): compare them with each other, not
+ * with the library's row (README, "8-bit optimizer state").
  * 512 bits (16 lanes) only.
  * Usage: java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx6g -cp cli/target/rmsprop4j.jar \
  *            tools/bench/Float8Breakdown.java SIZE [ROUNDS=7] [MS=300] [BLOCK=256] [PAD=0 floats between the two scratch blocks]

@@ -16,7 +16,8 @@ package org.rmsprop4j.kernel;
  *       Codes 241..255 are not used.</li>
  *   <li>Signed (momentum, first moments): sign and E4M3 with subnormals, {@code c = sign·128 + e·8 + m},
  *       magnitude {@code 2^(e-15)·(1 + m/8)}, or {@code m·2^-17} when {@code e = 0}; magnitudes
- *       {@code 0..120} (120 is 1). Decoding is {@code intBitsToFloat((c & 0x80) << 24 | (c & 0x7f) << 20)·2^112}.
+ *       {@code 0..120} (120 is 1). That is {@code intBitsToFloat((c & 0x80) << 24 | (c & 0x7f) << 20)·2^112} (the loops:
+ *       {@link #S_EXP}).
  *       Codes 121..127 and 249..255 are not used; 128 is −0.</li>
  * </ul>
  *

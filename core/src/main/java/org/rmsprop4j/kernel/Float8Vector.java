@@ -121,7 +121,8 @@ public final class Float8Vector {
      * scale {@code prevScale} into {@code codes[prevCodeOff ..]}; the last block's mean squares are left in
      * {@code v0} or {@code v1} for the caller to code. Every coding gives the bits of {@link #quantize}. Running
      * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors). With
-     * {@code epsIn} ±0 the loop leaves out {@code + epsIn}, the same bits ({@code ν ≥ +0} or NaN).
+     * {@code epsIn} ±0 the loop leaves out {@code + epsIn}, the same bits when {@code ν} is never −0, i.e. for
+     * {@code omd ≥ +0} (the caller's precondition, not checked: {@code omd = 1 − decay} with {@code decay} in [0, 1)).
      * p, codes, scales, v0, v1: Modified; g, prev: Not modified; {@code prev} may be {@code v1}, not {@code v0}.
      */
     public static void rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
@@ -262,7 +263,7 @@ public final class Float8Vector {
     }
 
     // The two parts are joined by a maximum, not a blend on b >= 2^-14 (one operation fewer): below 2^-14 the add's
-    // candidate bits(s) - 2^23 (+ 1) lie in [2^-15, 2^-14)'s bits, above b's; from 2^-14 up they are the bits of
+    // candidate bits(s) - 2^23 (+ 1) lie in [2^-15, 2^-14]'s bits, above b's; from 2^-14 up they are the bits of
     // (b + 2^-14)/2 rounded, at most b's (monotone rounding), and the + 1 comes only where they are below b's (at b's
     // first ulp above 2^-14 they are b's minus 1), NaN included. Float8StateTest.vectorCodingEqualsTheScalarCodingForEveryFloat.
 

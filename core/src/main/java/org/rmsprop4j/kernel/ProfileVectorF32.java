@@ -190,7 +190,8 @@ public final class ProfileVectorF32 {
     }
 
     // ---- momentum and centered forms, one method per form (no flags), so that each stays small enough for C2 to inline;
-    // their broadcasts are made before the loop (inside it, ProfileAB saw 8 B allocated per element).
+    // their broadcasts are made before the loop (inside it, ProfileAB saw 8 B allocated per element), except timm_tf's,
+    // which pass scalar operands (see timmTfMomentum).
 
     /** As {@link ProfileLoopsF32#pytorch213} with momentum, without centering or weight decay: {@code b = m·b + g/(mklSqrt(v) + ε); θ = fma(−lr, b, θ)}. */
     public static void pytorch213Momentum(int[] est, int[] idx, float[] tmp, float[] g, float[] p, float[] out, float[] v, float[] b,
