@@ -62,8 +62,8 @@ public final class Float8 {
      * value for codes from 16 up (from 8 up on the signed map), and {@code 2^-15 + value/2} for the minifloat subnormals
      * below, so {@code value = min(F, 2F - 2^-14)} for every code: exact for the subnormals, and not below {@code F}
      * above them (the vector loops take that minimum, as ints, both being ≥ +0). Decoding {@code bits(c << U_SHIFT)·2^112}
-     * instead gives the same values, but an operand that is a float32 subnormal (codes 1..15) made the whole loop 2-3x
-     * slower on the AMD EPYC this was measured on (README, "8-bit optimizer state").
+     * instead gives the same values, but an operand that is a float32 subnormal (codes 1..15) made the whole RMSprop loop
+     * up to 2.4x slower on the AMD EPYC this was measured on (README, "8-bit optimizer state").
      */
     static final int U_EXP = 112 << 4, S_EXP = 112 << 3;
 
