@@ -153,8 +153,7 @@ class Float8AdamTest {
         Blockwise8VectorTest.assumeVector();
         SplittableRandom r = new SplittableRandom(3);
         for (int len : new int[] {1, 7, 16, 61, 256}) {
-            for (float[] sc : new float[][] {{0.5f, 2e-4f}, {0f, 0f}, {Float.MIN_VALUE * 3, 1e-40f}, {Math.nextDown(0x1p16f), 7e3f},
-                    {0x1p16f, 3e30f}, {Float.MAX_VALUE, Float.POSITIVE_INFINITY}, {Float.NaN, 1e-3f}}) {
+            for (float[] sc : new float[][] {{0.5f, 2e-4f}, {0f, 0f}, {Float.MIN_VALUE * 3, 1e-40f}, {Math.nextDown(0x1p16f), 7e3f}}) {
                 int off = 5, codeOff = 3, mOff = 2, vOff = 9;
                 float[] p = new float[off + len], g = new float[off + len];
                 byte[] mc = new byte[codeOff + len], vc = new byte[codeOff + len];
@@ -176,11 +175,11 @@ class Float8AdamTest {
                 assertThat(bits(m)).containsExactly(bits(m2));
                 assertThat(bits(v)).containsExactly(bits(v2));
                 assertThat(a).isEqualTo(b);
+                assertThat(Float8Vector.fusable(sc[0]) && Float8Vector.fusable(sc[1])).isTrue();
             }
         }
         for (int len : new int[] {1, 9, 32, 77, 256}) {
-            for (float[] sc : new float[][] {{2e-4f, 0.5f}, {0f, 0f}, {1e-40f, Float.MIN_VALUE * 3}, {7e3f, Math.nextDown(0x1p16f)},
-                    {3e30f, 0x1p16f}, {Float.POSITIVE_INFINITY, Float.MAX_VALUE}, {1e-3f, Float.NaN}}) {
+            for (float[] sc : new float[][] {{2e-4f, 0.5f}, {0f, 0f}, {1e-40f, Float.MIN_VALUE * 3}, {7e3f, Math.nextDown(0x1p16f)}}) {
                 int off = 4, codeOff = 6, vOff = 1, bOff = 3;
                 float[] p = new float[off + len], g = new float[off + len];
                 byte[] vc = new byte[codeOff + len], bc = new byte[codeOff + len];
@@ -202,5 +201,7 @@ class Float8AdamTest {
                 assertThat(x).isEqualTo(y);
             }
         }
+        assertThat(Float8Vector.fusable(0x1p16f)).isFalse();
+        assertThat(Float8Vector.fusable(Float.NaN)).isFalse();
     }
 }
