@@ -56,18 +56,14 @@ public final class Float8 {
     static final int NORMAL_MIN = 113 << 23;
     /** The exponent offset between float32 and the minifloats, in float32 bits. */
     static final int BIAS = 112 << 23;
-    static final float UP = 0x1p112f;
     /**
      * The exponent offset in code units, OR-ed into a code (unsigned map) or its magnitude (signed map) before the
      * shift, so that the bits are never a float32 subnormal: {@code F = bits((c | U_EXP) << U_SHIFT)} is the code's
      * value for codes from 16 up (from 8 up on the signed map), and {@code 2^-15 + value/2} for the minifloat subnormals
      * below, so {@code value = min(F, 2F - 2^-14)} for every code: exact for the subnormals, and not below {@code F}
-     * above them (the plain RMSprop vector loops take that minimum, as ints, both being ≥ +0). Decoding
-     * {@code bits(c << U_SHIFT)·2^112} instead gives the same values, but an operand that is a float32 subnormal (codes
-     * 1..15) made the whole RMSprop loop up to 2.4x slower on the AMD EPYC this was measured on (README, "8-bit optimizer
-     * state"). The other vector loops (dequantize, Adam, RMSprop with momentum) still decode with {@code 2^112}: the
-     * longer decoding pushed their C2 compilations past its inlining node cutoff in some test orders, and their vectors
-     * went to the heap.
+     * above them (the vector loops take that minimum, as ints, both being ≥ +0). Decoding {@code bits(c << U_SHIFT)·2^112}
+     * instead gives the same values, but an operand that is a float32 subnormal (codes 1..15) made the whole RMSprop loop
+     * up to 2.4x slower on the AMD EPYC this was measured on (README, "8-bit optimizer state").
      */
     static final int U_EXP = 112 << 4, S_EXP = 112 << 3;
 

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorOperators;
  * The loops of {@link Float8} on the incubating Vector API, 16 lanes of 512 bits or 8 of 256 ({@link VectorWidth}): the same integer
  * arithmetic lane by lane (below {@code 2^-14}: the float add of {@code Float8.belowNormal} for the nearest coding, shifts by
  * a per-lane count for the unbiased one), so they give exactly the scalar loops' bits, with
- * no table and no gather. The plain RMSprop loops decode with {@code Float8.U_EXP} and {@code min(F, 2F - 2^-14)}, then one
+ * no table and no gather. Every loop decodes with {@code Float8.U_EXP}/{@code S_EXP}, {@code min(F, 2F - 2^-14)}, then one
  * product by the block's scale (the code's exact value times the scale, rounded once), so that no operand is a float32
- * subnormal; the others multiply {@code bits(c << 19)} by {@code 2^112} ({@code Float8.U_EXP} says why). Tails
+ * subnormal. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
  * check {@link Blockwise8#vectorAvailable()} first.
  */
@@ -49,10 +49,14 @@ public final class Float8Vector {
             IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
-            c0.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
-            c1.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
-            c2.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
-            c3.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+            FloatVector f0 = c0.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f0.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f0.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i);
+            FloatVector f1 = c1.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f1.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f1.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + LANES);
+            FloatVector f2 = c2.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f2.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f2.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            FloatVector f3 = c3.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            f3.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f3.reinterpretAsInts()).reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
         }
         for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeUnsigned(codes[codeOff + i]) * scale;
     }
@@ -66,14 +70,18 @@ public final class Float8Vector {
             IntVector c1 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c2 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 2 * LANES).convertShape(VectorOperators.B2I, IS, 0);
             IntVector c3 = (IntVector) ByteVector.fromArray(BS, codes, codeOff + i + 3 * LANES).convertShape(VectorOperators.B2I, IS, 0);
-            c0.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c0.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i);
-            c1.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c1.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + LANES);
-            c2.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c2.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
-            c3.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(c3.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(Float8.UP).mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
+            FloatVector f0 = c0.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f0.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f0.reinterpretAsInts()).or(c0.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i);
+            FloatVector f1 = c1.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f1.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f1.reinterpretAsInts()).or(c1.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + LANES);
+            FloatVector f2 = c2.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f2.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f2.reinterpretAsInts()).or(c2.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 2 * LANES);
+            FloatVector f3 = c3.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            f3.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(f3.reinterpretAsInts()).or(c3.lanewise(VectorOperators.LSHL, 24).and(0x80000000))
+                    .reinterpretAsFloats().mul(scale).intoArray(dst, dstOff + i + 3 * LANES);
         }
         for (int i = n; i < len; i++) dst[dstOff + i] = Float8.decodeSigned(codes[codeOff + i]) * scale;
     }
@@ -164,9 +172,7 @@ public final class Float8Vector {
     /**
      * As {@link Float8#adam}, on one block: both moments decoded, Adam's update, both new moments stored and both maxima
      * kept in one pass (the caller codes the moments with {@link #quantize}, so the codes are those of the decode, step,
-     * code path). Decodes {@code value(code)·scale} as one product by {@code 2^112·scale}, the same real number rounded
-     * once ({@link #rmspropPlainStrip} says why): the caller's precondition is that {@code 2^112·mScale} and
-     * {@code 2^112·vScale} are finite ({@link #fusable}), not checked.
+     * code path).
      */
     public static long adam(float[] p, float[] g, int off, byte[] mCodes, byte[] vCodes, int codeOff, float mScale, float vScale,
                             float[] m, int mOff, float[] v, int vOff, int len, float keep, float gs, float l2, float b1, float omb1,
@@ -174,7 +180,6 @@ public final class Float8Vector {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float upM = Float8.UP * mScale, upV = Float8.UP * vScale;
         // FMA with scalar operands (lanewise), not vectors broadcast before the loop: a strip of blocks written with those
         // broadcasts kept its vectors on the heap in every JVM (92 KB per Adam step of 8,191 values)
         IntVector mm0 = IntVector.zero(IS), mv0 = IntVector.zero(IS);
@@ -184,11 +189,13 @@ public final class Float8Vector {
             IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             FloatVector pi = FloatVector.fromArray(FS, p, off + i).mul(keep);
             FloatVector gi = pi.lanewise(VectorOperators.FMA, l2, FloatVector.fromArray(FS, g, off + i).mul(gs));
-            FloatVector mi = cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cm.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(upM).mul(b1);
+            FloatVector fm = cm.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            FloatVector mi = fm.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fm.reinterpretAsInts())
+                    .or(cm.lanewise(VectorOperators.LSHL, 24).and(0x80000000)).reinterpretAsFloats().mul(mScale).mul(b1);
             mi = gi.lanewise(VectorOperators.FMA, omb1, mi);
             mi.intoArray(m, mOff + i);
-            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(b2);
+            FloatVector fv = cv.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            FloatVector vi = fv.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fv.reinterpretAsInts()).reinterpretAsFloats().mul(vScale).mul(b2);
             vi = gi.mul(omb2).fma(gi, vi);
             vi.intoArray(v, vOff + i);
             FloatVector d = vi.sqrt().div(bc2sqrt).add(eps);
@@ -205,8 +212,6 @@ public final class Float8Vector {
 
     /**
      * As {@link Float8#rmspropMomentum}, on one block, in one pass (the caller codes both slots with {@link #quantize}).
-     * Decodes with one product by {@code 2^112·scale} as {@link #adam}: the caller's precondition is that both scales are
-     * {@link #fusable}, not checked.
      */
     public static long rmspropMomentum(float[] p, float[] g, int off, byte[] vCodes, byte[] bCodes, int codeOff, float vScale, float bScale,
                                        float[] v, int vOff, float[] b, int bOff, int len, float decay, float omd, float epsIn, float epsOut,
@@ -214,20 +219,22 @@ public final class Float8Vector {
         var FS = BITS == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;  // locals: the kernel tier names no boxed type
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
-        float upV = Float8.UP * vScale, upB = Float8.UP * bScale, nt = -t;
+        float nt = -t;
         IntVector mv0 = IntVector.zero(IS), mb0 = IntVector.zero(IS);
         int n = len - len % LANES;
         for (int i = 0; i < n; i += LANES) {
             IntVector cv = (IntVector) ByteVector.fromArray(BS, vCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             IntVector cb = (IntVector) ByteVector.fromArray(BS, bCodes, codeOff + i).convertShape(VectorOperators.B2I, IS, 0);
             FloatVector gi = FloatVector.fromArray(FS, g, off + i);
-            FloatVector vi = cv.and(0xff).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats().mul(upV).mul(decay);
+            FloatVector fv = cv.and(0xff).or(Float8.U_EXP).lanewise(VectorOperators.LSHL, Float8.U_SHIFT).reinterpretAsFloats();
+            FloatVector vi = fv.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fv.reinterpretAsInts()).reinterpretAsFloats().mul(vScale).mul(decay);
             vi = gi.mul(omd).fma(gi, vi);
             vi.intoArray(v, vOff + i);
             FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
             FloatVector u = gi.mul(s).div(d);
-            FloatVector bi = cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000).or(cb.and(0x7f).lanewise(VectorOperators.LSHL, Float8.S_SHIFT))
-                    .reinterpretAsFloats().mul(upB).mul(mom).add(u);
+            FloatVector fb = cb.and(0x7f).or(Float8.S_EXP).lanewise(VectorOperators.LSHL, Float8.S_SHIFT).reinterpretAsFloats();
+            FloatVector bi = fb.lanewise(VectorOperators.FMA, 2f, -Float8.MIN8).reinterpretAsInts().min(fb.reinterpretAsInts())
+                    .or(cb.lanewise(VectorOperators.LSHL, 24).and(0x80000000)).reinterpretAsFloats().mul(bScale).mul(mom).add(u);
             bi.intoArray(b, bOff + i);
             bi.lanewise(VectorOperators.FMA, nt, FloatVector.fromArray(FS, p, off + i)).intoArray(p, off + i);
             mv0 = vi.reinterpretAsInts().and(0x7fffffff).max(mv0);      // no call on the loop-carried maxima
@@ -240,9 +247,6 @@ public final class Float8Vector {
         return (long) Math.max(mv, (int) (tail >>> 32)) << 32 | Math.max(mb, (int) tail);
     }
 
-
-    /** Whether a block with this scale may be decoded with one product ({@code 2^112·scale} finite), as {@link #adam} needs. */
-    public static boolean fusable(float scale) { return Float8.UP * scale < Float.POSITIVE_INFINITY && Float8.UP * scale > Float.NEGATIVE_INFINITY; }
 
     // The coding is written out in each loop, with no helper method taking or returning vectors: a helper that C2
     // declines to inline (its budget goes quickly on the Vector API's own methods) turns every vector into a heap

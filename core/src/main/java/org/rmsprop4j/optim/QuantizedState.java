@@ -267,7 +267,7 @@ final class QuantizedState {
                 }
                 continue;
             }
-            if ((fusedAdam || fusedMomentum) && Float8Vector.fusable(absmax[0][k]) && Float8Vector.fusable(absmax[1][k])) {
+            if (fusedAdam || fusedMomentum) {
                 // Adam or RMSprop with momentum on float8, vector: decode both slots, step and both maxima in one pass
                 long mx = fusedAdam
                         ? Float8Vector.adam(pf, gf, e, codes[0], codes[1], c, absmax[0][k], absmax[1][k], ss[0], 0, ss[1], 0, len,
