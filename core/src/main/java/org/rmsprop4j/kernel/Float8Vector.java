@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorOperators;
  * arithmetic lane by lane (below {@code 2^-14}: the float add of {@code Float8.belowNormal} for the nearest coding, shifts by
  * a per-lane count for the unbiased one), so they give exactly the scalar loops' bits, with
  * no table and no gather. Every loop decodes with {@code Float8.U_EXP}/{@code S_EXP}, {@code min(F, 2F - 2^-14)}, then one
- * product by the block's scale (the code's exact value times the scale, rounded once), so that no operand is a float32
- * subnormal. Tails
+ * product by the block's scale (the code's exact value times the scale, rounded once), so that no decoded value is a
+ * float32 subnormal. Tails
  * shorter than a vector run the scalar code. Links only with {@code --add-modules jdk.incubator.vector}; callers
  * check {@link Blockwise8#vectorAvailable()} first.
  */

@@ -58,7 +58,9 @@ import org.rmsprop4j.internal.Checks;
  * Measured at 1e8 values against a float32 step placed and paged alike in the same JVM (README, "Issue 15, measured in
  * one window (2026-11-28, 02:52–03:15 UTC, sixth pass)"), with the vector loops at the JVM's preferred width (512 bits
  * on AVX-512): 0.66–0.81× the float32 step's speed on one thread and 0.79–1.26× on two (faster in two JVMs of three),
- * against 0.19–0.39× on the dynamic map. So choose 8 bits for memory; on two or more threads it is about as fast. Ties go to the smaller
+ * against 0.19–0.39× on the dynamic map. So choose 8 bits for memory; on two or more threads it is about as fast. (Since
+ * the twelfth pass, plain RMSprop with blocks of 256 on the vector loops is faster on one thread too, 1.10–1.19×: README,
+ * "Issue 15, 8-bit state measured in one window (2026-11-28, 15:23–15:39 UTC, twelfth pass)".) Ties go to the smaller
  * magnitude. With unbiased rounding the draw is fused into the coding (one hash per value, no second
  * pass). Against the dynamic map it keeps
  * fewer small magnitudes (the dynamic map reaches 3.25e-7 of the maximum) and has an even

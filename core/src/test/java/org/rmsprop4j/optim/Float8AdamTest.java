@@ -153,7 +153,8 @@ class Float8AdamTest {
         Blockwise8VectorTest.assumeVector();
         SplittableRandom r = new SplittableRandom(3);
         for (int len : new int[] {1, 7, 16, 61, 256}) {
-            for (float[] sc : new float[][] {{0.5f, 2e-4f}, {0f, 0f}, {Float.MIN_VALUE * 3, 1e-40f}, {Math.nextDown(0x1p16f), 7e3f}}) {
+            for (float[] sc : new float[][] {{0.5f, 2e-4f}, {0f, 0f}, {Float.MIN_VALUE * 3, 1e-40f}, {Math.nextDown(0x1p16f), 7e3f},
+                    {0x1p16f, 3e30f}, {Float.MAX_VALUE, Float.POSITIVE_INFINITY}, {Float.NaN, 1e-3f}}) {
                 int off = 5, codeOff = 3, mOff = 2, vOff = 9;
                 float[] p = new float[off + len], g = new float[off + len];
                 byte[] mc = new byte[codeOff + len], vc = new byte[codeOff + len];
@@ -178,7 +179,8 @@ class Float8AdamTest {
             }
         }
         for (int len : new int[] {1, 9, 32, 77, 256}) {
-            for (float[] sc : new float[][] {{2e-4f, 0.5f}, {0f, 0f}, {1e-40f, Float.MIN_VALUE * 3}, {7e3f, Math.nextDown(0x1p16f)}}) {
+            for (float[] sc : new float[][] {{2e-4f, 0.5f}, {0f, 0f}, {1e-40f, Float.MIN_VALUE * 3}, {7e3f, Math.nextDown(0x1p16f)},
+                    {3e30f, 0x1p16f}, {Float.POSITIVE_INFINITY, Float.MAX_VALUE}, {1e-3f, Float.NaN}}) {
                 int off = 4, codeOff = 6, vOff = 1, bOff = 3;
                 float[] p = new float[off + len], g = new float[off + len];
                 byte[] vc = new byte[codeOff + len], bc = new byte[codeOff + len];

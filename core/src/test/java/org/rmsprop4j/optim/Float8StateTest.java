@@ -340,14 +340,16 @@ class Float8StateTest {
             g[i] = (float) r.nextGaussian();
             codes[i] = (byte) r.nextInt(0, Float8.UNSIGNED_MAX + 1);
         }
-        float[] p2 = p.clone(), v = new float[vOff + len + 3], v2 = new float[vOff + len + 3];
-        java.util.Arrays.fill(v, -1f);
-        java.util.Arrays.fill(v2, -1f);
-        int m = Float8Vector.rmspropPlain(p, g, 0, codes, 0, 0.25f, v, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
-        int m2 = Float8.rmspropPlain(p2, g, 0, codes, 0, 0.25f, v2, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
-        assertThat(v).containsExactly(v2);
-        assertThat(p).containsExactly(p2);
-        assertThat(m).isEqualTo(m2);
+        for (float scale : new float[] {0.25f, 0f, Float.MIN_VALUE * 5, 0x1p16f, 3e30f, Float.POSITIVE_INFINITY, Float.NaN}) {
+            float[] p1 = p.clone(), p2 = p.clone(), v = new float[vOff + len + 3], v2 = new float[vOff + len + 3];
+            java.util.Arrays.fill(v, -1f);
+            java.util.Arrays.fill(v2, -1f);
+            int m = Float8Vector.rmspropPlain(p1, g, 0, codes, 0, scale, v, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+            int m2 = Float8.rmspropPlain(p2, g, 0, codes, 0, scale, v2, vOff, len, 0.99f, 0.01f, 0f, 1e-8f, 0.01f);
+            assertThat(Float8AdamTest.bits(v)).as("scale %s", scale).containsExactly(Float8AdamTest.bits(v2));
+            assertThat(Float8AdamTest.bits(p1)).as("scale %s", scale).containsExactly(Float8AdamTest.bits(p2));
+            assertThat(m).isEqualTo(m2);
+        }
     }
 
     // ---------------------------------------------------------------- the optimizer
