@@ -120,9 +120,7 @@ public final class Float8Vector {
      * the next block's loop. Block 0 codes {@code prev[0..bs)} (the mean squares of the block before the strip) with
      * scale {@code prevScale} into {@code codes[prevCodeOff ..]}; the last block's mean squares are left in
      * {@code v0} or {@code v1} for the caller to code. Every coding gives the bits of {@link #quantize}. Running
-     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors). With
-     * {@code epsIn} ±0 the loop leaves out {@code + epsIn}, the same bits when {@code ν} is never −0, i.e. for
-     * {@code omd ≥ +0} (the caller's precondition, not checked: {@code omd = 1 − decay} with {@code decay} in [0, 1)).
+     * several blocks per call saves the per-block call, reductions and bookkeeping (blocks of 256 are 16 vectors).
      * p, codes, scales, v0, v1: Modified; g, prev: Not modified; {@code prev} may be {@code v1}, not {@code v0}.
      */
     public static void rmspropPlainStrip(float[] p, float[] g, int off, byte[] codes, int codeOff, float[] scales, int k, int count, int bs,
@@ -132,7 +130,6 @@ public final class Float8Vector {
         var IS = BITS == 512 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
         var BS = BITS == 512 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
         int k8 = Float8.U_SHIFT;
-        boolean inside = epsIn != 0f;
         for (int j = 0; j < count; j++) {
             float[] v = (j & 1) == 0 ? v0 : v1;
             int e = off + j * bs, c = codeOff + j * bs;
@@ -148,7 +145,7 @@ public final class Float8Vector {
                 FloatVector gi = FloatVector.fromArray(FS, g, e + i);
                 vi = gi.mul(omd).fma(gi, vi);
                 vi.intoArray(v, i);
-                FloatVector d = (inside ? vi.add(epsIn) : vi).sqrt().add(epsOut);
+                FloatVector d = vi.add(epsIn).sqrt().add(epsOut);
                 FloatVector.fromArray(FS, p, e + i).sub(gi.mul(lr).div(d)).intoArray(p, e + i);
                 m0 = vi.reinterpretAsInts().and(0x7fffffff).max(m0);      // no call on the loop-carried m0
                 IntVector b = FloatVector.fromArray(FS, prev, i).mul(mulInv).reinterpretAsInts().max(0);

@@ -290,7 +290,7 @@ class Float8StateTest {
      * The fused strip against the scalar step and the scalar coding block by block ({@link Float8#rmspropPlain}, then
      * {@link Float8#quantize}): old scales that are ordinary, at and above 2^16, NaN, 0 and subnormal, codes of every
      * kind (a third of them minifloat subnormals, which the loops decode without float32 subnormals), blocks whose new
-     * scale is subnormal (coded by division), and {@code epsIn} 0, -0 (left out of the loop) and not 0.
+     * scale is subnormal (coded by division), and {@code epsIn} 0, -0 and not 0.
      */
     @ParameterizedTest
     @ValueSource(floats = {0f, -0f, 1e-6f})
